@@ -1,0 +1,265 @@
+//! The one place where a WALI guest's addresses become host pointers.
+//!
+//! A guest address is a 32-bit offset into the guest's linear memory. Every
+//! access made on behalf of a guest goes through [`GuestMemory`], which checks
+//! the whole range `[addr, addr + len)` against the memory's *current* size
+//! before handing out a host pointer. The size is read afresh on every check
+//! because other guest threads may grow the memory at any time; memory never
+//! shrinks, so a range that was in bounds stays in bounds.
+//!
+//! The memory is shared between guest threads, so nothing here ever creates a
+//! Rust reference into it: all reads and writes are raw, unaligned copies.
+
+use std::ffi::CString;
+use std::fmt;
+
+/// Longest NUL-terminated string a guest may pass as a path (Linux `PATH_MAX`).
+pub const PATH_MAX: usize = 4096;
+
+/// Why a guest range could not be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryError {
+    /// Some byte of the range lies outside the guest's memory (`EFAULT`).
+    Fault,
+    /// A string had no terminating NUL within the allowed length (`ENAMETOOLONG`).
+    TooLong,
+}
+
+impl fmt::Display for MemoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemoryError::Fault => f.write_str("guest address out of bounds"),
+            MemoryError::TooLong => f.write_str("guest string too long"),
+        }
+    }
+}
+
+impl std::error::Error for MemoryError {}
+
+pub type Result<T> = std::result::Result<T, MemoryError>;
+
+/// Plain data that may be copied to and from guest memory byte for byte.
+///
+/// # Safety
+/// Implementors must be `Copy`, contain no pointers or references, have no
+/// padding whose content matters, and be valid for every bit pattern.
+pub unsafe trait Pod: Copy + 'static {}
+
+macro_rules! pod {
+    ($($t:ty),*) => { $(unsafe impl Pod for $t {})* };
+}
+pod!(u8, i8, u16, i16, u32, i32, u64, i64);
+unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
+
+/// Reports the current size in bytes of a linear memory.
+pub type SizeFn = dyn Fn() -> usize + Send + Sync;
+
+/// Bounds-checked view of one guest linear memory.
+pub struct GuestMemory {
+    base: *mut u8,
+    size: Box<SizeFn>,
+}
+
+// SAFETY: `base` points into a memory that outlives every `GuestMemory` built
+// over it (the embedder guarantees this in `new`), and all accesses are raw
+// copies, which are as thread-safe as the guest's own racy accesses.
+unsafe impl Send for GuestMemory {}
+unsafe impl Sync for GuestMemory {}
+
+impl GuestMemory {
+    /// Creates a view over the linear memory starting at `base`.
+    ///
+    /// # Safety
+    /// `base` must stay valid, at a fixed address, for the lifetime of the
+    /// returned value, and `size()` must never report more bytes than are
+    /// mapped readable and writable at `base`.
+    pub unsafe fn new(base: *mut u8, size: Box<SizeFn>) -> Self {
+        GuestMemory { base, size }
+    }
+
+    /// Current size of the memory in bytes.
+    pub fn size(&self) -> usize {
+        (self.size)()
+    }
+
+    /// Host address of a guest range, after checking the whole range fits.
+    ///
+    /// A zero-length range is valid at any address up to and including the end
+    /// of memory.
+    pub fn host_ptr(&self, addr: u32, len: usize) -> Result<*mut u8> {
+        let end = (addr as u64).checked_add(len as u64).ok_or(MemoryError::Fault)?;
+        if end > self.size() as u64 {
+            return Err(MemoryError::Fault);
+        }
+        // SAFETY: in bounds of the mapped memory per the check above.
+        Ok(unsafe { self.base.add(addr as usize) })
+    }
+
+    /// Like [`host_ptr`](Self::host_ptr), but guest NULL stays NULL, for the
+    /// many syscalls where a NULL pointer means "absent".
+    pub fn host_ptr_or_null(&self, addr: u32, len: usize) -> Result<*mut u8> {
+        if addr == 0 {
+            Ok(std::ptr::null_mut())
+        } else {
+            self.host_ptr(addr, len)
+        }
+    }
+
+    /// Guest address of a host pointer previously obtained from this memory.
+    pub fn guest_addr(&self, ptr: *const u8) -> Option<u32> {
+        let offset = (ptr as usize).checked_sub(self.base as usize)?;
+        (offset <= self.size()).then_some(offset as u32)
+    }
+
+    /// Copies `len` bytes out of guest memory.
+    pub fn read_bytes(&self, addr: u32, len: usize) -> Result<Vec<u8>> {
+        let src = self.host_ptr(addr, len)?;
+        let mut out = vec![0u8; len];
+        // SAFETY: `src..src+len` is inside the memory; `out` is a fresh buffer.
+        unsafe { std::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), len) };
+        Ok(out)
+    }
+
+    /// Copies `bytes` into guest memory at `addr`.
+    pub fn write_bytes(&self, addr: u32, bytes: &[u8]) -> Result<()> {
+        let dst = self.host_ptr(addr, bytes.len())?;
+        // SAFETY: `dst..dst+len` is inside the memory.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) };
+        Ok(())
+    }
+
+    /// Reads one plain value at a guest address (no alignment required).
+    pub fn read<T: Pod>(&self, addr: u32) -> Result<T> {
+        let src = self.host_ptr(addr, size_of::<T>())?;
+        // SAFETY: in bounds; `T: Pod` is valid for any bytes.
+        Ok(unsafe { std::ptr::read_unaligned(src as *const T) })
+    }
+
+    /// Writes one plain value at a guest address (no alignment required).
+    pub fn write<T: Pod>(&self, addr: u32, value: T) -> Result<()> {
+        let dst = self.host_ptr(addr, size_of::<T>())?;
+        // SAFETY: in bounds.
+        unsafe { std::ptr::write_unaligned(dst as *mut T, value) };
+        Ok(())
+    }
+
+    /// Reads an array of `count` plain values.
+    pub fn read_array<T: Pod>(&self, addr: u32, count: usize) -> Result<Vec<T>> {
+        let bytes = count.checked_mul(size_of::<T>()).ok_or(MemoryError::Fault)?;
+        let src = self.host_ptr(addr, bytes)? as *const T;
+        // SAFETY: `count` values fit in bounds; `T: Pod`.
+        Ok((0..count)
+            .map(|i| unsafe { std::ptr::read_unaligned(src.add(i)) })
+            .collect())
+    }
+
+    /// Reads a NUL-terminated string of at most `max` bytes (NUL included).
+    ///
+    /// Mirrors the kernel's `strncpy_from_user`: running off the end of memory
+    /// is a fault, no NUL within `max` bytes is "too long".
+    pub fn read_cstr(&self, addr: u32, max: usize) -> Result<CString> {
+        let size = self.size();
+        if addr as usize >= size {
+            return Err(MemoryError::Fault);
+        }
+        let avail = size - addr as usize;
+        let limit = avail.min(max);
+        // SAFETY: `addr..addr+limit` is in bounds.
+        let base = unsafe { self.base.add(addr as usize) };
+        for i in 0..limit {
+            // SAFETY: i < limit, in bounds.
+            if unsafe { base.add(i).read() } == 0 {
+                let bytes = self.read_bytes(addr, i)?;
+                return Ok(CString::new(bytes).expect("no interior NUL before the first NUL"));
+            }
+        }
+        Err(if avail < max { MemoryError::Fault } else { MemoryError::TooLong })
+    }
+
+    /// Reads a path argument (at most `PATH_MAX` bytes including the NUL).
+    pub fn read_path(&self, addr: u32) -> Result<CString> {
+        self.read_cstr(addr, PATH_MAX)
+    }
+}
+
+/// A `GuestMemory` over a heap buffer, for tests of code that converts guest
+/// structures.
+pub struct TestMemory {
+    buf: std::sync::Arc<Vec<std::cell::UnsafeCell<u8>>>,
+}
+
+impl TestMemory {
+    pub fn new(len: usize) -> (Self, GuestMemory) {
+        let buf: Vec<std::cell::UnsafeCell<u8>> =
+            (0..len).map(|_| std::cell::UnsafeCell::new(0)).collect();
+        let buf = std::sync::Arc::new(buf);
+        let base = buf.as_ptr() as *mut u8;
+        // SAFETY: the buffer is kept alive by the returned `TestMemory`, which
+        // callers hold for as long as the view, and is never resized.
+        let mem = unsafe { GuestMemory::new(base, Box::new(move || len)) };
+        (TestMemory { buf }, mem)
+    }
+
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_checked_against_the_end_of_memory() {
+        let (_keep, mem) = TestMemory::new(65536);
+        assert!(mem.host_ptr(0, 65536).is_ok());
+        assert!(mem.host_ptr(65536, 0).is_ok());
+        assert_eq!(mem.host_ptr(65536, 1), Err(MemoryError::Fault));
+        assert_eq!(mem.host_ptr(65535, 2), Err(MemoryError::Fault));
+        assert_eq!(mem.host_ptr(u32::MAX, usize::MAX), Err(MemoryError::Fault));
+        assert_eq!(mem.host_ptr(1, usize::MAX), Err(MemoryError::Fault));
+    }
+
+    #[test]
+    fn null_stays_null_only_when_asked() {
+        let (_keep, mem) = TestMemory::new(4096);
+        assert!(mem.host_ptr_or_null(0, 100).unwrap().is_null());
+        assert!(!mem.host_ptr(0, 100).unwrap().is_null());
+        assert_eq!(mem.host_ptr_or_null(4000, 100), Err(MemoryError::Fault));
+    }
+
+    #[test]
+    fn values_round_trip_unaligned() {
+        let (_keep, mem) = TestMemory::new(64);
+        mem.write::<u64>(3, 0x1122_3344_5566_7788).unwrap();
+        assert_eq!(mem.read::<u64>(3).unwrap(), 0x1122_3344_5566_7788);
+        assert_eq!(mem.read::<u8>(3).unwrap(), 0x88);
+        assert_eq!(mem.read::<u64>(57), Err(MemoryError::Fault));
+        assert_eq!(mem.read_array::<u32>(0, 16).unwrap().len(), 16);
+        assert_eq!(mem.read_array::<u32>(0, 17), Err(MemoryError::Fault));
+        assert_eq!(mem.read_array::<u32>(0, usize::MAX), Err(MemoryError::Fault));
+    }
+
+    #[test]
+    fn strings_stop_at_nul_fault_at_end_and_respect_the_limit() {
+        let (_keep, mem) = TestMemory::new(32);
+        mem.write_bytes(0, b"hello\0").unwrap();
+        assert_eq!(mem.read_cstr(0, 4096).unwrap().as_bytes(), b"hello");
+        assert_eq!(mem.read_cstr(0, 3), Err(MemoryError::TooLong));
+        mem.write_bytes(24, b"abcdefgh").unwrap(); // no NUL before the end
+        assert_eq!(mem.read_cstr(24, 4096), Err(MemoryError::Fault));
+        assert_eq!(mem.read_cstr(32, 4096), Err(MemoryError::Fault));
+    }
+
+    #[test]
+    fn guest_addresses_map_back() {
+        let (_keep, mem) = TestMemory::new(128);
+        let p = mem.host_ptr(40, 8).unwrap();
+        assert_eq!(mem.guest_addr(p), Some(40));
+        assert_eq!(mem.guest_addr(std::ptr::null()), None);
+    }
+}

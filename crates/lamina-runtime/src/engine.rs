@@ -1,0 +1,42 @@
+//! The wasmtime engine configuration for WALI modules.
+
+use wasmtime::Result;
+use wasmtime::{Config, Engine, OptLevel};
+
+/// Default size of the wasm stack: what a native main thread gets (8 MiB).
+pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
+
+/// Settings that shape the engine.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// Most bytes of native stack wasm code may use before a stack-overflow
+    /// trap (deep recursion in real programs needs a native-sized stack).
+    pub stack_size: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { stack_size: DEFAULT_STACK_SIZE }
+    }
+}
+
+/// Builds the engine: Cranelift, the threads proposal with shared memories,
+/// and the other features WALI toolchains emit (bulk memory, reference
+/// types, exception handling, multi-value, sign extension, …).
+pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
+    let mut config = Config::new();
+    config
+        .cranelift_opt_level(OptLevel::Speed)
+        .wasm_threads(true)
+        .shared_memory(true)
+        .wasm_bulk_memory(true)
+        .wasm_reference_types(true)
+        .wasm_multi_value(true)
+        .wasm_exceptions(true)
+        .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64))
+        // Guests run synchronously on their own threads, never on async
+        // fiber stacks, but wasmtime requires this bound to hold regardless.
+        .async_stack_size(options.stack_size)
+        .max_wasm_stack(options.stack_size);
+    Engine::new(&config)
+}

@@ -1,0 +1,144 @@
+//! Binding a module's imports, each with exactly the type the module declares.
+//!
+//! Real WALI binaries declare syscalls Lamina does not implement, and some
+//! declare known ones with nonstandard types (`SYS_exit` without a result).
+//! Wasmtime refuses to instantiate on any missing import or type mismatch, so
+//! instead of a fixed set of typed host functions every `wali` import gets a
+//! host function built from its own declared type: arguments are read as raw
+//! integers, the table entry's handler runs, and the result is written back
+//! in whatever integer type the import declares. Imports Lamina does not know
+//! return `-ENOSYS` and warn once.
+
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+
+use wasmtime::{Result, bail};
+use lamina_memory::GuestMemory;
+use lamina_wali::{Args, Ctx, Process, SyscallDef};
+use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, ValRaw, ValType};
+
+use crate::prepare::MEMORY_IMPORT;
+
+/// The per-instance state every host function sees.
+pub struct Host {
+    pub process: Arc<Process>,
+    pub memory: Arc<GuestMemory>,
+}
+
+/// How one import was bound (for `-v` and the conformance test).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// Bound to the WALI table entry of the same name.
+    Implemented,
+    /// Not in the table: returns `-ENOSYS` and warns once.
+    Unimplemented,
+    /// The shared memory.
+    Memory,
+}
+
+/// An import's name, declared type and binding.
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub module: String,
+    pub name: String,
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+    pub binding: Binding,
+}
+
+/// Builds a linker that satisfies every import of `module`.
+pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Result<(Linker<Host>, Vec<ImportReport>)> {
+    let mut linker = Linker::new(module.engine());
+    let mut report = Vec::new();
+    for import in module.imports() {
+        let (m, name) = (import.module(), import.name());
+        if (m, name) == MEMORY_IMPORT {
+            linker.define(&store, m, name, memory.clone())?;
+            report.push(ImportReport {
+                module: m.into(),
+                name: name.into(),
+                params: vec![],
+                results: vec![],
+                binding: Binding::Memory,
+            });
+            continue;
+        }
+        if m != "wali" {
+            bail!("the module imports `{m}.{name}`, which Lamina does not provide (WALI modules import only from `wali`)");
+        }
+        let ExternType::Func(ty) = import.ty() else {
+            bail!("the module imports `wali.{name}` as a {}; WALI provides only functions", kind(&import.ty()));
+        };
+        check_integer_type(name, &ty)?;
+        let def = lamina_wali::lookup(name);
+        let binding = if def.is_some() { Binding::Implemented } else { Binding::Unimplemented };
+        report.push(ImportReport {
+            module: m.into(),
+            name: name.into(),
+            params: ty.params().collect(),
+            results: ty.results().collect(),
+            binding,
+        });
+        bind(&mut linker, name, ty, def)?;
+    }
+    Ok((linker, report))
+}
+
+fn kind(ty: &ExternType) -> &'static str {
+    match ty {
+        ExternType::Func(_) => "function",
+        ExternType::Global(_) => "global",
+        ExternType::Table(_) => "table",
+        ExternType::Memory(_) => "memory",
+        ExternType::Tag(_) => "tag",
+    }
+}
+
+/// WALI imports take and return integers only.
+fn check_integer_type(name: &str, ty: &FuncType) -> Result<()> {
+    let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
+    if !ty.params().all(|t| int(&t)) || !ty.results().all(|t| int(&t)) || ty.results().len() > 1 || ty.params().len() > 6 {
+        bail!("the module declares `wali.{name}` with type {ty}, which no WALI import can have");
+    }
+    Ok(())
+}
+
+fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'static SyscallDef>) -> Result<()> {
+    let params: Vec<ValType> = ty.params().collect();
+    let result = ty.results().next();
+    let import_name: Arc<str> = name.into();
+    let func = move |caller: Caller<'_, Host>, vals: &mut [MaybeUninit<ValRaw>]| -> Result<()> {
+        let mut args = Args::default();
+        for (i, t) in params.iter().enumerate() {
+            // SAFETY: wasmtime initialises every parameter slot with a value
+            // of the declared type.
+            let raw = unsafe { vals[i].assume_init() };
+            args.0[i] = match t {
+                ValType::I64 => raw.get_i64() as u64,
+                _ => raw.get_i32() as u32 as u64,
+            };
+        }
+        let host = caller.data();
+        let ret = match def {
+            Some(def) => {
+                let ctx = Ctx { mem: &host.memory, process: &host.process };
+                lamina_wali::dispatch(def, &ctx, &args).map_err(wasmtime::Error::new)?
+            }
+            None => {
+                lamina_wali::warn_unimplemented(&host.process, &import_name);
+                -(libc::ENOSYS as i64)
+            }
+        };
+        match result {
+            Some(ValType::I64) => vals[0] = MaybeUninit::new(ValRaw::i64(ret)),
+            Some(_) => vals[0] = MaybeUninit::new(ValRaw::i32(ret as i32)),
+            None => {}
+        }
+        Ok(())
+    };
+    // SAFETY: the closure reads exactly the parameters of `ty` with their
+    // declared types and writes one result of the declared type (checked to be
+    // an integer by `check_integer_type`).
+    unsafe { linker.func_new_unchecked("wali", name, ty, func)? };
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! Module preparation: the load-time rewrite that lets wasmtime run WALI
+//! modules as WALI expects.
+//!
+//! * WALI modules *define* their shared memory, but every thread of a guest
+//!   process is a separate instance that must see the same memory. Wasmtime
+//!   gives each instance of a defining module a fresh memory, so memory 0 is
+//!   turned into an import (`lamina.memory`) with the same limits, and the
+//!   runtime passes one `SharedMemory` to every instance.
+//! * Signal handlers and thread entry points arrive as indices into function
+//!   table 0, which toolchains do not export. Wasmtime can only reach exported
+//!   tables, so table 0 is exported as [`TABLE_EXPORT`].
+//!
+//! The module is validated first so that a broken file is reported in plain
+//! words rather than as a compiler error.
+
+use wasmtime::{Result, bail};
+use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
+use wasm_encoder::{
+    EntityType, ExportKind, ExportSection, ImportSection, MemorySection, MemoryType, Module, SectionId,
+};
+use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+
+/// Import module and name under which the rewritten module imports its memory.
+pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
+/// Export name under which table 0 is made reachable.
+pub const TABLE_EXPORT: &str = "__lamina_table0";
+
+/// The features Lamina accepts, matching the engine's configuration.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2
+        | WasmFeatures::THREADS
+        | WasmFeatures::EXCEPTIONS
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::GC_TYPES
+        | WasmFeatures::CALL_INDIRECT_OVERLONG
+        | WasmFeatures::BULK_MEMORY_OPT
+}
+
+/// What the first pass learned about a module.
+struct Shape {
+    has_import_section: bool,
+    has_export_section: bool,
+    imported_memories: u32,
+    memory0: Option<wasmparser::MemoryType>,
+    has_table: bool,
+}
+
+fn inspect(bytes: &[u8]) -> Result<Shape> {
+    let mut shape = Shape {
+        has_import_section: false,
+        has_export_section: false,
+        imported_memories: 0,
+        memory0: None,
+        has_table: false,
+    };
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::ImportSection(s) => {
+                shape.has_import_section = true;
+                for import in s.into_imports() {
+                    match import?.ty {
+                        wasmparser::TypeRef::Memory(_) => shape.imported_memories += 1,
+                        wasmparser::TypeRef::Table(_) => shape.has_table = true,
+                        _ => {}
+                    }
+                }
+            }
+            Payload::MemorySection(s) => {
+                if let Some(m) = s.into_iter().next() {
+                    shape.memory0.get_or_insert(m?);
+                }
+            }
+            Payload::TableSection(s) => shape.has_table |= s.count() > 0,
+            Payload::ExportSection(_) => shape.has_export_section = true,
+            _ => {}
+        }
+    }
+    Ok(shape)
+}
+
+/// Checks that `bytes` is a valid module, describing any problem plainly.
+pub fn validate(bytes: &[u8]) -> Result<()> {
+    if !bytes.starts_with(b"\0asm") {
+        bail!("not a WebAssembly module (it does not start with the `\\0asm` magic bytes)");
+    }
+    if let Err(e) = Validator::new_with_features(features()).validate_all(bytes) {
+        bail!("invalid WebAssembly module: {} (at byte offset {:#x})", e.message(), e.offset());
+    }
+    Ok(())
+}
+
+/// Validates and rewrites a WALI module (see the module documentation).
+pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
+    validate(bytes)?;
+    let shape = inspect(bytes)?;
+    if shape.imported_memories > 0 {
+        bail!("the module imports its memory; WALI modules define their own (linked with --export-memory)");
+    }
+    let Some(memory0) = shape.memory0 else {
+        bail!("the module has no memory; WALI modules define one shared memory");
+    };
+    if !memory0.shared {
+        bail!(
+            "memory 0 is not shared; WALI modules are linked with --shared-memory (and -matomics -mbulk-memory)"
+        );
+    }
+    let mut rewriter = Rewriter {
+        memory0: RoundtripReencoder.memory_type(memory0)?,
+        needs_import_section: !shape.has_import_section,
+        needs_export_section: !shape.has_export_section,
+        export_table: shape.has_table,
+    };
+    let mut module = Module::new();
+    rewriter.parse_core_module(&mut module, Parser::new(0), bytes)?;
+    Ok(module.finish())
+}
+
+struct Rewriter {
+    memory0: MemoryType,
+    needs_import_section: bool,
+    needs_export_section: bool,
+    export_table: bool,
+}
+
+impl Rewriter {
+    fn add_memory_import(&self, imports: &mut ImportSection) {
+        imports.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, EntityType::Memory(self.memory0));
+    }
+
+    fn add_table_export(&self, exports: &mut ExportSection) {
+        if self.export_table {
+            exports.export(TABLE_EXPORT, ExportKind::Table, 0);
+        }
+    }
+}
+
+/// Position of a section in the binary format's required order.
+fn section_order(id: SectionId) -> u8 {
+    match id {
+        SectionId::Custom => 0,
+        SectionId::Type => 1,
+        SectionId::Import => 2,
+        SectionId::Function => 3,
+        SectionId::Table => 4,
+        SectionId::Memory => 5,
+        SectionId::Tag => 6,
+        SectionId::Global => 7,
+        SectionId::Export => 8,
+        SectionId::Start => 9,
+        SectionId::Element => 10,
+        SectionId::DataCount => 11,
+        SectionId::Code => 12,
+        SectionId::Data => 13,
+    }
+}
+
+/// Whether a section with order `missing` belongs between `after` and `before`.
+fn belongs_here(missing: SectionId, after: Option<SectionId>, before: Option<SectionId>) -> bool {
+    let m = section_order(missing);
+    after.is_none_or(|a| section_order(a) < m) && before.is_none_or(|b| section_order(b) > m)
+}
+
+impl Reencode for Rewriter {
+    type Error = std::convert::Infallible;
+
+    fn parse_import_section(
+        &mut self,
+        imports: &mut ImportSection,
+        section: wasmparser::ImportSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        reencode::utils::parse_import_section(self, imports, section)?;
+        // Imported memories come first in the index space, so with no other
+        // imported memory this one becomes memory 0, as the defined one was.
+        self.add_memory_import(imports);
+        Ok(())
+    }
+
+    fn parse_memory_section(
+        &mut self,
+        memories: &mut MemorySection,
+        section: wasmparser::MemorySectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        for memory in section.into_iter().skip(1) {
+            memories.memory(self.memory_type(memory?)?);
+        }
+        Ok(())
+    }
+
+    fn parse_export_section(
+        &mut self,
+        exports: &mut ExportSection,
+        section: wasmparser::ExportSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        reencode::utils::parse_export_section(self, exports, section)?;
+        self.add_table_export(exports);
+        Ok(())
+    }
+
+    fn intersperse_section_hook(
+        &mut self,
+        module: &mut Module,
+        after: Option<SectionId>,
+        before: Option<SectionId>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        if self.needs_import_section && belongs_here(SectionId::Import, after, before) {
+            self.needs_import_section = false;
+            let mut imports = ImportSection::new();
+            self.add_memory_import(&mut imports);
+            module.section(&imports);
+        }
+        if self.needs_export_section && self.export_table && belongs_here(SectionId::Export, after, before) {
+            self.needs_export_section = false;
+            let mut exports = ExportSection::new();
+            self.add_table_export(&mut exports);
+            module.section(&exports);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmparser::{ExternalKind, TypeRef};
+
+    fn wat(src: &str) -> Vec<u8> {
+        wat::parse_str(src).unwrap()
+    }
+
+    fn imports_and_exports(bytes: &[u8]) -> (Vec<(String, String, TypeRef)>, Vec<(String, ExternalKind, u32)>) {
+        let (mut imports, mut exports) = (vec![], vec![]);
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload.unwrap() {
+                Payload::ImportSection(s) => {
+                    for i in s.into_imports() {
+                        let i = i.unwrap();
+                        imports.push((i.module.to_string(), i.name.to_string(), i.ty));
+                    }
+                }
+                Payload::ExportSection(s) => {
+                    for e in s {
+                        let e = e.unwrap();
+                        exports.push((e.name.to_string(), e.kind, e.index));
+                    }
+                }
+                _ => {}
+            }
+        }
+        (imports, exports)
+    }
+
+    #[test]
+    fn defined_shared_memory_becomes_an_import_and_table_is_exported() {
+        let out = prepare(&wat(r#"(module
+            (import "wali" "SYS_getpid" (func (result i64)))
+            (memory 2 32768 shared)
+            (table 3 3 funcref)
+            (func $f (i32.store (i32.const 0) (i32.const 1)))
+            (export "memory" (memory 0))
+            (export "_start" (func $f)))"#))
+        .unwrap();
+        validate(&out).unwrap();
+        let (imports, exports) = imports_and_exports(&out);
+        assert_eq!(imports.len(), 2);
+        let (m, n, ty) = &imports[1];
+        assert_eq!((m.as_str(), n.as_str()), MEMORY_IMPORT);
+        let TypeRef::Memory(mt) = ty else { panic!("{ty:?}") };
+        assert!(mt.shared);
+        assert_eq!((mt.initial, mt.maximum), (2, Some(32768)));
+        assert!(exports.contains(&("memory".into(), ExternalKind::Memory, 0)));
+        assert!(exports.contains(&(TABLE_EXPORT.into(), ExternalKind::Table, 0)));
+    }
+
+    #[test]
+    fn modules_without_imports_or_exports_get_the_sections_they_need() {
+        let out = prepare(&wat(r#"(module (memory 1 1 shared) (table 1 funcref) (func))"#)).unwrap();
+        validate(&out).unwrap();
+        let (imports, exports) = imports_and_exports(&out);
+        assert_eq!(imports.len(), 1);
+        assert_eq!(exports, vec![(TABLE_EXPORT.to_string(), ExternalKind::Table, 0)]);
+    }
+
+    #[test]
+    fn problems_are_reported_plainly() {
+        let err = prepare(b"\x7fELF....").unwrap_err().to_string();
+        assert!(err.contains("not a WebAssembly module"), "{err}");
+        let err = prepare(&wat("(module (memory 1))")).unwrap_err().to_string();
+        assert!(err.contains("not shared"), "{err}");
+        let err = prepare(&wat("(module)")).unwrap_err().to_string();
+        assert!(err.contains("no memory"), "{err}");
+        let mut broken = wat(r#"(module (memory 1 1 shared) (func (result i32) i32.const 1))"#);
+        let n = broken.len();
+        broken[n - 3] = 0x41; // corrupt the function body
+        let err = prepare(&broken).unwrap_err().to_string();
+        assert!(err.contains("invalid WebAssembly module") && err.contains("offset"), "{err}");
+    }
+}

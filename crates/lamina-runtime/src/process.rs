@@ -1,0 +1,190 @@
+//! A guest process: its memory, its environment, its main thread, and how
+//! it ended.
+
+use std::ffi::{CString, OsString};
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use wasmtime::error::Context;
+use wasmtime::{Result, format_err as anyhow};
+use lamina_memory::GuestMemory;
+use lamina_wali::ctx::Exit;
+use lamina_wali::strace::Tracer;
+use lamina_wali::{Process, ProcessConfig};
+use wasmtime::{ExternType, Module, SharedMemory, Store, Trap, WasmBacktrace};
+
+use crate::cache::{CacheMode, CodeSource, load_module};
+use crate::engine::{EngineOptions, new_engine};
+use crate::env::{EnvOptions, env_file};
+use crate::link::{Binding, Host, link};
+use crate::prepare::MEMORY_IMPORT;
+
+/// Where `--strace` output goes and what it contains.
+#[derive(Clone, Debug, Default)]
+pub struct StraceOptions {
+    /// A file to write to instead of stderr.
+    pub output: Option<PathBuf>,
+    /// One line per call.
+    pub lines: bool,
+    /// The summary table at exit.
+    pub summary: bool,
+}
+
+/// Everything `lamina run` needs.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The module (`.wasm` or `.cwasm`), also the guest's argv[0] as given.
+    pub module: PathBuf,
+    /// The guest's argv[1..].
+    pub args: Vec<OsString>,
+    pub env: EnvOptions,
+    pub strace: Option<StraceOptions>,
+    pub engine: EngineOptions,
+    pub cache: CacheMode,
+    /// 0: quiet; 1: load/compile information; 2: also every import binding.
+    pub verbose: u8,
+}
+
+/// How a guest process ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// It exited with this status (only the low 8 bits reach a parent).
+    Exited(i32),
+    /// It crashed: a wasm trap, reported as a native crash by `signal`.
+    Crashed { signal: i32, report: String },
+}
+
+/// Native stack reserved beyond the wasm stack limit for the runtime's own
+/// frames (host functions, wasmtime's entry and trap handling).
+const HOST_STACK_MARGIN: usize = 8 << 20;
+
+/// Runs a module to completion.
+pub fn run(options: RunOptions) -> Result<Outcome> {
+    let stack = options.engine.stack_size + HOST_STACK_MARGIN;
+    // The guest's main thread gets a native stack at least as large as the
+    // wasm stack limit, which the process's own main thread may not have.
+    std::thread::Builder::new()
+        .name("guest-main".into())
+        .stack_size(stack)
+        .spawn(move || run_on_this_thread(&options))
+        .context("cannot start the guest's main thread")?
+        .join()
+        .map_err(|_| anyhow!("the guest's main thread panicked"))?
+}
+
+fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
+    let engine = new_engine(&options.engine)?;
+    let started = Instant::now();
+    let loaded = load_module(&engine, &options.module, &options.cache)?;
+    if options.verbose > 0 {
+        let how = match loaded.source {
+            CodeSource::Compiled => "compiled",
+            CodeSource::CacheHit => "loaded from the compile cache",
+            CodeSource::Precompiled => "loaded precompiled",
+        };
+        eprintln!("lamina: {}: {how} in {:.1?}", options.module.display(), started.elapsed());
+    }
+    let memory = shared_memory(&loaded.module)?;
+    let process = Arc::new(Process::new(ProcessConfig {
+        argv: argv(options),
+        env_file: env_file(&options.env)?,
+        strace: options.strace.as_ref().map(tracer).transpose()?,
+    }));
+    let guest_memory = Arc::new(guest_memory(&memory));
+    let mut store = Store::new(&engine, Host { process: process.clone(), memory: guest_memory });
+    let (linker, imports) = link(&store, &loaded.module, &memory)?;
+    if options.verbose > 1 {
+        for i in &imports {
+            let how = match i.binding {
+                Binding::Implemented => "",
+                Binding::Unimplemented => "  (not implemented: ENOSYS)",
+                Binding::Memory => "  (shared memory)",
+            };
+            eprintln!("lamina: import {}.{}{how}", i.module, i.name);
+        }
+    }
+    let outcome = linker
+        .instantiate(&mut store, &loaded.module)
+        .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
+        .and_then(|start| start.call(&mut store, ()));
+    let outcome = match outcome {
+        Ok(()) => Outcome::Exited(0),
+        Err(e) => outcome_of(e)?,
+    };
+    process.finish(match &outcome {
+        Outcome::Exited(status) => *status,
+        Outcome::Crashed { signal, .. } => 128 + signal,
+    });
+    Ok(outcome)
+}
+
+fn argv(options: &RunOptions) -> Vec<CString> {
+    std::iter::once(options.module.as_os_str())
+        .chain(options.args.iter().map(|a| a.as_os_str()))
+        .map(|a| CString::new(a.as_bytes()).expect("command-line arguments contain no NUL"))
+        .collect()
+}
+
+fn tracer(options: &StraceOptions) -> Result<Tracer> {
+    let sink: Box<dyn Write + Send> = match &options.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path).with_context(|| format!("cannot create strace output {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stderr()),
+    };
+    Ok(Tracer::new(sink, options.lines, options.summary))
+}
+
+/// The one memory every instance of the process shares, with the limits the
+/// module declared for it.
+fn shared_memory(module: &Module) -> Result<SharedMemory> {
+    let ty = module
+        .imports()
+        .find(|i| (i.module(), i.name()) == MEMORY_IMPORT)
+        .and_then(|i| match i.ty() {
+            ExternType::Memory(m) => Some(m),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("the module was not prepared for Lamina (no `lamina.memory` import)"))?;
+    SharedMemory::new(module.engine(), ty).context("cannot create the guest's memory")
+}
+
+fn guest_memory(memory: &SharedMemory) -> GuestMemory {
+    let base = memory.data().as_ptr() as *mut u8;
+    let sized = memory.clone();
+    // SAFETY: a shared memory never moves (wasmtime reserves its maximum size
+    // up front) and lives as long as `sized`, which the closure owns; its
+    // reported size only counts accessible bytes.
+    unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) }
+}
+
+/// Turns the error that ended `_start` into an outcome: an exit request from
+/// the guest, or a trap to report like a native crash.
+fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
+    if let Some(exit) = error.downcast_ref::<Exit>() {
+        return Ok(Outcome::Exited(exit.status));
+    }
+    let Some(trap) = error.downcast_ref::<Trap>().copied() else {
+        return Err(error);
+    };
+    let mut report = format!("wasm trap: {trap}");
+    if let Some(bt) = error.downcast_ref::<WasmBacktrace>() {
+        report.push_str(&format!("\nwasm backtrace:\n{bt}"));
+    }
+    Ok(Outcome::Crashed { signal: crash_signal(trap), report })
+}
+
+/// The signal a native program would have died of for the same fault.
+pub fn crash_signal(trap: Trap) -> i32 {
+    match trap {
+        // `__builtin_trap()` / `abort()` paths: `ud2` natively.
+        Trap::UnreachableCodeReached => libc::SIGILL,
+        Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger => libc::SIGFPE,
+        // Out-of-bounds accesses, null or mistyped indirect calls, stack
+        // exhaustion and the rest are memory faults natively.
+        _ => libc::SIGSEGV,
+    }
+}

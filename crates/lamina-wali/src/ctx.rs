@@ -1,0 +1,107 @@
+//! What a handler can see: the calling guest's memory and its process state.
+
+use std::collections::HashSet;
+use std::ffi::CString;
+use std::os::fd::OwnedFd;
+use std::sync::Mutex;
+
+use lamina_memory::GuestMemory;
+
+use crate::strace::Tracer;
+
+/// A request to end the guest process with `status` (the low 8 bits reach the
+/// parent, as with a native `exit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit {
+    pub status: i32,
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "guest exited with status {}", self.status)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// How a process is set up, decided by the embedder before the guest starts.
+#[derive(Default)]
+pub struct ProcessConfig {
+    /// The guest's argv; argv[0] is the module path as given.
+    pub argv: Vec<CString>,
+    /// The environment file handed to the guest by `__get_init_envfile`: the
+    /// path the guest opens and the descriptor that keeps it alive until then.
+    pub env_file: Option<(CString, OwnedFd)>,
+    /// Where `--strace` goes, if enabled.
+    pub strace: Option<Tracer>,
+}
+
+/// Process-wide state shared by every guest thread.
+pub struct Process {
+    pub argv: Vec<CString>,
+    pub env_path: Option<CString>,
+    /// Our descriptor of the environment file, closed once the guest opened it
+    /// so the guest's descriptor table is its own again.
+    env_fd: Mutex<Option<OwnedFd>>,
+    pub strace: Option<Tracer>,
+    warned: Mutex<HashSet<String>>,
+    init_calls: std::sync::atomic::AtomicU32,
+    deinit_calls: std::sync::atomic::AtomicU32,
+}
+
+impl Process {
+    pub fn new(config: ProcessConfig) -> Self {
+        let (env_path, env_fd) = match config.env_file {
+            Some((path, fd)) => (Some(path), Some(fd)),
+            None => (None, None),
+        };
+        Process {
+            argv: config.argv,
+            env_path,
+            env_fd: Mutex::new(env_fd),
+            strace: config.strace,
+            warned: Mutex::new(HashSet::new()),
+            init_calls: Default::default(),
+            deinit_calls: Default::default(),
+        }
+    }
+
+    /// Prints `message` on stderr the first time `key` is seen.
+    pub fn warn_once(&self, key: &str, message: impl FnOnce() -> String) {
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
+        if warned.insert(key.to_string()) {
+            eprintln!("lamina: warning: {}", message());
+        }
+    }
+
+    /// Called after the guest successfully opened `path`: if it is the
+    /// environment file, the runtime's own descriptor is no longer needed.
+    pub fn note_opened(&self, path: &std::ffi::CStr) {
+        if self.env_path.as_deref() == Some(path) {
+            self.env_fd.lock().unwrap_or_else(|e| e.into_inner()).take();
+        }
+    }
+
+    /// Counts a call to `__init` (first = 1).
+    pub fn count_init(&self) -> u32 {
+        self.init_calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// Counts a call to `__deinit` (first = 1).
+    pub fn count_deinit(&self) -> u32 {
+        self.deinit_calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// Ends the strace summary, if any: called once when the process ends.
+    pub fn finish(&self, status: i32) {
+        if let Some(t) = &self.strace {
+            t.finish(status);
+        }
+    }
+}
+
+/// The context of one call: the calling thread's view of memory and process.
+pub struct Ctx<'a> {
+    pub mem: &'a GuestMemory,
+    pub process: &'a Process,
+}

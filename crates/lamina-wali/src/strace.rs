@@ -1,0 +1,400 @@
+//! `--strace`: one line per syscall in strace's format, and the summary table
+//! of `--strace-summary` (strace's `-c`).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use lamina_memory::GuestMemory;
+
+use crate::table::{Args, Kind, SyscallDef};
+
+/// Longest string or buffer shown in full (strace's default `-s 32`).
+const MAX_SHOWN: usize = 32;
+
+#[derive(Default, Clone, Copy)]
+struct Totals {
+    calls: u64,
+    errors: u64,
+    time: Duration,
+}
+
+/// Writes strace output for one process.
+pub struct Tracer {
+    sink: Mutex<Box<dyn Write + Send>>,
+    lines: bool,
+    summary: Option<Mutex<HashMap<&'static str, Totals>>>,
+}
+
+impl Tracer {
+    /// `lines`: print each call; `summary`: print the table at exit.
+    pub fn new(sink: Box<dyn Write + Send>, lines: bool, summary: bool) -> Self {
+        Tracer { sink: Mutex::new(sink), lines, summary: summary.then(Default::default) }
+    }
+
+    /// Records one completed call.
+    pub fn record(&self, def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool, took: Duration) {
+        if let Some(summary) = &self.summary {
+            let mut s = summary.lock().unwrap_or_else(|e| e.into_inner());
+            let t = s.entry(def.short_name()).or_default();
+            t.calls += 1;
+            t.errors += is_error(ret) as u64;
+            t.time += took;
+        }
+        if self.lines {
+            let line = format_call(def, mem, args, ret, exiting);
+            let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = writeln!(sink, "{line}");
+            let _ = sink.flush();
+        }
+    }
+
+    /// Ends the trace: the exit line and, if asked for, the summary table.
+    pub fn finish(&self, status: i32) {
+        let mut out = String::new();
+        if self.lines {
+            let _ = writeln!(out, "+++ exited with {} +++", status & 0xff);
+        }
+        if let Some(summary) = &self.summary {
+            out.push_str(&summary_table(&summary.lock().unwrap_or_else(|e| e.into_inner())));
+        }
+        let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = sink.write_all(out.as_bytes());
+        let _ = sink.flush();
+    }
+}
+
+fn is_error(ret: i64) -> bool {
+    (-4095..0).contains(&ret)
+}
+
+/// `name(arg, arg, …) = result` as strace prints it.
+pub fn format_call(def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool) -> String {
+    let mut line = String::new();
+    line.push_str(def.short_name());
+    line.push('(');
+    for (i, p) in def.params.iter().enumerate() {
+        if i > 0 {
+            line.push_str(", ");
+        }
+        format_arg(&mut line, p.kind, mem, args, i, ret);
+    }
+    line.push(')');
+    if exiting {
+        line.push_str(" = ?");
+    } else if is_error(ret) {
+        let e = crate::Errno(-ret as i32);
+        let _ = write!(line, " = -1 {} ({})", e.name(), e.message());
+    } else {
+        let _ = write!(line, " = {ret}");
+    }
+    line
+}
+
+fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: usize, ret: i64) {
+    match kind {
+        Kind::Fd | Kind::Int => {
+            let _ = write!(out, "{}", args.int(i));
+        }
+        Kind::DirFd if args.int(i) == libc::AT_FDCWD => out.push_str("AT_FDCWD"),
+        Kind::DirFd => {
+            let _ = write!(out, "{}", args.int(i));
+        }
+        Kind::UInt => {
+            let _ = write!(out, "{}", args.uint(i));
+        }
+        Kind::Long => {
+            let _ = write!(out, "{}", args.long(i));
+        }
+        Kind::ULong => {
+            let _ = write!(out, "{}", args.raw(i));
+        }
+        Kind::Ptr | Kind::Struct(_) => pointer(out, args.ptr(i)),
+        Kind::Hex => {
+            let _ = write!(out, "{:#x}", args.uint(i));
+        }
+        Kind::Mode => {
+            let _ = write!(out, "{:#o}", args.uint(i));
+        }
+        Kind::Str => match mem.read_path(args.ptr(i)) {
+            Ok(s) => quote(out, s.as_bytes(), usize::MAX),
+            Err(_) => pointer(out, args.ptr(i)),
+        },
+        Kind::InBuf(len_arg) => buffer(out, mem, args.ptr(i), args.len(len_arg)),
+        Kind::OutBuf if ret > 0 => buffer(out, mem, args.ptr(i), ret as usize),
+        Kind::OutBuf => pointer(out, args.ptr(i)),
+        Kind::OpenFlags => open_flags(out, args.int(i)),
+        Kind::AtFlags => flags(out, args.uint(i), AT_FLAGS, "0"),
+        Kind::Sockaddr(len_arg) => sockaddr(out, mem, args.ptr(i), args.len(len_arg)),
+    }
+}
+
+fn pointer(out: &mut String, p: u32) {
+    if p == 0 {
+        out.push_str("NULL");
+    } else {
+        let _ = write!(out, "{p:#x}");
+    }
+}
+
+fn buffer(out: &mut String, mem: &GuestMemory, p: u32, len: usize) {
+    match mem.read_bytes(p, len.min(MAX_SHOWN)) {
+        Ok(bytes) => {
+            quote(out, &bytes, MAX_SHOWN);
+            if len > MAX_SHOWN {
+                out.push_str("...");
+            }
+        }
+        Err(_) => pointer(out, p),
+    }
+}
+
+/// A C string literal with strace's escapes.
+fn quote(out: &mut String, bytes: &[u8], max: usize) {
+    out.push('"');
+    for &b in bytes.iter().take(max) {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b'\r' => out.push_str("\\r"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\{b:o}");
+            }
+        }
+    }
+    out.push('"');
+}
+
+const OPEN_FLAGS: &[(u32, &str)] = &[
+    (0o100, "O_CREAT"),
+    (0o200, "O_EXCL"),
+    (0o400, "O_NOCTTY"),
+    (0o1000, "O_TRUNC"),
+    (0o2000, "O_APPEND"),
+    (0o4000, "O_NONBLOCK"),
+    (0o4010000, "O_SYNC"),
+    (0o10000, "O_DSYNC"),
+    (0o20000, "O_ASYNC"),
+    (0o40000, "O_DIRECT"),
+    (0o100000, "O_LARGEFILE"),
+    (0o20200000, "O_TMPFILE"),
+    (0o200000, "O_DIRECTORY"),
+    (0o400000, "O_NOFOLLOW"),
+    (0o1000000, "O_NOATIME"),
+    (0o2000000, "O_CLOEXEC"),
+    (0o10000000, "O_PATH"),
+];
+
+const AT_FLAGS: &[(u32, &str)] = &[
+    (0x100, "AT_SYMLINK_NOFOLLOW"),
+    (0x200, "AT_REMOVEDIR"),
+    (0x400, "AT_SYMLINK_FOLLOW"),
+    (0x800, "AT_NO_AUTOMOUNT"),
+    (0x1000, "AT_EMPTY_PATH"),
+];
+
+fn open_flags(out: &mut String, v: i32) {
+    out.push_str(match v & 3 {
+        0 => "O_RDONLY",
+        1 => "O_WRONLY",
+        2 => "O_RDWR",
+        _ => "O_ACCMODE",
+    });
+    let rest = v as u32 & !3;
+    if rest != 0 {
+        out.push('|');
+        flags(out, rest, OPEN_FLAGS, "");
+    }
+}
+
+/// `A|B|0x40` from a table of named bits (multi-bit names first match wins).
+fn flags(out: &mut String, mut v: u32, names: &[(u32, &str)], zero: &str) {
+    if v == 0 {
+        out.push_str(zero);
+        return;
+    }
+    let mut first = true;
+    for &(bits, name) in names {
+        if v & bits == bits {
+            if !first {
+                out.push('|');
+            }
+            out.push_str(name);
+            first = false;
+            v &= !bits;
+        }
+    }
+    if v != 0 {
+        if !first {
+            out.push('|');
+        }
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+fn sockaddr(out: &mut String, mem: &GuestMemory, p: u32, len: usize) {
+    let Ok(bytes) = mem.read_bytes(p, len.min(128)) else {
+        return pointer(out, p);
+    };
+    if p == 0 || bytes.len() < 2 {
+        return pointer(out, p);
+    }
+    let family = u16::from_le_bytes([bytes[0], bytes[1]]) as i32;
+    match family {
+        libc::AF_INET if bytes.len() >= 8 => {
+            let port = u16::from_be_bytes([bytes[2], bytes[3]]);
+            let _ = write!(
+                out,
+                "{{sa_family=AF_INET, sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")}}",
+                bytes[4], bytes[5], bytes[6], bytes[7]
+            );
+        }
+        libc::AF_INET6 if bytes.len() >= 24 => {
+            let port = u16::from_be_bytes([bytes[2], bytes[3]]);
+            let addr: [u8; 16] = bytes[8..24].try_into().expect("16 bytes");
+            let _ = write!(
+                out,
+                "{{sa_family=AF_INET6, sin6_port=htons({port}), sin6_addr=\"{}\"}}",
+                std::net::Ipv6Addr::from(addr)
+            );
+        }
+        libc::AF_UNIX => {
+            out.push_str("{sa_family=AF_UNIX, sun_path=");
+            let path = &bytes[2..];
+            let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+            quote(out, &path[..end], usize::MAX);
+            out.push('}');
+        }
+        _ => {
+            let _ = write!(out, "{{sa_family={family}, ...}}");
+        }
+    }
+}
+
+fn summary_table(totals: &HashMap<&'static str, Totals>) -> String {
+    let mut rows: Vec<_> = totals.iter().collect();
+    rows.sort_by(|a, b| b.1.time.cmp(&a.1.time).then(a.0.cmp(b.0)));
+    let all = rows.iter().fold(Totals::default(), |acc, (_, t)| Totals {
+        calls: acc.calls + t.calls,
+        errors: acc.errors + t.errors,
+        time: acc.time + t.time,
+    });
+    let total_secs = all.time.as_secs_f64();
+    let rule = "------ ----------- ----------- --------- --------- ----------------\n";
+    let mut out = String::new();
+    out.push_str("% time     seconds  usecs/call     calls    errors syscall\n");
+    out.push_str(rule);
+    for (name, t) in &rows {
+        let secs = t.time.as_secs_f64();
+        let pct = if total_secs > 0.0 { 100.0 * secs / total_secs } else { 0.0 };
+        let per_call = t.time.as_micros() as u64 / t.calls.max(1);
+        let errors = if t.errors > 0 { t.errors.to_string() } else { String::new() };
+        let _ = writeln!(out, "{pct:6.2} {secs:11.6} {per_call:11} {:9} {errors:>9} {name}", t.calls);
+    }
+    out.push_str(rule);
+    let errors = if all.errors > 0 { all.errors.to_string() } else { String::new() };
+    let _ = writeln!(out, "100.00 {total_secs:11.6} {:11} {:9} {errors:>9} total", "", all.calls);
+    out
+}
+
+/// The symbolic name of an errno value.
+pub fn errno_name(e: i32) -> &'static str {
+    const NAMES: &[&str] = &[
+        "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",
+        "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR",
+        "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC", "ESPIPE", "EROFS",
+        "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK", "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY",
+        "ELOOP", "EWOULDBLOCK", "ENOMSG", "EIDRM", "ECHRNG", "EL2NSYNC", "EL3HLT", "EL3RST", "ELNRNG",
+        "EUNATCH", "ENOCSI", "EL2HLT", "EBADE", "EBADR", "EXFULL", "ENOANO", "EBADRQC", "EBADSLT",
+        "EDEADLOCK", "EBFONT", "ENOSTR", "ENODATA", "ETIME", "ENOSR", "ENONET", "ENOPKG", "EREMOTE",
+        "ENOLINK", "EADV", "ESRMNT", "ECOMM", "EPROTO", "EMULTIHOP", "EDOTDOT", "EBADMSG", "EOVERFLOW",
+        "ENOTUNIQ", "EBADFD", "EREMCHG", "ELIBACC", "ELIBBAD", "ELIBSCN", "ELIBMAX", "ELIBEXEC", "EILSEQ",
+        "ERESTART", "ESTRPIPE", "EUSERS", "ENOTSOCK", "EDESTADDRREQ", "EMSGSIZE", "EPROTOTYPE",
+        "ENOPROTOOPT", "EPROTONOSUPPORT", "ESOCKTNOSUPPORT", "EOPNOTSUPP", "EPFNOSUPPORT", "EAFNOSUPPORT",
+        "EADDRINUSE", "EADDRNOTAVAIL", "ENETDOWN", "ENETUNREACH", "ENETRESET", "ECONNABORTED",
+        "ECONNRESET", "ENOBUFS", "EISCONN", "ENOTCONN", "ESHUTDOWN", "ETOOMANYREFS", "ETIMEDOUT",
+        "ECONNREFUSED", "EHOSTDOWN", "EHOSTUNREACH", "EALREADY", "EINPROGRESS", "ESTALE", "EUCLEAN",
+        "ENOTNAM", "ENAVAIL", "EISNAM", "EREMOTEIO", "EDQUOT", "ENOMEDIUM", "EMEDIUMTYPE", "ECANCELED",
+        "ENOKEY", "EKEYEXPIRED", "EKEYREVOKED", "EKEYREJECTED", "EOWNERDEAD", "ENOTRECOVERABLE",
+        "ERFKILL", "EHWPOISON",
+    ];
+    NAMES.get(e as usize).copied().unwrap_or("E?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_memory::TestMemory;
+
+    fn def(params: &'static [crate::Param]) -> SyscallDef {
+        SyscallDef { name: "SYS_openat", params, result: crate::ResultType::I64, handler: |_, _| Ok(0) }
+    }
+
+    #[test]
+    fn openat_line_decodes_dirfd_path_and_flags() {
+        let (_keep, mem) = TestMemory::new(256);
+        mem.write_bytes(16, b"/tmp/x\0").unwrap();
+        static P: &[crate::Param] = &[
+            crate::Param { name: "dirfd", kind: Kind::DirFd },
+            crate::Param { name: "path", kind: Kind::Str },
+            crate::Param { name: "flags", kind: Kind::OpenFlags },
+            crate::Param { name: "mode", kind: Kind::Mode },
+        ];
+        let args = Args([(-100i32) as u32 as u64, 16, 0o2000101, 0o644, 0, 0]);
+        assert_eq!(
+            format_call(&def(P), &mem, &args, 3, false),
+            "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = 3"
+        );
+        assert_eq!(
+            format_call(&def(P), &mem, &args, -2, false),
+            "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = -1 ENOENT (No such file or directory)"
+        );
+    }
+
+    #[test]
+    fn buffers_are_escaped_and_truncated() {
+        let (_keep, mem) = TestMemory::new(256);
+        mem.write_bytes(0, b"hi\n\x01\"").unwrap();
+        let mut s = String::new();
+        buffer(&mut s, &mem, 0, 5);
+        assert_eq!(s, r#""hi\n\1\"""#);
+        let mut s = String::new();
+        buffer(&mut s, &mem, 0, 100);
+        assert!(s.ends_with("\"..."), "{s}");
+        let mut s = String::new();
+        buffer(&mut s, &mem, 250, 100);
+        assert_eq!(s, "0xfa");
+    }
+
+    #[test]
+    fn inet_sockaddr_is_decoded() {
+        let (_keep, mem) = TestMemory::new(64);
+        mem.write_bytes(0, &[2, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        let mut s = String::new();
+        sockaddr(&mut s, &mem, 0, 16);
+        assert_eq!(s, "{sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}");
+    }
+
+    #[test]
+    fn errno_names_match_linux_numbers() {
+        assert_eq!(errno_name(libc::ENOENT), "ENOENT");
+        assert_eq!(errno_name(libc::EAGAIN), "EAGAIN");
+        assert_eq!(errno_name(libc::ECONNREFUSED), "ECONNREFUSED");
+        assert_eq!(errno_name(libc::EHWPOISON), "EHWPOISON");
+        assert_eq!(errno_name(libc::ENOSYS), "ENOSYS");
+    }
+
+    #[test]
+    fn summary_lists_calls_and_errors() {
+        let mut t = HashMap::new();
+        t.insert("read", Totals { calls: 3, errors: 1, time: Duration::from_micros(30) });
+        let table = summary_table(&t);
+        assert!(table.contains("         3         1 read"), "{table}");
+        assert!(table.trim_end().ends_with("total"), "{table}");
+    }
+}

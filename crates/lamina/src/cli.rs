@@ -1,0 +1,249 @@
+//! Command-line parsing.
+//!
+//! Hand-written because the grammar is iwasm's, not a typical subcommand
+//! tree: options stop at the first non-option (the module), `-v=N` and
+//! `--stack-size=N` use `=`, and `lamina MODULE` works without `run`.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+
+use lamina_runtime::{CacheMode, EngineOptions, EnvOptions, RunOptions, StraceOptions};
+
+pub const WASMTIME_VERSION: &str = "48.0.8";
+
+pub const HELP: &str = "\
+lamina: run Linux programs compiled to WebAssembly (WALI)
+
+Usage:
+  lamina run [OPTIONS] MODULE [ARGS...]
+  lamina [OPTIONS] MODULE [ARGS...]
+  lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
+
+MODULE is a .wasm file or a .cwasm artifact from `lamina compile`. Options end
+at MODULE; everything after it is passed to the program, whose argv[0] is
+MODULE as given. The exit status is the program's. A program that traps is
+reported with a wasm backtrace and ends like a crashed native program, killed
+by the matching signal (SIGSEGV for bad memory or table accesses and stack
+overflow, SIGILL for `unreachable`, SIGFPE for integer division faults).
+
+Run options:
+      --env NAME=VALUE   Set a variable in the program's environment (repeatable;
+                         `--env NAME` passes Lamina's own value of NAME)
+      --env-file=PATH    Read variables from PATH, one NAME=VALUE per line
+                         (a line with just NAME unsets it)
+      --inherit-env      Start from Lamina's own environment (by default the
+                         program sees only variables given with --env/--env-file)
+      --strace[=FILE]    Print each system call, strace style, to stderr or FILE
+      --strace-summary[=FILE]
+                         Print a table of call counts, errors and times at exit
+      --stack-size=BYTES Wasm stack limit (default 8M; K/M/G suffixes accepted)
+      --max-threads=N    Accepted for iwasm compatibility (no limit is imposed)
+      --no-cache         Compile without using the compile cache
+                         (default cache: $LAMINA_CACHE_DIR, $XDG_CACHE_HOME/lamina
+                         or ~/.cache/lamina)
+  -v, --verbose          Say how the module was loaded (-v=2 or -vv: also list
+                         every import and how it is bound)
+
+Other:
+  -h, --help             Show this help
+  -V, --version          Show the version
+";
+
+/// What the user asked for.
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Version,
+    Run(RunOptions),
+    Compile { engine: EngineOptions, module: PathBuf, output: PathBuf },
+}
+
+/// Parses `lamina`'s arguments (without argv[0]).
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    match args.first().map(|a| a.as_bytes()) {
+        None => Err("no module given".into()),
+        Some(b"run") => {
+            args.remove(0);
+            parse_run(args)
+        }
+        Some(b"compile") => {
+            args.remove(0);
+            parse_compile(args)
+        }
+        Some(_) => parse_run(args),
+    }
+}
+
+/// The value of `--name=value` or `--name value`; `None` if `arg` is not `--name`.
+fn value_of(
+    arg: &str,
+    name: &str,
+    rest: &mut impl Iterator<Item = OsString>,
+) -> Option<Result<OsString, String>> {
+    if arg == name {
+        return Some(rest.next().ok_or_else(|| format!("{name} needs a value")));
+    }
+    arg.strip_prefix(name)?.strip_prefix('=').map(|v| Ok(v.into()))
+}
+
+fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
+    let mut env = EnvOptions::default();
+    let mut strace: Option<StraceOptions> = None;
+    let mut engine = EngineOptions::default();
+    let mut cache = CacheMode::default_dir();
+    let mut verbose = 0u8;
+    let mut rest = args.into_iter();
+    while let Some(raw) = rest.next() {
+        let Some(arg) = raw.to_str().filter(|a| a.starts_with('-') && *a != "-").map(str::to_owned) else {
+            let module = PathBuf::from(raw);
+            let args = rest.collect();
+            return Ok(Command::Run(RunOptions { module, args, env, strace, engine, cache, verbose }));
+        };
+        let arg = arg.as_str();
+        if let Some(v) = value_of(arg, "--env", &mut rest) {
+            env.vars.push(v?);
+        } else if let Some(v) = value_of(arg, "--env-file", &mut rest) {
+            env.files.push(v?.into());
+        } else if let Some(v) = value_of(arg, "--stack-size", &mut rest) {
+            engine.stack_size = size(&v?)?;
+        } else if let Some(v) = value_of(arg, "--max-threads", &mut rest) {
+            let v = v?;
+            v.to_str().and_then(|s| s.parse::<u32>().ok()).ok_or("--max-threads needs a number")?;
+        } else if arg == "--strace" || arg.starts_with("--strace=") {
+            let t = strace.get_or_insert_with(Default::default);
+            t.lines = true;
+            if let Some(file) = arg.strip_prefix("--strace=") {
+                t.output = Some(file.into());
+            }
+        } else if arg == "--strace-summary" || arg.starts_with("--strace-summary=") {
+            let t = strace.get_or_insert_with(Default::default);
+            t.summary = true;
+            if let Some(file) = arg.strip_prefix("--strace-summary=") {
+                t.output = Some(file.into());
+            }
+        } else {
+            match arg {
+                "--inherit-env" => env.inherit = true,
+                "--no-cache" => cache = CacheMode::Disabled,
+                "-v" | "--verbose" => verbose = verbose.saturating_add(1),
+                "-vv" => verbose = verbose.saturating_add(2),
+                "-h" | "--help" => return Ok(Command::Help),
+                "-V" | "--version" => return Ok(Command::Version),
+                _ => match arg.strip_prefix("-v=").or_else(|| arg.strip_prefix("--verbose=")) {
+                    Some(level) => verbose = level.parse().map_err(|_| format!("bad verbosity level in {arg}"))?,
+                    None => return Err(format!("unknown option {arg}")),
+                },
+            }
+        }
+    }
+    Err("no module given".into())
+}
+
+fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
+    let mut engine = EngineOptions::default();
+    let (mut module, mut output) = (None, None);
+    let mut rest = args.into_iter();
+    while let Some(raw) = rest.next() {
+        let arg = raw.to_string_lossy().into_owned();
+        if let Some(v) = value_of(&arg, "--stack-size", &mut rest) {
+            engine.stack_size = size(&v?)?;
+        } else if let Some(v) = value_of(&arg, "-o", &mut rest).or_else(|| value_of(&arg, "--output", &mut rest)) {
+            output = Some(PathBuf::from(v?));
+        } else if let Some(path) = arg.strip_prefix("-o").filter(|p| !p.is_empty() && !arg.starts_with("--")) {
+            output = Some(path.into());
+        } else if arg == "-h" || arg == "--help" {
+            return Ok(Command::Help);
+        } else if arg.starts_with('-') {
+            return Err(format!("unknown option {arg} for compile"));
+        } else if module.replace(PathBuf::from(raw)).is_some() {
+            return Err("compile takes one module".into());
+        }
+    }
+    let module = module.ok_or("compile needs a module")?;
+    let output = output.unwrap_or_else(|| module.with_extension("cwasm"));
+    Ok(Command::Compile { engine, module, output })
+}
+
+/// `8388608`, `8M`, `512K`, `1G`.
+fn size(v: &OsString) -> Result<usize, String> {
+    let s = v.to_str().ok_or("bad size")?;
+    let (digits, unit) = match s.as_bytes().last() {
+        Some(b'k' | b'K') => (&s[..s.len() - 1], 1 << 10),
+        Some(b'm' | b'M') => (&s[..s.len() - 1], 1 << 20),
+        Some(b'g' | b'G') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|&n| n >= 64 << 10)
+        .ok_or_else(|| format!("bad stack size {s:?} (a byte count of at least 64K, e.g. 8M)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_opts(args: &[&str]) -> RunOptions {
+        match parse(args.iter().map(OsString::from)).unwrap() {
+            Command::Run(o) => o,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_stop_at_the_module() {
+        let o = run_opts(&["run", "--env", "A=1", "prog.wasm", "--env", "-v", "x"]);
+        assert_eq!(o.module, PathBuf::from("prog.wasm"));
+        assert_eq!(o.args, ["--env", "-v", "x"].map(OsString::from));
+        assert_eq!(o.env.vars, [OsString::from("A=1")]);
+    }
+
+    #[test]
+    fn short_form_and_iwasm_spellings() {
+        let o = run_opts(&["-v=3", "--stack-size=4194304", "--max-threads=100", "--env-file=e", "p.wasm"]);
+        assert_eq!(o.verbose, 3);
+        assert_eq!(o.engine.stack_size, 4194304);
+        assert_eq!(o.env.files, [PathBuf::from("e")]);
+        assert_eq!(o.module, PathBuf::from("p.wasm"));
+    }
+
+    #[test]
+    fn strace_options() {
+        let o = run_opts(&["--strace=out.txt", "--strace-summary", "p.wasm"]);
+        let t = o.strace.unwrap();
+        assert!(t.lines && t.summary);
+        assert_eq!(t.output, Some(PathBuf::from("out.txt")));
+        assert!(run_opts(&["p.wasm"]).strace.is_none());
+    }
+
+    #[test]
+    fn defaults() {
+        let o = run_opts(&["p.wasm"]);
+        assert_eq!(o.engine.stack_size, 8 << 20);
+        assert!(!o.env.inherit);
+        assert_eq!(o.verbose, 0);
+    }
+
+    #[test]
+    fn sizes_and_errors() {
+        assert_eq!(run_opts(&["--stack-size=16M", "p"]).engine.stack_size, 16 << 20);
+        assert!(parse(["--stack-size=1".into(), "p".into()]).is_err());
+        assert!(parse(["--bogus".into(), "p".into()]).unwrap_err().contains("unknown option"));
+        assert!(parse(["--env".into()]).is_err());
+        assert!(parse(Vec::<OsString>::new()).is_err());
+    }
+
+    #[test]
+    fn compile_arguments() {
+        match parse(["compile", "m.wasm", "-o", "m.cwasm"].map(OsString::from)).unwrap() {
+            Command::Compile { module, output, .. } => {
+                assert_eq!((module, output), (PathBuf::from("m.wasm"), PathBuf::from("m.cwasm")));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
