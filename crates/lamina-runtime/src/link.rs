@@ -25,6 +25,18 @@ pub struct Host {
     pub memory: Arc<GuestMemory>,
 }
 
+impl Host {
+    pub fn new(process: Arc<Process>, memory: &SharedMemory) -> Host {
+        let base = memory.data().as_ptr() as *mut u8;
+        let sized = memory.clone();
+        // SAFETY: a shared memory never moves (wasmtime reserves its maximum
+        // size up front) and lives as long as `sized`, which the closure owns;
+        // its reported size only counts accessible bytes.
+        let memory = unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) };
+        Host { process, memory: Arc::new(memory) }
+    }
+}
+
 /// How one import was bound (for `-v` and the conformance test).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Binding {

@@ -290,10 +290,8 @@ mod tests {
         assert!(err.contains("not shared"), "{err}");
         let err = prepare(&wat("(module)")).unwrap_err().to_string();
         assert!(err.contains("no memory"), "{err}");
-        let mut broken = wat(r#"(module (memory 1 1 shared) (func (result i32) i32.const 1))"#);
-        let n = broken.len();
-        broken[n - 3] = 0x41; // corrupt the function body
-        let err = prepare(&broken).unwrap_err().to_string();
+        // `wat` does not validate: a body that leaves no result is caught here.
+        let err = prepare(&wat("(module (memory 1 1 shared) (func (result i32)))")).unwrap_err().to_string();
         assert!(err.contains("invalid WebAssembly module") && err.contains("offset"), "{err}");
     }
 }

@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use wasmtime::error::Context;
 use wasmtime::{Result, format_err as anyhow};
-use lamina_memory::GuestMemory;
 use lamina_wali::ctx::Exit;
 use lamina_wali::strace::Tracer;
 use lamina_wali::{Process, ProcessConfig};
@@ -93,8 +92,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         env_file: env_file(&options.env)?,
         strace: options.strace.as_ref().map(tracer).transpose()?,
     }));
-    let guest_memory = Arc::new(guest_memory(&memory));
-    let mut store = Store::new(&engine, Host { process: process.clone(), memory: guest_memory });
+    let mut store = Store::new(&engine, Host::new(process.clone(), &memory));
     let (linker, imports) = link(&store, &loaded.module, &memory)?;
     if options.verbose > 1 {
         for i in &imports {
@@ -140,7 +138,7 @@ fn tracer(options: &StraceOptions) -> Result<Tracer> {
 
 /// The one memory every instance of the process shares, with the limits the
 /// module declared for it.
-fn shared_memory(module: &Module) -> Result<SharedMemory> {
+pub fn shared_memory(module: &Module) -> Result<SharedMemory> {
     let ty = module
         .imports()
         .find(|i| (i.module(), i.name()) == MEMORY_IMPORT)
@@ -150,15 +148,6 @@ fn shared_memory(module: &Module) -> Result<SharedMemory> {
         })
         .ok_or_else(|| anyhow!("the module was not prepared for Lamina (no `lamina.memory` import)"))?;
     SharedMemory::new(module.engine(), ty).context("cannot create the guest's memory")
-}
-
-fn guest_memory(memory: &SharedMemory) -> GuestMemory {
-    let base = memory.data().as_ptr() as *mut u8;
-    let sized = memory.clone();
-    // SAFETY: a shared memory never moves (wasmtime reserves its maximum size
-    // up front) and lives as long as `sized`, which the closure owns; its
-    // reported size only counts accessible bytes.
-    unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) }
 }
 
 /// Turns the error that ended `_start` into an outcome: an exit request from

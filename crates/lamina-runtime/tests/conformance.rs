@@ -1,0 +1,114 @@
+//! Conformance with the machine-readable WALI specification (the `wali-linux`
+//! PyPI package): every syscall the spec marks implemented and every auxiliary
+//! function must be in Lamina's table with exactly the spec's wasm type, and
+//! a module importing all of them with those types must link with every
+//! import bound to its table entry.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use std::sync::Arc;
+
+use lamina_runtime::link::{Binding, Host, link};
+use lamina_runtime::prepare::prepare;
+use lamina_runtime::process::shared_memory;
+use lamina_wali::{Process, ResultType, WasmType, lookup};
+use wasmtime::{Module, Store};
+
+struct SpecImport {
+    name: String,
+    params: Vec<String>,
+    result: Option<String>,
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs tools/wali_spec_types.py with the Python that has `wali-linux`
+/// (`$LAMINA_SPEC_PYTHON`, else the set-up's `.venv`).
+fn spec() -> Vec<SpecImport> {
+    let python = std::env::var_os("LAMINA_SPEC_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    let out = Command::new(&python)
+        .arg(repo().join("tools/wali_spec_types.py"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} (run the README's set-up first): {e}", python.display()));
+    assert!(out.status.success(), "reading the spec failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split(' ').collect();
+            let list = |s: &str| if s == "-" { vec![] } else { s.split(',').map(String::from).collect() };
+            SpecImport { name: f[0].into(), params: list(f[1]), result: list(f[2]).pop() }
+        })
+        .collect()
+}
+
+fn wasm_name(t: WasmType) -> &'static str {
+    match t {
+        WasmType::I32 => "i32",
+        WasmType::I64 => "i64",
+    }
+}
+
+#[test]
+fn the_table_has_every_spec_import_with_the_spec_type() {
+    let spec = spec();
+    let syscalls = spec.iter().filter(|s| s.name.starts_with("SYS_")).count();
+    assert_eq!((syscalls, spec.len() - syscalls), (140, 11), "the spec changed size");
+    let mut mismatches = vec![];
+    for s in &spec {
+        let Some(def) = lookup(&s.name) else {
+            mismatches.push(format!("{} is missing from the table", s.name));
+            continue;
+        };
+        let params: Vec<&str> = def.param_types().into_iter().map(wasm_name).collect();
+        let result = match def.result {
+            ResultType::I64 => Some("i64"),
+            ResultType::I32 => Some("i32"),
+            ResultType::None => None,
+        };
+        if params != s.params || result != s.result.as_deref() {
+            mismatches.push(format!(
+                "{}: table has ({}) -> {:?}, spec has ({}) -> {:?}",
+                s.name,
+                params.join(","),
+                result,
+                s.params.join(","),
+                s.result
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn a_module_importing_the_whole_spec_links_every_import() {
+    let spec = spec();
+    let mut wat = String::from("(module\n");
+    for s in &spec {
+        let params: String = s.params.iter().map(|p| format!(" {p}")).collect();
+        let result = s.result.as_ref().map(|r| format!(" (result {r})")).unwrap_or_default();
+        wat.push_str(&format!("  (import \"wali\" \"{}\" (func (param{params}){result}))\n", s.name));
+    }
+    wat.push_str("  (memory 1 32768 shared)\n  (func (export \"_start\")))\n");
+    let engine = lamina_runtime::new_engine(&Default::default()).unwrap();
+    let module = Module::new(&engine, prepare(&wat::parse_str(&wat).unwrap()).unwrap()).unwrap();
+    let memory = shared_memory(&module).unwrap();
+    let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), &memory));
+    let (linker, report) = link(&store, &module, &memory).unwrap();
+    let implemented = |prefix: bool| {
+        report
+            .iter()
+            .filter(|i| i.binding == Binding::Implemented && i.name.starts_with("SYS_") == prefix)
+            .count()
+    };
+    println!("linked: {}/140 syscalls + {}/11 auxiliary functions", implemented(true), implemented(false));
+    assert_eq!((implemented(true), implemented(false)), (140, 11));
+    let mut store = store;
+    linker.instantiate(&mut store, &module).expect("the spec's types instantiate");
+}
+

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project (after scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo fmt --all --check
+cargo clippy --release --locked --workspace --all-targets -- -D warnings
+cargo test --release --locked --workspace

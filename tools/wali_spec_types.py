@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Prints the wasm type of every WALI import the wali-linux spec defines.
+
+One line per import: `<import name> <param types, comma-separated or -> <result or ->`,
+derived with the spec's own rule (pointers and types of at most 4 bytes are i32,
+8-byte integer types are i64, syscalls return i64; auxiliary functions return
+their C result type). Used by the conformance test.
+"""
+from wali.spec import AUX_SYSCALLS, SYSCALLS, TypeRegistry
+
+
+def wasm_type(c_type: str) -> str:
+    c_type = str(c_type)
+    if c_type.endswith("*") or c_type.startswith("fn("):
+        return "i32"
+    size = TypeRegistry.resolve_size(c_type)
+    return "i64" if size == 8 else "i32"
+
+
+def line(name, args, result):
+    params = ",".join(wasm_type(a) for a in args) or "-"
+    return f"{name} {params} {result or '-'}"
+
+
+for s in SYSCALLS.values():
+    if s.implemented:
+        print(line(f"SYS_{s.name}", s.args, "i64"))
+for a in AUX_SYSCALLS.values():
+    print(line(a.name, a.args, a.result and wasm_type(a.result)))
