@@ -9,7 +9,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "== Debian packages"
 as_root apt-get update -q
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    clang-22 lld-22 libclang-rt-22-dev-wasm32 gcc libc6-dev wabt python3 python3-venv ca-certificates
+    clang-22 lld-22 libclang-rt-22-dev-wasm32 gcc libc6-dev wabt strace python3 python3-venv ca-certificates
 
 echo "== Rust"
 if ! command -v cargo >/dev/null; then

@@ -75,23 +75,40 @@ pub fn format_call(def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, e
     let mut line = String::new();
     line.push_str(def.short_name());
     line.push('(');
-    for (i, p) in def.params.iter().enumerate() {
+    for (i, p) in def.params.iter().enumerate().filter(|(i, _)| shown(def, args, *i)) {
         if i > 0 {
             line.push_str(", ");
         }
         format_arg(&mut line, p.kind, mem, args, i, ret);
     }
     line.push(')');
+    // strace aligns results at column 40.
+    let width = line.chars().count();
+    line.push_str(&" ".repeat(RESULT_COLUMN.saturating_sub(width).max(1)));
     if exiting {
-        line.push_str(" = ?");
+        line.push_str("= ?");
     } else if is_error(ret) {
         let e = crate::Errno(-ret as i32);
-        let _ = write!(line, " = -1 {} ({})", e.name(), e.message());
+        let _ = write!(line, "= -1 {} ({})", e.name(), e.message());
     } else {
-        let _ = write!(line, " = {ret}");
+        let _ = write!(line, "= {ret}");
     }
     line
 }
+
+const RESULT_COLUMN: usize = 40;
+
+/// Whether parameter `i` is shown: like strace, the mode of `open`/`openat`
+/// only when the flags create a file.
+fn shown(def: &SyscallDef, args: &Args, i: usize) -> bool {
+    if def.params[i].kind != Kind::Mode || i == 0 || def.params[i - 1].kind != Kind::OpenFlags {
+        return true;
+    }
+    let flags = args.uint(i - 1);
+    flags & libc::O_CREAT as u32 != 0 || flags & O_TMPFILE == O_TMPFILE
+}
+
+const O_TMPFILE: u32 = 0o20200000;
 
 fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: usize, ret: i64) {
     match kind {
@@ -112,11 +129,10 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
             let _ = write!(out, "{}", args.raw(i));
         }
         Kind::Ptr | Kind::Struct(_) => pointer(out, args.ptr(i)),
-        Kind::Hex => {
-            let _ = write!(out, "{:#x}", args.uint(i));
-        }
+        Kind::Hex => hex(out, args.uint(i)),
+        // C's "%#03o", as strace prints modes: 0644, 000.
         Kind::Mode => {
-            let _ = write!(out, "{:#o}", args.uint(i));
+            let _ = write!(out, "0{:02o}", args.uint(i));
         }
         Kind::Str => match mem.read_path(args.ptr(i)) {
             Ok(s) => quote(out, s.as_bytes(), usize::MAX),
@@ -128,8 +144,203 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
         Kind::OpenFlags => open_flags(out, args.int(i)),
         Kind::AtFlags => flags(out, args.uint(i), AT_FLAGS, "0"),
         Kind::Sockaddr(len_arg) => sockaddr(out, mem, args.ptr(i), args.len(len_arg)),
+        Kind::StatOut if ret == 0 => stat(out, mem, args.ptr(i)),
+        Kind::Dirents if ret > 0 => {
+            pointer(out, args.ptr(i));
+            let _ = write!(out, " /* {} entries */", dirent_count(mem, args.ptr(i), ret as usize));
+        }
+        Kind::StatOut | Kind::Dirents => pointer(out, args.ptr(i)),
+        Kind::SockDomain => named(out, args.int(i), ADDRESS_FAMILIES),
+        Kind::SockType => {
+            let v = args.uint(i);
+            named(out, (v & 0xf) as i32, SOCKET_TYPES);
+            if v & !0xf != 0 {
+                out.push('|');
+                flags(out, v & !0xf, SOCK_FLAGS, "");
+            }
+        }
+        Kind::SockProto(domain) if matches!(args.int(domain), libc::AF_INET | libc::AF_INET6) => {
+            named(out, args.int(i), IP_PROTOCOLS)
+        }
+        Kind::SockProto(_) => {
+            let _ = write!(out, "{}", args.int(i));
+        }
+        Kind::SockFlags => flags(out, args.uint(i), SOCK_FLAGS, "0"),
+        Kind::MsgFlags => flags(out, args.uint(i), MSG_FLAGS, "0"),
+        Kind::SockaddrOut(len_ptr) if ret >= 0 && args.ptr(i) != 0 => {
+            let len = mem.read::<u32>(args.ptr(len_ptr)).unwrap_or(0);
+            sockaddr(out, mem, args.ptr(i), len as usize)
+        }
+        Kind::SockaddrOut(_) => pointer(out, args.ptr(i)),
+        Kind::LenPtr => match mem.read::<u32>(args.ptr(i)) {
+            Ok(len) if args.ptr(i) != 0 => {
+                let _ = write!(out, "[{len}]");
+            }
+            _ => pointer(out, args.ptr(i)),
+        },
+        Kind::EpollOp => named(out, args.int(i), EPOLL_OPS),
+        Kind::EpollFlags => flags(out, args.uint(i), &[(libc::O_CLOEXEC as u32, "EPOLL_CLOEXEC")], "0"),
+        Kind::EpollEvent => epoll_events(out, mem, args.ptr(i), 1, false),
+        Kind::EpollEvents if ret >= 0 => epoll_events(out, mem, args.ptr(i), ret as usize, true),
+        Kind::EpollEvents => pointer(out, args.ptr(i)),
     }
 }
+
+fn hex(out: &mut String, v: u32) {
+    if v == 0 {
+        out.push('0');
+    } else {
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// The name of a value from a table, or the number.
+fn named(out: &mut String, v: i32, names: &[(i32, &str)]) {
+    match names.iter().find(|(n, _)| *n == v) {
+        Some((_, name)) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{v}");
+        }
+    }
+}
+
+/// strace's short form of a `struct stat`.
+fn stat(out: &mut String, mem: &GuestMemory, p: u32) {
+    let (Ok(mode), Ok(size), Ok(rdev)) = (mem.read::<u32>(p + 24), mem.read::<i64>(p + 48), mem.read::<u64>(p + 40))
+    else {
+        return pointer(out, p);
+    };
+    let kind = mode & libc::S_IFMT;
+    out.push_str("{st_mode=");
+    named(out, kind as i32, FILE_TYPES);
+    let _ = write!(out, "|0{:o}, ", mode & 0o7777);
+    if kind == libc::S_IFCHR || kind == libc::S_IFBLK {
+        let _ = write!(out, "st_rdev=makedev({:#x}, {:#x}), ...}}", libc::major(rdev), libc::minor(rdev));
+    } else {
+        let _ = write!(out, "st_size={size}, ...}}");
+    }
+}
+
+/// Counts `linux_dirent64` records in `len` bytes at `p`.
+fn dirent_count(mem: &GuestMemory, p: u32, len: usize) -> usize {
+    let mut count = 0;
+    let mut off = 0usize;
+    while off + 19 <= len {
+        match mem.read::<u16>(p.wrapping_add(off as u32 + 16)) {
+            Ok(reclen) if reclen > 0 => {
+                count += 1;
+                off += reclen as usize;
+            }
+            _ => break,
+        }
+    }
+    count
+}
+
+/// `{events=EPOLLIN, data={u32=3, u64=3}}`, or `[…]` for an array.
+fn epoll_events(out: &mut String, mem: &GuestMemory, p: u32, count: usize, array: bool) {
+    let Ok(raw) = mem.read_bytes(p, count.min(16) * crate::abi::EPOLL_EVENT_SIZE) else {
+        return pointer(out, p);
+    };
+    if p == 0 {
+        return pointer(out, p);
+    }
+    if array {
+        out.push('[');
+    }
+    for (n, ev) in raw.chunks_exact(crate::abi::EPOLL_EVENT_SIZE).enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        let events = u32::from_le_bytes(ev[..4].try_into().expect("4 bytes"));
+        let data = u64::from_le_bytes(ev[4..].try_into().expect("8 bytes"));
+        out.push_str("{events=");
+        flags(out, events, EPOLL_EVENTS, "0");
+        let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
+    }
+    if count > 16 {
+        out.push_str(", ...");
+    }
+    if array {
+        out.push(']');
+    }
+}
+
+const ADDRESS_FAMILIES: &[(i32, &str)] = &[
+    (libc::AF_UNSPEC, "AF_UNSPEC"),
+    (libc::AF_UNIX, "AF_UNIX"),
+    (libc::AF_INET, "AF_INET"),
+    (libc::AF_INET6, "AF_INET6"),
+    (libc::AF_NETLINK, "AF_NETLINK"),
+    (libc::AF_PACKET, "AF_PACKET"),
+];
+
+const SOCKET_TYPES: &[(i32, &str)] = &[
+    (libc::SOCK_STREAM, "SOCK_STREAM"),
+    (libc::SOCK_DGRAM, "SOCK_DGRAM"),
+    (libc::SOCK_RAW, "SOCK_RAW"),
+    (libc::SOCK_RDM, "SOCK_RDM"),
+    (libc::SOCK_SEQPACKET, "SOCK_SEQPACKET"),
+];
+
+const SOCK_FLAGS: &[(u32, &str)] =
+    &[(libc::SOCK_CLOEXEC as u32, "SOCK_CLOEXEC"), (libc::SOCK_NONBLOCK as u32, "SOCK_NONBLOCK")];
+
+const IP_PROTOCOLS: &[(i32, &str)] = &[
+    (libc::IPPROTO_IP, "IPPROTO_IP"),
+    (libc::IPPROTO_ICMP, "IPPROTO_ICMP"),
+    (libc::IPPROTO_TCP, "IPPROTO_TCP"),
+    (libc::IPPROTO_UDP, "IPPROTO_UDP"),
+    (libc::IPPROTO_ICMPV6, "IPPROTO_ICMPV6"),
+];
+
+const MSG_FLAGS: &[(u32, &str)] = &[
+    (libc::MSG_OOB as u32, "MSG_OOB"),
+    (libc::MSG_PEEK as u32, "MSG_PEEK"),
+    (libc::MSG_DONTROUTE as u32, "MSG_DONTROUTE"),
+    (libc::MSG_CTRUNC as u32, "MSG_CTRUNC"),
+    (libc::MSG_TRUNC as u32, "MSG_TRUNC"),
+    (libc::MSG_DONTWAIT as u32, "MSG_DONTWAIT"),
+    (libc::MSG_EOR as u32, "MSG_EOR"),
+    (libc::MSG_WAITALL as u32, "MSG_WAITALL"),
+    (libc::MSG_NOSIGNAL as u32, "MSG_NOSIGNAL"),
+    (libc::MSG_MORE as u32, "MSG_MORE"),
+    (libc::MSG_CMSG_CLOEXEC as u32, "MSG_CMSG_CLOEXEC"),
+];
+
+const EPOLL_OPS: &[(i32, &str)] = &[
+    (libc::EPOLL_CTL_ADD, "EPOLL_CTL_ADD"),
+    (libc::EPOLL_CTL_DEL, "EPOLL_CTL_DEL"),
+    (libc::EPOLL_CTL_MOD, "EPOLL_CTL_MOD"),
+];
+
+const EPOLL_EVENTS: &[(u32, &str)] = &[
+    (libc::EPOLLIN as u32, "EPOLLIN"),
+    (libc::EPOLLPRI as u32, "EPOLLPRI"),
+    (libc::EPOLLOUT as u32, "EPOLLOUT"),
+    (libc::EPOLLERR as u32, "EPOLLERR"),
+    (libc::EPOLLHUP as u32, "EPOLLHUP"),
+    (libc::EPOLLRDNORM as u32, "EPOLLRDNORM"),
+    (libc::EPOLLRDBAND as u32, "EPOLLRDBAND"),
+    (libc::EPOLLWRNORM as u32, "EPOLLWRNORM"),
+    (libc::EPOLLWRBAND as u32, "EPOLLWRBAND"),
+    (libc::EPOLLMSG as u32, "EPOLLMSG"),
+    (libc::EPOLLRDHUP as u32, "EPOLLRDHUP"),
+    (libc::EPOLLEXCLUSIVE as u32, "EPOLLEXCLUSIVE"),
+    (libc::EPOLLWAKEUP as u32, "EPOLLWAKEUP"),
+    (libc::EPOLLONESHOT as u32, "EPOLLONESHOT"),
+    (libc::EPOLLET as u32, "EPOLLET"),
+];
+
+const FILE_TYPES: &[(i32, &str)] = &[
+    (libc::S_IFREG as i32, "S_IFREG"),
+    (libc::S_IFDIR as i32, "S_IFDIR"),
+    (libc::S_IFLNK as i32, "S_IFLNK"),
+    (libc::S_IFCHR as i32, "S_IFCHR"),
+    (libc::S_IFBLK as i32, "S_IFBLK"),
+    (libc::S_IFIFO as i32, "S_IFIFO"),
+    (libc::S_IFSOCK as i32, "S_IFSOCK"),
+];
 
 fn pointer(out: &mut String, p: u32) {
     if p == 0 {
@@ -170,6 +381,7 @@ fn quote(out: &mut String, bytes: &[u8], max: usize) {
     out.push('"');
 }
 
+/// In strace's order (combined flags before their parts).
 const OPEN_FLAGS: &[(u32, &str)] = &[
     (0o100, "O_CREAT"),
     (0o200, "O_EXCL"),
@@ -182,11 +394,11 @@ const OPEN_FLAGS: &[(u32, &str)] = &[
     (0o20000, "O_ASYNC"),
     (0o40000, "O_DIRECT"),
     (0o100000, "O_LARGEFILE"),
-    (0o20200000, "O_TMPFILE"),
-    (0o200000, "O_DIRECTORY"),
     (0o400000, "O_NOFOLLOW"),
     (0o1000000, "O_NOATIME"),
     (0o2000000, "O_CLOEXEC"),
+    (0o20200000, "O_TMPFILE"),
+    (0o200000, "O_DIRECTORY"),
     (0o10000000, "O_PATH"),
 ];
 
@@ -354,6 +566,15 @@ mod tests {
             format_call(&def(P), &mem, &args, -2, false),
             "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = -1 ENOENT (No such file or directory)"
         );
+        // Without O_CREAT the mode is not shown; short lines align at column 40.
+        let args = Args([(-100i32) as u32 as u64, 16, 0o2200000, 0, 0, 0]);
+        assert_eq!(
+            format_call(&def(P), &mem, &args, 3, false),
+            "openat(AT_FDCWD, \"/tmp/x\", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = 3"
+        );
+        let args = Args([(-100i32) as u32 as u64, 23, 0, 0, 0, 0]);
+        mem.write_bytes(23, b"a\0").unwrap();
+        assert_eq!(format_call(&def(P), &mem, &args, 3, false), format!("openat(AT_FDCWD, \"a\", O_RDONLY){}= 3", " ".repeat(9)));
     }
 
     #[test]
@@ -374,9 +595,9 @@ mod tests {
     #[test]
     fn inet_sockaddr_is_decoded() {
         let (_keep, mem) = TestMemory::new(64);
-        mem.write_bytes(0, &[2, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        mem.write_bytes(16, &[2, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
         let mut s = String::new();
-        sockaddr(&mut s, &mem, 0, 16);
+        sockaddr(&mut s, &mem, 16, 16);
         assert_eq!(s, "{sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}");
     }
 

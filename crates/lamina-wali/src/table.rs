@@ -66,6 +66,33 @@ pub enum Kind {
     Sockaddr(usize),
     /// Flags printed in hexadecimal.
     Hex,
+    /// A `struct stat` the kernel fills in.
+    StatOut,
+    /// `getdents64`'s record buffer (strace counts the entries).
+    Dirents,
+    /// A socket address family (`AF_INET`).
+    SockDomain,
+    /// A socket type with its `SOCK_*` flags.
+    SockType,
+    /// A protocol number; parameter `n` is the address family.
+    SockProto(usize),
+    /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` flags (accept4).
+    SockFlags,
+    /// `MSG_*` flags.
+    MsgFlags,
+    /// A socket address the kernel fills in; its length is at the pointer in
+    /// parameter `n`.
+    SockaddrOut(usize),
+    /// A pointer to a `socklen_t` length, printed as `[16]`.
+    LenPtr,
+    /// `EPOLL_CTL_*`.
+    EpollOp,
+    /// `EPOLL_CLOEXEC`.
+    EpollFlags,
+    /// One `struct epoll_event` the guest passes in.
+    EpollEvent,
+    /// The `struct epoll_event` array the kernel fills in (result entries).
+    EpollEvents,
 }
 
 impl Kind {
