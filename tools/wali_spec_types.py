@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Prints the wasm type of every WALI import the wali-linux spec defines.
+"""Prints the wasm type of every WALI import the wali-linux spec defines
+(or, with --structs, the size of every structure in the spec's ABI).
 
 One line per import: `<import name> <param types, comma-separated or -> <result or ->`,
 derived with the spec's own rule (pointers and types of at most 4 bytes are i32,
 8-byte integer types are i64, syscalls return i64; auxiliary functions return
 their C result type). Used by the conformance test.
 """
+import sys
+
 from wali.spec import AUX_SYSCALLS, SYSCALLS, TypeRegistry
 
 
@@ -22,8 +25,17 @@ def line(name, args, result):
     return f"{name} {params} {result or '-'}"
 
 
-for s in SYSCALLS.values():
-    if s.implemented:
-        print(line(f"SYS_{s.name}", s.args, "i64"))
-for a in AUX_SYSCALLS.values():
-    print(line(a.name, a.args, a.result and wasm_type(a.result)))
+def main():
+    if sys.argv[1:] == ["--structs"]:
+        for name in TypeRegistry.struct_defs:
+            print(f"{name.replace(' ', '_')} {TypeRegistry.resolve_size(name)}")
+        return
+    for s in SYSCALLS.values():
+        if s.implemented:
+            print(line(f"SYS_{s.name}", s.args, "i64"))
+    for a in AUX_SYSCALLS.values():
+        print(line(a.name, a.args, a.result and wasm_type(a.result)))
+
+
+if __name__ == "__main__":
+    main()

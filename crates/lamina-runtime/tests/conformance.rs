@@ -112,3 +112,67 @@ fn a_module_importing_the_whole_spec_links_every_import() {
     linker.instantiate(&mut store, &module).expect("the spec's types instantiate");
 }
 
+
+/// How Lamina hands a spec structure to the host kernel.
+enum Handling {
+    /// Byte-identical on x86-64: passed in place (host size, Lamina's size).
+    InPlace(usize, usize),
+    /// The kernel writes a prefix of the guest structure (host size, Lamina's size).
+    KernelPrefix(usize, usize),
+    /// Converted field by field (Lamina's size of the guest layout), or
+    /// handled by a later milestone (`None`).
+    Converted(Option<usize>),
+}
+
+#[test]
+fn spec_structures_are_passed_in_place_only_where_layouts_agree() {
+    use lamina_wali::abi::*;
+    use std::mem::size_of;
+    let python = std::env::var_os("LAMINA_SPEC_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    let out = Command::new(python).arg(repo().join("tools/wali_spec_types.py")).arg("--structs").output().unwrap();
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(listing.lines().count() >= 23, "{listing}");
+    for line in listing.lines() {
+        let (name, size) = line.split_once(' ').unwrap();
+        let spec_size: usize = size.parse().unwrap();
+        let handling = match name {
+            "struct_timespec" => Handling::InPlace(size_of::<libc::timespec>(), TIMESPEC_SIZE),
+            "struct_timeval" => Handling::InPlace(size_of::<libc::timeval>(), TIMEVAL_SIZE),
+            // The libc crate keeps `timezone` opaque; the kernel's is two ints.
+            "struct_timezone" => Handling::InPlace(size_of::<[libc::c_int; 2]>(), TIMEZONE_SIZE),
+            "struct_rlimit" => Handling::InPlace(size_of::<libc::rlimit>(), RLIMIT_SIZE),
+            "struct_epoll_event" => Handling::InPlace(size_of::<libc::epoll_event>(), EPOLL_EVENT_SIZE),
+            "struct_pollfd" => Handling::InPlace(size_of::<libc::pollfd>(), POLLFD_SIZE),
+            "struct_statfs" => Handling::InPlace(size_of::<libc::statfs>(), STATFS_SIZE),
+            "struct_utsname" => Handling::InPlace(size_of::<libc::utsname>(), UTSNAME_SIZE),
+            "struct_stat" => Handling::InPlace(size_of::<libc::stat>(), STAT_SIZE),
+            "struct_statx" => Handling::InPlace(size_of::<libc::statx>(), STATX_SIZE),
+            "fd_set" => Handling::InPlace(size_of::<libc::fd_set>(), FD_SET_SIZE),
+            "cpu_set_t" => Handling::InPlace(size_of::<libc::cpu_set_t>(), 128),
+            "struct_sockaddr" => Handling::InPlace(size_of::<libc::sockaddr>(), 16),
+            "struct_itimerval" => Handling::InPlace(size_of::<libc::itimerval>(), 32),
+            "struct_utimbuf" => Handling::InPlace(size_of::<libc::utimbuf>(), 16),
+            "stx_time" => Handling::InPlace(size_of::<libc::statx_timestamp>(), 16),
+            "struct_dirent" => Handling::InPlace(size_of::<libc::dirent64>(), 280),
+            "struct_sysinfo" => Handling::KernelPrefix(size_of::<libc::sysinfo>(), SYSINFO_KERNEL_SIZE),
+            "struct_rusage" => Handling::KernelPrefix(size_of::<libc::rusage>(), RUSAGE_KERNEL_SIZE),
+            "struct_iovec" => Handling::Converted(Some(IOVEC_SIZE)),
+            "struct_msghdr" => Handling::Converted(Some(MSGHDR_SIZE)),
+            "stack_t" | "struct_k_sigaction" => Handling::Converted(None),
+            other => panic!("the spec has a structure Lamina does not account for: {other}"),
+        };
+        match handling {
+            Handling::InPlace(host, ours) => {
+                assert_eq!((spec_size, ours), (host, host), "{name}: guest and host layouts differ in size");
+            }
+            Handling::KernelPrefix(host, ours) => {
+                assert_eq!(ours, host, "{name}");
+                assert!(host < spec_size, "{name}");
+            }
+            Handling::Converted(Some(ours)) => assert_eq!(ours, spec_size, "{name}"),
+            Handling::Converted(None) => {}
+        }
+    }
+}
