@@ -98,11 +98,7 @@ impl GuestMemory {
     /// Like [`host_ptr`](Self::host_ptr), but guest NULL stays NULL, for the
     /// many syscalls where a NULL pointer means "absent".
     pub fn host_ptr_or_null(&self, addr: u32, len: usize) -> Result<*mut u8> {
-        if addr == 0 {
-            Ok(std::ptr::null_mut())
-        } else {
-            self.host_ptr(addr, len)
-        }
+        if addr == 0 { Ok(std::ptr::null_mut()) } else { self.host_ptr(addr, len) }
     }
 
     /// Guest address of a host pointer previously obtained from this memory.
@@ -148,9 +144,7 @@ impl GuestMemory {
         let bytes = count.checked_mul(size_of::<T>()).ok_or(MemoryError::Fault)?;
         let src = self.host_ptr(addr, bytes)? as *const T;
         // SAFETY: `count` values fit in bounds; `T: Pod`.
-        Ok((0..count)
-            .map(|i| unsafe { std::ptr::read_unaligned(src.add(i)) })
-            .collect())
+        Ok((0..count).map(|i| unsafe { std::ptr::read_unaligned(src.add(i)) }).collect())
     }
 
     /// Reads a NUL-terminated string of at most `max` bytes (NUL included).
@@ -185,14 +179,12 @@ impl GuestMemory {
 /// A `GuestMemory` over a heap buffer, for tests of code that converts guest
 /// structures.
 pub struct TestMemory {
-    buf: std::sync::Arc<Vec<std::cell::UnsafeCell<u8>>>,
+    buf: Box<[std::cell::UnsafeCell<u8>]>,
 }
 
 impl TestMemory {
     pub fn new(len: usize) -> (Self, GuestMemory) {
-        let buf: Vec<std::cell::UnsafeCell<u8>> =
-            (0..len).map(|_| std::cell::UnsafeCell::new(0)).collect();
-        let buf = std::sync::Arc::new(buf);
+        let buf: Box<[std::cell::UnsafeCell<u8>]> = (0..len).map(|_| std::cell::UnsafeCell::new(0)).collect();
         let base = buf.as_ptr() as *mut u8;
         // SAFETY: the buffer is kept alive by the returned `TestMemory`, which
         // callers hold for as long as the view, and is never resized.

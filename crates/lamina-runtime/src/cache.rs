@@ -13,9 +13,9 @@ use std::hash::{Hash, Hasher};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use wasmtime::Result;
 use wasmtime::error::Context;
-use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module, Precompiled};
 
 use crate::prepare::prepare;
@@ -68,7 +68,10 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
     }
     let describe = || format!("{}", path.display());
     let CacheMode::Dir(dir) = cache else {
-        return Ok(LoadedModule { module: compile(engine, &bytes).with_context(describe)?, source: CodeSource::Compiled });
+        return Ok(LoadedModule {
+            module: compile(engine, &bytes).with_context(describe)?,
+            source: CodeSource::Compiled,
+        });
     };
     let cached = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
     if cached.exists() {

@@ -143,8 +143,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("vars.env");
         std::fs::write(&file, "A=1\nB=x=y\n\nC=3\nE=gone\nE").unwrap();
-        let options =
-            EnvOptions { inherit: false, files: vec![file], vars: vec!["A=override".into(), "D=".into()] };
+        let options = EnvOptions { inherit: false, files: vec![file], vars: vec!["A=override".into(), "D=".into()] };
         let content = env_file_content(&options).unwrap().unwrap();
         assert_eq!(String::from_utf8(content).unwrap(), "A=override\nB=x=y\nC=3\nD=\n");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -12,10 +12,10 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use wasmtime::{Result, bail};
 use lamina_memory::GuestMemory;
 use lamina_wali::{Args, Ctx, Process, SyscallDef};
 use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, ValRaw, ValType};
+use wasmtime::{Result, bail};
 
 use crate::prepare::MEMORY_IMPORT;
 
@@ -76,7 +76,9 @@ pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Resu
             continue;
         }
         if m != "wali" {
-            bail!("the module imports `{m}.{name}`, which Lamina does not provide (WALI modules import only from `wali`)");
+            bail!(
+                "the module imports `{m}.{name}`, which Lamina does not provide (WALI modules import only from `wali`)"
+            );
         }
         let ExternType::Func(ty) = import.ty() else {
             bail!("the module imports `wali.{name}` as a {}; WALI provides only functions", kind(&import.ty()));
@@ -109,7 +111,11 @@ fn kind(ty: &ExternType) -> &'static str {
 /// WALI imports take and return integers only.
 fn check_integer_type(name: &str, ty: &FuncType) -> Result<()> {
     let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
-    if !ty.params().all(|t| int(&t)) || !ty.results().all(|t| int(&t)) || ty.results().len() > 1 || ty.params().len() > 6 {
+    if !ty.params().all(|t| int(&t))
+        || !ty.results().all(|t| int(&t))
+        || ty.results().len() > 1
+        || ty.params().len() > 6
+    {
         bail!("the module declares `wali.{name}` with type {ty}, which no WALI import can have");
     }
     Ok(())

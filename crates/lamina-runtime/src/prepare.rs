@@ -13,12 +13,12 @@
 //! The module is validated first so that a broken file is reported in plain
 //! words rather than as a compiler error.
 
-use wasmtime::{Result, bail};
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{
     EntityType, ExportKind, ExportSection, ImportSection, MemorySection, MemoryType, Module, SectionId,
 };
 use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+use wasmtime::{Result, bail};
 
 /// Import module and name under which the rewritten module imports its memory.
 pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
@@ -102,9 +102,7 @@ pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
         bail!("the module has no memory; WALI modules define one shared memory");
     };
     if !memory0.shared {
-        bail!(
-            "memory 0 is not shared; WALI modules are linked with --shared-memory (and -matomics -mbulk-memory)"
-        );
+        bail!("memory 0 is not shared; WALI modules are linked with --shared-memory (and -matomics -mbulk-memory)");
     }
     let mut rewriter = Rewriter {
         memory0: RoundtripReencoder.memory_type(memory0)?,
@@ -229,7 +227,10 @@ mod tests {
         wat::parse_str(src).unwrap()
     }
 
-    fn imports_and_exports(bytes: &[u8]) -> (Vec<(String, String, TypeRef)>, Vec<(String, ExternalKind, u32)>) {
+    type Imports = Vec<(String, String, TypeRef)>;
+    type Exports = Vec<(String, ExternalKind, u32)>;
+
+    fn imports_and_exports(bytes: &[u8]) -> (Imports, Exports) {
         let (mut imports, mut exports) = (vec![], vec![]);
         for payload in Parser::new(0).parse_all(bytes) {
             match payload.unwrap() {

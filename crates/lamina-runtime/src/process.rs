@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use wasmtime::error::Context;
-use wasmtime::{Result, format_err as anyhow};
 use lamina_wali::ctx::Exit;
 use lamina_wali::strace::Tracer;
 use lamina_wali::{Process, ProcessConfig};
+use wasmtime::error::Context;
 use wasmtime::{ExternType, Module, SharedMemory, Store, Trap, WasmBacktrace};
+use wasmtime::{Result, format_err as anyhow};
 
 use crate::cache::{CacheMode, CodeSource, load_module};
 use crate::engine::{EngineOptions, new_engine};
@@ -108,6 +108,11 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         .instantiate(&mut store, &loaded.module)
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
         .and_then(|start| start.call(&mut store, ()));
+    // A guest `set_tid_address` made the kernel remember an address inside
+    // guest memory to clear when this thread ends; the memory is unmapped
+    // before that, so forget it now.
+    // SAFETY: NULL disables the clear-on-exit; the call cannot fail.
+    unsafe { libc::syscall(libc::SYS_set_tid_address, 0usize) };
     let outcome = match outcome {
         Ok(()) => Outcome::Exited(0),
         Err(e) => outcome_of(e)?,

@@ -28,9 +28,8 @@ fn repo() -> PathBuf {
 /// Runs tools/wali_spec_types.py with the Python that has `wali-linux`
 /// (`$LAMINA_SPEC_PYTHON`, else the set-up's `.venv`).
 fn spec() -> Vec<SpecImport> {
-    let python = std::env::var_os("LAMINA_SPEC_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    let python =
+        std::env::var_os("LAMINA_SPEC_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join(".venv/bin/python3"));
     let out = Command::new(&python)
         .arg(repo().join("tools/wali_spec_types.py"))
         .output()
@@ -101,17 +100,13 @@ fn a_module_importing_the_whole_spec_links_every_import() {
     let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), &memory));
     let (linker, report) = link(&store, &module, &memory).unwrap();
     let implemented = |prefix: bool| {
-        report
-            .iter()
-            .filter(|i| i.binding == Binding::Implemented && i.name.starts_with("SYS_") == prefix)
-            .count()
+        report.iter().filter(|i| i.binding == Binding::Implemented && i.name.starts_with("SYS_") == prefix).count()
     };
     println!("linked: {}/140 syscalls + {}/11 auxiliary functions", implemented(true), implemented(false));
     assert_eq!((implemented(true), implemented(false)), (140, 11));
     let mut store = store;
     linker.instantiate(&mut store, &module).expect("the spec's types instantiate");
 }
-
 
 /// How Lamina hands a spec structure to the host kernel.
 enum Handling {
@@ -128,9 +123,8 @@ enum Handling {
 fn spec_structures_are_passed_in_place_only_where_layouts_agree() {
     use lamina_wali::abi::*;
     use std::mem::size_of;
-    let python = std::env::var_os("LAMINA_SPEC_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    let python =
+        std::env::var_os("LAMINA_SPEC_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join(".venv/bin/python3"));
     let out = Command::new(python).arg(repo().join("tools/wali_spec_types.py")).arg("--structs").output().unwrap();
     let listing = String::from_utf8(out.stdout).unwrap();
     assert!(listing.lines().count() >= 23, "{listing}");

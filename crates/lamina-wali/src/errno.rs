@@ -31,12 +31,7 @@ impl Errno {
 
     /// The message `strerror` gives (`No such file or directory`).
     pub fn message(self) -> String {
-        std::io::Error::from_raw_os_error(self.0)
-            .to_string()
-            .split(" (os error")
-            .next()
-            .unwrap_or_default()
-            .to_string()
+        std::io::Error::from_raw_os_error(self.0).to_string().split(" (os error").next().unwrap_or_default().to_string()
     }
 }
 

@@ -77,11 +77,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
 }
 
 /// The value of `--name=value` or `--name value`; `None` if `arg` is not `--name`.
-fn value_of(
-    arg: &str,
-    name: &str,
-    rest: &mut impl Iterator<Item = OsString>,
-) -> Option<Result<OsString, String>> {
+fn value_of(arg: &str, name: &str, rest: &mut impl Iterator<Item = OsString>) -> Option<Result<OsString, String>> {
     if arg == name {
         return Some(rest.next().ok_or_else(|| format!("{name} needs a value")));
     }

@@ -44,9 +44,12 @@ fn program(dir: &Path, name: &str, imports: &str, body: &str) -> PathBuf {
 fn exit_status_is_the_guests_low_byte() {
     let dir = scratch("exit");
     for (code, want) in [(0, 0), (42, 42), (300, 44)] {
-        let m = program(&dir, &format!("exit{code}"), "", &format!(
-            r#"(func (export "_start") (call $exit (i32.const {code})))"#
-        ));
+        let m = program(
+            &dir,
+            &format!("exit{code}"),
+            "",
+            &format!(r#"(func (export "_start") (call $exit (i32.const {code})))"#),
+        );
         let out = lamina().arg("run").arg(&m).output().unwrap();
         assert_eq!(out.status.code(), Some(want), "{}", text(&out.stderr));
     }
@@ -89,10 +92,7 @@ fn traps_end_the_process_like_the_matching_native_crash() {
     assert_eq!(status.signal(), Some(libc::SIGILL), "{err}");
     assert!(err.contains("boom"), "{err}");
 
-    let (status, err) = crash(
-        "divide",
-        r#"(func (export "_start") (drop (i32.div_s (i32.const 1) (i32.const 0))))"#,
-    );
+    let (status, err) = crash("divide", r#"(func (export "_start") (drop (i32.div_s (i32.const 1) (i32.const 0))))"#);
     assert_eq!(status.signal(), Some(libc::SIGFPE), "{err}");
     assert!(err.contains("integer divide by zero"), "{err}");
 }
@@ -236,12 +236,8 @@ fn strace_goes_to_a_file_and_summarises() {
     let module = support::wasm("hello");
     let dir = scratch("strace");
     let trace = dir.join("trace.txt");
-    let out = lamina()
-        .arg(format!("--strace={}", trace.display()))
-        .arg("--strace-summary")
-        .arg(&module)
-        .output()
-        .unwrap();
+    let out =
+        lamina().arg(format!("--strace={}", trace.display())).arg("--strace-summary").arg(&module).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let trace = std::fs::read_to_string(trace).unwrap();
     assert!(trace.contains("write(1, \"hello\\n\", 6) = 6\n"), "{trace}");

@@ -93,5 +93,11 @@ fn strace_of_the_tour_matches_real_strace_of_the_native_build() {
     for (n, (w, s)) in wasm.iter().zip(&native).enumerate() {
         assert_eq!(w, s, "line {} differs (left: lamina --strace, right: strace of native)", n + 1);
     }
-    assert_eq!(wasm.len(), native.len(), "different number of calls\nlamina:\n{}\nnative:\n{}", wasm.join("\n"), native.join("\n"));
+    assert_eq!(
+        wasm.len(),
+        native.len(),
+        "different number of calls\nlamina:\n{}\nnative:\n{}",
+        wasm.join("\n"),
+        native.join("\n")
+    );
 }

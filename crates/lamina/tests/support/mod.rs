@@ -23,9 +23,11 @@ fn out_dir() -> PathBuf {
 /// A unique scratch directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("scratch")
-        .join(format!("{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch").join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -45,11 +47,7 @@ pub const WALI_FLAGS: &[&str] = &[
 
 fn run_compiler(cmd: &mut Command, what: &str) {
     let out = cmd.output().unwrap_or_else(|e| panic!("cannot run compiler for {what}: {e}"));
-    assert!(
-        out.status.success(),
-        "compiling {what} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "compiling {what} failed:\n{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Compiles into `out` via a temporary file renamed into place, so parallel
@@ -123,7 +121,8 @@ pub fn same_as_native(name: &str, args: &[&str]) -> String {
     let w = run_wasm_in(&module, args, &wasm_dir);
     let (nout, wout) = (text(&n.stdout), text(&w.stdout));
     assert_eq!(
-        wout, nout,
+        wout,
+        nout,
         "stdout differs for {name} (left: lamina, right: native)\nlamina stderr:\n{}",
         text(&w.stderr)
     );
