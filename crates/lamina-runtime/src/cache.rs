@@ -74,10 +74,13 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
         });
     };
     let cached = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
-    if cached.exists() {
+    if let Ok(file) = std::fs::File::open(&cached) {
+        // The artifact stays open while mapped: keep it out of the guest's
+        // descriptor numbers.
+        let file = std::fs::File::from(crate::fds::move_high(file.into())?);
         // SAFETY: the cache directory holds only artifacts this program wrote
         // (atomically, see `store`); wasmtime checks engine compatibility.
-        if let Ok(module) = unsafe { Module::deserialize_file(engine, &cached) } {
+        if let Ok(module) = unsafe { Module::deserialize_open_file(engine, file) } {
             return Ok(LoadedModule { module, source: CodeSource::CacheHit });
         }
     }

@@ -112,25 +112,9 @@ pub fn env_file(options: &EnvOptions) -> Result<Option<(CString, OwnedFd)>> {
     // SAFETY: `raw` is a fresh descriptor we own.
     let memfd = unsafe { OwnedFd::from_raw_fd(raw) };
     std::fs::File::from(memfd.try_clone()?).write_all(&content)?;
-    let high = high_fd(&memfd)?;
+    let high = crate::fds::move_high(memfd)?;
     let path = CString::new(format!("/proc/self/fd/{}", high.as_raw_fd())).expect("no NUL");
     Ok(Some((path, high)))
-}
-
-/// Moves a descriptor to the highest number below `min(RLIMIT_NOFILE, 1024)`,
-/// where it does not change which numbers the guest's own `open` returns.
-fn high_fd(fd: &OwnedFd) -> Result<OwnedFd> {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: valid out-pointer.
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    let target = (limit.rlim_cur.min(1024) as i32 - 1).max(3);
-    // SAFETY: duplicating a descriptor we own.
-    let raw = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, target) };
-    if raw < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot place the environment file descriptor");
-    }
-    // SAFETY: fresh descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 pub mod cache;
 pub mod engine;
 pub mod env;
+mod fds;
 pub mod link;
 pub mod prepare;
 pub mod process;

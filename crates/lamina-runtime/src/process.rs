@@ -108,11 +108,6 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         .instantiate(&mut store, &loaded.module)
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
         .and_then(|start| start.call(&mut store, ()));
-    // A guest `set_tid_address` made the kernel remember an address inside
-    // guest memory to clear when this thread ends; the memory is unmapped
-    // before that, so forget it now.
-    // SAFETY: NULL disables the clear-on-exit; the call cannot fail.
-    unsafe { libc::syscall(libc::SYS_set_tid_address, 0usize) };
     let outcome = match outcome {
         Ok(()) => Outcome::Exited(0),
         Err(e) => outcome_of(e)?,

@@ -45,6 +45,8 @@ pub struct Process {
     env_fd: Mutex<Option<OwnedFd>>,
     pub strace: Option<Tracer>,
     warned: Mutex<HashSet<String>>,
+    /// The main thread's `set_tid_address` word (guest address, 0 = none).
+    clear_child_tid: std::sync::atomic::AtomicU32,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
 }
@@ -61,6 +63,7 @@ impl Process {
             env_fd: Mutex::new(env_fd),
             strace: config.strace,
             warned: Mutex::new(HashSet::new()),
+            clear_child_tid: Default::default(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
         }
@@ -80,6 +83,11 @@ impl Process {
         if self.env_path.as_deref() == Some(path) {
             self.env_fd.lock().unwrap_or_else(|e| e.into_inner()).take();
         }
+    }
+
+    /// Records the guest word `set_tid_address` named.
+    pub fn set_clear_child_tid(&self, addr: u32) {
+        self.clear_child_tid.store(addr, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Counts a call to `__init` (first = 1).

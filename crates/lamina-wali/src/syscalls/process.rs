@@ -52,10 +52,16 @@ fn wait4(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     syscall(libc::SYS_wait4, &[a.int_arg(0), status, a.int_arg(2), rusage])
 }
 
-/// The kernel keeps the (checked) host address of the guest word and clears
-/// it when the thread ends, exactly as for a native thread.
+/// Records the guest word to clear (and wake) when the calling thread ends,
+/// and returns the thread id as the kernel does. It is not passed to the
+/// kernel: the host thread's own clear-on-exit address belongs to the
+/// runtime's thread library, which joins threads through it, and guest memory
+/// may be gone by the time the host thread exits. The runtime clears the word
+/// itself when a guest thread ends (the main thread's end is the process's).
 fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_set_tid_address, &[buf(ctx, a.ptr(0), 4)?])
+    buf(ctx, a.ptr(0), 4)?;
+    ctx.process.set_clear_child_tid(a.ptr(0));
+    syscall(libc::SYS_gettid, &[])
 }
 
 fn pending(_: &Ctx<'_>, _: &Args) -> SysResult {
