@@ -84,11 +84,17 @@ impl GuestMemory {
 
     /// Host address of a guest range, after checking the whole range fits.
     ///
-    /// A zero-length range is valid at any address up to and including the end
-    /// of memory.
+    /// A zero-length range never faults, as in the kernel, which touches no
+    /// byte of it: its address is clamped to the end of memory, so the host
+    /// pointer still lies within the guest's mapping.
     pub fn host_ptr(&self, addr: u32, len: usize) -> Result<*mut u8> {
+        let size = self.size();
+        if len == 0 {
+            // SAFETY: at most one past the end of the mapped memory.
+            return Ok(unsafe { self.base.add((addr as usize).min(size)) });
+        }
         let end = (addr as u64).checked_add(len as u64).ok_or(MemoryError::Fault)?;
-        if end > self.size() as u64 {
+        if end > size as u64 {
             return Err(MemoryError::Fault);
         }
         // SAFETY: in bounds of the mapped memory per the check above.
@@ -210,6 +216,7 @@ mod tests {
         let (_keep, mem) = TestMemory::new(65536);
         assert!(mem.host_ptr(0, 65536).is_ok());
         assert!(mem.host_ptr(65536, 0).is_ok());
+        assert_eq!(mem.host_ptr(u32::MAX, 0).unwrap(), mem.host_ptr(65536, 0).unwrap());
         assert_eq!(mem.host_ptr(65536, 1), Err(MemoryError::Fault));
         assert_eq!(mem.host_ptr(65535, 2), Err(MemoryError::Fault));
         assert_eq!(mem.host_ptr(u32::MAX, usize::MAX), Err(MemoryError::Fault));

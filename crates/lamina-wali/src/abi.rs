@@ -47,7 +47,8 @@ pub fn read_iovecs(mem: &GuestMemory, addr: u32, count: i64) -> Result<Vec<libc:
     raw.into_iter()
         .map(|[base, len]| {
             let len = len as usize;
-            let ptr = if len == 0 { std::ptr::null_mut() } else { mem.host_ptr(base, len)? };
+            // NULL stays NULL (the kernel faults on it unless the length is 0).
+            let ptr = mem.host_ptr_or_null(base, len)?;
             Ok(libc::iovec { iov_base: ptr.cast(), iov_len: len })
         })
         .collect::<Result<_, MemoryError>>()
@@ -120,6 +121,8 @@ mod tests {
     fn iovecs_translate_and_check_each_buffer() {
         let (_keep, mem) = TestMemory::new(4096);
         mem.write::<[u32; 4]>(100, [200, 10, 300, 0]).unwrap();
+        mem.write::<[u32; 2]>(200, [0, 10]).unwrap();
+        assert!(read_iovecs(&mem, 200, 1).unwrap()[0].iov_base.is_null(), "guest NULL stays NULL");
         let iov = read_iovecs(&mem, 100, 2).unwrap();
         assert_eq!(iov[0].iov_base as usize, mem.host_ptr(200, 0).unwrap() as usize);
         assert_eq!(iov[0].iov_len, 10);
