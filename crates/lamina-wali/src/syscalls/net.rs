@@ -1,0 +1,460 @@
+//! Sockets: creation, naming, connections, data transfer and options.
+//!
+//! Socket addresses, the `int[2]` of `socketpair`, option values and control
+//! messages (`cmsghdr`) have the same bytes for a WALI guest as for the x86-64
+//! kernel, so they are passed in place once the range the kernel touches is
+//! known to be inside guest memory. Only `msghdr` and its iovecs are converted
+//! (see [`HostMsghdr`]).
+//!
+//! Value-result lengths (`socklen_t *addrlen`, `optlen`) are copied into a host
+//! word that the kernel reads and updates, and copied back after the call: the
+//! kernel sizes its writes by the length it reads, and another guest thread
+//! could otherwise enlarge the guest's word between our bounds check and the
+//! kernel's read.
+//!
+//! A few socket options carry host pointers inside their value, or make the
+//! kernel write past `optlen`; those are refused (see [`REFUSED_OPTIONS`]).
+
+use std::ops::RangeInclusive;
+
+use super::buf;
+use crate::abi::{self, GuestMsghdr, HostMsghdr};
+use crate::ctx::Ctx;
+use crate::errno::{Errno, SysError, SysResult};
+use crate::host::{self, syscall};
+use crate::syscall;
+use crate::table::{Args, Kind::*, SyscallDef};
+
+pub static SYSCALLS: &[SyscallDef] = &[
+    syscall!(socket => socket, [domain: SockDomain, socktype: SockType, protocol: SockProto(0)]),
+    syscall!(socketpair => socketpair, [domain: SockDomain, socktype: SockType, protocol: SockProto(0), sv: Ptr]),
+    syscall!(bind => bind, [sockfd: Fd, addr: Sockaddr(2), addrlen: UInt]),
+    syscall!(connect => connect, [sockfd: Fd, addr: Sockaddr(2), addrlen: UInt]),
+    syscall!(listen => listen, [sockfd: Fd, backlog: Int]),
+    syscall!(accept => accept, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
+    syscall!(accept4 => accept4, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr, flags: SockFlags]),
+    syscall!(getsockname => getsockname, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
+    syscall!(getpeername => getpeername, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
+    syscall!(sendto => sendto, [
+        sockfd: Fd, buf: InBuf(2), len: UInt, flags: MsgFlags, dest_addr: Sockaddr(5), addrlen: UInt,
+    ]),
+    syscall!(recvfrom => recvfrom, [
+        sockfd: Fd, buf: OutBuf, len: UInt, flags: MsgFlags, src_addr: SockaddrOut(5), addrlen: LenPtr,
+    ]),
+    syscall!(sendmsg => sendmsg, [sockfd: Fd, msg: Struct("msghdr"), flags: MsgFlags]),
+    syscall!(recvmsg => recvmsg, [sockfd: Fd, msg: Struct("msghdr"), flags: MsgFlags]),
+    syscall!(shutdown => shutdown, [sockfd: Fd, how: Int]),
+    syscall!(setsockopt => setsockopt, [sockfd: Fd, level: Int, optname: Int, optval: InBuf(4), optlen: UInt]),
+    syscall!(getsockopt => getsockopt, [sockfd: Fd, level: Int, optname: Int, optval: Ptr, optlen: LenPtr]),
+];
+
+/// `sizeof(struct sockaddr_storage)`: the kernel never reads or writes a
+/// longer socket address.
+const SOCKADDR_STORAGE_SIZE: u32 = 128;
+
+/// `sizeof(struct sock_filter)`: `SO_GET_FILTER` counts its buffer in these.
+const SOCK_FILTER_SIZE: usize = 8;
+
+fn socket(_: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_socket, &[a.int_arg(0), a.int_arg(1), a.int_arg(2)])
+}
+
+fn socketpair(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_socketpair, &[a.int_arg(0), a.int_arg(1), a.int_arg(2), buf(ctx, a.ptr(3), 8)?])
+}
+
+fn bind(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    with_address(ctx, libc::SYS_bind, a)
+}
+
+fn connect(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    with_address(ctx, libc::SYS_connect, a)
+}
+
+/// `bind` and `connect` share one shape: a socket and an address it reads.
+fn with_address(ctx: &Ctx<'_>, nr: libc::c_long, a: &Args) -> SysResult {
+    syscall(nr, &[a.int_arg(0), address_in(ctx, a.ptr(1), a.uint(2))?, a.uint(2) as i64])
+}
+
+fn listen(_: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_listen, &[a.int_arg(0), a.int_arg(1)])
+}
+
+fn shutdown(_: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_shutdown, &[a.int_arg(0), a.int_arg(1)])
+}
+
+/// `accept` is the kernel's `accept4` without flags.
+fn accept(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    accept_with(ctx, a, 0)
+}
+
+fn accept4(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    accept_with(ctx, a, a.int_arg(3))
+}
+
+fn accept_with(ctx: &Ctx<'_>, a: &Args, flags: i64) -> SysResult {
+    let addr = a.ptr(1);
+    with_len(ctx, addr, len_if_address(addr, a.ptr(2)), address_extent, |addr, len| {
+        syscall(libc::SYS_accept4, &[a.int_arg(0), addr, len, flags])
+    })
+}
+
+fn getsockname(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    socket_name(ctx, libc::SYS_getsockname, a)
+}
+
+fn getpeername(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    socket_name(ctx, libc::SYS_getpeername, a)
+}
+
+/// `getsockname` and `getpeername`: the kernel always reads the length word,
+/// even without an address buffer (a zero length then just reports the size).
+fn socket_name(ctx: &Ctx<'_>, nr: libc::c_long, a: &Args) -> SysResult {
+    with_len(ctx, a.ptr(1), a.ptr(2), address_extent, |addr, len| syscall(nr, &[a.int_arg(0), addr, len]))
+}
+
+fn sendto(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let data = buf(ctx, a.ptr(1), a.len(2))?;
+    let dest = address_in(ctx, a.ptr(4), a.uint(5))?;
+    syscall(libc::SYS_sendto, &[a.int_arg(0), data, a.len(2) as i64, a.int_arg(3), dest, a.uint(5) as i64])
+}
+
+fn recvfrom(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let data = buf(ctx, a.ptr(1), a.len(2))?;
+    let addr = a.ptr(4);
+    with_len(ctx, addr, len_if_address(addr, a.ptr(5)), address_extent, |addr, len| {
+        syscall(libc::SYS_recvfrom, &[a.int_arg(0), data, a.len(2) as i64, a.int_arg(3), addr, len])
+    })
+}
+
+/// A socket address the kernel reads (`bind`, `connect`, `sendto`). The
+/// kernel refuses a length over `sizeof(struct sockaddr_storage)` (or
+/// negative) with `EINVAL` before reading; a NULL address goes to the kernel,
+/// which decides what it means with that length.
+fn address_in(ctx: &Ctx<'_>, addr: u32, len: u32) -> Result<i64, SysError> {
+    if addr != 0 && len > SOCKADDR_STORAGE_SIZE {
+        return Err(Errno::EINVAL.into());
+    }
+    buf(ctx, addr, len as usize)
+}
+
+/// `accept` and `recvfrom` ignore the length word when there is no address
+/// buffer, so it is not read either.
+fn len_if_address(addr: u32, len_at: u32) -> u32 {
+    if addr == 0 { 0 } else { len_at }
+}
+
+/// The kernel writes at most the address's own size, and never more than
+/// `sizeof(struct sockaddr_storage)`, into an address buffer of `len` bytes.
+fn address_extent(len: u32) -> usize {
+    len.min(SOCKADDR_STORAGE_SIZE) as usize
+}
+
+/// A length the kernel takes as a C `int`: negative ones it refuses before
+/// touching the buffer they describe, so they describe no bytes.
+fn nonnegative(len: u32) -> u32 {
+    if (len as i32) < 0 { 0 } else { len }
+}
+
+/// Runs `call(buffer, length word)` for a buffer whose size the kernel reads
+/// from the guest `socklen_t` at `len_at` and reports back there.
+///
+/// `extent(len)` is how many bytes of the buffer the kernel may write for a
+/// size of `len`. The kernel reads and updates a host copy of the word, which
+/// is written back if it changed (the kernel updates it on success, and for
+/// some options on failure too).
+fn with_len(
+    ctx: &Ctx<'_>,
+    buf_at: u32,
+    len_at: u32,
+    extent: impl Fn(u32) -> usize,
+    call: impl FnOnce(i64, i64) -> SysResult,
+) -> SysResult {
+    if len_at == 0 {
+        // The kernel fails reading the NULL word before it writes the buffer.
+        return call(buf(ctx, buf_at, 0)?, 0);
+    }
+    let before = ctx.mem.read::<u32>(len_at)?;
+    let mut len = before;
+    let data = buf(ctx, buf_at, extent(nonnegative(before)))?;
+    let result = call(data, host::ptr(&raw mut len));
+    if len != before {
+        ctx.mem.write(len_at, len)?;
+    }
+    result
+}
+
+fn sendmsg(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let guest = GuestMsghdr::read(ctx.mem, a.ptr(1))?;
+    // The kernel refuses this much control data before reading any.
+    if guest.controllen > i32::MAX as u32 {
+        return Err(Errno(libc::ENOBUFS).into());
+    }
+    let msg = host_msghdr(ctx, &guest)?;
+    if msg.hdr.msg_controllen > 0 {
+        refuse_rds_control(ctx, a.int_arg(0))?;
+    }
+    syscall(libc::SYS_sendmsg, &[a.int_arg(0), host::ptr(&msg.hdr), a.int_arg(2)])
+}
+
+/// `recvmsg`, writing back what the kernel reports in the header: the
+/// lengths of the name and control data received, and the flags.
+fn recvmsg(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let guest = GuestMsghdr::read(ctx.mem, a.ptr(1))?;
+    let mut msg = host_msghdr(ctx, &guest)?;
+    let n = syscall(libc::SYS_recvmsg, &[a.int_arg(0), host::ptr(&raw mut msg.hdr), a.int_arg(2)])?;
+    // Without a name buffer the kernel leaves the guest's name length alone.
+    if guest.name == 0 {
+        msg.hdr.msg_namelen = guest.namelen;
+    }
+    GuestMsghdr::write_back(ctx.mem, a.ptr(1), &msg.hdr)?;
+    Ok(n)
+}
+
+/// The host `msghdr` for a guest one, normalized first as the kernel's
+/// `__copy_msghdr` does, so that the ranges checked are the ones the kernel
+/// uses: a name length means nothing without a name, a negative one is
+/// `EINVAL`, a longer one than `sizeof(struct sockaddr_storage)` is cut to
+/// it; more than `UIO_MAXIOV` iovecs is `EMSGSIZE`.
+fn host_msghdr(ctx: &Ctx<'_>, guest: &GuestMsghdr) -> Result<HostMsghdr, SysError> {
+    let mut g = *guest;
+    if g.name == 0 {
+        g.namelen = 0;
+    }
+    if (g.namelen as i32) < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    g.namelen = g.namelen.min(SOCKADDR_STORAGE_SIZE);
+    // The guest's int count is the low half of the kernel's size_t.
+    if g.iovlen as u32 as usize > abi::IOV_MAX {
+        return Err(Errno(libc::EMSGSIZE).into());
+    }
+    let mut msg = HostMsghdr::new(ctx.mem, &g)?;
+    // A NULL control buffer keeps its length, for the kernel to judge
+    // (`sendmsg`: EFAULT; `recvmsg`: MSG_CTRUNC).
+    msg.hdr.msg_controllen = g.controllen as usize;
+    Ok(msg)
+}
+
+/// RDS control messages carry host addresses that the kernel dereferences
+/// (RDMA arguments and atomic operands), so a guest may not send control data
+/// on an RDS socket. Every other family's control messages are plain data.
+fn refuse_rds_control(ctx: &Ctx<'_>, fd: i64) -> Result<(), SysError> {
+    let mut domain: i32 = 0;
+    let mut len: u32 = size_of::<i32>() as u32;
+    let (level, name) = (libc::SOL_SOCKET as i64, libc::SO_DOMAIN as i64);
+    syscall(libc::SYS_getsockopt, &[fd, level, name, host::ptr(&raw mut domain), host::ptr(&raw mut len)])?;
+    if domain != libc::AF_RDS {
+        return Ok(());
+    }
+    ctx.process.warn_once("sendmsg:rds-control", || {
+        "control messages on RDS sockets are not supported (they hold host addresses); the guest gets EOPNOTSUPP"
+            .to_string()
+    });
+    Err(Errno(libc::EOPNOTSUPP).into())
+}
+
+fn setsockopt(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let (level, name, len) = (a.int(1), a.int(2), a.uint(4));
+    refuse_option(ctx, level, name, Direction::Set)?;
+    let value = buf(ctx, a.ptr(3), nonnegative(len) as usize)?;
+    syscall(libc::SYS_setsockopt, &[a.int_arg(0), level as i64, name as i64, value, len as i64])
+}
+
+fn getsockopt(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let (level, name) = (a.int(1), a.int(2));
+    refuse_option(ctx, level, name, Direction::Get)?;
+    // `SO_GET_FILTER` sizes its buffer in filter blocks, every other option
+    // in bytes.
+    let unit = if (level, name) == (libc::SOL_SOCKET, libc::SO_GET_FILTER) { SOCK_FILTER_SIZE } else { 1 };
+    with_len(
+        ctx,
+        a.ptr(3),
+        a.ptr(4),
+        |len| len as usize * unit,
+        |value, len| syscall(libc::SYS_getsockopt, &[a.int_arg(0), level as i64, name as i64, value, len]),
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Direction {
+    Set,
+    Get,
+    Both,
+}
+
+// Option numbers the libc crate does not name (Linux uapi headers).
+const SOL_SCTP: i32 = 132;
+const SOL_MPTCP: i32 = 284;
+const MPTCP_FULL_INFO: i32 = 4;
+const PACKET_FANOUT_DATA: i32 = 22;
+const TCP_AO_GET_KEYS: i32 = 41;
+const SCTP_SOCKOPT_CONNECTX3: i32 = 111;
+const RDS_GET_MR: i32 = 2;
+const RDS_GET_MR_FOR_DEST: i32 = 7;
+/// `IPT_SO_SET_REPLACE`, and ip6tables' at `SOL_IPV6`.
+const IPT_SO_SET_REPLACE: i32 = 64;
+const ARPT_SO_SET_REPLACE: i32 = 96;
+/// `EBT_SO_SET_ENTRIES` .. `EBT_SO_GET_INIT_ENTRIES`.
+const EBT_SOCKOPTS: RangeInclusive<i32> = 128..=131;
+
+const fn one(name: i32) -> RangeInclusive<i32> {
+    name..=name
+}
+
+/// Socket options whose value the kernel must not be given from guest memory
+/// as is: `(level, option numbers, direction, why)`. Every other option value
+/// is plain data of `optlen` bytes (`SO_GET_FILTER` counts in filter blocks,
+/// handled in `getsockopt`).
+const REFUSED_OPTIONS: &[(i32, RangeInclusive<i32>, Direction, &str)] = {
+    use Direction::*;
+    use libc::{IP_MSFILTER, MCAST_MSFILTER, TCP_ZEROCOPY_RECEIVE as TCP_ZC, XDP_UMEM_REG};
+    use libc::{SO_ATTACH_FILTER as FILTER, SO_ATTACH_REUSEPORT_CBPF as CBPF};
+    use libc::{SOL_IP, SOL_IPV6, SOL_PACKET, SOL_RDS, SOL_SOCKET, SOL_TCP, SOL_XDP};
+    const FPROG: &str = "its struct sock_fprog holds a pointer to the filter";
+    const TABLE: &str = "the table replacement holds a counters pointer";
+    const EBT: &str = "struct ebt_replace holds pointers to entries and counters";
+    const SOURCES: &str = "the kernel writes as many sources as asked for, past optlen";
+    const KEYS: &str = "the kernel writes optlen bytes per key, past optlen";
+    const ADDRESSES: &str = "it holds buffer addresses";
+    const UMEM: &str = "it registers memory by host address";
+    &[
+        (SOL_SOCKET, one(FILTER), Set, FPROG),
+        (SOL_SOCKET, one(CBPF), Set, FPROG),
+        (SOL_PACKET, one(PACKET_FANOUT_DATA), Set, FPROG),
+        (SOL_IP, one(IPT_SO_SET_REPLACE), Set, TABLE),
+        (SOL_IPV6, one(IPT_SO_SET_REPLACE), Set, TABLE),
+        (SOL_IP, one(ARPT_SO_SET_REPLACE), Set, TABLE),
+        (SOL_IP, EBT_SOCKOPTS, Both, EBT),
+        (SOL_IP, one(IP_MSFILTER), Get, SOURCES),
+        (SOL_IP, one(MCAST_MSFILTER), Get, SOURCES),
+        (SOL_IPV6, one(MCAST_MSFILTER), Get, SOURCES),
+        (SOL_TCP, one(TCP_ZC), Get, ADDRESSES),
+        (SOL_TCP, one(TCP_AO_GET_KEYS), Get, KEYS),
+        (SOL_MPTCP, one(MPTCP_FULL_INFO), Get, ADDRESSES),
+        (SOL_SCTP, one(SCTP_SOCKOPT_CONNECTX3), Get, ADDRESSES),
+        (SOL_RDS, one(RDS_GET_MR), Set, ADDRESSES),
+        (SOL_RDS, one(RDS_GET_MR_FOR_DEST), Set, ADDRESSES),
+        (SOL_XDP, one(XDP_UMEM_REG), Set, UMEM),
+    ]
+};
+
+/// Why option `name` at `level` is refused in this direction, if it is.
+fn refused_option(level: i32, name: i32, dir: Direction) -> Option<&'static str> {
+    REFUSED_OPTIONS
+        .iter()
+        .find(|(l, names, d, _)| *l == level && names.contains(&name) && (*d == dir || *d == Direction::Both))
+        .map(|&(.., why)| why)
+}
+
+/// Refuses a socket option from [`REFUSED_OPTIONS`] with `ENOPROTOOPT` (the
+/// kernel's answer for an option it does not support) and a one-time warning.
+fn refuse_option(ctx: &Ctx<'_>, level: i32, name: i32, dir: Direction) -> Result<(), SysError> {
+    let Some(why) = refused_option(level, name, dir) else {
+        return Ok(());
+    };
+    let call = if dir == Direction::Set { "setsockopt" } else { "getsockopt" };
+    ctx.process.warn_once(&format!("{call}:{level}:{name}"), || {
+        format!("{call} option {name} at level {level} is not supported ({why}); the guest gets ENOPROTOOPT")
+    });
+    Err(Errno(libc::ENOPROTOOPT).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctx::{Process, ProcessConfig};
+    use lamina_memory::TestMemory;
+
+    fn errno<T>(r: Result<T, SysError>) -> i32 {
+        match r {
+            Err(SysError::Errno(e)) => e.0,
+            Err(other) => panic!("expected an errno, got {other:?}"),
+            Ok(_) => panic!("expected an errno, got success"),
+        }
+    }
+
+    #[test]
+    fn addresses_read_are_checked_for_their_length() {
+        let (_keep, mem) = TestMemory::new(4096);
+        let process = Process::new(ProcessConfig::default());
+        let ctx = Ctx { mem: &mem, process: &process };
+        assert_eq!(address_in(&ctx, 4080, 16).unwrap(), mem.host_ptr(4080, 16).unwrap() as i64);
+        assert_eq!(errno(address_in(&ctx, 4081, 16)), libc::EFAULT);
+        // Lengths the kernel refuses, unless there is no address at all.
+        assert_eq!(errno(address_in(&ctx, 100, 129)), libc::EINVAL);
+        assert_eq!(errno(address_in(&ctx, 100, u32::MAX)), libc::EINVAL);
+        assert_eq!(address_in(&ctx, 0, u32::MAX).unwrap(), 0);
+    }
+
+    #[test]
+    fn value_result_lengths_go_through_a_host_copy() {
+        let (_keep, mem) = TestMemory::new(4096);
+        let process = Process::new(ProcessConfig::default());
+        let ctx = Ctx { mem: &mem, process: &process };
+        mem.write::<u32>(100, 1000).unwrap();
+        // With a large length the kernel may write a whole sockaddr_storage:
+        // 128 bytes must fit, not 1000.
+        assert_eq!(errno(with_len(&ctx, 4000, 100, address_extent, |_, _| Ok(0))), libc::EFAULT);
+        let host_buf = mem.host_ptr(3968, 128).unwrap() as i64;
+        let r = with_len(&ctx, 3968, 100, address_extent, |data, len| {
+            assert_eq!(data, host_buf);
+            assert_ne!(len, mem.host_ptr(100, 4).unwrap() as i64, "the kernel must not see the guest's word");
+            // SAFETY: `len` is the host copy handed to the "kernel".
+            unsafe { *(len as *mut u32) = 16 };
+            Ok(7)
+        });
+        assert_eq!(r.unwrap(), 7);
+        assert_eq!(mem.read::<u32>(100).unwrap(), 16);
+        // Negative lengths describe no bytes; a NULL word reaches the kernel.
+        mem.write::<u32>(100, u32::MAX).unwrap();
+        assert!(with_len(&ctx, 4096, 100, address_extent, |_, _| Ok(0)).is_ok());
+        assert!(with_len(&ctx, 100, 0, address_extent, |_, len| Ok(len)).unwrap() == 0);
+        assert_eq!(errno(with_len(&ctx, 100, 4094, address_extent, |_, _| Ok(0))), libc::EFAULT);
+        // Filter blocks are 8 bytes each.
+        mem.write::<u32>(100, 3).unwrap();
+        assert!(with_len(&ctx, 4072, 100, |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0)).is_ok());
+        assert_eq!(errno(with_len(&ctx, 4073, 100, |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0))), libc::EFAULT);
+    }
+
+    #[test]
+    fn msghdr_is_normalized_like_the_kernel_does() {
+        let (_keep, mem) = TestMemory::new(4096);
+        let process = Process::new(ProcessConfig::default());
+        let ctx = Ctx { mem: &mem, process: &process };
+        let base = GuestMsghdr { name: 3900, namelen: 5000, iov: 0, iovlen: 0, control: 0, controllen: 0, flags: 0 };
+        let msg = host_msghdr(&ctx, &base).unwrap();
+        assert_eq!(msg.hdr.msg_namelen, 128);
+        assert_eq!(msg.hdr.msg_name as usize, mem.host_ptr(3900, 128).unwrap() as usize);
+        let no_name = GuestMsghdr { name: 0, namelen: 77, ..base };
+        assert_eq!(host_msghdr(&ctx, &no_name).unwrap().hdr.msg_namelen, 0);
+        assert_eq!(errno(host_msghdr(&ctx, &GuestMsghdr { namelen: 0x8000_0000, ..base })), libc::EINVAL);
+        assert_eq!(errno(host_msghdr(&ctx, &GuestMsghdr { name: 4000, namelen: 128, ..base })), libc::EFAULT);
+        for iovlen in [1025, -1] {
+            assert_eq!(errno(host_msghdr(&ctx, &GuestMsghdr { iovlen, ..base })), libc::EMSGSIZE);
+        }
+        let null_control = GuestMsghdr { controllen: 24, ..base };
+        let msg = host_msghdr(&ctx, &null_control).unwrap();
+        assert!(msg.hdr.msg_control.is_null());
+        assert_eq!(msg.hdr.msg_controllen, 24);
+        let control = GuestMsghdr { control: 4080, controllen: 24, ..base };
+        assert_eq!(errno(host_msghdr(&ctx, &control)), libc::EFAULT);
+    }
+
+    #[test]
+    fn pointer_carrying_options_are_refused_one_way() {
+        use Direction::*;
+        assert!(refused_option(libc::SOL_SOCKET, libc::SO_ATTACH_FILTER, Set).is_some());
+        // The same number reads the filter back (plain data, counted in blocks).
+        assert!(refused_option(libc::SOL_SOCKET, libc::SO_GET_FILTER, Get).is_none());
+        assert!(refused_option(libc::SOL_SOCKET, libc::SO_ATTACH_REUSEPORT_CBPF, Set).is_some());
+        assert!(refused_option(libc::SOL_IP, libc::IP_MSFILTER, Get).is_some());
+        assert!(refused_option(libc::SOL_IP, libc::IP_MSFILTER, Set).is_none());
+        assert!(refused_option(libc::SOL_IP, 130, Get).is_some());
+        assert!(refused_option(libc::SOL_IP, 130, Set).is_some());
+        assert!(refused_option(libc::SOL_IP, 132, Set).is_none());
+        assert!(refused_option(libc::SOL_SOCKET, libc::SO_REUSEADDR, Set).is_none());
+        assert!(refused_option(libc::SOL_TCP, libc::TCP_NODELAY, Get).is_none());
+    }
+}
