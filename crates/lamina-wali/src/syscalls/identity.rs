@@ -1,0 +1,399 @@
+//! Identity and limits: user and group ids, sessions and process groups,
+//! resource limits and usage, system information, scheduling, randomness and
+//! `prctl`.
+//!
+//! The guest runs on a thread of the Lamina process, so ids, limits and usage
+//! are that process's, and per-thread state (credentials, the thread name,
+//! scheduling) is the guest thread's, exactly as the raw syscalls behave in a
+//! native program.
+
+use lamina_memory::GuestMemory;
+use libc::c_long;
+
+use super::buf;
+use crate::abi;
+use crate::ctx::Ctx;
+use crate::errno::{Errno, SysError, SysResult};
+use crate::host::{self, syscall};
+use crate::syscall;
+use crate::table::{Args, Kind::*, SyscallDef};
+
+pub static SYSCALLS: &[SyscallDef] = &[
+    syscall!(getuid => ints::<{ libc::SYS_getuid }, 0>, []),
+    syscall!(getgid => ints::<{ libc::SYS_getgid }, 0>, []),
+    syscall!(geteuid => ints::<{ libc::SYS_geteuid }, 0>, []),
+    syscall!(getegid => ints::<{ libc::SYS_getegid }, 0>, []),
+    syscall!(setuid => ints::<{ libc::SYS_setuid }, 1>, [uid: UInt]),
+    syscall!(setgid => ints::<{ libc::SYS_setgid }, 1>, [gid: UInt]),
+    syscall!(setreuid => ints::<{ libc::SYS_setreuid }, 2>, [ruid: UInt, euid: UInt]),
+    syscall!(setregid => ints::<{ libc::SYS_setregid }, 2>, [rgid: UInt, egid: UInt]),
+    syscall!(setresuid => ints::<{ libc::SYS_setresuid }, 3>, [ruid: UInt, euid: UInt, suid: UInt]),
+    syscall!(setresgid => ints::<{ libc::SYS_setresgid }, 3>, [rgid: UInt, egid: UInt, sgid: UInt]),
+    syscall!(getgroups => getgroups, [size: UInt, list: Ptr]),
+    syscall!(setgroups => setgroups, [size: UInt, list: Ptr]),
+    syscall!(getppid => ints::<{ libc::SYS_getppid }, 0>, []),
+    syscall!(getpgid => ints::<{ libc::SYS_getpgid }, 1>, [pid: Int]),
+    syscall!(getsid => ints::<{ libc::SYS_getsid }, 1>, [pid: Int]),
+    syscall!(setsid => ints::<{ libc::SYS_setsid }, 0>, []),
+    syscall!(setpgid => ints::<{ libc::SYS_setpgid }, 2>, [pid: Int, pgid: Int]),
+    syscall!(getrlimit => getrlimit, [resource: Int, rlim: Struct("rlimit")]),
+    syscall!(setrlimit => setrlimit, [resource: Int, rlim: Struct("rlimit")]),
+    syscall!(prlimit64 => prlimit64, [
+        pid: Int,
+        resource: Int,
+        new_limit: Struct("rlimit"),
+        old_limit: Struct("rlimit"),
+    ]),
+    syscall!(getrusage => getrusage, [who: Int, usage: Struct("rusage")]),
+    syscall!(sysinfo => sysinfo, [info: Struct("sysinfo")]),
+    syscall!(uname => uname, [buf: Struct("utsname")]),
+    syscall!(sched_getaffinity => sched_getaffinity, [pid: Int, cpusetsize: UInt, mask: Ptr]),
+    syscall!(sched_setscheduler => sched_setscheduler, [pid: Int, policy: Int, param: Struct("sched_param")]),
+    syscall!(sched_yield => ints::<{ libc::SYS_sched_yield }, 0>, []),
+    syscall!(getrandom => getrandom, [buf: OutBuf, buflen: UInt, flags: Hex]),
+    syscall!(prctl => prctl, [option: Int, arg2: ULong, arg3: ULong, arg4: ULong, arg5: ULong]),
+    syscall!(mlockall => mlockall, [flags: Hex]),
+    syscall!(set_robust_list => set_robust_list, [head: Struct("robust_list_head"), len: UInt]),
+];
+
+/// The calls whose arguments are all ids or other plain integers: host
+/// syscall `NR` with its `N` arguments widened as a native `int` (the kernel
+/// reads 32 bits of each, so `-1` ids keep their meaning).
+fn ints<const NR: c_long, const N: usize>(_: &Ctx<'_>, a: &Args) -> SysResult {
+    let args: [i64; N] = std::array::from_fn(|i| a.int_arg(i));
+    syscall(NR, &args)
+}
+
+/// The kernel's cap on supplementary groups.
+const NGROUPS_MAX: usize = 65536;
+const GID_SIZE: usize = 4;
+
+/// The kernel writes only the groups there are (and nothing for size 0), not
+/// `size` entries, so the number of groups is asked first and exactly that
+/// much of the list is checked. The list cannot change in between: only the
+/// thread itself changes its credentials. A size below the count is the
+/// kernel's `EINVAL`, before it touches the list.
+fn getgroups(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let size = a.int_arg(0);
+    let count = syscall(libc::SYS_getgroups, &[0, 0])?;
+    let list = if count > 0 && size >= count { buf(ctx, a.ptr(1), count as usize * GID_SIZE)? } else { 0 };
+    syscall(libc::SYS_getgroups, &[size, list])
+}
+
+/// The kernel reads `size` ids, none if the list is empty or longer than
+/// `NGROUPS_MAX` (then refused with `EINVAL` before reading).
+fn setgroups(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let size = a.len(0);
+    let list = if size == 0 || size > NGROUPS_MAX { 0 } else { buf(ctx, a.ptr(1), size * GID_SIZE)? };
+    syscall(libc::SYS_setgroups, &[a.int_arg(0), list])
+}
+
+fn getrlimit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_getrlimit, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::RLIMIT_SIZE)?])
+}
+
+fn setrlimit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let new = NewLimit::read(ctx, a.int(0), a.ptr(1), true)?;
+    syscall(libc::SYS_setrlimit, &[a.int_arg(0), new.arg()])
+}
+
+/// Either limit pointer may be NULL (get only, set only).
+fn prlimit64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let pid = a.int(0);
+    let own = pid == 0 || pid as u32 == std::process::id();
+    let new = NewLimit::read(ctx, a.int(1), a.ptr(2), own)?;
+    let old = buf(ctx, a.ptr(3), abi::RLIMIT_SIZE)?;
+    syscall(libc::SYS_prlimit64, &[a.int_arg(0), a.int_arg(1), new.arg(), old])
+}
+
+/// A new resource limit, copied out of guest memory so that what is checked
+/// is what the kernel sets.
+struct NewLimit(Option<[u64; 2]>);
+
+impl NewLimit {
+    /// Reads the limit at `addr` (NULL stays NULL, for the kernel to judge).
+    ///
+    /// A finite `RLIMIT_AS` for this process is refused: it would bound the
+    /// address space of the whole runtime, which reserves many GiB of guard
+    /// regions around linear memory, so the runtime itself would fail to map
+    /// memory (a thread's stack, its heap) at limits the program runs well
+    /// within natively.
+    fn read(ctx: &Ctx<'_>, resource: i32, addr: u32, own: bool) -> Result<NewLimit, SysError> {
+        if addr == 0 {
+            return Ok(NewLimit(None));
+        }
+        let [cur, max] = ctx.mem.read::<[u64; 2]>(addr)?;
+        if own && resource == libc::RLIMIT_AS as i32 && cur != libc::RLIM_INFINITY {
+            ctx.process.warn_once("rlimit:as", || {
+                "a finite RLIMIT_AS would limit the runtime's whole address space (including the \
+                 guard regions it reserves), not the guest's memory; the guest gets EPERM"
+                    .to_string()
+            });
+            return Err(Errno::EPERM.into());
+        }
+        Ok(NewLimit(Some([cur, max])))
+    }
+
+    fn arg(&self) -> i64 {
+        self.0.as_ref().map_or(0, |l| host::ptr(l.as_ptr()))
+    }
+}
+
+/// The kernel fills the 144-byte prefix of the guest's 272-byte `rusage`.
+fn getrusage(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_getrusage, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::RUSAGE_KERNEL_SIZE)?])
+}
+
+/// The kernel fills the 112-byte prefix of the guest's 368-byte `sysinfo`.
+fn sysinfo(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_sysinfo, &[buf(ctx, a.ptr(0), abi::SYSINFO_KERNEL_SIZE)?])
+}
+
+/// The host's values, as natively (`machine` is `x86_64`).
+fn uname(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_uname, &[buf(ctx, a.ptr(0), abi::UTSNAME_SIZE)?])
+}
+
+/// The mask is `cpusetsize` bytes; the kernel writes a prefix of it (as long
+/// as its own CPU mask) and returns how many bytes that is.
+fn sched_getaffinity(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let mask = buf(ctx, a.ptr(2), a.len(1))?;
+    syscall(libc::SYS_sched_getaffinity, &[a.int_arg(0), a.uint(1) as i64, mask])
+}
+
+/// `struct sched_param` is one `int` as far as the kernel reads (musl's is
+/// larger, with reserved fields); NULL is the kernel's `EINVAL`.
+fn sched_setscheduler(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let param = buf(ctx, a.ptr(2), SCHED_PARAM_SIZE)?;
+    syscall(libc::SYS_sched_setscheduler, &[a.int_arg(0), a.int_arg(1), param])
+}
+
+const SCHED_PARAM_SIZE: usize = 4;
+
+fn getrandom(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    syscall(libc::SYS_getrandom, &[buf(ctx, a.ptr(0), a.len(1))?, a.len(1) as i64, a.int_arg(2)])
+}
+
+/// How the kernel uses `prctl`'s second argument, for the supported options.
+enum PrctlArg {
+    /// An integer (or unused); the other arguments are integers too.
+    Value,
+    /// A pointer to this many bytes the kernel writes.
+    Out(usize),
+    /// `PR_SET_NAME`'s name string.
+    Name,
+}
+
+/// The length of a thread name, NUL included (`TASK_COMM_LEN`).
+const TASK_COMM_LEN: usize = 16;
+
+/// The supported `prctl` options. Left out are those whose arguments hold
+/// host addresses (`PR_SET_MM`, `PR_SET_VMA`, `PR_GET_TID_ADDRESS`,
+/// `PR_GET_AUXV`, `PR_SET_SYSCALL_USER_DISPATCH`, `PR_SCHED_CORE`) and those
+/// that would act on the runtime rather than the program: `PR_SET_SECCOMP`
+/// filters the runtime's own syscalls, `PR_SET_TSC` makes the `rdtsc` of the
+/// vDSO clocks fault, `PR_SET_MDWE` forbids executable mappings to the JIT.
+/// The options of other architectures fail with `EINVAL` natively anyway.
+fn prctl_arg(option: i32) -> Option<PrctlArg> {
+    use PrctlArg::*;
+    use libc::*;
+    Some(match option {
+        PR_SET_PDEATHSIG | PR_GET_DUMPABLE | PR_SET_DUMPABLE | PR_GET_KEEPCAPS | PR_SET_KEEPCAPS => Value,
+        PR_GET_TIMING | PR_SET_TIMING | PR_GET_SECCOMP | PR_CAPBSET_READ | PR_CAPBSET_DROP => Value,
+        PR_GET_SECUREBITS | PR_SET_SECUREBITS | PR_SET_TIMERSLACK | PR_GET_TIMERSLACK => Value,
+        PR_TASK_PERF_EVENTS_DISABLE | PR_TASK_PERF_EVENTS_ENABLE | PR_MCE_KILL | PR_MCE_KILL_GET => Value,
+        PR_SET_CHILD_SUBREAPER | PR_SET_NO_NEW_PRIVS | PR_GET_NO_NEW_PRIVS | PR_SET_PTRACER => Value,
+        PR_SET_THP_DISABLE | PR_GET_THP_DISABLE | PR_CAP_AMBIENT | PR_GET_MDWE => Value,
+        PR_GET_SPECULATION_CTRL | PR_SET_SPECULATION_CTRL => Value,
+        PR_GET_PDEATHSIG | PR_GET_CHILD_SUBREAPER | PR_GET_TSC => Out(4),
+        PR_GET_NAME => Out(TASK_COMM_LEN),
+        PR_SET_NAME => Name,
+        _ => return None,
+    })
+}
+
+/// `prctl` for the options whose arguments can be translated; others are
+/// refused with `EINVAL` (the kernel's answer to an unknown option) and a
+/// one-time warning, never passed through.
+fn prctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let option = a.int(0);
+    let name: [u8; TASK_COMM_LEN];
+    let arg2 = match prctl_arg(option) {
+        Some(PrctlArg::Value) => a.long(1),
+        Some(PrctlArg::Out(len)) => buf(ctx, guest_ptr(a.long(1))?, len)?,
+        Some(PrctlArg::Name) => {
+            name = task_name(ctx.mem, guest_ptr(a.long(1))?)?;
+            host::ptr(name.as_ptr())
+        }
+        None => {
+            ctx.process.warn_once(&format!("prctl:{option}"), || {
+                format!("prctl option {option} is not supported; the guest gets EINVAL")
+            });
+            return Err(Errno::EINVAL.into());
+        }
+    };
+    syscall(libc::SYS_prctl, &[option as i64, arg2, a.long(2), a.long(3), a.long(4)])
+}
+
+/// A pointer passed in an `unsigned long` argument: a value above 4 GiB is
+/// no guest address (and must not be truncated into one).
+fn guest_ptr(value: i64) -> Result<u32, SysError> {
+    u32::try_from(value as u64).map_err(|_| Errno::EFAULT.into())
+}
+
+/// The name `PR_SET_NAME` reads, read as the kernel does: at most 15 bytes,
+/// up to the first NUL, so only bytes the kernel would read need to be inside
+/// memory. NULL is `EFAULT`.
+fn task_name(mem: &GuestMemory, addr: u32) -> Result<[u8; TASK_COMM_LEN], SysError> {
+    if addr == 0 {
+        return Err(Errno::EFAULT.into());
+    }
+    let mut name = [0u8; TASK_COMM_LEN];
+    for (i, slot) in (0u32..).zip(&mut name[..TASK_COMM_LEN - 1]) {
+        let byte = mem.read::<u8>(addr.checked_add(i).ok_or(Errno::EFAULT)?)?;
+        if byte == 0 {
+            break;
+        }
+        *slot = byte;
+    }
+    Ok(name)
+}
+
+const MCL_VALID: i32 = libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT;
+
+/// `mlockall` locks the guest's linear memory, not the runtime's whole
+/// address space: that holds many GiB of reserved guard regions, and locking
+/// it would fail against `RLIMIT_MEMLOCK` or pin memory the program never
+/// uses. Flags are validated as the kernel does.
+///
+/// `MCL_FUTURE` cannot be honoured: `memory.grow` makes reserved pages
+/// accessible without mapping anything new, so later growth is not locked,
+/// and a host `MCL_FUTURE` would lock every later mapping of the runtime
+/// instead. It is accepted with a one-time warning. With `MCL_FUTURE` alone
+/// nothing is locked now, and `mlock2` of an empty range still makes the
+/// kernel's permission check (`EPERM`), as `mlockall` does.
+fn mlockall(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let flags = a.int(0);
+    if flags & !MCL_VALID != 0 || flags & (libc::MCL_CURRENT | libc::MCL_FUTURE) == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & libc::MCL_FUTURE != 0 {
+        ctx.process.warn_once("mlockall:future", || {
+            "mlockall(MCL_FUTURE) cannot lock guest memory grown later; only the current memory is locked".to_string()
+        });
+    }
+    let len = if flags & libc::MCL_CURRENT != 0 { ctx.mem.size() } else { 0 };
+    let onfault = if flags & libc::MCL_ONFAULT != 0 { libc::MLOCK_ONFAULT as i64 } else { 0 };
+    syscall(libc::SYS_mlock2, &[host::ptr(ctx.mem.host_ptr(0, len)?), len as i64, onfault])
+}
+
+/// The length of a robust list head: the kernel's `struct robust_list_head`,
+/// and what musl passes for the guest's (`3 * sizeof(long)` with WALI's 8-byte
+/// `long`).
+const ROBUST_LIST_HEAD_SIZE: usize = 24;
+
+/// Robust futex lists cannot be passed through: the guest's head has the
+/// kernel's size but holds 32-bit guest addresses (each padded to 8 bytes),
+/// and the kernel would walk the list at thread exit as host pointers (and
+/// replace the host thread's own list, which its libc registered). A
+/// well-formed call gets `ENOSYS`, which musl ignores (it detects robust mutex
+/// support with `get_robust_list`, which is not implemented either); a wrong
+/// length is the kernel's `EINVAL`.
+fn set_robust_list(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    if a.len(1) != ROBUST_LIST_HEAD_SIZE {
+        return Err(Errno::EINVAL.into());
+    }
+    ctx.process.warn_once("set_robust_list", || {
+        "robust futex lists are not supported (the kernel would follow guest addresses as host pointers); \
+         set_robust_list gets ENOSYS"
+            .to_string()
+    });
+    Err(Errno::ENOSYS.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_memory::TestMemory;
+
+    #[test]
+    fn task_name_reads_like_strncpy_from_user() {
+        let (_keep, mem) = TestMemory::new(4096);
+        mem.write_bytes(100, b"worker\0junk").unwrap();
+        assert_eq!(&task_name(&mem, 100).unwrap()[..7], b"worker\0");
+        // A long name is cut to 15 bytes and NUL-terminated.
+        mem.write_bytes(200, b"abcdefghijklmnopqrstuvwxyz\0").unwrap();
+        let name = task_name(&mem, 200).unwrap();
+        assert_eq!(&name[..15], b"abcdefghijklmno");
+        assert_eq!(name[15], 0);
+        // A short name ending right at the end of memory is fine...
+        mem.write_bytes(4093, b"ab\0").unwrap();
+        assert_eq!(&task_name(&mem, 4093).unwrap()[..3], b"ab\0");
+        // ...but a name running off the end faults, as does NULL.
+        mem.write_bytes(4093, b"abc").unwrap();
+        assert!(matches!(task_name(&mem, 4093), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(task_name(&mem, 0), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(task_name(&mem, u32::MAX), Err(SysError::Errno(Errno::EFAULT))));
+    }
+
+    #[test]
+    fn prctl_pointers_above_4_gib_are_not_truncated() {
+        assert_eq!(guest_ptr(0x1234).unwrap(), 0x1234);
+        assert!(matches!(guest_ptr(0x1_0000_1234), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(guest_ptr(-1), Err(SysError::Errno(Errno::EFAULT))));
+    }
+
+    #[test]
+    fn prctl_refuses_options_with_host_addresses_or_runtime_effects() {
+        for option in [libc::PR_SET_SECCOMP, libc::PR_SET_MM, libc::PR_GET_TID_ADDRESS, libc::PR_SET_TSC, 9999] {
+            assert!(prctl_arg(option).is_none(), "{option}");
+        }
+        assert!(matches!(prctl_arg(libc::PR_GET_NAME), Some(PrctlArg::Out(16))));
+        assert!(matches!(prctl_arg(libc::PR_GET_PDEATHSIG), Some(PrctlArg::Out(4))));
+    }
+
+    fn with_ctx(test: impl FnOnce(&Ctx<'_>)) {
+        let (_keep, mem) = TestMemory::new(4096);
+        let process = crate::ctx::Process::new(Default::default());
+        test(&Ctx { mem: &mem, process: &process });
+    }
+
+    fn errno(r: SysResult) -> Option<Errno> {
+        match r {
+            Err(SysError::Errno(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn mlockall_validates_flags_like_the_kernel() {
+        with_ctx(|ctx| {
+            for flags in [0, libc::MCL_ONFAULT, 8, libc::MCL_CURRENT | 8, -1] {
+                assert_eq!(errno(mlockall(ctx, &Args([flags as u32 as u64, 0, 0, 0, 0, 0]))), Some(Errno::EINVAL));
+            }
+        });
+    }
+
+    #[test]
+    fn set_robust_list_is_refused_after_the_length_check() {
+        with_ctx(|ctx| {
+            assert_eq!(errno(set_robust_list(ctx, &Args([64, 12, 0, 0, 0, 0]))), Some(Errno::EINVAL));
+            assert_eq!(errno(set_robust_list(ctx, &Args([64, 24, 0, 0, 0, 0]))), Some(Errno::ENOSYS));
+        });
+    }
+
+    #[test]
+    fn finite_address_space_limits_of_this_process_are_refused() {
+        with_ctx(|ctx| {
+            let as_ = libc::RLIMIT_AS as i32;
+            ctx.mem.write::<[u64; 2]>(64, [1 << 30, libc::RLIM_INFINITY]).unwrap();
+            assert!(matches!(NewLimit::read(ctx, as_, 64, true), Err(SysError::Errno(Errno::EPERM))));
+            assert_eq!(NewLimit::read(ctx, as_, 64, false).unwrap().0, Some([1 << 30, libc::RLIM_INFINITY]));
+            assert!(NewLimit::read(ctx, libc::RLIMIT_NOFILE as i32, 64, true).is_ok());
+            ctx.mem.write::<[u64; 2]>(64, [libc::RLIM_INFINITY; 2]).unwrap();
+            assert!(NewLimit::read(ctx, as_, 64, true).is_ok());
+            assert!(NewLimit::read(ctx, as_, 0, true).unwrap().0.is_none());
+            assert!(matches!(NewLimit::read(ctx, as_, 4090, true), Err(SysError::Errno(Errno::EFAULT))));
+        });
+    }
+}
