@@ -3,7 +3,8 @@
 //! A native program starts with descriptors 0, 1 and 2, and its first `open`
 //! returns 3; many programs (and differential tests) depend on that. Files the
 //! runtime must keep open while the guest runs (the mapped compile-cache
-//! artifact, the environment file) are therefore moved to high numbers.
+//! artifact, the environment file, the strace output) are therefore moved to
+//! high numbers.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 

@@ -128,9 +128,13 @@ fn argv(options: &RunOptions) -> Vec<CString> {
 
 fn tracer(options: &StraceOptions) -> Result<Tracer> {
     let sink: Box<dyn Write + Send> = match &options.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create strace output {}", path.display()))?,
-        ),
+        Some(path) => {
+            let file =
+                std::fs::File::create(path).with_context(|| format!("cannot create strace output {}", path.display()))?;
+            // strace keeps its output file in the tracer; here the tracer
+            // shares the guest's descriptor table, so keep it out of the way.
+            Box::new(std::fs::File::from(crate::fds::move_high(file.into())?))
+        }
         None => Box::new(std::io::stderr()),
     };
     Ok(Tracer::new(sink, options.lines, options.summary))
