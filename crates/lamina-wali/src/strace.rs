@@ -135,8 +135,8 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
             let _ = write!(out, "0{:02o}", args.uint(i));
         }
         Kind::Str => match mem.read_path(args.ptr(i)) {
-            Ok(s) => quote(out, s.as_bytes(), usize::MAX),
-            Err(_) => pointer(out, args.ptr(i)),
+            Ok(s) if args.ptr(i) != 0 => quote(out, s.as_bytes(), usize::MAX),
+            _ => pointer(out, args.ptr(i)),
         },
         Kind::InBuf(len_arg) => buffer(out, mem, args.ptr(i), args.len(len_arg)),
         Kind::OutBuf if ret > 0 => buffer(out, mem, args.ptr(i), ret as usize),
