@@ -129,8 +129,8 @@ fn argv(options: &RunOptions) -> Vec<CString> {
 fn tracer(options: &StraceOptions) -> Result<Tracer> {
     let sink: Box<dyn Write + Send> = match &options.output {
         Some(path) => {
-            let file =
-                std::fs::File::create(path).with_context(|| format!("cannot create strace output {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create strace output {}", path.display()))?;
             // strace keeps its output file in the tracer; here the tracer
             // shares the guest's descriptor table, so keep it out of the way.
             Box::new(std::fs::File::from(crate::fds::move_high(file.into())?))

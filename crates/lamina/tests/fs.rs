@@ -5,12 +5,9 @@ mod support;
 #[test]
 fn files_links_renames_and_directories_match_native() {
     let out = support::same_as_native("fs_files", &[]);
-    for line in [
-        "ok stat size\n",
-        "ok readlink content\n",
-        "ok entries seen\n",
-        "ok renameat2 noreplace onto existing\n",
-    ] {
+    for line in
+        ["ok stat size\n", "ok readlink content\n", "ok entries seen\n", "ok renameat2 noreplace onto existing\n"]
+    {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
@@ -18,12 +15,9 @@ fn files_links_renames_and_directories_match_native() {
 #[test]
 fn modes_owners_times_sizes_and_locks_match_native() {
     let out = support::same_as_native("fs_attrs", &[]);
-    for line in [
-        "ok fchmodat read back\n",
-        "ok utimensat mtime\n",
-        "ok utimes atime\n",
-        "ok flock conflicting exclusive\n",
-    ] {
+    for line in
+        ["ok fchmodat read back\n", "ok utimensat mtime\n", "ok utimes atime\n", "ok flock conflicting exclusive\n"]
+    {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
@@ -31,11 +25,7 @@ fn modes_owners_times_sizes_and_locks_match_native() {
 #[test]
 fn working_directory_chroot_and_statfs_match_native() {
     let out = support::same_as_native("fs_dirs", &[]);
-    for line in [
-        "ok cwd ends in /a/b\n",
-        "ok chroot missing\n",
-        "ok statfs f_bsize\n",
-    ] {
+    for line in ["ok cwd ends in /a/b\n", "ok chroot missing\n", "ok statfs f_bsize\n"] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
