@@ -60,18 +60,15 @@ pub enum Outcome {
 /// frames (host functions, wasmtime's entry and trap handling).
 const HOST_STACK_MARGIN: usize = 8 << 20;
 
-/// Runs a module to completion.
+/// Runs a module to completion, on the calling thread.
+///
+/// The guest's main thread is the process's main thread, as natively
+/// (`gettid() == getpid()`, process-directed signals land there). That thread
+/// may not have a native stack as large as the wasm stack limit, so the run
+/// switches to a freshly allocated stack of that size plus a margin.
 pub fn run(options: RunOptions) -> Result<Outcome> {
     let stack = options.engine.stack_size + HOST_STACK_MARGIN;
-    // The guest's main thread gets a native stack at least as large as the
-    // wasm stack limit, which the process's own main thread may not have.
-    std::thread::Builder::new()
-        .name("guest-main".into())
-        .stack_size(stack)
-        .spawn(move || run_on_this_thread(&options))
-        .context("cannot start the guest's main thread")?
-        .join()
-        .map_err(|_| anyhow!("the guest's main thread panicked"))?
+    stacker::grow(stack, || run_on_this_thread(&options))
 }
 
 fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
