@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use lamina_wali::ctx::Exit;
-use lamina_wali::strace::Tracer;
+use lamina_wali::strace::{Ending, Tracer};
 use lamina_wali::{Process, ProcessConfig};
 use wasmtime::error::Context;
 use wasmtime::{ExternType, Module, SharedMemory, Store, Trap, WasmBacktrace};
@@ -110,8 +110,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         Err(e) => outcome_of(e)?,
     };
     process.finish(match &outcome {
-        Outcome::Exited(status) => *status,
-        Outcome::Crashed { signal, .. } => 128 + signal,
+        Outcome::Exited(status) => Ending::Exited(*status),
+        Outcome::Crashed { signal, .. } => Ending::Killed(*signal),
     });
     Ok(outcome)
 }
@@ -160,9 +160,15 @@ fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
     let Some(trap) = error.downcast_ref::<Trap>().copied() else {
         return Err(error);
     };
-    let mut report = format!("wasm trap: {trap}");
+    let mut report = format!("{trap}");
     if let Some(bt) = error.downcast_ref::<WasmBacktrace>() {
-        report.push_str(&format!("\nwasm backtrace:\n{bt}"));
+        report.push_str("\nwasm backtrace:");
+        for (i, frame) in bt.frames().iter().enumerate() {
+            let offset = frame.module_offset().map_or(String::from("?"), |o| format!("{o:#x}"));
+            let module = frame.module().name().unwrap_or("<module>");
+            let func = frame.func_name().map_or_else(|| format!("<function {}>", frame.func_index()), String::from);
+            report.push_str(&format!("\n  {i:>3}: {offset:>8} - {module}!{func}"));
+        }
     }
     Ok(Outcome::Crashed { signal: crash_signal(trap), report })
 }

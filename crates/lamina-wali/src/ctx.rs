@@ -101,9 +101,9 @@ impl Process {
     }
 
     /// Ends the strace summary, if any: called once when the process ends.
-    pub fn finish(&self, status: i32) {
+    pub fn finish(&self, end: crate::strace::Ending) {
         if let Some(t) = &self.strace {
-            t.finish(status);
+            t.finish(end);
         }
     }
 }

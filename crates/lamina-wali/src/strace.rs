@@ -21,9 +21,61 @@ struct Totals {
     time: Duration,
 }
 
+/// How a traced process ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Exited(i32),
+    Killed(i32),
+}
+
+/// `SIGSEGV` for 11.
+pub fn signal_name(signal: i32) -> String {
+    const NAMES: &[&str] = &[
+        "0",
+        "SIGHUP",
+        "SIGINT",
+        "SIGQUIT",
+        "SIGILL",
+        "SIGTRAP",
+        "SIGABRT",
+        "SIGBUS",
+        "SIGFPE",
+        "SIGKILL",
+        "SIGUSR1",
+        "SIGSEGV",
+        "SIGUSR2",
+        "SIGPIPE",
+        "SIGALRM",
+        "SIGTERM",
+        "SIGSTKFLT",
+        "SIGCHLD",
+        "SIGCONT",
+        "SIGSTOP",
+        "SIGTSTP",
+        "SIGTTIN",
+        "SIGTTOU",
+        "SIGURG",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGVTALRM",
+        "SIGPROF",
+        "SIGWINCH",
+        "SIGIO",
+        "SIGPWR",
+        "SIGSYS",
+    ];
+    match NAMES.get(signal as usize) {
+        Some(name) if signal > 0 => name.to_string(),
+        _ => format!("SIGRT_{}", signal - 32),
+    }
+}
+
 /// Writes strace output for one process.
 pub struct Tracer {
     sink: Mutex<Box<dyn Write + Send>>,
+    /// The traced process; lines from forked children are prefixed with
+    /// their pid, as `strace -f` does.
+    root_pid: u32,
     lines: bool,
     summary: Option<Mutex<HashMap<&'static str, Totals>>>,
 }
@@ -31,7 +83,7 @@ pub struct Tracer {
 impl Tracer {
     /// `lines`: print each call; `summary`: print the table at exit.
     pub fn new(sink: Box<dyn Write + Send>, lines: bool, summary: bool) -> Self {
-        Tracer { sink: Mutex::new(sink), lines, summary: summary.then(Default::default) }
+        Tracer { sink: Mutex::new(sink), root_pid: std::process::id(), lines, summary: summary.then(Default::default) }
     }
 
     /// Records one completed call.
@@ -46,16 +98,21 @@ impl Tracer {
         if self.lines {
             let line = format_call(def, mem, args, ret, exiting);
             let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
-            let _ = writeln!(sink, "{line}");
+            let _ = writeln!(sink, "{}{line}", self.pid_prefix());
             let _ = sink.flush();
         }
     }
 
     /// Ends the trace: the exit line and, if asked for, the summary table.
-    pub fn finish(&self, status: i32) {
+    pub fn finish(&self, end: Ending) {
         let mut out = String::new();
         if self.lines {
-            let _ = writeln!(out, "+++ exited with {} +++", status & 0xff);
+            let _ = match end {
+                Ending::Exited(status) => writeln!(out, "{}+++ exited with {} +++", self.pid_prefix(), status & 0xff),
+                Ending::Killed(signal) => {
+                    writeln!(out, "{}+++ killed by {} +++", self.pid_prefix(), signal_name(signal))
+                }
+            };
         }
         if let Some(summary) = &self.summary {
             out.push_str(&summary_table(&summary.lock().unwrap_or_else(|e| e.into_inner())));
@@ -63,6 +120,15 @@ impl Tracer {
         let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
         let _ = sink.write_all(out.as_bytes());
         let _ = sink.flush();
+    }
+}
+
+impl Tracer {
+    fn pid_prefix(&self) -> String {
+        match std::process::id() {
+            pid if pid == self.root_pid => String::new(),
+            pid => format!("[pid {pid}] "),
+        }
     }
 }
 

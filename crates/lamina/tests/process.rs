@@ -12,3 +12,26 @@ fn ids_kill_and_wait_match_native() {
 fn hostile_process_arguments_get_efault() {
     support::wasm_passes("hostile_process", &[]);
 }
+
+#[test]
+fn fork_and_wait_status_round_trips_match_native() {
+    let out = support::same_as_native("process_fork", &[]);
+    assert!(out.contains("exit 42: status: 10752\n"), "{out}");
+    assert!(out.contains("signal 9: termsig: 9\n"), "{out}");
+    assert!(out.contains("message: from the child\n"), "{out}");
+}
+
+#[test]
+fn strace_follows_forked_children_like_strace_f() {
+    let module = support::wasm("process_fork");
+    let dir = support::scratch("fork-strace");
+    let trace = dir.join("trace");
+    let out = support::lamina().arg(format!("--strace={}", trace.display())).arg(&module).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", support::text(&out.stderr));
+    let trace = std::fs::read_to_string(trace).unwrap();
+    let child_fork = trace.lines().find(|l| l.starts_with("[pid ") && l.contains("] fork()")).expect(&trace);
+    assert!(child_fork.ends_with("= 0"), "{child_fork}");
+    assert!(trace.contains("] +++ killed by SIGSEGV +++\n"), "{trace}");
+    assert!(trace.contains("] exit_group(42)"), "{trace}");
+    assert!(trace.ends_with("\n+++ exited with 0 +++\n"), "{trace}");
+}

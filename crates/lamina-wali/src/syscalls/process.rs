@@ -1,7 +1,7 @@
 //! Processes and threads: exit, ids, kill, wait.
 //!
-//! `fork`, `execve`, `futex` and threads belong to the processes, threads and
-//! signals milestone; until then they fail with `ENOSYS` and a warning.
+//! `execve`, `futex` and threads belong to the processes, threads and signals
+//! milestone; until then they fail with `ENOSYS` and a warning.
 
 use super::buf;
 use crate::abi;
@@ -20,7 +20,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(tkill => tkill, [tid: Int, sig: Int]),
     syscall!(wait4 => wait4, [pid: Int, wstatus: Ptr, options: Hex, rusage: Ptr]),
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
-    syscall!(fork => pending, []),
+    syscall!(fork => fork, []),
     syscall!(execve => pending, [pathname: Str, argv: Ptr, envp: Ptr]),
     syscall!(futex => pending, [uaddr: Ptr, futex_op: Int, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int]),
 ];
@@ -62,6 +62,20 @@ fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     buf(ctx, a.ptr(0), 4)?;
     ctx.process.set_clear_child_tid(a.ptr(0));
     syscall(libc::SYS_gettid, &[])
+}
+
+/// A native fork of the whole runtime from the calling thread: the child
+/// continues in the same wasm call with a copy-on-write copy of linear memory
+/// (`MAP_SHARED` mappings stay shared) and sees 0; the parent gets the pid.
+/// libc's `fork` (not the raw syscall) runs the C library's fork handlers, so
+/// its locks are consistent in the child.
+fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
+    // SAFETY: the child runs only the calling thread, which continues the
+    // guest; the runtime holds no locks across this call.
+    match unsafe { libc::fork() } {
+        -1 => Err(crate::Errno::last().into()),
+        pid => Ok(pid as i64),
+    }
 }
 
 fn pending(_: &Ctx<'_>, _: &Args) -> SysResult {
