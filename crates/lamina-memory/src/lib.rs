@@ -9,9 +9,20 @@
 //!
 //! The memory is shared between guest threads, so nothing here ever creates a
 //! Rust reference into it: all reads and writes are raw, unaligned copies.
+//!
+//! The guest may protect pages of its memory (`mprotect`, `mmap` with
+//! `PROT_NONE`) and map files into it, whose pages fault past the end of the
+//! file. The runtime's own copies must not fault, so ranges the memory map
+//! marks as hazards are copied by the kernel (`process_vm_readv`/`writev` on
+//! this process), which answers `EFAULT` as it would to a native caller.
 
 use std::ffi::CString;
 use std::fmt;
+use std::sync::Arc;
+
+pub mod map;
+
+pub use map::MemoryMap;
 
 /// Longest NUL-terminated string a guest may pass as a path (Linux `PATH_MAX`).
 pub const PATH_MAX: usize = 4096;
@@ -58,6 +69,7 @@ pub type SizeFn = dyn Fn() -> usize + Send + Sync;
 pub struct GuestMemory {
     base: *mut u8,
     size: Box<SizeFn>,
+    map: Arc<MemoryMap>,
 }
 
 // SAFETY: `base` points into a memory that outlives every `GuestMemory` built
@@ -73,13 +85,40 @@ impl GuestMemory {
     /// `base` must stay valid, at a fixed address, for the lifetime of the
     /// returned value, and `size()` must never report more bytes than are
     /// mapped readable and writable at `base`.
+    /// Nothing can be mapped into such a view (see
+    /// [`MemoryMap::unmappable`]); use [`with_map`](Self::with_map) for a
+    /// guest's memory.
     pub unsafe fn new(base: *mut u8, size: Box<SizeFn>) -> Self {
-        GuestMemory { base, size }
+        let map = Arc::new(MemoryMap::unmappable(size() as u64));
+        // SAFETY: the caller's guarantees.
+        unsafe { GuestMemory::with_map(base, size, map) }
+    }
+
+    /// Creates a view over the linear memory starting at `base` whose
+    /// mappings `map` records. Every view of one memory must share its map
+    /// (created once, with the memory's initial size).
+    ///
+    /// # Safety
+    /// As for [`new`](Self::new); also, `base` must be aligned to the host
+    /// page size, and the memory must be a reservation of its maximum size in
+    /// which the syscall handlers may replace pages with host mappings.
+    pub unsafe fn with_map(base: *mut u8, size: Box<SizeFn>, map: Arc<MemoryMap>) -> Self {
+        GuestMemory { base, size, map }
     }
 
     /// Current size of the memory in bytes.
     pub fn size(&self) -> usize {
         (self.size)()
+    }
+
+    /// The memory map, to share with another view of the same memory.
+    pub fn shared_map(&self) -> &Arc<MemoryMap> {
+        &self.map
+    }
+
+    /// Locks the memory map for one operation (see [`map::MapGuard`]).
+    pub fn map(&self) -> map::MapGuard<'_> {
+        self.map.lock(self.size() as u64)
     }
 
     /// Host address of a guest range, after checking the whole range fits.
@@ -113,50 +152,77 @@ impl GuestMemory {
         (offset <= self.size()).then_some(offset as u32)
     }
 
+    /// Copies `len` bytes at `addr` to `dst`, through the kernel if the range
+    /// touches a hazard.
+    fn copy_in(&self, addr: u32, dst: *mut u8, len: usize) -> Result<()> {
+        let src = self.host_ptr(addr, len)?;
+        let hazards = self.map.hazards();
+        if hazards.overlaps(addr as u64, addr as u64 + len as u64) {
+            drop(hazards);
+            return kernel_copy(src, dst, len, Direction::In);
+        }
+        // SAFETY: `src..src+len` is inside the memory and no page of it is
+        // protected or file-backed while `hazards` is held; `dst` is the
+        // caller's buffer of `len` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
+        Ok(())
+    }
+
+    /// Copies `len` bytes from `src` to guest memory at `addr`, through the
+    /// kernel if the range touches a hazard.
+    fn copy_out(&self, src: *const u8, addr: u32, len: usize) -> Result<()> {
+        let dst = self.host_ptr(addr, len)?;
+        let hazards = self.map.hazards();
+        if hazards.overlaps(addr as u64, addr as u64 + len as u64) {
+            drop(hazards);
+            return kernel_copy(dst, src as *mut u8, len, Direction::Out);
+        }
+        // SAFETY: as in `copy_in`, the other way round.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
+        Ok(())
+    }
+
     /// Copies `len` bytes out of guest memory.
     pub fn read_bytes(&self, addr: u32, len: usize) -> Result<Vec<u8>> {
-        let src = self.host_ptr(addr, len)?;
         let mut out = vec![0u8; len];
-        // SAFETY: `src..src+len` is inside the memory; `out` is a fresh buffer.
-        unsafe { std::ptr::copy_nonoverlapping(src, out.as_mut_ptr(), len) };
+        self.copy_in(addr, out.as_mut_ptr(), len)?;
         Ok(out)
     }
 
     /// Copies `bytes` into guest memory at `addr`.
     pub fn write_bytes(&self, addr: u32, bytes: &[u8]) -> Result<()> {
-        let dst = self.host_ptr(addr, bytes.len())?;
-        // SAFETY: `dst..dst+len` is inside the memory.
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) };
-        Ok(())
+        self.copy_out(bytes.as_ptr(), addr, bytes.len())
     }
 
     /// Reads one plain value at a guest address (no alignment required).
     pub fn read<T: Pod>(&self, addr: u32) -> Result<T> {
-        let src = self.host_ptr(addr, size_of::<T>())?;
-        // SAFETY: in bounds; `T: Pod` is valid for any bytes.
-        Ok(unsafe { std::ptr::read_unaligned(src as *const T) })
+        let mut value = std::mem::MaybeUninit::<T>::uninit();
+        self.copy_in(addr, value.as_mut_ptr().cast(), size_of::<T>())?;
+        // SAFETY: every byte was copied in; `T: Pod` is valid for any bytes.
+        Ok(unsafe { value.assume_init() })
     }
 
     /// Writes one plain value at a guest address (no alignment required).
     pub fn write<T: Pod>(&self, addr: u32, value: T) -> Result<()> {
-        let dst = self.host_ptr(addr, size_of::<T>())?;
-        // SAFETY: in bounds.
-        unsafe { std::ptr::write_unaligned(dst as *mut T, value) };
-        Ok(())
+        self.copy_out((&raw const value).cast(), addr, size_of::<T>())
     }
 
     /// Reads an array of `count` plain values.
     pub fn read_array<T: Pod>(&self, addr: u32, count: usize) -> Result<Vec<T>> {
         let bytes = count.checked_mul(size_of::<T>()).ok_or(MemoryError::Fault)?;
-        let src = self.host_ptr(addr, bytes)? as *const T;
-        // SAFETY: `count` values fit in bounds; `T: Pod`.
-        Ok((0..count).map(|i| unsafe { std::ptr::read_unaligned(src.add(i)) }).collect())
+        self.host_ptr(addr, bytes)?;
+        let mut out = Vec::<T>::with_capacity(count);
+        self.copy_in(addr, out.as_mut_ptr().cast(), bytes)?;
+        // SAFETY: all `count` values were copied in; `T: Pod`.
+        unsafe { out.set_len(count) };
+        Ok(out)
     }
 
     /// Reads a NUL-terminated string of at most `max` bytes (NUL included).
     ///
     /// Mirrors the kernel's `strncpy_from_user`: running off the end of memory
-    /// is a fault, no NUL within `max` bytes is "too long".
+    /// (or into a page the guest cannot read) is a fault, no NUL within `max`
+    /// bytes is "too long".
     pub fn read_cstr(&self, addr: u32, max: usize) -> Result<CString> {
         let size = self.size();
         if addr as usize >= size {
@@ -164,22 +230,103 @@ impl GuestMemory {
         }
         let avail = size - addr as usize;
         let limit = avail.min(max);
-        // SAFETY: `addr..addr+limit` is in bounds.
+        let too_long = if avail < max { MemoryError::Fault } else { MemoryError::TooLong };
+        let hazards = self.map.hazards();
+        if hazards.overlaps(addr as u64, addr as u64 + limit as u64) {
+            drop(hazards);
+            return self.read_cstr_carefully(addr, limit, too_long);
+        }
+        // SAFETY: `addr..addr+limit` is in bounds and free of hazards while
+        // `hazards` is held.
         let base = unsafe { self.base.add(addr as usize) };
         for i in 0..limit {
             // SAFETY: i < limit, in bounds.
             if unsafe { base.add(i).read() } == 0 {
-                let bytes = self.read_bytes(addr, i)?;
+                let mut bytes = vec![0u8; i];
+                // SAFETY: `i` bytes in bounds, into a fresh buffer.
+                unsafe { std::ptr::copy_nonoverlapping(base, bytes.as_mut_ptr(), i) };
                 return Ok(CString::new(bytes).expect("no interior NUL before the first NUL"));
             }
         }
-        Err(if avail < max { MemoryError::Fault } else { MemoryError::TooLong })
+        Err(too_long)
+    }
+
+    /// `read_cstr` over hazards: chunk by chunk through the kernel, so an
+    /// unreadable page ends the string with a fault.
+    fn read_cstr_carefully(&self, addr: u32, limit: usize, too_long: MemoryError) -> Result<CString> {
+        const CHUNK: usize = 256;
+        let mut bytes = Vec::new();
+        while bytes.len() < limit {
+            let n = CHUNK.min(limit - bytes.len());
+            let at = addr as usize + bytes.len();
+            let chunk = self.read_bytes(at as u32, n)?;
+            if let Some(nul) = chunk.iter().position(|&b| b == 0) {
+                bytes.extend_from_slice(&chunk[..nul]);
+                return Ok(CString::new(bytes).expect("no interior NUL before the first NUL"));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Err(too_long)
     }
 
     /// Reads a path argument (at most `PATH_MAX` bytes including the NUL).
     pub fn read_path(&self, addr: u32) -> Result<CString> {
         self.read_cstr(addr, PATH_MAX)
     }
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    /// From guest memory into a runtime buffer.
+    In,
+    /// From a runtime buffer into guest memory.
+    Out,
+}
+
+#[repr(C)]
+struct IoVec {
+    base: *mut u8,
+    len: usize,
+}
+
+unsafe extern "C" {
+    fn getpid() -> i32;
+    fn process_vm_readv(
+        pid: i32,
+        local: *const IoVec,
+        nlocal: u64,
+        remote: *const IoVec,
+        nremote: u64,
+        flags: u64,
+    ) -> isize;
+    fn process_vm_writev(
+        pid: i32,
+        local: *const IoVec,
+        nlocal: u64,
+        remote: *const IoVec,
+        nremote: u64,
+        flags: u64,
+    ) -> isize;
+}
+
+/// Copies `len` bytes between `guest` (in guest memory) and `buf` (the
+/// runtime's) with the kernel, which checks protections and faults on the
+/// guest side as for any user copy: an incomplete copy is a fault.
+fn kernel_copy(guest: *mut u8, buf: *mut u8, len: usize, direction: Direction) -> Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    let local = IoVec { base: buf, len };
+    let remote = IoVec { base: guest, len };
+    // SAFETY: `local` is the caller's buffer of `len` bytes; the kernel
+    // validates every access to `remote` and stops at the first fault.
+    let copied = unsafe {
+        match direction {
+            Direction::In => process_vm_readv(getpid(), &local, 1, &remote, 1, 0),
+            Direction::Out => process_vm_writev(getpid(), &local, 1, &remote, 1, 0),
+        }
+    };
+    if copied == len as isize { Ok(()) } else { Err(MemoryError::Fault) }
 }
 
 /// A `GuestMemory` over a heap buffer, for tests of code that converts guest
@@ -252,6 +399,27 @@ mod tests {
         mem.write_bytes(24, b"abcdefgh").unwrap(); // no NUL before the end
         assert_eq!(mem.read_cstr(24, 4096), Err(MemoryError::Fault));
         assert_eq!(mem.read_cstr(32, 4096), Err(MemoryError::Fault));
+    }
+
+    #[test]
+    fn hazards_are_copied_by_the_kernel_with_the_same_results() {
+        let (_keep, mem) = TestMemory::new(8192);
+        mem.write_bytes(4000, b"before\0").unwrap();
+        mem.map().shield(4096, 8192);
+        mem.write_bytes(4090, b"across the page\0").unwrap();
+        assert_eq!(mem.read_bytes(4090, 6).unwrap(), b"across");
+        assert_eq!(mem.read::<u32>(4094).unwrap(), u32::from_le_bytes(*b"ss t"));
+        mem.write::<u16>(8190, 0x4142).unwrap();
+        assert_eq!(mem.read_array::<u8>(8190, 2).unwrap(), vec![0x42, 0x41]);
+        assert_eq!(mem.read_cstr(4090, 4096).unwrap().as_bytes(), b"across the page");
+        assert_eq!(mem.read_cstr(4090, 5), Err(MemoryError::TooLong));
+        assert_eq!(mem.read_cstr(8190, 4096), Err(MemoryError::Fault));
+        assert_eq!(mem.read_cstr(4000, 4096).unwrap().as_bytes(), b"before");
+        assert_eq!(mem.read::<u64>(8188), Err(MemoryError::Fault));
+        // Nothing can be mapped into a plain view.
+        let mut map = mem.map();
+        assert_eq!(map.place(4096, map::Want::Anywhere { hint: 0 }), Err(map::MapError::NoMemory));
+        assert_eq!(map.mapped_runs(0, 8192), (vec![], false));
     }
 
     #[test]

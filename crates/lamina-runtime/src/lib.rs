@@ -10,7 +10,8 @@
 //! 4. [`link`]: bind every import to the WALI table with the type the module
 //!    itself declares.
 //! 5. [`process`]: the guest process — environment, memory, `_start`, and how
-//!    it ended.
+//!    it ended; `thread`: the instance-per-thread model of
+//!    `__wasm_thread_spawn`.
 
 pub mod cache;
 pub mod engine;
@@ -19,8 +20,9 @@ mod fds;
 pub mod link;
 pub mod prepare;
 pub mod process;
+mod thread;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
-pub use process::{Outcome, RunOptions, StraceOptions, run};
+pub use process::{Outcome, RunOptions, StraceOptions, run, terminate};

@@ -12,7 +12,8 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use lamina_memory::GuestMemory;
+use lamina_memory::{GuestMemory, MemoryMap};
+use lamina_wali::ctx::ThreadState;
 use lamina_wali::{Args, Ctx, Process, SyscallDef};
 use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, ValRaw, ValType};
 use wasmtime::{Result, bail};
@@ -23,18 +24,32 @@ use crate::prepare::MEMORY_IMPORT;
 pub struct Host {
     pub process: Arc<Process>,
     pub memory: Arc<GuestMemory>,
+    pub thread: ThreadState,
 }
 
 impl Host {
-    pub fn new(process: Arc<Process>, memory: &SharedMemory) -> Host {
-        let base = memory.data().as_ptr() as *mut u8;
-        let sized = memory.clone();
-        // SAFETY: a shared memory never moves (wasmtime reserves its maximum
-        // size up front) and lives as long as `sized`, which the closure owns;
-        // its reported size only counts accessible bytes.
-        let memory = unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) };
-        Host { process, memory: Arc::new(memory) }
+    /// The state of one guest thread of `process`, over the process's memory.
+    pub fn new(process: Arc<Process>, memory: Arc<GuestMemory>) -> Host {
+        Host { process, memory, thread: ThreadState::default() }
     }
+}
+
+/// The bounds-checked view of a process's memory, with its memory map; made
+/// once per process and shared by all of its threads.
+pub fn guest_memory(memory: &SharedMemory) -> Arc<GuestMemory> {
+    let base = memory.data().as_ptr() as *mut u8;
+    let (sized, grower) = (memory.clone(), memory.clone());
+    let ty = memory.ty();
+    let page = ty.page_size();
+    let max = ty.maximum().map_or(u64::MAX, |pages| pages.saturating_mul(page));
+    // The map's own growth: the memory reports its old size in pages.
+    let grow = move |bytes: u64| grower.grow(bytes / page).ok().map(|old| old * page);
+    let map = Arc::new(MemoryMap::new(memory.data_size() as u64, max, Box::new(grow)));
+    // SAFETY: a shared memory never moves (wasmtime reserves its maximum
+    // size up front, page-aligned, and only changes page protections when
+    // it grows) and lives as long as `sized`, which the closure owns; its
+    // reported size only counts accessible bytes.
+    Arc::new(unsafe { GuestMemory::with_map(base, Box::new(move || sized.data_size()), map) })
 }
 
 /// How one import was bound (for `-v` and the conformance test).
@@ -139,7 +154,7 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
         let host = caller.data();
         let ret = match def {
             Some(def) => {
-                let ctx = Ctx { mem: &host.memory, process: &host.process };
+                let ctx = Ctx { mem: &host.memory, process: &host.process, thread: &host.thread };
                 lamina_wali::dispatch(def, &ctx, &args).map_err(wasmtime::Error::new)?
             }
             None => {

@@ -18,8 +18,9 @@ use wasmtime::{Result, format_err as anyhow};
 use crate::cache::{CacheMode, CodeSource, load_module};
 use crate::engine::{EngineOptions, new_engine};
 use crate::env::{EnvOptions, env_file};
-use crate::link::{Binding, Host, link};
+use crate::link::{Binding, Host, guest_memory, link};
 use crate::prepare::MEMORY_IMPORT;
+use crate::thread::Threads;
 
 /// Where `--strace` output goes and what it contains.
 #[derive(Clone, Debug, Default)]
@@ -58,7 +59,7 @@ pub enum Outcome {
 
 /// Native stack reserved beyond the wasm stack limit for the runtime's own
 /// frames (host functions, wasmtime's entry and trap handling).
-const HOST_STACK_MARGIN: usize = 8 << 20;
+pub(crate) const HOST_STACK_MARGIN: usize = 8 << 20;
 
 /// Runs a module to completion, on the calling thread.
 ///
@@ -89,7 +90,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         env_file: env_file(&options.env)?,
         strace: options.strace.as_ref().map(tracer).transpose()?,
     }));
-    let mut store = Store::new(&engine, Host::new(process.clone(), &memory));
+    let guest_memory = guest_memory(&memory);
+    let mut store = Store::new(&engine, Host::new(process.clone(), guest_memory.clone()));
     let (linker, imports) = link(&store, &loaded.module, &memory)?;
     if options.verbose > 1 {
         for i in &imports {
@@ -101,19 +103,32 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
             eprintln!("lamina: import {}.{}{how}", i.module, i.name);
         }
     }
-    let outcome = linker
-        .instantiate(&mut store, &loaded.module)
+    let pre = linker.instantiate_pre(&loaded.module)?;
+    let threads =
+        Threads::new(pre.clone(), guest_memory, process.clone(), options.engine.stack_size + HOST_STACK_MARGIN);
+    let result = pre
+        .instantiate(&mut store)
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
         .and_then(|start| start.call(&mut store, ()));
-    let outcome = match outcome {
+    let outcome = match result {
+        // Returning from `_start` ends the process, like returning from main.
         Ok(()) => Outcome::Exited(0),
-        Err(e) => outcome_of(e)?,
+        Err(e) => match e.downcast_ref::<Exit>() {
+            // The main thread ended alone; the process lives on in the others.
+            Some(Exit::Thread) => threads.main_thread_exited(store.data()),
+            _ => outcome_of(e)?,
+        },
     };
-    process.finish(match &outcome {
+    process.finish(ending(&outcome));
+    Ok(outcome)
+}
+
+/// How strace reports an outcome.
+pub(crate) fn ending(outcome: &Outcome) -> Ending {
+    match outcome {
         Outcome::Exited(status) => Ending::Exited(*status),
         Outcome::Crashed { signal, .. } => Ending::Killed(*signal),
-    });
-    Ok(outcome)
+    }
 }
 
 fn argv(options: &RunOptions) -> Vec<CString> {
@@ -151,11 +166,11 @@ pub fn shared_memory(module: &Module) -> Result<SharedMemory> {
     SharedMemory::new(module.engine(), ty).context("cannot create the guest's memory")
 }
 
-/// Turns the error that ended `_start` into an outcome: an exit request from
-/// the guest, or a trap to report like a native crash.
-fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
-    if let Some(exit) = error.downcast_ref::<Exit>() {
-        return Ok(Outcome::Exited(exit.status));
+/// Turns the error that ended a guest thread into a process outcome: an exit
+/// request from the guest, or a trap to report like a native crash.
+pub(crate) fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
+    if let Some(Exit::Process(status)) = error.downcast_ref::<Exit>() {
+        return Ok(Outcome::Exited(*status));
     }
     let Some(trap) = error.downcast_ref::<Trap>().copied() else {
         return Err(error);
@@ -171,6 +186,30 @@ fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Crashed { signal: crash_signal(trap), report })
+}
+
+/// Ends the OS process the way `outcome` says: with the guest's exit status,
+/// or, for a crash, after the report, killed by the signal a native program
+/// would have died of, so a shell reports e.g. "Segmentation fault" and status
+/// 128 + signal. Core dumps are disabled first: a dump of the runtime (with
+/// its multi-GiB reservations) would say nothing about the guest.
+pub fn terminate(outcome: Outcome) -> ! {
+    match outcome {
+        Outcome::Exited(status) => std::process::exit(status & 0xff),
+        Outcome::Crashed { signal, report } => {
+            eprintln!("lamina: {report}");
+            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            // SAFETY: plain libc calls; wasmtime's handler for this signal is
+            // replaced by the default action so that raising it kills us.
+            unsafe {
+                libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+                libc::signal(signal, libc::SIG_DFL);
+                libc::raise(signal);
+            }
+            // Only reached if the signal could not kill us.
+            std::process::exit(128 + signal)
+        }
+    }
 }
 
 /// The signal a native program would have died of for the same fault.

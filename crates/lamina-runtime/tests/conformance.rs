@@ -9,7 +9,7 @@ use std::process::Command;
 
 use std::sync::Arc;
 
-use lamina_runtime::link::{Binding, Host, link};
+use lamina_runtime::link::{Binding, Host, guest_memory, link};
 use lamina_runtime::prepare::prepare;
 use lamina_runtime::process::shared_memory;
 use lamina_wali::{Process, ResultType, WasmType, lookup};
@@ -97,7 +97,7 @@ fn a_module_importing_the_whole_spec_links_every_import() {
     let engine = lamina_runtime::new_engine(&Default::default()).unwrap();
     let module = Module::new(&engine, prepare(&wat::parse_str(&wat).unwrap()).unwrap()).unwrap();
     let memory = shared_memory(&module).unwrap();
-    let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), &memory));
+    let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), guest_memory(&memory)));
     let (linker, report) = link(&store, &module, &memory).unwrap();
     let implemented = |prefix: bool| {
         report.iter().filter(|i| i.binding == Binding::Implemented && i.name.starts_with("SYS_") == prefix).count()

@@ -44,7 +44,7 @@ fn deinit(ctx: &Ctx<'_>, _: &Args) -> SysResult {
 
 /// `void __proc_exit(int status)`: ends the process.
 fn proc_exit(_: &Ctx<'_>, a: &Args) -> SysResult {
-    Err(SysError::Exit(Exit { status: a.int(0) }))
+    Err(SysError::Exit(Exit::Process(a.int(0))))
 }
 
 fn cl_get_argc(ctx: &Ctx<'_>, _: &Args) -> SysResult {
@@ -81,13 +81,11 @@ fn get_init_envfile(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     Ok(1)
 }
 
-/// Threads arrive with the process/thread work; until then spawning fails the
-/// way musl understands (a negative result becomes `EAGAIN`).
-fn wasm_thread_spawn(ctx: &Ctx<'_>, _: &Args) -> SysResult {
-    ctx.process.warn_once("__wasm_thread_spawn", || {
-        "__wasm_thread_spawn: threads are not supported yet; thread creation fails with EAGAIN".into()
-    });
-    Ok(-1)
+/// `int __wasm_thread_spawn(start, arg)`: a new host thread runs a new
+/// instance of the module over the same memory and calls `table[start](tid,
+/// arg)`; the result is its thread id, or -1 (musl reports `EAGAIN`).
+fn wasm_thread_spawn(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    Ok(ctx.process.spawn_thread(a.uint(0), a.ptr(1)) as i64)
 }
 
 /// `setjmp`/`sigsetjmp` imports of older binaries: the direct return is 0.
@@ -102,5 +100,5 @@ fn longjmp(_: &Ctx<'_>, _: &Args) -> SysResult {
         "lamina: longjmp through the `wali.longjmp` import is not supported (the module was built \
          without wasm exception handling for setjmp/longjmp); terminating with status 1"
     );
-    Err(SysError::Exit(Exit { status: 1 }))
+    Err(SysError::Exit(Exit::Process(1)))
 }

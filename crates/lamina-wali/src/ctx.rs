@@ -9,16 +9,22 @@ use lamina_memory::GuestMemory;
 
 use crate::strace::Tracer;
 
-/// A request to end the guest process with `status` (the low 8 bits reach the
-/// parent, as with a native `exit`).
+/// A request to end the guest process, or only the calling thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exit {
-    pub status: i32,
+pub enum Exit {
+    /// End the process with this status (the low 8 bits reach the parent, as
+    /// with a native `exit`).
+    Process(i32),
+    /// End the calling thread only (`SYS_exit` while other threads run).
+    Thread,
 }
 
 impl std::fmt::Display for Exit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "guest exited with status {}", self.status)
+        match self {
+            Exit::Process(status) => write!(f, "guest exited with status {status}"),
+            Exit::Thread => write!(f, "guest thread exited"),
+        }
     }
 }
 
@@ -36,6 +42,17 @@ pub struct ProcessConfig {
     pub strace: Option<Tracer>,
 }
 
+/// Starts a guest thread: `(table index, argument) -> tid or -1`.
+pub type Spawner = dyn Fn(u32, u32) -> i32 + Send + Sync;
+
+/// State of one guest thread.
+#[derive(Default)]
+pub struct ThreadState {
+    /// The word `set_tid_address` named (guest address, 0 = none): cleared
+    /// and woken by the runtime when the thread ends, as the kernel does.
+    pub clear_child_tid: std::sync::atomic::AtomicU32,
+}
+
 /// Process-wide state shared by every guest thread.
 pub struct Process {
     pub argv: Vec<CString>,
@@ -45,8 +62,12 @@ pub struct Process {
     env_fd: Mutex<Option<OwnedFd>>,
     pub strace: Option<Tracer>,
     warned: Mutex<HashSet<String>>,
-    /// The main thread's `set_tid_address` word (guest address, 0 = none).
-    clear_child_tid: std::sync::atomic::AtomicU32,
+    /// Starts a guest thread: `(table index, argument) -> tid or -1`.
+    /// Installed by the runtime, which owns the engine and the module.
+    spawner: std::sync::OnceLock<Box<Spawner>>,
+    /// Set for good once a second thread has been started: from then on
+    /// `SYS_exit` ends only the calling thread.
+    multithreaded: std::sync::atomic::AtomicBool,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
 }
@@ -63,7 +84,8 @@ impl Process {
             env_fd: Mutex::new(env_fd),
             strace: config.strace,
             warned: Mutex::new(HashSet::new()),
-            clear_child_tid: Default::default(),
+            spawner: Default::default(),
+            multithreaded: Default::default(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
         }
@@ -85,9 +107,25 @@ impl Process {
         }
     }
 
-    /// Records the guest word `set_tid_address` named.
-    pub fn set_clear_child_tid(&self, addr: u32) {
-        self.clear_child_tid.store(addr, std::sync::atomic::Ordering::SeqCst);
+    /// Installs the thread spawner (once, by the runtime).
+    pub fn set_spawner(&self, spawner: Box<Spawner>) {
+        let _ = self.spawner.set(spawner);
+    }
+
+    /// Starts a guest thread running `table[start](tid, arg)`; returns its
+    /// host thread id, or -1.
+    pub fn spawn_thread(&self, start: u32, arg: u32) -> i32 {
+        let Some(spawn) = self.spawner.get() else { return -1 };
+        let tid = spawn(start, arg);
+        if tid > 0 {
+            self.multithreaded.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        tid
+    }
+
+    /// Whether a second thread was ever started.
+    pub fn is_multithreaded(&self) -> bool {
+        self.multithreaded.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Counts a call to `__init` (first = 1).
@@ -108,8 +146,10 @@ impl Process {
     }
 }
 
-/// The context of one call: the calling thread's view of memory and process.
+/// The context of one call: the calling thread's view of memory, its own
+/// state and its process.
 pub struct Ctx<'a> {
     pub mem: &'a GuestMemory,
     pub process: &'a Process,
+    pub thread: &'a ThreadState,
 }

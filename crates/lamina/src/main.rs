@@ -15,7 +15,7 @@ mod cli;
 use std::process::ExitCode;
 
 use cli::{Command, parse};
-use lamina_runtime::{Outcome, new_engine, run};
+use lamina_runtime::{new_engine, run, terminate};
 
 fn main() -> ExitCode {
     restore_default_signal_dispositions();
@@ -52,13 +52,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, artifact).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run(options) => match run(options)? {
-            Outcome::Exited(status) => Ok(ExitCode::from((status & 0xff) as u8)),
-            Outcome::Crashed { signal, report } => {
-                eprintln!("lamina: {report}");
-                die_of(signal)
-            }
-        },
+        Command::Run(options) => terminate(run(options)?),
     }
 }
 
@@ -68,21 +62,4 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
 fn restore_default_signal_dispositions() {
     // SAFETY: setting a standard disposition at start-up, before any thread.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-}
-
-/// Ends Lamina the way the crashed program would have ended natively: killed
-/// by `signal`, so a shell reports e.g. "Segmentation fault" and status
-/// 128 + signal. Core dumps are disabled first: a dump of the runtime (with
-/// its multi-GiB reservations) would say nothing about the guest.
-fn die_of(signal: i32) -> anyhow::Result<ExitCode> {
-    let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: plain libc calls; wasmtime's handlers for this signal are
-    // replaced by the default action so that raising it terminates us.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-        libc::signal(signal, libc::SIG_DFL);
-        libc::raise(signal);
-    }
-    // Only reached if the signal could not kill us.
-    Ok(ExitCode::from(128 + signal as u8))
 }

@@ -510,7 +510,7 @@ mod tests {
     fn open_refuses_process_memory_and_keeps_other_files() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         mem.write_bytes(100, b"/proc/self/mem\0").unwrap();
         let r = open(&ctx, &Args([100, libc::O_RDWR as u64, 0, 0, 0, 0]));
         assert!(matches!(r, Err(SysError::Errno(Errno(libc::EACCES)))), "{r:?}");
@@ -528,7 +528,7 @@ mod tests {
     fn buffers_are_checked_at_their_kernel_sizes() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         mem.write_bytes(0x10, b"/\0").unwrap();
         let efault = |r: SysResult| matches!(r, Err(SysError::Errno(Errno::EFAULT)));
         let end = 4096u64;

@@ -355,7 +355,7 @@ mod tests {
     fn with_ctx(test: impl FnOnce(&Ctx<'_>)) {
         let (_keep, mem) = TestMemory::new(4096);
         let process = crate::ctx::Process::new(Default::default());
-        test(&Ctx { mem: &mem, process: &process });
+        test(&Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() });
     }
 
     fn errno(r: SysResult) -> Option<Errno> {

@@ -217,7 +217,7 @@ mod tests {
         use crate::ctx::{Process, ProcessConfig};
         let (_keep, mem) = lamina_memory::TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         let args = Args([0, libc::F_GETLK as u64, (1 << 32) | 64, 0, 0, 0]);
         assert!(matches!(fcntl(&ctx, &args), Err(SysError::Errno(Errno::EFAULT))));
     }

@@ -379,7 +379,7 @@ mod tests {
     fn addresses_read_are_checked_for_their_length() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         assert_eq!(address_in(&ctx, 4080, 16).unwrap(), mem.host_ptr(4080, 16).unwrap() as i64);
         assert_eq!(errno(address_in(&ctx, 4081, 16)), libc::EFAULT);
         // Lengths the kernel refuses, unless there is no address at all.
@@ -392,7 +392,7 @@ mod tests {
     fn value_result_lengths_go_through_a_host_copy() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         mem.write::<u32>(100, 1000).unwrap();
         // With a large length the kernel may write a whole sockaddr_storage:
         // 128 bytes must fit, not 1000.
@@ -422,7 +422,7 @@ mod tests {
     fn msghdr_is_normalized_like_the_kernel_does() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         let base = GuestMsghdr { name: 3900, namelen: 5000, iov: 0, iovlen: 0, control: 0, controllen: 0, flags: 0 };
         let msg = host_msghdr(&ctx, &base).unwrap();
         assert_eq!(msg.hdr.msg_namelen, 128);

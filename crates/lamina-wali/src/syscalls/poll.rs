@@ -223,7 +223,7 @@ mod tests {
     fn pselect6_sigmask_is_rebuilt_with_a_host_pointer() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         assert_eq!(pselect6_sigmask(&ctx, 0).unwrap(), None);
         mem.write::<[u64; 2]>(100, [200, 8]).unwrap();
         let host = mem.host_ptr(200, 8).unwrap() as u64;
@@ -243,7 +243,7 @@ mod tests {
     fn empty_arrays_are_null_and_event_counts_follow_the_kernel() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         assert_eq!(array(&ctx, u32::MAX, 0).unwrap(), 0);
         assert!(efault(array(&ctx, 4095, 2)));
         assert_eq!(epoll_events(&ctx, 4084, 1).unwrap(), mem.host_ptr(4084, 12).unwrap() as i64);

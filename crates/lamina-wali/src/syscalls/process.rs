@@ -1,19 +1,20 @@
 //! Processes and threads: exit, ids, kill, wait.
 //!
-//! `execve`, `futex` and threads belong to the processes, threads and signals
-//! milestone; until then they fail with `ENOSYS` and a warning.
+//! `execve` belongs to the processes, threads and signals milestone; until
+//! then it fails with `ENOSYS` and a warning. Threads themselves are started
+//! by the auxiliary `__wasm_thread_spawn` (see `aux.rs` and the runtime).
 
 use super::buf;
 use crate::abi;
 use crate::ctx::{Ctx, Exit};
-use crate::errno::{SysError, SysResult};
+use crate::errno::{Errno, SysError, SysResult};
 use crate::host::syscall;
 use crate::syscall;
 use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(exit => exit, [status: Int]),
-    syscall!(exit_group => exit, [status: Int]),
+    syscall!(exit_group => exit_group, [status: Int]),
     syscall!(getpid => getpid, []),
     syscall!(gettid => gettid, []),
     syscall!(kill => kill, [pid: Int, sig: Int]),
@@ -22,12 +23,17 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
     syscall!(fork => fork, []),
     syscall!(execve => pending, [pathname: Str, argv: Ptr, envp: Ptr]),
-    syscall!(futex => pending, [uaddr: Ptr, futex_op: Int, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int]),
+    syscall!(futex => futex, [uaddr: Ptr, futex_op: Hex, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int]),
 ];
 
-/// `exit` and `exit_group`: with one guest thread both end the process.
-fn exit(_: &Ctx<'_>, a: &Args) -> SysResult {
-    Err(SysError::Exit(Exit { status: a.int(0) }))
+/// `exit` ends the calling thread; with a single thread that is the
+/// process, which is also how the reference engine treats it.
+fn exit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    if ctx.process.is_multithreaded() { Err(SysError::Exit(Exit::Thread)) } else { exit_group(ctx, a) }
+}
+
+fn exit_group(_: &Ctx<'_>, a: &Args) -> SysResult {
+    Err(SysError::Exit(Exit::Process(a.int(0))))
 }
 
 fn getpid(_: &Ctx<'_>, _: &Args) -> SysResult {
@@ -60,7 +66,7 @@ fn wait4(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// itself when a guest thread ends (the main thread's end is the process's).
 fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     buf(ctx, a.ptr(0), 4)?;
-    ctx.process.set_clear_child_tid(a.ptr(0));
+    ctx.thread.clear_child_tid.store(a.ptr(0), std::sync::atomic::Ordering::SeqCst);
     syscall(libc::SYS_gettid, &[])
 }
 
@@ -77,6 +83,52 @@ fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
         pid => Ok(pid as i64),
     }
 }
+
+/// What `futex`'s fourth argument is, per operation.
+enum FutexArg4 {
+    /// A `struct timespec *` timeout (relative for WAIT, absolute for the
+    /// BITSET and PI forms; the kernel interprets it).
+    Timeout,
+    /// An integer (`val2`: requeue count, or the WAKE_OP second count).
+    Value,
+    /// Unused.
+    None,
+}
+
+/// `futex` on guest words: the kernel works on the checked host addresses,
+/// so waiters and wakers in any guest thread (or a process sharing the
+/// memory) meet as natively. Each operation's arguments are decoded so that
+/// only real pointers are translated: `FUTEX_REQUEUE`'s fourth argument is a
+/// count, not a timeout pointer.
+fn futex(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    const CMD_MASK: i32 = !(libc::FUTEX_PRIVATE_FLAG | libc::FUTEX_CLOCK_REALTIME);
+    let op = a.int(1);
+    let (arg4, uses_uaddr2) = match op & CMD_MASK {
+        libc::FUTEX_WAIT | libc::FUTEX_WAIT_BITSET | libc::FUTEX_LOCK_PI | FUTEX_LOCK_PI2 => {
+            (FutexArg4::Timeout, false)
+        }
+        libc::FUTEX_WAIT_REQUEUE_PI => (FutexArg4::Timeout, true),
+        libc::FUTEX_WAKE | libc::FUTEX_WAKE_BITSET | libc::FUTEX_UNLOCK_PI | libc::FUTEX_TRYLOCK_PI => {
+            (FutexArg4::None, false)
+        }
+        libc::FUTEX_REQUEUE | libc::FUTEX_CMP_REQUEUE | libc::FUTEX_WAKE_OP | libc::FUTEX_CMP_REQUEUE_PI => {
+            (FutexArg4::Value, true)
+        }
+        // The kernel's answer to an operation it does not know (FUTEX_FD is gone).
+        _ => return Err(Errno::ENOSYS.into()),
+    };
+    let uaddr = buf(ctx, a.ptr(0), 4)?;
+    let arg4 = match arg4 {
+        FutexArg4::Timeout => buf(ctx, a.ptr(3), abi::TIMESPEC_SIZE)?,
+        FutexArg4::Value => a.uint(3) as i64,
+        FutexArg4::None => 0,
+    };
+    let uaddr2 = if uses_uaddr2 { buf(ctx, a.ptr(4), 4)? } else { 0 };
+    syscall(libc::SYS_futex, &[uaddr, op as i64, a.int_arg(2), arg4, uaddr2, a.int_arg(5)])
+}
+
+/// `FUTEX_LOCK_PI2` (Linux 5.14), which the libc crate does not name.
+const FUTEX_LOCK_PI2: i32 = 13;
 
 fn pending(_: &Ctx<'_>, _: &Args) -> SysResult {
     Err(SysError::NotImplemented)

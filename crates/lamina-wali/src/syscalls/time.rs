@@ -92,7 +92,7 @@ mod tests {
     fn a_remainder_is_only_checked_when_the_kernel_writes_one() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(Default::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         mem.write::<[i64; 2]>(64, [0, 1_000]).unwrap();
         mem.write::<[i64; 2]>(4080, [7, 7]).unwrap();
         // An uninterrupted sleep leaves a bad remainder pointer unused, as natively.
@@ -115,7 +115,7 @@ mod tests {
         }
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(Default::default());
-        let ctx = Ctx { mem: &mem, process: &process };
+        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
         mem.write::<[i64; 2]>(64, [10, 0]).unwrap();
         // SAFETY: pthread_self has no preconditions.
         let me = unsafe { libc::pthread_self() } as usize;

@@ -144,3 +144,21 @@ pub fn wasm_passes(name: &str, args: &[&str]) -> String {
     assert_eq!(w.status.code(), Some(0), "{name} exited abnormally:\n{out}\nstderr:\n{}", text(&w.stderr));
     out
 }
+
+/// Runs a guest both ways with the same arguments and requires the same
+/// stdout and the same wait status (exit code or killing signal), whatever
+/// it is; returns lamina's output for further checks.
+pub fn same_as_native_status(name: &str, args: &[&str]) -> Output {
+    use std::os::unix::process::ExitStatusExt;
+    let (module, exe) = (wasm(name), native(name));
+    let n = run_native_in(&exe, args, &scratch(&format!("{name}-native")));
+    let w = run_wasm_in(&module, args, &scratch(&format!("{name}-wasm")));
+    assert_eq!(text(&w.stdout), text(&n.stdout), "stdout differs for {name} {args:?}\n{}", text(&w.stderr));
+    assert_eq!(
+        (w.status.code(), w.status.signal()),
+        (n.status.code(), n.status.signal()),
+        "wait status differs for {name} {args:?}\n{}",
+        text(&w.stderr)
+    );
+    w
+}

@@ -1,0 +1,153 @@
+//! Guest threads: one host thread and one instance of the module per guest
+//! thread, all over the process's one shared memory.
+//!
+//! `__wasm_thread_spawn(start, arg)` starts a host thread that instantiates
+//! the module again (the linker-made start function sees memory already
+//! initialised and leaves it alone), resolves `start` in the exported table 0
+//! and calls `table[start](tid, arg)`. The spawning thread waits only until
+//! the new one knows its kernel thread id, which it returns.
+//!
+//! A thread ends when its entry returns or it calls `SYS_exit`: the word it
+//! named with `set_tid_address` is cleared and woken, as the kernel does (musl
+//! joins threads through it). When the last thread ends, the process exits.
+//! `exit_group`, `__proc_exit` and traps in any thread end the whole process
+//! at once, as natively.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lamina_memory::GuestMemory;
+use lamina_wali::Process;
+use lamina_wali::ctx::Exit;
+use wasmtime::{InstancePre, Store, TypedFunc};
+use wasmtime::{Result, format_err};
+
+use crate::link::Host;
+use crate::prepare::TABLE_EXPORT;
+use crate::process::{Outcome, ending, outcome_of, terminate};
+
+/// What every thread of a process is started from.
+pub struct Threads {
+    pre: InstancePre<Host>,
+    memory: Arc<GuestMemory>,
+    process: Arc<Process>,
+    /// Native stack of each thread (the wasm stack limit plus a margin).
+    stack_size: usize,
+    /// Guest threads still running, the main thread included.
+    live: AtomicUsize,
+}
+
+impl Threads {
+    /// Creates the thread factory of a process and installs it as the
+    /// process's `__wasm_thread_spawn`.
+    pub fn new(
+        pre: InstancePre<Host>,
+        memory: Arc<GuestMemory>,
+        process: Arc<Process>,
+        stack_size: usize,
+    ) -> Arc<Self> {
+        let threads =
+            Arc::new(Threads { pre, memory, process: process.clone(), stack_size, live: AtomicUsize::new(1) });
+        let spawner = threads.clone();
+        process.set_spawner(Box::new(move |start, arg| spawner.spawn(start, arg)));
+        threads
+    }
+
+    /// Starts `table[start](tid, arg)` on a new thread; its tid, or -1.
+    fn spawn(self: &Arc<Self>, start: u32, arg: u32) -> i32 {
+        let (tid_tx, tid_rx) = std::sync::mpsc::sync_channel(1);
+        let threads = self.clone();
+        self.live.fetch_add(1, Ordering::SeqCst);
+        let spawned = std::thread::Builder::new()
+            .name("guest".into())
+            .stack_size(self.stack_size)
+            .spawn(move || threads.run_thread(start, arg, tid_tx));
+        match spawned.ok().and_then(|_| tid_rx.recv().ok()) {
+            Some(tid) => tid,
+            None => {
+                self.live.fetch_sub(1, Ordering::SeqCst);
+                -1
+            }
+        }
+    }
+
+    fn run_thread(&self, start: u32, arg: u32, tid_tx: std::sync::mpsc::SyncSender<i32>) {
+        // SAFETY: plain syscall.
+        let tid = unsafe { libc::gettid() };
+        let mut store = Store::new(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
+        let entry = match self.entry(&mut store, start) {
+            Ok(entry) => entry,
+            Err(e) => {
+                self.process.warn_once("thread-start", || format!("cannot start a guest thread: {e:#}"));
+                // Dropping the sender tells the spawner it failed.
+                return;
+            }
+        };
+        let _ = tid_tx.send(tid);
+        drop(tid_tx);
+        match entry.call(&mut store, (tid, arg as i32)) {
+            Ok(()) => self.thread_exited(store.data()),
+            Err(e) if matches!(e.downcast_ref::<Exit>(), Some(Exit::Thread)) => self.thread_exited(store.data()),
+            Err(e) => self.end_process(outcome_of(e).unwrap_or_else(|e| {
+                eprintln!("lamina: error: {e:#}");
+                Outcome::Exited(1)
+            })),
+        }
+    }
+
+    /// The thread's entry function: `table[start]` of its own instance.
+    fn entry(&self, store: &mut Store<Host>, start: u32) -> Result<TypedFunc<(i32, i32), ()>> {
+        let instance = self.pre.instantiate(&mut *store)?;
+        let table = instance
+            .get_table(&mut *store, TABLE_EXPORT)
+            .ok_or_else(|| format_err!("the module has no function table for thread entry points"))?;
+        let func = table
+            .get(&mut *store, u64::from(start))
+            .and_then(|r| r.as_func().flatten().copied())
+            .ok_or_else(|| format_err!("thread entry {start} is not a function of table 0"))?;
+        func.typed::<(i32, i32), ()>(&*store)
+    }
+
+    /// A thread ended on its own: release its tid word; the last one out
+    /// ends the process.
+    fn thread_exited(&self, host: &Host) {
+        release_tid_word(host);
+        if self.live.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.end_process(Outcome::Exited(0));
+        }
+    }
+
+    /// The main thread called `SYS_exit` while others run: as natively, the
+    /// process lives on until the last thread is gone (which then exits it).
+    pub fn main_thread_exited(&self, host: &Host) -> ! {
+        self.thread_exited(host);
+        loop {
+            std::thread::park();
+        }
+    }
+
+    fn end_process(&self, outcome: Outcome) -> ! {
+        self.process.finish(ending(&outcome));
+        terminate(outcome)
+    }
+}
+
+/// Clears the thread's `set_tid_address` word and wakes its waiters, which
+/// the kernel would do on thread exit (musl's `pthread_join` waits on it).
+fn release_tid_word(host: &Host) {
+    let addr = host.thread.clear_child_tid.load(Ordering::SeqCst);
+    if addr == 0 {
+        return;
+    }
+    if !addr.is_multiple_of(4) {
+        // The kernel clears an unaligned word too, but cannot wake on it.
+        let _ = host.memory.write::<u32>(addr, 0);
+        return;
+    }
+    let Ok(ptr) = host.memory.host_ptr(addr, 4) else { return };
+    // SAFETY: a checked, 4-byte guest word; guest code accesses it atomically.
+    let word = unsafe { std::sync::atomic::AtomicU32::from_ptr(ptr.cast()) };
+    word.store(0, Ordering::SeqCst);
+    // SAFETY: FUTEX_WAKE on a checked guest address.
+    unsafe { libc::syscall(libc::SYS_futex, ptr, libc::FUTEX_WAKE, i32::MAX) };
+}

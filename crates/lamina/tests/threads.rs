@@ -1,0 +1,32 @@
+//! Guest threads: one instance per thread over the shared memory, futexes,
+//! and how threads end a process — compared with the same source run
+//! natively with clone(2).
+
+mod support;
+
+use std::os::unix::process::ExitStatusExt;
+
+#[test]
+fn threads_hammer_a_futex_mutex_and_condition_as_natively() {
+    let out = support::same_as_native("threads_futex", &[]);
+    assert!(out.contains("counter: 80000\n"), "{out}");
+}
+
+#[test]
+fn exit_group_from_a_thread_ends_the_process() {
+    let out = support::same_as_native_status("threads_exit", &["group"]);
+    assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn a_crash_in_a_thread_kills_the_process_with_sigsegv() {
+    let out = support::same_as_native_status("threads_exit", &["crash"]);
+    assert_eq!(out.status.signal(), Some(libc::SIGSEGV));
+}
+
+#[test]
+fn the_process_outlives_its_main_thread() {
+    let out = support::same_as_native_status("threads_exit", &["main-exits"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(support::text(&out.stdout), "main: leaving\nthread: finished after main left\n");
+}
