@@ -9,6 +9,7 @@ static int forever;
 
 static void group_exit(void *arg) { (void)arg; put("thread: exit_group(7)\n"); wali_exit_group(7); }
 static void crash(void *arg) { (void)arg; put("thread: crashing\n"); *(volatile int *)0xfffffff0u = 1; }
+static void nothing(void *arg) { (void)arg; }
 static void finish_late(void *arg) {
     (void)arg;
     struct timespec ms50 = {0, 50000000};
@@ -19,6 +20,16 @@ static void finish_late(void *arg) {
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     t.stack_top = stack + sizeof stack;
+    if (lt_streq(mode, "quick")) {
+        /* Threads that exit at once, before their spawner hears back. */
+        for (int i = 0; i < 50; i++) {
+            t.fn = nothing;
+            if (lt_spawn(&t) != 0) return 100;
+            lt_join(&t);
+        }
+        put("joined 50 threads\n");
+        return 0;
+    }
     t.fn = lt_streq(mode, "group") ? group_exit : lt_streq(mode, "crash") ? crash : finish_late;
     if (lt_spawn(&t) != 0) return 100;
     if (lt_streq(mode, "main-exits")) {

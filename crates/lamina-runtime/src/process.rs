@@ -115,7 +115,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         Ok(()) => Outcome::Exited(0),
         Err(e) => match e.downcast_ref::<Exit>() {
             // The main thread ended alone; the process lives on in the others.
-            Some(Exit::Thread) => threads.main_thread_exited(store.data()),
+            Some(Exit::Thread(status)) => threads.main_thread_exited(store.data(), *status),
             _ => outcome_of(e)?,
         },
     };

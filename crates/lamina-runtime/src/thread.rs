@@ -86,12 +86,14 @@ impl Threads {
         let _ = tid_tx.send(tid);
         drop(tid_tx);
         match entry.call(&mut store, (tid, arg as i32)) {
-            Ok(()) => self.thread_exited(store.data()),
-            Err(e) if matches!(e.downcast_ref::<Exit>(), Some(Exit::Thread)) => self.thread_exited(store.data()),
-            Err(e) => self.end_process(outcome_of(e).unwrap_or_else(|e| {
-                eprintln!("lamina: error: {e:#}");
-                Outcome::Exited(1)
-            })),
+            Ok(()) => self.thread_exited(store.data(), 0),
+            Err(e) => match e.downcast_ref::<Exit>() {
+                Some(Exit::Thread(status)) => self.thread_exited(store.data(), *status),
+                _ => self.end_process(outcome_of(e).unwrap_or_else(|e| {
+                    eprintln!("lamina: error: {e:#}");
+                    Outcome::Exited(1)
+                })),
+            },
         }
     }
 
@@ -109,18 +111,18 @@ impl Threads {
     }
 
     /// A thread ended on its own: release its tid word; the last one out
-    /// ends the process.
-    fn thread_exited(&self, host: &Host) {
+    /// ends the process with its status, as the kernel does.
+    fn thread_exited(&self, host: &Host, status: i32) {
         release_tid_word(host);
         if self.live.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.end_process(Outcome::Exited(0));
+            self.end_process(Outcome::Exited(status));
         }
     }
 
     /// The main thread called `SYS_exit` while others run: as natively, the
     /// process lives on until the last thread is gone (which then exits it).
-    pub fn main_thread_exited(&self, host: &Host) -> ! {
-        self.thread_exited(host);
+    pub fn main_thread_exited(&self, host: &Host, status: i32) -> ! {
+        self.thread_exited(host, status);
         loop {
             std::thread::park();
         }

@@ -15,15 +15,16 @@ pub enum Exit {
     /// End the process with this status (the low 8 bits reach the parent, as
     /// with a native `exit`).
     Process(i32),
-    /// End the calling thread only (`SYS_exit` while other threads run).
-    Thread,
+    /// End the calling thread only (`SYS_exit` once other threads exist);
+    /// the status becomes the process's if it was the last thread.
+    Thread(i32),
 }
 
 impl std::fmt::Display for Exit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Exit::Process(status) => write!(f, "guest exited with status {status}"),
-            Exit::Thread => write!(f, "guest thread exited"),
+            Exit::Thread(status) => write!(f, "guest thread exited with status {status}"),
         }
     }
 }
@@ -65,8 +66,9 @@ pub struct Process {
     /// Starts a guest thread: `(table index, argument) -> tid or -1`.
     /// Installed by the runtime, which owns the engine and the module.
     spawner: std::sync::OnceLock<Box<Spawner>>,
-    /// Set for good once a second thread has been started: from then on
-    /// `SYS_exit` ends only the calling thread.
+    /// Set for good once a second thread has been asked for: from then on
+    /// `SYS_exit` ends only the calling thread (the last one out still ends
+    /// the process with its status).
     multithreaded: std::sync::atomic::AtomicBool,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
@@ -116,11 +118,9 @@ impl Process {
     /// host thread id, or -1.
     pub fn spawn_thread(&self, start: u32, arg: u32) -> i32 {
         let Some(spawn) = self.spawner.get() else { return -1 };
-        let tid = spawn(start, arg);
-        if tid > 0 {
-            self.multithreaded.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        tid
+        // Before the thread starts: it may call `SYS_exit` at once.
+        self.multithreaded.store(true, std::sync::atomic::Ordering::SeqCst);
+        spawn(start, arg)
     }
 
     /// Whether a second thread was ever started.

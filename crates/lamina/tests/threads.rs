@@ -30,3 +30,10 @@ fn the_process_outlives_its_main_thread() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(support::text(&out.stdout), "main: leaving\nthread: finished after main left\n");
 }
+
+#[test]
+fn threads_that_exit_at_once_end_only_themselves() {
+    let out = support::same_as_native_status("threads_exit", &["quick"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(support::text(&out.stdout), "joined 50 threads\n");
+}

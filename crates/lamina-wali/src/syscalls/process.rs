@@ -29,7 +29,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
 /// `exit` ends the calling thread; with a single thread that is the
 /// process, which is also how the reference engine treats it.
 fn exit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    if ctx.process.is_multithreaded() { Err(SysError::Exit(Exit::Thread)) } else { exit_group(ctx, a) }
+    if ctx.process.is_multithreaded() { Err(SysError::Exit(Exit::Thread(a.int(0)))) } else { exit_group(ctx, a) }
 }
 
 fn exit_group(_: &Ctx<'_>, a: &Args) -> SysResult {
