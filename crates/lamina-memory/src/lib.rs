@@ -11,10 +11,11 @@
 //! Rust reference into it: all reads and writes are raw, unaligned copies.
 //!
 //! The guest may protect pages of its memory (`mprotect`, `mmap` with
-//! `PROT_NONE`) and map files into it, whose pages fault past the end of the
-//! file. The runtime's own copies must not fault, so ranges the memory map
-//! marks as hazards are copied by the kernel (`process_vm_readv`/`writev` on
-//! this process), which answers `EFAULT` as it would to a native caller.
+//! `PROT_NONE`) and map files or shared memory into it, whose pages fault
+//! past the object's end. The runtime's own copies must not fault, so ranges
+//! the memory map marks as hazards are copied by the kernel
+//! (`process_vm_readv`/`writev` on this process), which answers `EFAULT` as
+//! it would to a native caller.
 
 use std::ffi::CString;
 use std::fmt;

@@ -2,12 +2,11 @@
 //! and where new mappings go.
 //!
 //! Guest mappings live *inside* linear memory. [`Map`] partitions the memory
-//! `[0, end)` into regions of 4 KiB pages: free pages (accessible zero-or-
-//! stale memory that no mapping owns), private anonymous memory (the guest's
-//! image, memory it grew with `memory.grow`, its break, and anonymous
-//! `mmap`s), and mappings of host objects (files, shared anonymous memory).
-//! It is pure bookkeeping: the syscall handlers make the host mappings and
-//! record the outcome here.
+//! `[0, end)` into regions of 4 KiB pages: free pages (accessible memory that
+//! no mapping owns), private anonymous memory (the guest's image, memory it
+//! grew with `memory.grow`, its break, and anonymous `mmap`s), and mappings
+//! of host objects (files, shared anonymous memory). It is pure bookkeeping:
+//! the syscall handlers make the host mappings and record the outcome here.
 //!
 //! Space comes from two sources. The allocator grows the memory (in whole
 //! wasm pages, through the embedder's callback) when no free range fits, and
@@ -21,8 +20,8 @@
 //! [`MemoryMap`] is the process-wide, thread-safe owner of the map, shared by
 //! every [`GuestMemory`](crate::GuestMemory) over the same memory. It also
 //! keeps the *hazards*: ranges the runtime must not copy to or from with plain
-//! loads and stores, because a page there may be protected, or be a file page
-//! past the end of its file (a fault inside the runtime would kill it).
+//! loads and stores, because a page there may be protected, or lie past the
+//! end of a file or shared object (a fault inside the runtime would kill it).
 //! Accesses to hazards go through the kernel instead, which reports `EFAULT`.
 
 use std::collections::BTreeMap;
@@ -45,6 +44,9 @@ pub const ADDRESS_SPACE: u64 = 1 << 32;
 /// host `mremap` failing for it could leave a hole in the reservation.
 pub const MAX_REGIONS: usize = 32768;
 
+/// The guest's own memory: its image and what it grew with `memory.grow`.
+pub const GUEST: Kind = Kind::Anon { id: 0 };
+
 /// Host protection bits (`PROT_READ`, `PROT_WRITE`) as recorded here.
 pub const PROT_READ: u32 = 1;
 pub const PROT_WRITE: u32 = 2;
@@ -61,8 +63,10 @@ pub enum Kind {
     Reserved,
     /// Owned by no mapping; reused by later mappings.
     Free,
-    /// Private anonymous memory.
-    Anon,
+    /// Private anonymous memory of one mapping (`id` 0: the guest's own
+    /// memory, its image and what it grew). Mappings stay apart, as the host
+    /// keeps them in separate VMAs: `mremap` can move only one of those.
+    Anon { id: u64 },
     /// One mapping of a host object: a file, or shared anonymous memory.
     /// `id` names the `mmap` call that made it; `offset` is the object
     /// offset of the region's first byte.
@@ -81,7 +85,7 @@ impl Kind {
     }
 
     /// The same backing, `delta` bytes further on.
-    fn advanced(self, delta: u64) -> Kind {
+    pub fn advanced(self, delta: u64) -> Kind {
         match self {
             Kind::Object { id, offset, shared, file } => Kind::Object { id, offset: offset + delta, shared, file },
             other => other,
@@ -100,9 +104,10 @@ pub struct Region {
 
 impl Region {
     /// Whether the runtime must go through the kernel to touch these pages:
-    /// they may be protected, or file pages past the end of the file.
+    /// they may be protected, or pages of an object past its end (a file
+    /// truncated, shared memory mapped larger than it is).
     pub fn hazardous(&self) -> bool {
-        self.prot != PROT_RW || matches!(self.kind, Kind::Object { file: true, .. })
+        self.prot != PROT_RW || matches!(self.kind, Kind::Object { .. })
     }
 
     /// Whether `next`, starting where `self` (starting at `start`) ends, is
@@ -190,13 +195,18 @@ impl Map {
         self.end
     }
 
+    /// The lowest address a mapping may occupy.
+    pub fn min(&self) -> u64 {
+        self.min
+    }
+
     /// Records that the memory now has `size` bytes: what lies beyond the
     /// known end was grown by the guest and is its anonymous memory. (Wasm
     /// memories have whole pages; a partial last page is left out.)
     pub fn observe(&mut self, size: u64) {
         let size = size / PAGE_SIZE * PAGE_SIZE;
         if size > self.end {
-            self.extend(size, Kind::Anon);
+            self.extend(size, GUEST);
         }
     }
 
@@ -281,7 +291,7 @@ impl Map {
             if len > ADDRESS_SPACE || addr > ADDRESS_SPACE - len {
                 return Err(MapError::NoMemory);
             }
-            if addr % PAGE_SIZE != 0 {
+            if !addr.is_multiple_of(PAGE_SIZE) {
                 return Err(MapError::Invalid);
             }
             if addr < self.min {
@@ -444,7 +454,8 @@ impl Map {
             if !clear(self) || self.grow_to(new).is_err() || !clear(self) || !zero(old, new) {
                 return self.brk;
             }
-            self.set(old, new, Kind::Anon, PROT_RW);
+            let id = self.new_id();
+            self.set(old, new, Kind::Anon { id }, PROT_RW);
             self.brk = requested;
         }
         self.brk
@@ -613,7 +624,8 @@ mod tests {
 
     fn map_anon(map: &mut Map, len: u64, want: Want) -> Result<u64, MapError> {
         let addr = map.place(len, want)?;
-        map.set(addr, addr + len, Kind::Anon, PROT_RW);
+        let id = map.new_id();
+        map.set(addr, addr + len, Kind::Anon { id }, PROT_RW);
         Ok(addr)
     }
 
@@ -628,7 +640,7 @@ mod tests {
     #[test]
     fn the_image_is_the_guests_and_low_memory_is_reserved() {
         let (map, _) = memory(2 * W, 32 * W);
-        assert_eq!(kinds(&map), vec![(0, W, Kind::Reserved), (W, 2 * W, Kind::Anon)]);
+        assert_eq!(kinds(&map), vec![(0, W, Kind::Reserved), (W, 2 * W, GUEST)]);
         assert_eq!(map.brk_value(), 2 * W);
         assert_eq!(map.mapping_at(0), None);
         assert_eq!(map.mapping_at(W).map(|(s, _)| s), Some(W));
@@ -654,8 +666,11 @@ mod tests {
         let a = map_anon(&mut map, 4 * P, anywhere()).unwrap();
         let b = map_anon(&mut map, 4 * P, anywhere()).unwrap();
         let c = map_anon(&mut map, 4 * P, anywhere()).unwrap();
-        // Distinct anonymous mappings side by side are one region.
-        assert_eq!(map.mapping_at(b).unwrap(), (a, Region { end: c + 4 * P, kind: Kind::Anon, prot: PROT_RW }));
+        // Distinct mappings side by side stay apart, as the host's do.
+        assert_eq!(map.mapping_at(b).unwrap().0, b);
+        map.protect(b + P, b + 2 * P, PROT_READ);
+        map.protect(b + P, b + 2 * P, PROT_RW);
+        assert_eq!(map.mapping_at(b + 3 * P).unwrap().0, b, "pieces of one mapping merge again");
         map.release(a, a + 4 * P);
         map.release(b, b + 4 * P);
         assert_eq!(map.pieces(a, b + 4 * P).len(), 1, "neighbouring free ranges merge");
@@ -733,7 +748,7 @@ mod tests {
         assert_eq!(b, a + P, "the free rest of the allocator's page comes first");
         let c = map_anon(&mut map, W, anywhere()).unwrap();
         assert_eq!(c, guest + 2 * W, "then space past the guest's growth");
-        assert_eq!(map.mapping_at(guest).unwrap().1.kind, Kind::Anon);
+        assert_eq!(map.mapping_at(guest).unwrap().1.kind, GUEST);
         assert_eq!(map.place(P, Want::Fixed { addr: guest, replace: false }), Err(MapError::Exists));
         assert_eq!(map.place(P, Want::Anywhere { hint: guest }), Ok(b + 4 * P));
     }
@@ -750,7 +765,7 @@ mod tests {
         let mut map = Map::new(W, 64 * W, Box::new(grow));
         let a = map.place(W, Want::Anywhere { hint: 0 }).unwrap();
         assert_eq!(a, 2 * W);
-        assert_eq!(map.mapping_at(W).unwrap(), (W, Region { end: 2 * W, kind: Kind::Anon, prot: PROT_RW }));
+        assert_eq!(map.mapping_at(W).unwrap(), (W, Region { end: 2 * W, kind: GUEST, prot: PROT_RW }));
         // A fixed request whose range the guest took meanwhile.
         assert_eq!(map.place(P, Want::Fixed { addr: 3 * W, replace: false }), Err(MapError::Exists));
         assert_eq!(map.end(), 5 * W);
@@ -775,7 +790,7 @@ mod tests {
         let other = map.new_id();
         map.set(b, b + P, Kind::Object { id: other, offset: 12 * P, shared: true, file: true }, PROT_RW);
         assert_eq!(map.mapping_at(a).unwrap().1.end, a + 8 * P);
-        assert!(map.pieces(a, b + P).iter().all(|p| p.2.hazardous()), "file pages are hazards");
+        assert!(map.pieces(a, b + P).iter().all(|p| p.2.hazardous()), "object pages are hazards");
     }
 
     #[test]
@@ -786,7 +801,7 @@ mod tests {
         map.protect(a + 4 * P, a + 5 * P, 0);
         assert_eq!(map.mapped_runs(a, a + 6 * P), (vec![(a, a + 2 * P), (a + 3 * P, a + 6 * P)], false));
         assert_eq!(map.mapped_runs(a + 3 * P, a + 6 * P), (vec![(a + 3 * P, a + 6 * P)], true));
-        assert_eq!(map.mapped_runs(W, a + 2 * P), (vec![(W, a + 2 * P)], true), "image and mapping join");
+        assert_eq!(map.mapped_runs(W, a + 2 * P), (vec![(W, a + 2 * P)], true), "image and mapping make one run");
         assert_eq!(map.mapped_runs(0, W + P), (vec![(W, W + P)], false), "low memory is not mapped");
         assert!(!map.mapped_runs(a + 5 * P, a + 5 * P + 64 * W).1, "past the end");
         assert_eq!(map.hazards(a, a + 6 * P).collect::<Vec<_>>(), vec![(a + 4 * P, a + 5 * P)]);
@@ -816,10 +831,10 @@ mod tests {
         assert_eq!(map.brk(W + 10, &mut zero), W + 10);
         assert_eq!(map.brk(W + 2 * P, &mut zero), W + 2 * P);
         assert_eq!(size.load(Ordering::SeqCst), 2 * W);
-        assert_eq!(map.mapping_at(W + P).unwrap().1.kind, Kind::Anon);
+        assert!(matches!(map.mapping_at(W + P).unwrap().1.kind, Kind::Anon { .. }));
         // A mapping one page above the break: growing would leave no gap.
         let m = map.place(P, Want::Fixed { addr: W + 3 * P, replace: false }).unwrap();
-        map.set(m, m + P, Kind::Anon, PROT_RW);
+        map.set(m, m + P, Kind::Anon { id: 99 }, PROT_RW);
         assert_eq!(map.brk(W + 3 * P, &mut zero), W + 2 * P);
         assert_eq!(map.brk(W + 2 * P + 1, &mut zero), W + 2 * P);
         assert_eq!(map.brk(u32::MAX as u64, &mut zero), W + 2 * P);
