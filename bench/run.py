@@ -31,6 +31,7 @@ BENCHMARKS = [
 LATENCIES = [
     ("fork", "fork.c", "fork + child exit + wait4, one round"),
     ("thread spawn", "spawn.c", "spawn call to the first instruction of the new thread"),
+    ("mmap", "mmap.c", "mmap + touch every page + munmap of 64 KiB anonymous memory"),
 ]
 
 
