@@ -11,11 +11,12 @@
 //!    itself declares.
 //! 5. [`process`]: the guest process — environment, memory, `_start`, and how
 //!    it ended; `thread`: the instance-per-thread model of
-//!    `__wasm_thread_spawn`.
+//!    `__wasm_thread_spawn`; `exec`: what `execve` starts.
 
 pub mod cache;
 pub mod engine;
 pub mod env;
+mod exec;
 mod fds;
 pub mod link;
 pub mod prepare;
@@ -25,4 +26,4 @@ mod thread;
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
-pub use process::{Outcome, RunOptions, StraceOptions, run, terminate};
+pub use process::{Outcome, RunOptions, StraceOptions, StraceOutput, run, terminate};

@@ -8,17 +8,21 @@
 //! integers, the table entry's handler runs, and the result is written back
 //! in whatever integer type the import declares. Imports Lamina does not know
 //! return `-ENOSYS` and warn once.
+//!
+//! A handler cannot enter the guest itself; the one that must (`__clone`,
+//! whose forked child runs a guest function) asks for the call with
+//! [`Exit::WithResultOf`], which is made here, where the caller is at hand.
 
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use lamina_memory::{GuestMemory, MemoryMap};
-use lamina_wali::ctx::ThreadState;
+use lamina_wali::ctx::{Exit, ThreadState};
 use lamina_wali::{Args, Ctx, Process, SyscallDef};
-use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, ValRaw, ValType};
+use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, Trap, ValRaw, ValType};
 use wasmtime::{Result, bail};
 
-use crate::prepare::MEMORY_IMPORT;
+use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT};
 
 /// The per-instance state every host function sees.
 pub struct Host {
@@ -140,7 +144,7 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
     let params: Vec<ValType> = ty.params().collect();
     let result = ty.results().next();
     let import_name: Arc<str> = name.into();
-    let func = move |caller: Caller<'_, Host>, vals: &mut [MaybeUninit<ValRaw>]| -> Result<()> {
+    let func = move |mut caller: Caller<'_, Host>, vals: &mut [MaybeUninit<ValRaw>]| -> Result<()> {
         let mut args = Args::default();
         for (i, t) in params.iter().enumerate() {
             // SAFETY: wasmtime initialises every parameter slot with a value
@@ -155,7 +159,11 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
         let ret = match def {
             Some(def) => {
                 let ctx = Ctx { mem: &host.memory, process: &host.process, thread: &host.thread };
-                lamina_wali::dispatch(def, &ctx, &args).map_err(wasmtime::Error::new)?
+                match lamina_wali::dispatch(def, &ctx, &args) {
+                    Ok(ret) => ret,
+                    Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
+                    Err(exit) => return Err(wasmtime::Error::new(exit)),
+                }
             }
             None => {
                 lamina_wali::warn_unimplemented(&host.process, &import_name);
@@ -174,4 +182,19 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
     // an integer by `check_integer_type`).
     unsafe { linker.func_new_unchecked("wali", name, ty, func)? };
     Ok(())
+}
+
+/// Calls `table[func](arg)` (C type `int (*)(void *)`) on the caller's
+/// instance, then ends the process with its result. A bad index or type is
+/// the trap a native indirect call through such a pointer would be.
+fn exit_with_result_of(caller: &mut Caller<'_, Host>, func: u32, arg: u32) -> Result<()> {
+    let table = caller
+        .get_export(TABLE_EXPORT)
+        .and_then(|e| e.into_table())
+        .ok_or_else(|| wasmtime::format_err!("the module has no function table for __clone's function"))?;
+    let entry = table.get(&mut *caller, u64::from(func)).ok_or(Trap::TableOutOfBounds)?;
+    let f = entry.as_func().flatten().copied().ok_or(Trap::IndirectCallToNull)?;
+    let f = f.typed::<i32, i32>(&*caller).map_err(|_| Trap::BadSignature)?;
+    let status = f.call(&mut *caller, arg as i32)?;
+    Err(wasmtime::Error::new(Exit::Process(status)))
 }

@@ -3,6 +3,7 @@
 
 use std::ffi::{CString, OsString};
 use std::io::Write;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,15 +23,29 @@ use crate::link::{Binding, Host, guest_memory, link};
 use crate::prepare::MEMORY_IMPORT;
 use crate::thread::Threads;
 
+/// Where `--strace` output goes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StraceOutput {
+    #[default]
+    Stderr,
+    /// A file, created afresh.
+    File(PathBuf),
+    /// An inherited descriptor, taken over: after an `execve` the trace goes
+    /// on in the same open file.
+    Fd(RawFd),
+}
+
 /// Where `--strace` output goes and what it contains.
 #[derive(Clone, Debug, Default)]
 pub struct StraceOptions {
-    /// A file to write to instead of stderr.
-    pub output: Option<PathBuf>,
+    pub output: StraceOutput,
     /// One line per call.
     pub lines: bool,
     /// The summary table at exit.
     pub summary: bool,
+    /// The traced program's first process, whose lines carry no `[pid N]`
+    /// prefix (default: this one; kept across `execve`).
+    pub root_pid: Option<u32>,
 }
 
 /// Everything `lamina run` needs.
@@ -38,6 +53,9 @@ pub struct StraceOptions {
 pub struct RunOptions {
     /// The module (`.wasm` or `.cwasm`), also the guest's argv[0] as given.
     pub module: PathBuf,
+    /// The guest's argv[0] instead of the module path (what the caller of
+    /// `execve` passed).
+    pub argv0: Option<OsString>,
     /// The guest's argv[1..].
     pub args: Vec<OsString>,
     pub env: EnvOptions,
@@ -85,11 +103,10 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         eprintln!("lamina: {}: {how} in {:.1?}", options.module.display(), started.elapsed());
     }
     let memory = shared_memory(&loaded.module)?;
-    let process = Arc::new(Process::new(ProcessConfig {
-        argv: argv(options),
-        env_file: env_file(&options.env)?,
-        strace: options.strace.as_ref().map(tracer).transpose()?,
-    }));
+    let (strace, strace_fd) = options.strace.as_ref().map(tracer).transpose()?.unzip();
+    let process =
+        Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file: env_file(&options.env)?, strace }));
+    crate::exec::install(&process, options, strace_fd.flatten());
     let guest_memory = guest_memory(&memory);
     let mut store = Store::new(&engine, Host::new(process.clone(), guest_memory.clone()));
     let (linker, imports) = link(&store, &loaded.module, &memory)?;
@@ -132,24 +149,38 @@ pub(crate) fn ending(outcome: &Outcome) -> Ending {
 }
 
 fn argv(options: &RunOptions) -> Vec<CString> {
-    std::iter::once(options.module.as_os_str())
+    std::iter::once(options.argv0.as_deref().unwrap_or(options.module.as_os_str()))
         .chain(options.args.iter().map(|a| a.as_os_str()))
         .map(|a| CString::new(a.as_bytes()).expect("command-line arguments contain no NUL"))
         .collect()
 }
 
-fn tracer(options: &StraceOptions) -> Result<Tracer> {
-    let sink: Box<dyn Write + Send> = match &options.output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create strace output {}", path.display()))?;
+/// The tracer, and the descriptor of its output file if it has one.
+fn tracer(options: &StraceOptions) -> Result<(Tracer, Option<RawFd>)> {
+    let file = match &options.output {
+        StraceOutput::Stderr => None,
+        StraceOutput::File(path) => Some(
+            std::fs::File::create(path).with_context(|| format!("cannot create strace output {}", path.display()))?,
+        ),
+        // SAFETY: the descriptor was handed over for this use by the Lamina
+        // that executed this one (the CLI accepts only numbers above 2).
+        StraceOutput::Fd(fd) => Some(unsafe { std::fs::File::from_raw_fd(*fd) }),
+    };
+    let (sink, fd): (Box<dyn Write + Send>, _) = match file {
+        Some(file) => {
             // strace keeps its output file in the tracer; here the tracer
             // shares the guest's descriptor table, so keep it out of the way.
-            Box::new(std::fs::File::from(crate::fds::move_high(file.into())?))
+            let file = std::fs::File::from(crate::fds::move_high(file.into())?);
+            let fd = file.as_raw_fd();
+            (Box::new(file), Some(fd))
         }
-        None => Box::new(std::io::stderr()),
+        None => (Box::new(std::io::stderr()), None),
     };
-    Ok(Tracer::new(sink, options.lines, options.summary))
+    let mut tracer = Tracer::new(sink, options.lines, options.summary);
+    if let Some(pid) = options.root_pid {
+        tracer = tracer.with_root_pid(pid);
+    }
+    Ok((tracer, fd))
 }
 
 /// The one memory every instance of the process shares, with the limits the

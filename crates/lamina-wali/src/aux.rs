@@ -1,5 +1,5 @@
 //! WALI's auxiliary (non-syscall) imports: start-up, arguments, environment,
-//! process exit, and the setjmp family of older binaries.
+//! process exit, threads, `__clone`, and the setjmp family of older binaries.
 
 use crate::ctx::{Ctx, Exit};
 use crate::errno::{SysError, SysResult};
@@ -27,6 +27,21 @@ pub static FUNCTIONS: &[SyscallDef] = &[
     aux("__cl_copy_argv", &[p("buf", Kind::Ptr), p("idx", Kind::UInt)], ResultType::I32, cl_copy_argv),
     aux("__get_init_envfile", &[p("pathbuf", Kind::Ptr), p("bufsize", Kind::UInt)], ResultType::I32, get_init_envfile),
     aux("__wasm_thread_spawn", &[p("start", Kind::UInt), p("arg", Kind::Ptr)], ResultType::I32, wasm_thread_spawn),
+    // Not in the WALI specification: musl's `__clone`, which its
+    // `posix_spawn` (so `system` and `popen`) imports; the fifth parameter
+    // is the wasm32 C ABI's pointer to the variadic arguments.
+    aux(
+        "__clone",
+        &[
+            p("fn", Kind::UInt),
+            p("stack", Kind::Ptr),
+            p("flags", Kind::Hex),
+            p("arg", Kind::Ptr),
+            p("varargs", Kind::Ptr),
+        ],
+        ResultType::I32,
+        clone,
+    ),
     aux("setjmp", &[p("env", Kind::Ptr)], ResultType::I32, setjmp),
     aux("sigsetjmp", &[p("env", Kind::Ptr), p("savesigs", Kind::Int)], ResultType::I32, setjmp),
     aux("longjmp", &[p("env", Kind::Ptr), p("val", Kind::Int)], ResultType::None, longjmp),
@@ -86,6 +101,38 @@ fn get_init_envfile(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// arg)`; the result is its thread id, or -1 (musl reports `EAGAIN`).
 fn wasm_thread_spawn(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     Ok(ctx.process.spawn_thread(a.uint(0), a.ptr(1)) as i64)
+}
+
+/// `int __clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)`
+/// with fork semantics: a native fork (as `SYS_fork`), whose child calls
+/// `table[fn](arg)` on the instance and thread that called `__clone` and
+/// exits with its result, as musl's `__clone` does; the parent gets the
+/// child's pid, or `-errno`.
+///
+/// musl's `posix_spawn` asks for `CLONE_VM | CLONE_VFORK | SIGCHLD`. Neither
+/// sharing memory nor suspending the parent can be honoured with a fork, and
+/// its protocol needs neither: the child reports a failed exec through a
+/// close-on-exec pipe, which the parent reads until the exec closes it. So
+/// those two flags are accepted and approximated; the exit signal must be
+/// `SIGCHLD` (what a fork sends), and any other flag (threads, namespaces,
+/// TLS and tid words, which the varargs would carry) is refused with `EINVAL`.
+/// The child runs on a copy of the parent's memory with the parent's current
+/// stack pointer, below every live frame of the parent, so `stack` (which
+/// posix_spawn carves out of its own frame) is not needed and is not used.
+fn clone(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    const CSIGNAL: u32 = 0xff;
+    const APPROXIMATED: u32 = (libc::CLONE_VM | libc::CLONE_VFORK) as u32;
+    let flags = a.uint(2);
+    if flags & CSIGNAL != libc::SIGCHLD as u32 || flags & !(CSIGNAL | APPROXIMATED) != 0 {
+        ctx.process.warn_once("__clone", || {
+            format!("__clone with flags {flags:#x} is not supported (only a fork, optionally CLONE_VM|CLONE_VFORK, signalling SIGCHLD); the guest gets EINVAL")
+        });
+        return Err(crate::Errno::EINVAL.into());
+    }
+    match crate::syscalls::process::fork(ctx, a)? {
+        0 => Err(SysError::Exit(Exit::WithResultOf { func: a.uint(0), arg: a.ptr(3) })),
+        pid => Ok(pid),
+    }
 }
 
 /// `setjmp`/`sigsetjmp` imports of older binaries: the direct return is 0.

@@ -1,12 +1,13 @@
 //! What a handler can see: the calling guest's memory and its process state.
 
 use std::collections::HashSet;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::os::fd::OwnedFd;
 use std::sync::Mutex;
 
 use lamina_memory::GuestMemory;
 
+use crate::errno::Errno;
 use crate::strace::Tracer;
 
 /// A request to end the guest process, or only the calling thread.
@@ -18,6 +19,10 @@ pub enum Exit {
     /// End the calling thread only (`SYS_exit` once other threads exist);
     /// the status becomes the process's if it was the last thread.
     Thread(i32),
+    /// End the process with the status `table[func](arg)` returns, called in
+    /// the calling instance: the forked child of `__clone`. Only the runtime
+    /// can enter the guest, so the handler hands the call over to it.
+    WithResultOf { func: u32, arg: u32 },
 }
 
 impl std::fmt::Display for Exit {
@@ -25,6 +30,9 @@ impl std::fmt::Display for Exit {
         match self {
             Exit::Process(status) => write!(f, "guest exited with status {status}"),
             Exit::Thread(status) => write!(f, "guest thread exited with status {status}"),
+            Exit::WithResultOf { func, arg } => {
+                write!(f, "guest process exits with the result of table[{func}]({arg})")
+            }
         }
     }
 }
@@ -46,6 +54,23 @@ pub struct ProcessConfig {
 /// Starts a guest thread: `(table index, argument) -> tid or -1`.
 pub type Spawner = dyn Fn(u32, u32) -> i32 + Send + Sync;
 
+/// What `execve` hands the runtime once the arguments were read and checked
+/// as the kernel checks them.
+pub struct ExecRequest<'a> {
+    /// The path as the guest gave it.
+    pub path: &'a CStr,
+    pub argv: &'a [CString],
+    pub envp: &'a [CString],
+    /// Called right before the process image is replaced, once everything
+    /// that can fail with an errno has passed: a successful exec never
+    /// returns, so strace prints the call's success here.
+    pub replacing: &'a dyn Fn(),
+}
+
+/// Replaces the process image as `execve` does; returns only on failure, with
+/// the errno the guest gets.
+pub type Executor = dyn Fn(&ExecRequest<'_>) -> Errno + Send + Sync;
+
 /// State of one guest thread.
 #[derive(Default)]
 pub struct ThreadState {
@@ -66,6 +91,9 @@ pub struct Process {
     /// Starts a guest thread: `(table index, argument) -> tid or -1`.
     /// Installed by the runtime, which owns the engine and the module.
     spawner: std::sync::OnceLock<Box<Spawner>>,
+    /// Runs `execve`'s target; installed by the runtime, which knows the
+    /// engine, the options of the run and how to start itself again.
+    executor: std::sync::OnceLock<Box<Executor>>,
     /// Set for good once a second thread has been asked for: from then on
     /// `SYS_exit` ends only the calling thread (the last one out still ends
     /// the process with its status).
@@ -87,6 +115,7 @@ impl Process {
             strace: config.strace,
             warned: Mutex::new(HashSet::new()),
             spawner: Default::default(),
+            executor: Default::default(),
             multithreaded: Default::default(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
@@ -121,6 +150,17 @@ impl Process {
         // Before the thread starts: it may call `SYS_exit` at once.
         self.multithreaded.store(true, std::sync::atomic::Ordering::SeqCst);
         spawn(start, arg)
+    }
+
+    /// Installs the executor of `execve` (once, by the runtime).
+    pub fn set_executor(&self, executor: Box<Executor>) {
+        let _ = self.executor.set(executor);
+    }
+
+    /// Replaces the process image; returns only on failure. Without a runtime
+    /// to start the new image (unit tests) there is nothing to run it with.
+    pub fn exec(&self, request: &ExecRequest<'_>) -> Errno {
+        self.executor.get().map_or(Errno::ENOSYS, |exec| exec(request))
     }
 
     /// Whether a second thread was ever started.

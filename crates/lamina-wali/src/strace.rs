@@ -86,6 +86,14 @@ impl Tracer {
         Tracer { sink: Mutex::new(sink), root_pid: std::process::id(), lines, summary: summary.then(Default::default) }
     }
 
+    /// Traces a program whose first process is `pid`: only other processes'
+    /// lines get the `[pid N]` prefix. Set across `execve`, so the trace of
+    /// the new image goes on as it began.
+    pub fn with_root_pid(mut self, pid: u32) -> Self {
+        self.root_pid = pid;
+        self
+    }
+
     /// Records one completed call.
     pub fn record(&self, def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool, took: Duration) {
         if let Some(summary) = &self.summary {

@@ -5,10 +5,12 @@
 //! `--stack-size=N` use `=`, and `lamina MODULE` works without `run`.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
+use std::io::{Read, Seek};
+use std::os::fd::FromRawFd;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 
-use lamina_runtime::{CacheMode, EngineOptions, EnvOptions, RunOptions, StraceOptions};
+use lamina_runtime::{CacheMode, EngineOptions, EnvOptions, RunOptions, StraceOptions, StraceOutput};
 
 pub const WASMTIME_VERSION: &str = "48.0.8";
 
@@ -44,6 +46,15 @@ Run options:
                          or ~/.cache/lamina)
   -v, --verbose          Say how the module was loaded (-v=2 or -vv: also list
                          every import and how it is bound)
+
+Advanced (what Lamina passes itself when a program execs a WALI module):
+      --argv0 NAME       Give the program NAME as argv[0] instead of MODULE
+      --cache-dir=DIR    Use DIR as the compile cache
+      --env-fd=N         Read the environment, in the --env-file format, from
+                         inherited descriptor N (closed before the program starts)
+      --strace-fd=N      Write strace output to inherited descriptor N
+      --strace-pid=PID   Trace as a continuation of process PID's trace (only
+                         other processes' lines get a [pid N] prefix)
 
 Other:
   -h, --help             Show this help
@@ -90,15 +101,27 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
     let mut engine = EngineOptions::default();
     let mut cache = CacheMode::default_dir();
     let mut verbose = 0u8;
+    let mut argv0 = None;
     let mut rest = args.into_iter();
     while let Some(raw) = rest.next() {
         let Some(arg) = raw.to_str().filter(|a| a.starts_with('-') && *a != "-").map(str::to_owned) else {
             let module = PathBuf::from(raw);
             let args = rest.collect();
-            return Ok(Command::Run(RunOptions { module, args, env, strace, engine, cache, verbose }));
+            return Ok(Command::Run(RunOptions { module, argv0, args, env, strace, engine, cache, verbose }));
         };
         let arg = arg.as_str();
-        if let Some(v) = value_of(arg, "--env", &mut rest) {
+        if let Some(v) = value_of(arg, "--argv0", &mut rest) {
+            argv0 = Some(v?);
+        } else if let Some(v) = value_of(arg, "--cache-dir", &mut rest) {
+            cache = CacheMode::Dir(v?.into());
+        } else if let Some(v) = value_of(arg, "--env-fd", &mut rest) {
+            env.vars.extend(take_env(inherited_fd(&v?, "--env-fd")?)?);
+        } else if let Some(v) = value_of(arg, "--strace-fd", &mut rest) {
+            strace.get_or_insert_with(Default::default).output = StraceOutput::Fd(inherited_fd(&v?, "--strace-fd")?);
+        } else if let Some(v) = value_of(arg, "--strace-pid", &mut rest) {
+            let pid = v?.to_str().and_then(|s| s.parse().ok()).ok_or("--strace-pid needs a process id")?;
+            strace.get_or_insert_with(Default::default).root_pid = Some(pid);
+        } else if let Some(v) = value_of(arg, "--env", &mut rest) {
             env.vars.push(v?);
         } else if let Some(v) = value_of(arg, "--env-file", &mut rest) {
             env.files.push(v?.into());
@@ -111,13 +134,13 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
             let t = strace.get_or_insert_with(Default::default);
             t.lines = true;
             if let Some(file) = arg.strip_prefix("--strace=") {
-                t.output = Some(file.into());
+                t.output = StraceOutput::File(file.into());
             }
         } else if arg == "--strace-summary" || arg.starts_with("--strace-summary=") {
             let t = strace.get_or_insert_with(Default::default);
             t.summary = true;
             if let Some(file) = arg.strip_prefix("--strace-summary=") {
-                t.output = Some(file.into());
+                t.output = StraceOutput::File(file.into());
             }
         } else {
             match arg {
@@ -135,6 +158,28 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
         }
     }
     Err("no module given".into())
+}
+
+/// The number of a descriptor handed down by the Lamina that executed this
+/// one; never a standard descriptor, which it does not hand down.
+fn inherited_fd(v: &OsString, name: &str) -> Result<i32, String> {
+    v.to_str()
+        .and_then(|s| s.parse().ok())
+        .filter(|&fd| fd > 2)
+        .ok_or_else(|| format!("{name} needs a descriptor number above 2"))
+}
+
+/// Reads the environment from descriptor `fd` (env-file format, one
+/// `NAME=value` per line) and closes it, so the guest never sees it.
+fn take_env(fd: i32) -> Result<Vec<OsString>, String> {
+    // SAFETY: the descriptor was handed down for this use alone (`--env-fd`);
+    // the file is dropped, and the descriptor closed, right here.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    let mut content = Vec::new();
+    file.rewind()
+        .and_then(|_| file.read_to_end(&mut content))
+        .map_err(|e| format!("cannot read the environment from descriptor {fd}: {e}"))?;
+    Ok(content.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| OsString::from_vec(l.to_vec())).collect())
 }
 
 fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
@@ -182,6 +227,7 @@ fn size(v: &OsString) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn run_opts(args: &[&str]) -> RunOptions {
         match parse(args.iter().map(OsString::from)).unwrap() {
@@ -212,8 +258,33 @@ mod tests {
         let o = run_opts(&["--strace=out.txt", "--strace-summary", "p.wasm"]);
         let t = o.strace.unwrap();
         assert!(t.lines && t.summary);
-        assert_eq!(t.output, Some(PathBuf::from("out.txt")));
+        assert_eq!(t.output, StraceOutput::File(PathBuf::from("out.txt")));
         assert!(run_opts(&["p.wasm"]).strace.is_none());
+    }
+
+    #[test]
+    fn exec_options() {
+        let o = run_opts(&["--argv0", "-sh", "--cache-dir=/c", "--strace", "--strace-pid=7", "m.wasm", "x"]);
+        assert_eq!(o.argv0, Some(OsString::from("-sh")));
+        assert!(matches!(o.cache, CacheMode::Dir(d) if d == Path::new("/c")));
+        let t = o.strace.unwrap();
+        assert_eq!((t.lines, t.root_pid, t.output), (true, Some(7), StraceOutput::Stderr));
+        assert_eq!(o.args, [OsString::from("x")]);
+        assert!(parse(["--strace-fd=1".into(), "p".into()]).unwrap_err().contains("above 2"));
+        assert!(parse(["--env-fd=x".into(), "p".into()]).is_err());
+    }
+
+    #[test]
+    fn the_environment_descriptor_is_read_and_closed() {
+        // SAFETY: plain syscalls on a descriptor this test owns.
+        let fd = unsafe { libc::memfd_create(c"env".as_ptr(), libc::MFD_CLOEXEC) };
+        assert!(fd > 2);
+        // SAFETY: as above.
+        assert_eq!(unsafe { libc::write(fd, b"A=1\nB=two=2\n".as_ptr().cast(), 12) }, 12);
+        let o = run_opts(&["--env-fd", &fd.to_string(), "p.wasm"]);
+        assert_eq!(o.env.vars, ["A=1", "B=two=2"].map(OsString::from));
+        // SAFETY: probing a descriptor number.
+        assert_eq!(unsafe { libc::fcntl(fd, libc::F_GETFD) }, -1, "the descriptor was closed");
     }
 
     #[test]
@@ -222,6 +293,7 @@ mod tests {
         assert_eq!(o.engine.stack_size, 8 << 20);
         assert!(!o.env.inherit);
         assert_eq!(o.verbose, 0);
+        assert!(o.argv0.is_none());
     }
 
     #[test]

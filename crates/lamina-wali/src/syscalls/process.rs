@@ -1,16 +1,22 @@
-//! Processes and threads: exit, ids, kill, wait.
+//! Processes and threads: exit, ids, kill, wait, fork and execve.
 //!
-//! `execve` belongs to the processes, threads and signals milestone; until
-//! then it fails with `ENOSYS` and a warning. Threads themselves are started
-//! by the auxiliary `__wasm_thread_spawn` (see `aux.rs` and the runtime).
+//! Threads themselves are started by the auxiliary `__wasm_thread_spawn`, and
+//! `__clone` forks (see `aux.rs` and the runtime). `execve` reads and checks
+//! its arguments here, in the kernel's order and within the kernel's limits;
+//! what the path names, and how it is started, is the runtime's business
+//! (`Process::exec`).
 
-use super::buf;
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+use super::{buf, path};
 use crate::abi;
-use crate::ctx::{Ctx, Exit};
+use crate::ctx::{Ctx, ExecRequest, Exit};
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host::syscall;
 use crate::syscall;
 use crate::table::{Args, Kind::*, SyscallDef};
+use lamina_memory::{GuestMemory, MemoryError};
 
 pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(exit => exit, [status: Int]),
@@ -22,7 +28,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(wait4 => wait4, [pid: Int, wstatus: Ptr, options: Hex, rusage: Ptr]),
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
     syscall!(fork => fork, []),
-    syscall!(execve => pending, [pathname: Str, argv: Ptr, envp: Ptr]),
+    syscall!(execve => execve, [pathname: Str, argv: Ptr, envp: Ptr]),
     syscall!(futex => futex, [uaddr: Ptr, futex_op: Hex, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int]),
 ];
 
@@ -75,7 +81,7 @@ fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// (`MAP_SHARED` mappings stay shared) and sees 0; the parent gets the pid.
 /// libc's `fork` (not the raw syscall) runs the C library's fork handlers, so
 /// its locks are consistent in the child.
-fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
+pub(crate) fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
     // SAFETY: the child runs only the calling thread, which continues the
     // guest; the runtime holds no locks across this call.
     match unsafe { libc::fork() } {
@@ -130,6 +136,224 @@ fn futex(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// `FUTEX_LOCK_PI2` (Linux 5.14), which the libc crate does not name.
 const FUTEX_LOCK_PI2: i32 = 13;
 
-fn pending(_: &Ctx<'_>, _: &Args) -> SysResult {
-    Err(SysError::NotImplemented)
+/// `execve(path, argv, envp)`, checked in the kernel's order (since Linux 6.8
+/// the executable is opened before the arguments are looked at): the path
+/// (`EFAULT`, `ENAMETOOLONG`), the executable (`ENOENT`, `EACCES`, …), the
+/// two pointer arrays (`EFAULT`), then the strings, environment first, each
+/// array from its last entry, within the kernel's size limits (`E2BIG`). The
+/// runtime then replaces the process image, or fails with the kernel's
+/// errno (`ENOEXEC` for what nothing can run) and the guest carries on.
+fn execve(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let path = path(ctx, a.ptr(0))?;
+    check_executable(&path)?;
+    let argv_ptrs = pointer_array(ctx.mem, a.ptr(1))?;
+    let envp_ptrs = pointer_array(ctx.mem, a.ptr(2))?;
+    let mut space = ArgSpace::new(argv_ptrs.len(), envp_ptrs.len(), stack_limit())?;
+    space.take(path.as_bytes_with_nul().len())?;
+    let envp = strings(ctx.mem, &envp_ptrs, &mut space)?;
+    let argv = strings(ctx.mem, &argv_ptrs, &mut space)?;
+    if argv.is_empty() {
+        // The kernel runs the program with argv = [""] (Linux 5.18 and later).
+        space.take(1)?;
+    }
+    let replacing = || {
+        if let (Some(tracer), Some(def)) = (&ctx.process.strace, crate::lookup("SYS_execve")) {
+            tracer.record(def, ctx.mem, a, 0, false, std::time::Duration::ZERO);
+        }
+    };
+    Err(ctx.process.exec(&ExecRequest { path: &path, argv: &argv, envp: &envp, replacing: &replacing }).into())
+}
+
+/// What the kernel checks first when it opens an executable
+/// (`do_open_execat`): the path resolves (`ENOENT`, `ENOTDIR`, `ELOOP`,
+/// `EACCES` on a directory that cannot be searched) to a regular file
+/// (`EACCES` otherwise) that the caller's effective ids may execute on a mount
+/// that allows it (`EACCES`). The runtime applies it to interpreters too.
+pub fn check_executable(path: &CStr) -> Result<(), Errno> {
+    let last = |r: libc::c_long| if r < 0 { Err(Errno::last()) } else { Ok(r) };
+    // SAFETY: a NUL-terminated path; the descriptor is owned below.
+    let fd = last(unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) }.into())?;
+    // SAFETY: a descriptor the kernel just returned, owned here.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+    let mut st = std::mem::MaybeUninit::<libc::stat>::zeroed();
+    // SAFETY: a valid descriptor and out-pointer.
+    last(unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) }.into())?;
+    // SAFETY: zero-initialised, and filled by fstat.
+    if unsafe { st.assume_init() }.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(Errno(libc::EACCES));
+    }
+    let flags = libc::AT_EMPTY_PATH | libc::AT_EACCESS;
+    // SAFETY: a valid descriptor and an empty NUL-terminated path.
+    last(unsafe { libc::syscall(libc::SYS_faccessat2, fd.as_raw_fd(), c"".as_ptr(), libc::X_OK, flags) })?;
+    Ok(())
+}
+
+/// The kernel's `MAX_ARG_STRLEN`: longest argument or variable, NUL included.
+const MAX_ARG_STRLEN: usize = 32 * 4096;
+/// The kernel's `ARG_MAX`: the space arguments always get, whatever the
+/// stack limit.
+const ARG_MAX: usize = 32 * 4096;
+/// The kernel's `_STK_LIM`: arguments never get more than three quarters of it.
+const STK_LIM: usize = 8 << 20;
+/// Most argument space there can be: pointers beyond this many are `E2BIG`
+/// whatever else happens, so they are not kept.
+const MAX_POINTERS: usize = STK_LIM / 4 * 3 / size_of::<u64>();
+
+/// The room left for `execve`'s strings, as the kernel accounts it
+/// (`bprm_stack_limits`, `copy_strings`): a quarter of the stack limit,
+/// between `ARG_MAX` and 3/4 of `_STK_LIM`, less the host's pointer arrays.
+struct ArgSpace(usize);
+
+impl ArgSpace {
+    fn new(argc: usize, envc: usize, stack_limit: u64) -> Result<ArgSpace, Errno> {
+        let limit = ((STK_LIM / 4 * 3) as u64).min(stack_limit / 4).max(ARG_MAX as u64) as usize;
+        let pointers = (argc.max(1) + envc) * size_of::<u64>();
+        if limit <= pointers {
+            return Err(Errno(libc::E2BIG));
+        }
+        Ok(ArgSpace(limit - pointers))
+    }
+
+    fn take(&mut self, len: usize) -> Result<(), Errno> {
+        self.0 = self.0.checked_sub(len).ok_or(Errno(libc::E2BIG))?;
+        Ok(())
+    }
+}
+
+/// The caller's soft stack limit, which sizes the argument space.
+fn stack_limit() -> u64 {
+    let mut limit = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+    // SAFETY: valid out-pointer.
+    unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) };
+    limit.rlim_cur
+}
+
+/// The entries of a NULL-terminated array of guest pointers (a NULL array is
+/// empty), read as the kernel's `count` does: up to the terminator, `EFAULT`
+/// if any word of it lies outside memory. Entries past what could ever fit
+/// are scanned (a fault among them still counts) but not kept, so a hostile
+/// array costs no memory.
+fn pointer_array(mem: &GuestMemory, addr: u32) -> Result<Vec<u32>, Errno> {
+    const CHUNK: u64 = 1024;
+    let mut out = Vec::new();
+    if addr == 0 {
+        return Ok(out);
+    }
+    let mut at = addr as u64;
+    loop {
+        // Memory is at most 4 GiB, so a readable word has a 32-bit address.
+        let words = ((mem.size() as u64).saturating_sub(at) / 4).min(CHUNK);
+        if words == 0 {
+            return Err(Errno::EFAULT);
+        }
+        // Read in chunks; a chunk that runs into an unreadable page is read
+        // one word at a time, so only the words up to the terminator count.
+        let chunk = match mem.read_array::<u32>(at as u32, words as usize) {
+            Ok(chunk) => chunk,
+            Err(_) => vec![mem.read::<u32>(at as u32).map_err(|_| Errno::EFAULT)?],
+        };
+        at += 4 * chunk.len() as u64;
+        for p in chunk {
+            if p == 0 {
+                return Ok(out);
+            }
+            // One entry past the most that fit is enough to answer E2BIG.
+            if out.len() <= MAX_POINTERS {
+                out.push(p);
+            }
+        }
+    }
+}
+
+/// Copies the strings an array points to, last first as the kernel does,
+/// each at most `MAX_ARG_STRLEN` bytes (`E2BIG`; `EFAULT` if it runs off
+/// memory), all within `space`.
+fn strings(mem: &GuestMemory, ptrs: &[u32], space: &mut ArgSpace) -> Result<Vec<CString>, Errno> {
+    let mut out = Vec::with_capacity(ptrs.len());
+    for &p in ptrs.iter().rev() {
+        let s = mem.read_cstr(p, MAX_ARG_STRLEN).map_err(|e| match e {
+            MemoryError::Fault => Errno::EFAULT,
+            MemoryError::TooLong => Errno(libc::E2BIG),
+        })?;
+        space.take(s.as_bytes_with_nul().len())?;
+        out.push(s);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_memory::TestMemory;
+
+    #[test]
+    fn argument_space_follows_the_stack_limit_within_the_kernels_bounds() {
+        // A quarter of an 8 MiB stack, less 8 bytes per pointer.
+        assert_eq!(ArgSpace::new(1, 0, 8 << 20).unwrap().0, (2 << 20) - 8);
+        // Never more than 3/4 of _STK_LIM, never less than ARG_MAX.
+        assert_eq!(ArgSpace::new(0, 0, u64::MAX).unwrap().0, (6 << 20) - 8);
+        assert_eq!(ArgSpace::new(0, 1, 4096).unwrap().0, ARG_MAX - 16);
+        assert_eq!(ArgSpace::new(ARG_MAX / 8, 0, 0).map(|s| s.0), Err(Errno(libc::E2BIG)));
+        let mut space = ArgSpace::new(1, 0, 0).unwrap();
+        assert!(space.take(ARG_MAX - 8).is_ok());
+        assert_eq!(space.take(1), Err(Errno(libc::E2BIG)));
+    }
+
+    #[test]
+    fn pointer_arrays_end_at_null_and_fault_past_memory() {
+        let (_keep, mem) = TestMemory::new(65536);
+        assert_eq!(pointer_array(&mem, 0), Ok(vec![]));
+        mem.write_bytes(100, &[8, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        assert_eq!(pointer_array(&mem, 100), Ok(vec![8, 9]));
+        // Unaligned arrays are read as the kernel reads them.
+        mem.write_bytes(201, &[7, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        assert_eq!(pointer_array(&mem, 201), Ok(vec![7]));
+        // No terminator before the end of memory, or a word across it.
+        mem.write_bytes(65532, &[1, 0, 0, 0]).unwrap();
+        assert_eq!(pointer_array(&mem, 65532), Err(Errno::EFAULT));
+        assert_eq!(pointer_array(&mem, 65534), Err(Errno::EFAULT));
+        assert_eq!(pointer_array(&mem, u32::MAX), Err(Errno::EFAULT));
+    }
+
+    #[test]
+    fn long_arrays_keep_only_what_could_fit() {
+        let words = MAX_POINTERS + 100;
+        let (_keep, mem) = TestMemory::new(words * 4 + 8);
+        mem.write_bytes(4, &vec![1u8; words * 4]).unwrap();
+        let ptrs = pointer_array(&mem, 4).unwrap();
+        assert_eq!(ptrs.len(), MAX_POINTERS + 1);
+        assert_eq!(ArgSpace::new(ptrs.len(), 0, u64::MAX).map(|s| s.0), Err(Errno(libc::E2BIG)));
+    }
+
+    #[test]
+    fn strings_are_copied_within_the_limits() {
+        let (_keep, mem) = TestMemory::new(MAX_ARG_STRLEN + 4096);
+        mem.write_bytes(0, b"one\0two\0").unwrap();
+        let mut space = ArgSpace(100);
+        let got = strings(&mem, &[0, 4], &mut space).unwrap();
+        assert_eq!(got, [c"one".to_owned(), c"two".to_owned()]);
+        assert_eq!(space.0, 92);
+        assert_eq!(strings(&mem, &[0, 4], &mut ArgSpace(7)), Err(Errno(libc::E2BIG)));
+        // MAX_ARG_STRLEN bytes without a NUL is too long; one fewer fits.
+        mem.write_bytes(100, &vec![b'x'; MAX_ARG_STRLEN]).unwrap();
+        assert_eq!(strings(&mem, &[100], &mut ArgSpace(usize::MAX)), Err(Errno(libc::E2BIG)));
+        mem.write_bytes(100 + MAX_ARG_STRLEN as u32 - 1, b"\0").unwrap();
+        assert!(strings(&mem, &[100], &mut ArgSpace(usize::MAX)).is_ok());
+        // A string running off the end of memory, or outside it.
+        let end = (MAX_ARG_STRLEN + 4096) as u32;
+        mem.write_bytes(end - 2, b"ab").unwrap();
+        assert_eq!(strings(&mem, &[end - 2], &mut ArgSpace(usize::MAX)), Err(Errno::EFAULT));
+        assert_eq!(strings(&mem, &[end], &mut ArgSpace(usize::MAX)), Err(Errno::EFAULT));
+    }
+
+    #[test]
+    fn executables_are_checked_like_the_kernel_opens_them() {
+        assert_eq!(check_executable(c"/bin/sh"), Ok(()));
+        assert_eq!(check_executable(c""), Err(Errno::ENOENT));
+        assert_eq!(check_executable(c"/nonexistent/x"), Err(Errno::ENOENT));
+        assert_eq!(check_executable(c"/"), Err(Errno(libc::EACCES)));
+        assert_eq!(check_executable(c"/dev/null"), Err(Errno(libc::EACCES)));
+        assert_eq!(check_executable(c"/bin/sh/x"), Err(Errno(libc::ENOTDIR)));
+    }
 }
