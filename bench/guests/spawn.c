@@ -3,14 +3,8 @@
  * (prints "ns-per-op: N"). Threads are joined one by one. */
 #include "lt_thread.h"
 
-static long now_ns(void) {
-    struct timespec ts;
-    wali_clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
 static long entered;
-static void record(void *arg) { (void)arg; entered = now_ns(); }
+static void record(void *arg) { (void)arg; entered = lt_now_ns(); }
 
 static struct lt_thread t;
 static char stack[65536] __attribute__((aligned(16)));
@@ -22,7 +16,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < rounds; i++) {
         t.fn = record;
         t.stack_top = stack + sizeof stack;
-        long before = now_ns();
+        long before = lt_now_ns();
         if (lt_spawn(&t) != 0) return 1;
         lt_join(&t);
         total += entered - before;

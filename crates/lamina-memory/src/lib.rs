@@ -284,32 +284,6 @@ enum Direction {
     Out,
 }
 
-#[repr(C)]
-struct IoVec {
-    base: *mut u8,
-    len: usize,
-}
-
-unsafe extern "C" {
-    fn getpid() -> i32;
-    fn process_vm_readv(
-        pid: i32,
-        local: *const IoVec,
-        nlocal: u64,
-        remote: *const IoVec,
-        nremote: u64,
-        flags: u64,
-    ) -> isize;
-    fn process_vm_writev(
-        pid: i32,
-        local: *const IoVec,
-        nlocal: u64,
-        remote: *const IoVec,
-        nremote: u64,
-        flags: u64,
-    ) -> isize;
-}
-
 /// Copies `len` bytes between `guest` (in guest memory) and `buf` (the
 /// runtime's) with the kernel, which checks protections and faults on the
 /// guest side as for any user copy: an incomplete copy is a fault.
@@ -317,14 +291,15 @@ fn kernel_copy(guest: *mut u8, buf: *mut u8, len: usize, direction: Direction) -
     if len == 0 {
         return Ok(());
     }
-    let local = IoVec { base: buf, len };
-    let remote = IoVec { base: guest, len };
+    let local = libc::iovec { iov_base: buf.cast(), iov_len: len };
+    let remote = libc::iovec { iov_base: guest.cast(), iov_len: len };
     // SAFETY: `local` is the caller's buffer of `len` bytes; the kernel
     // validates every access to `remote` and stops at the first fault.
     let copied = unsafe {
+        let pid = libc::getpid();
         match direction {
-            Direction::In => process_vm_readv(getpid(), &local, 1, &remote, 1, 0),
-            Direction::Out => process_vm_writev(getpid(), &local, 1, &remote, 1, 0),
+            Direction::In => libc::process_vm_readv(pid, &local, 1, &remote, 1, 0),
+            Direction::Out => libc::process_vm_writev(pid, &local, 1, &remote, 1, 0),
         }
     };
     if copied == len as isize { Ok(()) } else { Err(MemoryError::Fault) }

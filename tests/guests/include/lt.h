@@ -342,6 +342,13 @@ static inline void expect_eq(const char *label, long got, long want) {
 }
 static inline void expect_true(const char *label, int cond) { expect_eq(label, cond != 0, 1); }
 
+/* Monotonic time in nanoseconds (benchmarks time themselves with it). */
+static inline long lt_now_ns(void) {
+    struct timespec ts;
+    wali_clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
 /* ---- entry ---- */
 int main(int argc, char **argv);
 #ifdef __wasm__
