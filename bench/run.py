@@ -32,7 +32,13 @@ LATENCIES = [
     ("fork", "fork.c", "fork + child exit + wait4, one round"),
     ("thread spawn", "spawn.c", "spawn call to the first instruction of the new thread"),
     ("mmap", "mmap.c", "mmap + touch every page + munmap of 64 KiB anonymous memory"),
+    ("signal", "signal.c", "kill to self to the first instruction of the handler"),
 ]
+
+# What signal safe points cost: the compute benchmark with the epoch checks
+# Lamina puts at loop headers and function entries, and without them
+# (`--no-safe-points`, a benchmarking switch: handlers then run only at calls).
+SAFE_POINTS = ("compute", "compute.c", [])
 
 
 def build(src, out_dir, name):
@@ -75,6 +81,11 @@ def main():
             t_native = timed([native, *argv], args.runs)
             t_lamina = timed([LAMINA, wasm, *argv], args.runs)
             rows.append((name, what, t_native, t_lamina))
+        name, src, argv = SAFE_POINTS
+        wasm, _ = build(src, tmp, name)
+        subprocess.run([LAMINA, "--no-safe-points", wasm, *argv], check=True, stdout=subprocess.DEVNULL)
+        safe_points = (timed([LAMINA, wasm, *argv], args.runs),
+                       timed([LAMINA, "--no-safe-points", wasm, *argv], args.runs))
         latencies = []
         for name, src, what in LATENCIES:
             wasm, native = build(src, tmp, name.replace(" ", "_"))
@@ -96,6 +107,13 @@ def main():
     ]
     for name, what, n, w in latencies:
         lines.append(f"| {name} | {what} | {n / 1000:.1f} | {w / 1000:.1f} | {w / n:.2f} |")
+    on, off = safe_points
+    lines += [
+        "",
+        "| signal safe points | with (s) | without (s) | overhead |",
+        "|---|---:|---:|---:|",
+        f"| {SAFE_POINTS[0]} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |",
+    ]
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:

@@ -12,17 +12,23 @@ pub struct EngineOptions {
     /// Most bytes of native stack wasm code may use before a stack-overflow
     /// trap (deep recursion in real programs needs a native-sized stack).
     pub stack_size: usize,
+    /// Signal safe points inside wasm code (epoch checks at function entries
+    /// and loop headers), so a handler interrupts code that makes no system
+    /// calls. Off only to measure what they cost: handlers then run only
+    /// when the guest makes a call.
+    pub safe_points: bool,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { stack_size: DEFAULT_STACK_SIZE }
+        EngineOptions { stack_size: DEFAULT_STACK_SIZE, safe_points: true }
     }
 }
 
 /// Builds the engine: Cranelift, the threads proposal with shared memories,
 /// and the other features WALI toolchains emit (bulk memory, reference
-/// types, exception handling, multi-value, sign extension, …).
+/// types, exception handling, multi-value, sign extension, …), with epoch
+/// checks as signal safe points (see `signals.rs`).
 pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
     let mut config = Config::new();
     config
@@ -34,6 +40,7 @@ pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
         .wasm_multi_value(true)
         .wasm_exceptions(true)
         .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64))
+        .epoch_interruption(options.safe_points)
         // Guests run synchronously on their own threads, never on async
         // fiber stacks, but wasmtime requires this bound to hold regardless.
         .async_stack_size(options.stack_size)

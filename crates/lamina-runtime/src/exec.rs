@@ -153,6 +153,9 @@ struct Relaunch {
 impl Relaunch {
     fn new(options: &RunOptions, strace_fd: Option<RawFd>) -> Relaunch {
         let mut args = vec![c"run".into(), option("--stack-size", options.engine.stack_size.to_string())];
+        if !options.engine.safe_points {
+            args.push(option("--no-safe-points", ""));
+        }
         args.push(match &options.cache {
             CacheMode::Dir(dir) => option("--cache-dir", std::path::absolute(dir).unwrap_or_else(|_| dir.clone())),
             CacheMode::Disabled => option("--no-cache", ""),

@@ -21,6 +21,7 @@ mod fds;
 pub mod link;
 pub mod prepare;
 pub mod process;
+mod signals;
 mod thread;
 
 pub use cache::{CacheMode, LoadedModule, load_module};

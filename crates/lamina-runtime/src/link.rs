@@ -12,29 +12,60 @@
 //! A handler cannot enter the guest itself; the one that must (`__clone`,
 //! whose forked child runs a guest function) asks for the call with
 //! [`Exit::WithResultOf`], which is made here, where the caller is at hand.
+//!
+//! Every import is also a signal safe point: waiting guest handlers run
+//! before the call and before it returns to wasm (`signals.rs`). A call that
+//! gave up to let them run first (`NOT_STARTED`), or one a handler with
+//! `SA_RESTART` interrupted and that the kernel would restart, is issued
+//! again.
 
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use lamina_memory::{GuestMemory, MemoryMap};
 use lamina_wali::ctx::{Exit, ThreadState};
+use lamina_wali::signals::NOT_STARTED;
 use lamina_wali::{Args, Ctx, Process, SyscallDef};
-use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, Trap, ValRaw, ValType};
+use wasmtime::{
+    Caller, Engine, ExternType, FuncType, Global, Instance, Linker, Module, SharedMemory, Store, Table, Trap, ValRaw,
+    ValType,
+};
 use wasmtime::{Result, bail};
 
-use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT};
+use crate::prepare::{MEMORY_IMPORT, STACK_POINTER_EXPORT, TABLE_EXPORT};
+use crate::signals;
 
 /// The per-instance state every host function sees.
 pub struct Host {
     pub process: Arc<Process>,
     pub memory: Arc<GuestMemory>,
     pub thread: ThreadState,
+    /// The instance's table 0 (signal handlers are indices into it).
+    pub table: Option<Table>,
+    /// The instance's `__stack_pointer`, if the module names it.
+    pub stack_pointer: Option<Global>,
 }
 
 impl Host {
     /// The state of one guest thread of `process`, over the process's memory.
     pub fn new(process: Arc<Process>, memory: Arc<GuestMemory>) -> Host {
-        Host { process, memory, thread: ThreadState::default() }
+        Host { process, memory, thread: ThreadState::default(), table: None, stack_pointer: None }
+    }
+
+    /// A store for one guest thread, whose wasm (from the module's start
+    /// function on) stops at signal safe points.
+    pub fn store(engine: &Engine, host: Host) -> Store<Host> {
+        let mut store = Store::new(engine, host);
+        signals::prepare_store(&mut store);
+        store
+    }
+
+    /// Records what signal delivery needs from the thread's instance.
+    pub fn bind(store: &mut Store<Host>, instance: &Instance) {
+        let table = instance.get_table(&mut *store, TABLE_EXPORT);
+        let stack_pointer = instance.get_global(&mut *store, STACK_POINTER_EXPORT);
+        let host = store.data_mut();
+        (host.table, host.stack_pointer) = (table, stack_pointer);
     }
 }
 
@@ -155,19 +186,31 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
                 _ => raw.get_i32() as u32 as u64,
             };
         }
-        let host = caller.data();
-        let ret = match def {
-            Some(def) => {
-                let ctx = Ctx { mem: &host.memory, process: &host.process, thread: &host.thread };
-                match lamina_wali::dispatch(def, &ctx, &args) {
-                    Ok(ret) => ret,
-                    Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
-                    Err(exit) => return Err(wasmtime::Error::new(exit)),
+        // Signals that arrived while wasm ran are handled before the call,
+        // as they would have been natively.
+        signals::deliver(&mut caller)?;
+        let ret = loop {
+            let host = caller.data();
+            let ret = match def {
+                Some(def) => {
+                    let ctx = Ctx { mem: &host.memory, process: &host.process, thread: &host.thread };
+                    match lamina_wali::dispatch(def, &ctx, &args) {
+                        Ok(ret) => ret,
+                        Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
+                        Err(exit) => return Err(wasmtime::Error::new(exit)),
+                    }
                 }
-            }
-            None => {
-                lamina_wali::warn_unimplemented(&host.process, &import_name);
-                -(libc::ENOSYS as i64)
+                None => {
+                    lamina_wali::warn_unimplemented(&host.process, &import_name);
+                    -(libc::ENOSYS as i64)
+                }
+            };
+            let Some(restart) = signals::deliver(&mut caller)? else { break ret };
+            let interrupted_restartable = ret == -(libc::EINTR as i64)
+                && restart
+                && def.is_some_and(|def| lamina_wali::signals::restarts(def.name, &args));
+            if ret != -(NOT_STARTED as i64) && !interrupted_restartable {
+                break ret;
             }
         };
         match result {

@@ -9,6 +9,11 @@
 //! * Signal handlers and thread entry points arrive as indices into function
 //!   table 0, which toolchains do not export. Wasmtime can only reach exported
 //!   tables, so table 0 is exported as [`TABLE_EXPORT`].
+//! * Signal handlers run on the guest's stack in linear memory, whose top is
+//!   the `__stack_pointer` global: the runtime lowers it to place a handler's
+//!   `siginfo_t` and `ucontext_t`, and moves it to the alternate stack for
+//!   `SA_ONSTACK` handlers. Toolchains name it in the name section but rarely
+//!   export it, so it is exported as [`STACK_POINTER_EXPORT`].
 //!
 //! The module is validated first so that a broken file is reported in plain
 //! words rather than as a compiler error.
@@ -24,6 +29,8 @@ use wasmtime::{Result, bail};
 pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
 /// Export name under which table 0 is made reachable.
 pub const TABLE_EXPORT: &str = "__lamina_table0";
+/// Export name under which the `__stack_pointer` global is made reachable.
+pub const STACK_POINTER_EXPORT: &str = "__lamina_stack_pointer";
 
 /// The features Lamina accepts, matching the engine's configuration.
 pub fn features() -> WasmFeatures {
@@ -45,6 +52,26 @@ struct Shape {
     imported_memories: u32,
     memory0: Option<wasmparser::MemoryType>,
     has_table: bool,
+    /// Whether each global (imported ones first) is a mutable `i32`.
+    mutable_i32_globals: Vec<bool>,
+    /// The global the name section calls `__stack_pointer`, or the one
+    /// exported under that name.
+    named_stack_pointer: Option<u32>,
+    exported_stack_pointer: Option<u32>,
+}
+
+impl Shape {
+    /// The stack pointer global, if the module names one and it is a mutable
+    /// `i32` as the C ABI's is.
+    fn stack_pointer(&self) -> Option<u32> {
+        self.exported_stack_pointer
+            .or(self.named_stack_pointer)
+            .filter(|&i| self.mutable_i32_globals.get(i as usize) == Some(&true))
+    }
+}
+
+fn mutable_i32(ty: wasmparser::GlobalType) -> bool {
+    ty.mutable && ty.content_type == wasmparser::ValType::I32
 }
 
 fn inspect(bytes: &[u8]) -> Result<Shape> {
@@ -54,6 +81,9 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
         imported_memories: 0,
         memory0: None,
         has_table: false,
+        mutable_i32_globals: Vec::new(),
+        named_stack_pointer: None,
+        exported_stack_pointer: None,
     };
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
@@ -63,7 +93,26 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
                     match import?.ty {
                         wasmparser::TypeRef::Memory(_) => shape.imported_memories += 1,
                         wasmparser::TypeRef::Table(_) => shape.has_table = true,
+                        wasmparser::TypeRef::Global(g) => shape.mutable_i32_globals.push(mutable_i32(g)),
                         _ => {}
+                    }
+                }
+            }
+            Payload::GlobalSection(s) => {
+                for global in s {
+                    shape.mutable_i32_globals.push(mutable_i32(global?.ty));
+                }
+            }
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    for name in names {
+                        // A malformed name section is only a lost name.
+                        let Ok(wasmparser::Name::Global(map)) = name else { continue };
+                        for naming in map.into_iter().flatten() {
+                            if naming.name == "__stack_pointer" {
+                                shape.named_stack_pointer = Some(naming.index);
+                            }
+                        }
                     }
                 }
             }
@@ -73,7 +122,15 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
                 }
             }
             Payload::TableSection(s) => shape.has_table |= s.count() > 0,
-            Payload::ExportSection(_) => shape.has_export_section = true,
+            Payload::ExportSection(s) => {
+                shape.has_export_section = true;
+                for export in s {
+                    let export = export?;
+                    if export.kind == wasmparser::ExternalKind::Global && export.name == "__stack_pointer" {
+                        shape.exported_stack_pointer = Some(export.index);
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -109,6 +166,7 @@ pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
         needs_import_section: !shape.has_import_section,
         needs_export_section: !shape.has_export_section,
         export_table: shape.has_table,
+        stack_pointer: shape.stack_pointer(),
     };
     let mut module = Module::new();
     rewriter.parse_core_module(&mut module, Parser::new(0), bytes)?;
@@ -120,6 +178,7 @@ struct Rewriter {
     needs_import_section: bool,
     needs_export_section: bool,
     export_table: bool,
+    stack_pointer: Option<u32>,
 }
 
 impl Rewriter {
@@ -127,10 +186,17 @@ impl Rewriter {
         imports.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, EntityType::Memory(self.memory0));
     }
 
-    fn add_table_export(&self, exports: &mut ExportSection) {
+    fn add_exports(&self, exports: &mut ExportSection) {
         if self.export_table {
             exports.export(TABLE_EXPORT, ExportKind::Table, 0);
         }
+        if let Some(global) = self.stack_pointer {
+            exports.export(STACK_POINTER_EXPORT, ExportKind::Global, global);
+        }
+    }
+
+    fn has_exports(&self) -> bool {
+        self.export_table || self.stack_pointer.is_some()
     }
 }
 
@@ -192,7 +258,7 @@ impl Reencode for Rewriter {
         section: wasmparser::ExportSectionReader<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         reencode::utils::parse_export_section(self, exports, section)?;
-        self.add_table_export(exports);
+        self.add_exports(exports);
         Ok(())
     }
 
@@ -208,10 +274,10 @@ impl Reencode for Rewriter {
             self.add_memory_import(&mut imports);
             module.section(&imports);
         }
-        if self.needs_export_section && self.export_table && belongs_here(SectionId::Export, after, before) {
+        if self.needs_export_section && self.has_exports() && belongs_here(SectionId::Export, after, before) {
             self.needs_export_section = false;
             let mut exports = ExportSection::new();
-            self.add_table_export(&mut exports);
+            self.add_exports(&mut exports);
             module.section(&exports);
         }
         Ok(())
@@ -272,6 +338,22 @@ mod tests {
         assert_eq!((mt.initial, mt.maximum), (2, Some(32768)));
         assert!(exports.contains(&("memory".into(), ExternalKind::Memory, 0)));
         assert!(exports.contains(&(TABLE_EXPORT.into(), ExternalKind::Table, 0)));
+    }
+
+    #[test]
+    fn the_stack_pointer_is_exported_by_its_name() {
+        let out = prepare(&wat(r#"(module
+            (global $__stack_pointer (mut i32) (i32.const 65536))
+            (global $other (mut i32) (i32.const 0))
+            (memory 1 1 shared))"#))
+        .unwrap();
+        let (_, exports) = imports_and_exports(&out);
+        assert_eq!(exports, vec![(STACK_POINTER_EXPORT.to_string(), ExternalKind::Global, 0)]);
+        // An immutable or missing `__stack_pointer` is not the C stack.
+        let out = prepare(&wat(r#"(module (global $__stack_pointer i32 (i32.const 1)) (memory 1 1 shared))"#)).unwrap();
+        assert!(imports_and_exports(&out).1.is_empty());
+        let out = prepare(&wat(r#"(module (global $g (mut i32) (i32.const 1)) (memory 1 1 shared))"#)).unwrap();
+        assert!(imports_and_exports(&out).1.is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use lamina_wali::ctx::Exit;
 use lamina_wali::strace::{Ending, Tracer};
 use lamina_wali::{Process, ProcessConfig};
 use wasmtime::error::Context;
-use wasmtime::{ExternType, Module, SharedMemory, Store, Trap, WasmBacktrace};
+use wasmtime::{ExternType, Module, SharedMemory, Trap, WasmBacktrace};
 use wasmtime::{Result, format_err as anyhow};
 
 use crate::cache::{CacheMode, CodeSource, load_module};
@@ -91,9 +91,16 @@ pub fn run(options: RunOptions) -> Result<Outcome> {
 }
 
 fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
+    crate::signals::init();
     let engine = new_engine(&options.engine)?;
+    crate::signals::set_engine(&engine);
     let started = Instant::now();
+    // Compiling may start helper threads, which must never take the guest's
+    // signals: they inherit a mask that blocks them all. Signals sent
+    // meanwhile wait for the guest.
+    let blocked = lamina_wali::signals::block_all();
     let loaded = load_module(&engine, &options.module, &options.cache)?;
+    drop(blocked);
     if options.verbose > 0 {
         let how = match loaded.source {
             CodeSource::Compiled => "compiled",
@@ -108,7 +115,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file: env_file(&options.env)?, strace }));
     crate::exec::install(&process, options, strace_fd.flatten());
     let guest_memory = guest_memory(&memory);
-    let mut store = Store::new(&engine, Host::new(process.clone(), guest_memory.clone()));
+    let mut store = Host::store(&engine, Host::new(process.clone(), guest_memory.clone()));
     let (linker, imports) = link(&store, &loaded.module, &memory)?;
     if options.verbose > 1 {
         for i in &imports {
@@ -125,8 +132,10 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         Threads::new(pre.clone(), guest_memory, process.clone(), options.engine.stack_size + HOST_STACK_MARGIN);
     let result = pre
         .instantiate(&mut store)
+        .inspect(|instance| Host::bind(&mut store, instance))
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
-        .and_then(|start| start.call(&mut store, ()));
+        .and_then(|start| start.call(&mut store, ()))
+        .map_err(|e| crate::signals::after_trap(&mut store, e));
     let outcome = match result {
         // Returning from `_start` ends the process, like returning from main.
         Ok(()) => Outcome::Exited(0),

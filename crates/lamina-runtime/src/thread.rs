@@ -58,10 +58,12 @@ impl Threads {
         let (tid_tx, tid_rx) = std::sync::mpsc::sync_channel(1);
         let threads = self.clone();
         self.live.fetch_add(1, Ordering::SeqCst);
-        let spawned = std::thread::Builder::new()
-            .name("guest".into())
-            .stack_size(self.stack_size)
-            .spawn(move || threads.run_thread(start, arg, tid_tx));
+        // The host thread inherits the signal mask; Lamina's part too.
+        let signals = lamina_wali::signals::inheritance();
+        let spawned = std::thread::Builder::new().name("guest".into()).stack_size(self.stack_size).spawn(move || {
+            lamina_wali::signals::inherit(signals);
+            threads.run_thread(start, arg, tid_tx)
+        });
         match spawned.ok().and_then(|_| tid_rx.recv().ok()) {
             Some(tid) => tid,
             None => {
@@ -74,7 +76,7 @@ impl Threads {
     fn run_thread(&self, start: u32, arg: u32, tid_tx: std::sync::mpsc::SyncSender<i32>) {
         // SAFETY: plain syscall.
         let tid = unsafe { libc::gettid() };
-        let mut store = Store::new(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
+        let mut store = Host::store(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
         let entry = match self.entry(&mut store, start) {
             Ok(entry) => entry,
             Err(e) => {
@@ -85,7 +87,7 @@ impl Threads {
         };
         let _ = tid_tx.send(tid);
         drop(tid_tx);
-        match entry.call(&mut store, (tid, arg as i32)) {
+        match entry.call(&mut store, (tid, arg as i32)).map_err(|e| crate::signals::after_trap(&mut store, e)) {
             Ok(()) => self.thread_exited(store.data(), 0),
             Err(e) => match e.downcast_ref::<Exit>() {
                 Some(Exit::Thread(status)) => self.thread_exited(store.data(), *status),
@@ -100,6 +102,7 @@ impl Threads {
     /// The thread's entry function: `table[start]` of its own instance.
     fn entry(&self, store: &mut Store<Host>, start: u32) -> Result<TypedFunc<(i32, i32), ()>> {
         let instance = self.pre.instantiate(&mut *store)?;
+        Host::bind(store, &instance);
         let table = instance
             .get_table(&mut *store, TABLE_EXPORT)
             .ok_or_else(|| format_err!("the module has no function table for thread entry points"))?;

@@ -17,6 +17,7 @@ pub mod aux;
 pub mod ctx;
 pub mod errno;
 pub mod host;
+pub mod signals;
 pub mod strace;
 pub mod syscalls;
 pub mod table;
@@ -43,7 +44,10 @@ pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, ctx
         }
         Err(SysError::Exit(_)) => 0,
     };
-    if let (Some(tracer), Some(started)) = (tracer, started) {
+    // A call that gave up to let a signal handler run first is issued again;
+    // for the kernel (and strace) it never happened.
+    let not_started = ret == -(signals::NOT_STARTED as i64);
+    if let (Some(tracer), Some(started), false) = (tracer, started, not_started) {
         let exiting = matches!(outcome, Err(SysError::Exit(_)));
         tracer.record(def, ctx.mem, args, ret, exiting, started.elapsed());
     }

@@ -111,6 +111,32 @@ impl Tracer {
         }
     }
 
+    /// A signal handed to a guest handler, as strace shows it
+    /// (`--- SIGINT {si_signo=SIGINT, si_code=SI_USER, si_pid=…, si_uid=…} ---`);
+    /// `sender` is shown for signals a process sent.
+    pub fn signal(&self, signo: i32, code: i32, sender: (i32, u32)) {
+        if !self.lines {
+            return;
+        }
+        let name = signal_name(signo);
+        let mut line = format!("--- {name} {{si_signo={name}, si_code=");
+        let _ = match code {
+            0 => write!(line, "SI_USER"),
+            0x80 => write!(line, "SI_KERNEL"),
+            -1 => write!(line, "SI_QUEUE"),
+            -2 => write!(line, "SI_TIMER"),
+            -6 => write!(line, "SI_TKILL"),
+            other => write!(line, "{other}"),
+        };
+        if matches!(code, 0 | -1 | -6) {
+            let _ = write!(line, ", si_pid={}, si_uid={}", sender.0, sender.1);
+        }
+        line.push_str("} ---");
+        let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(sink, "{}{line}", self.pid_prefix());
+        let _ = sink.flush();
+    }
+
     /// Ends the trace: the exit line and, if asked for, the summary table.
     pub fn finish(&self, end: Ending) {
         let mut out = String::new();
@@ -204,6 +230,12 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
         }
         Kind::Ptr | Kind::Struct(_) => pointer(out, args.ptr(i)),
         Kind::Hex => hex(out, args.uint(i)),
+        Kind::Signal => match args.int(i) {
+            sig @ 1..=64 => out.push_str(&signal_name(sig)),
+            other => {
+                let _ = write!(out, "{other}");
+            }
+        },
         // C's "%#03o", as strace prints modes: 0644, 000.
         Kind::Mode => {
             let _ = write!(out, "0{:02o}", args.uint(i));

@@ -66,6 +66,8 @@ pub enum Kind {
     Sockaddr(usize),
     /// Flags printed in hexadecimal.
     Hex,
+    /// A signal number, printed by name (`SIGINT`).
+    Signal,
     /// A `struct stat` the kernel fills in.
     StatOut,
     /// `getdents64`'s record buffer (strace counts the entries).

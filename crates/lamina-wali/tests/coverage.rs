@@ -1,11 +1,11 @@
-//! Every syscall of the runtime-core areas and of memory management is exercised by at least one
+//! Every syscall of the runtime-core areas, memory management and signals is exercised by at least one
 //! behaviour guest and one hostile-input guest (tests/guests/*.c, run by the
 //! tests in crates/lamina/tests). A syscall added to an area without tests of
 //! both kinds fails here.
 
 use std::path::Path;
 
-use lamina_wali::syscalls::{fs, identity, io, mm, net, poll, time};
+use lamina_wali::syscalls::{fs, identity, io, mm, net, poll, signal, time};
 
 #[test]
 fn every_core_syscall_has_behaviour_and_hostile_tests() {
@@ -20,8 +20,16 @@ fn every_core_syscall_has_behaviour_and_hostile_tests() {
         }
     }
     let mut missing = vec![];
-    let areas =
-        [fs::SYSCALLS, io::SYSCALLS, poll::SYSCALLS, net::SYSCALLS, time::SYSCALLS, identity::SYSCALLS, mm::SYSCALLS];
+    let areas = [
+        fs::SYSCALLS,
+        io::SYSCALLS,
+        poll::SYSCALLS,
+        net::SYSCALLS,
+        time::SYSCALLS,
+        identity::SYSCALLS,
+        mm::SYSCALLS,
+        signal::SYSCALLS,
+    ];
     let mut count = 0;
     for def in areas.iter().flat_map(|a| a.iter()) {
         count += 1;

@@ -145,6 +145,9 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
         } else {
             match arg {
                 "--inherit-env" => env.inherit = true,
+                // Not in the help: for measuring what signal safe points cost
+                // (bench/run.py). Handlers then run only at system calls.
+                "--no-safe-points" => engine.safe_points = false,
                 "--no-cache" => cache = CacheMode::Disabled,
                 "-v" | "--verbose" => verbose = verbose.saturating_add(1),
                 "-vv" => verbose = verbose.saturating_add(2),
@@ -291,6 +294,8 @@ mod tests {
     fn defaults() {
         let o = run_opts(&["p.wasm"]);
         assert_eq!(o.engine.stack_size, 8 << 20);
+        assert!(o.engine.safe_points);
+        assert!(!run_opts(&["--no-safe-points", "p.wasm"]).engine.safe_points);
         assert!(!o.env.inherit);
         assert_eq!(o.verbose, 0);
         assert!(o.argv0.is_none());

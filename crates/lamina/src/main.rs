@@ -13,12 +13,13 @@
 mod cli;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use cli::{Command, parse};
 use lamina_runtime::{new_engine, run, terminate};
 
 fn main() -> ExitCode {
-    restore_default_signal_dispositions();
+    restore_sigpipe();
     let command = match parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => {
@@ -56,10 +57,31 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Rust ignores SIGPIPE before `main`; a native program starts with the
-/// default action (death on a write to a closed pipe), and ignored
-/// dispositions would also leak into programs the guest executes.
-fn restore_default_signal_dispositions() {
-    // SAFETY: setting a standard disposition at start-up, before any thread.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+/// Whether SIGPIPE was ignored when the process started, before Rust's
+/// start-up code ignored it anyway.
+static SIGPIPE_WAS_IGNORED: AtomicBool = AtomicBool::new(false);
+
+/// Runs before Rust's start-up code (the C library runs `.init_array`
+/// entries before `main`), so it sees the disposition the process inherited.
+extern "C" fn record_sigpipe() {
+    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: querying a disposition into a valid buffer.
+    let ok = unsafe { libc::sigaction(libc::SIGPIPE, std::ptr::null(), old.as_mut_ptr()) } == 0;
+    // SAFETY: zero-initialised, and filled in on success.
+    SIGPIPE_WAS_IGNORED.store(ok && unsafe { old.assume_init() }.sa_sigaction == libc::SIG_IGN, Ordering::Relaxed);
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_SIGPIPE: extern "C" fn() = record_sigpipe;
+
+/// Rust ignores SIGPIPE before `main`; the guest must start with the
+/// disposition the process inherited, as a native program does: the default
+/// (death on a write to a closed pipe), or ignored if the parent, or the
+/// guest that executed this program, ignored it (exec keeps ignored signals).
+fn restore_sigpipe() {
+    if !SIGPIPE_WAS_IGNORED.load(Ordering::Relaxed) {
+        // SAFETY: setting a standard disposition at start-up, before any thread.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
 }

@@ -15,6 +15,7 @@ use crate::abi;
 use crate::ctx::Ctx;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host::{self, syscall};
+use crate::signals;
 use crate::syscall;
 use crate::table::{Args, Kind::*, SyscallDef};
 
@@ -60,6 +61,19 @@ fn sigset(ctx: &Ctx<'_>, addr: u64) -> Result<i64, SysError> {
     buf(ctx, addr, abi::KERNEL_SIGSET_SIZE)
 }
 
+/// Runs a wait that installs the guest's signal mask at `mask` (a guest
+/// address, 0 for none) for its duration, so that the handler of a signal
+/// that ends it runs with that mask, as natively. The mask is the guest's to
+/// choose, the runtime's fault signals included: no wasm runs during the
+/// wait, and the kernel restores the caller's mask afterwards.
+fn waiting(ctx: &Ctx<'_>, mask: u64, size: u64, call: impl FnOnce() -> SysResult) -> SysResult {
+    if mask == 0 || size != abi::KERNEL_SIGSET_SIZE as u64 {
+        return call();
+    }
+    let set = ctx.mem.read::<u64>(u32::try_from(mask).map_err(|_| Errno::EFAULT)?)?;
+    signals::with_wait_mask(set, call)
+}
+
 /// The soft `RLIMIT_NOFILE`, the most `pollfd`s the kernel accepts.
 fn nofile_limit() -> Result<u64, SysError> {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
@@ -91,7 +105,9 @@ fn ppoll(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let timeout = buf(ctx, a.ptr(2), abi::TIMESPEC_SIZE)?;
     let mask = sigset(ctx, a.ptr(3).into())?;
     let (fds, nfds) = pollfds(ctx, a.ptr(0), a.long(1))?;
-    syscall(libc::SYS_ppoll, &[fds, nfds, timeout, mask, a.uint(4) as i64])
+    waiting(ctx, a.ptr(3).into(), a.uint(4).into(), || {
+        syscall(libc::SYS_ppoll, &[fds, nfds, timeout, mask, a.uint(4) as i64])
+    })
 }
 
 /// Bytes of each `fd_set` the kernel reads and writes for `nfds`: whole
@@ -113,23 +129,27 @@ fn select(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     syscall(libc::SYS_select, &[a.int_arg(0), r, w, e, timeout])
 }
 
-/// pselect6's sixth argument as the host kernel wants it: the guest's
-/// `{u64 sigmask address, u64 sigset size}` with the address translated
-/// (NULL stays NULL: no mask change). `None` when the argument is NULL.
-fn pselect6_sigmask(ctx: &Ctx<'_>, addr: u32) -> Result<Option<[u64; 2]>, SysError> {
+/// pselect6's sixth argument, `{u64 sigmask address, u64 sigset size}`.
+type SigmaskPair = [u64; 2];
+
+/// pselect6's sixth argument as the host kernel wants it, with the address
+/// translated (NULL stays NULL: no mask change), and the guest's own. `None`
+/// when the argument is NULL.
+fn pselect6_sigmask(ctx: &Ctx<'_>, addr: u32) -> Result<Option<(SigmaskPair, SigmaskPair)>, SysError> {
     if addr == 0 {
         return Ok(None);
     }
     let [mask, size] = ctx.mem.read::<[u64; 2]>(addr)?;
-    Ok(Some([sigset(ctx, mask)? as u64, size]))
+    Ok(Some(([sigset(ctx, mask)? as u64, size], [mask, size])))
 }
 
 fn pselect6(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let sigmask = pselect6_sigmask(ctx, a.ptr(5))?;
     let timeout = buf(ctx, a.ptr(4), abi::TIMESPEC_SIZE)?;
     let [r, w, e] = fd_sets(ctx, a)?;
-    let sigmask = sigmask.as_ref().map_or(0, |s| host::ptr(s.as_ptr()));
-    syscall(libc::SYS_pselect6, &[a.int_arg(0), r, w, e, timeout, sigmask])
+    let [mask, size] = sigmask.map_or([0, 0], |(_, guest)| guest);
+    let sigmask = sigmask.as_ref().map_or(0, |(host, _)| host::ptr(host.as_ptr()));
+    waiting(ctx, mask, size, || syscall(libc::SYS_pselect6, &[a.int_arg(0), r, w, e, timeout, sigmask]))
 }
 
 fn epoll_create(_: &Ctx<'_>, a: &Args) -> SysResult {
@@ -173,7 +193,9 @@ fn epoll_wait(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 fn epoll_pwait(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let mask = sigset(ctx, a.ptr(4).into())?;
     let events = epoll_events(ctx, a.ptr(1), a.int(2))?;
-    syscall(libc::SYS_epoll_pwait, &[a.int_arg(0), events, a.int_arg(2), a.int_arg(3), mask, a.uint(5) as i64])
+    waiting(ctx, a.ptr(4).into(), a.uint(5).into(), || {
+        syscall(libc::SYS_epoll_pwait, &[a.int_arg(0), events, a.int_arg(2), a.int_arg(3), mask, a.uint(5) as i64])
+    })
 }
 
 fn eventfd(_: &Ctx<'_>, a: &Args) -> SysResult {
@@ -227,10 +249,10 @@ mod tests {
         assert_eq!(pselect6_sigmask(&ctx, 0).unwrap(), None);
         mem.write::<[u64; 2]>(100, [200, 8]).unwrap();
         let host = mem.host_ptr(200, 8).unwrap() as u64;
-        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some([host, 8]));
+        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some(([host, 8], [200, 8])));
         // NULL mask stays NULL; the size goes to the kernel as given.
         mem.write::<[u64; 2]>(100, [0, 3]).unwrap();
-        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some([0, 3]));
+        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some(([0, 3], [0, 3])));
         // A mask past the end, a mask above 4 GiB, an argument past the end.
         mem.write::<[u64; 2]>(100, [4092, 8]).unwrap();
         assert!(efault(pselect6_sigmask(&ctx, 100)));

@@ -23,8 +23,8 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(exit_group => exit_group, [status: Int]),
     syscall!(getpid => getpid, []),
     syscall!(gettid => gettid, []),
-    syscall!(kill => kill, [pid: Int, sig: Int]),
-    syscall!(tkill => tkill, [tid: Int, sig: Int]),
+    syscall!(kill => kill, [pid: Int, sig: Signal]),
+    syscall!(tkill => tkill, [tid: Int, sig: Signal]),
     syscall!(wait4 => wait4, [pid: Int, wstatus: Ptr, options: Hex, rusage: Ptr]),
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
     syscall!(fork => fork, []),
@@ -80,12 +80,18 @@ fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// continues in the same wasm call with a copy-on-write copy of linear memory
 /// (`MAP_SHARED` mappings stay shared) and sees 0; the parent gets the pid.
 /// libc's `fork` (not the raw syscall) runs the C library's fork handlers, so
-/// its locks are consistent in the child.
+/// its locks are consistent in the child. The child inherits the signal
+/// dispositions and mask; signals the parent received but has not handled
+/// yet stay the parent's, as the kernel keeps pending signals.
 pub(crate) fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
     // SAFETY: the child runs only the calling thread, which continues the
     // guest; the runtime holds no locks across this call.
     match unsafe { libc::fork() } {
         -1 => Err(crate::Errno::last().into()),
+        0 => {
+            crate::signals::forget_deliveries();
+            Ok(0)
+        }
         pid => Ok(pid as i64),
     }
 }

@@ -1,0 +1,905 @@
+//! Signals on the host side: the process's dispositions, each thread's mask
+//! and deliveries in flight, and the native handler that receives signals
+//! meant for wasm handlers.
+//!
+//! A guest handler is a table index; wasm cannot run inside a host signal
+//! handler, so delivery has two halves:
+//! - **receipt** (in signal context, async-signal-safe: atomics and raw
+//!   syscalls only): the native handler snapshots the guest's action and the
+//!   host `siginfo`, pushes a [`Delivery`] on the receiving thread's stack,
+//!   blocks what the guest handler would block (`sa_mask`, the signal itself
+//!   unless `SA_NODEFER`) from that moment on, as the kernel does when a
+//!   handler starts, and wakes the runtime (`set_wake`), which makes running
+//!   wasm reach a safe point soon;
+//! - **the call**: at a safe point the runtime takes the deliveries
+//!   ([`take_delivery`]), calls the handlers, and restores the mask each one
+//!   saved ([`finish_delivery`]), as `rt_sigreturn` would.
+//!
+//! The host handler is installed with every signal blocked, so the kernel
+//! never stacks two of its frames at once: receipts happen in the order the
+//! guest handlers logically nest, and the stack is run last-in first-out.
+//!
+//! Blocking syscalls must not start while a delivery is waiting: the handler
+//! would run only once the call returned (perhaps never). [`crate::host`]
+//! issues them through a stub that gives up before entering the kernel when
+//! one is pending, and the native handler moves a thread that is between that
+//! check and the `syscall` instruction to the stub's exit; either way the call
+//! reports [`NOT_STARTED`], and the runtime runs the handlers and issues it
+//! again, as if the signal had come just before it. `SA_RESTART` is
+//! emulated the same way: host handlers never ask the kernel to restart, so a
+//! blocking call returns `EINTR`, the guest handler runs at once, and the call
+//! is issued again if the kernel would have restarted it ([`restarts`]).
+//!
+//! Wasmtime owns `SIGSEGV`, `SIGILL` and `SIGFPE` (and a fault is a fault, so
+//! `SIGBUS` too): their host handlers never change, and they are never blocked
+//! on the host (a fault in a blocked signal kills the process outright). The
+//! guest's actions and mask bits for them are kept here; Lamina's handler sits
+//! behind wasmtime's, takes what was *sent* (`kill`) and passes real faults on.
+//! A wasm trap becomes the matching signal for the guest's handler in the
+//! runtime.
+
+use std::cell::{Cell, UnsafeCell};
+use std::mem::MaybeUninit;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
+
+use crate::errno::Errno;
+use crate::table::Args;
+
+/// Highest signal number (the kernel's `_NSIG`).
+pub const NSIG: i32 = 64;
+/// Guest handler values that are not table indices (WALI's `SIG_IGN` is -2:
+/// 1 is a valid index). Anything else, `SIG_ERR` (-1) included, is called
+/// as a function when the signal comes, as natively.
+pub const SIG_DFL: u32 = 0;
+pub const SIG_IGN: u32 = 0xFFFF_FFFE;
+
+pub const SA_NOCLDSTOP: u64 = 1;
+pub const SA_NOCLDWAIT: u64 = 2;
+pub const SA_SIGINFO: u64 = 4;
+pub const SA_EXPOSE_TAGBITS: u64 = 0x800;
+pub const SA_RESTORER: u64 = 0x0400_0000;
+pub const SA_ONSTACK: u64 = 0x0800_0000;
+pub const SA_RESTART: u64 = 0x1000_0000;
+pub const SA_NODEFER: u64 = 0x4000_0000;
+pub const SA_RESETHAND: u64 = 0x8000_0000;
+/// The flags the x86-64 kernel keeps (`UAPI_SA_FLAGS`); it drops the others.
+pub const KNOWN_FLAGS: u64 = SA_NOCLDSTOP
+    | SA_NOCLDWAIT
+    | SA_SIGINFO
+    | SA_ONSTACK
+    | SA_RESTART
+    | SA_NODEFER
+    | SA_RESETHAND
+    | SA_EXPOSE_TAGBITS
+    | SA_RESTORER;
+
+pub const SS_ONSTACK: i32 = 1;
+pub const SS_DISABLE: i32 = 2;
+pub const SS_AUTODISARM: i32 = 1 << 31;
+pub const MINSIGSTKSZ: u32 = 2048;
+
+/// What a call reports when it gave up before entering the kernel because a
+/// delivery was waiting (the kernel's internal `ERESTARTNOINTR`, which never
+/// reaches a program): the runtime runs the handlers and issues it again.
+pub const NOT_STARTED: i32 = 513;
+
+/// The bit of `sig` in a kernel signal set.
+pub const fn bit(sig: i32) -> u64 {
+    1 << (sig - 1)
+}
+
+/// Signals whose host handlers belong to the runtime (wasmtime's traps, and
+/// faults in general); never blocked on the host.
+pub const RESERVED: u64 = bit(libc::SIGILL) | bit(libc::SIGBUS) | bit(libc::SIGFPE) | bit(libc::SIGSEGV);
+/// Signals no mask holds.
+const UNBLOCKABLE: u64 = bit(libc::SIGKILL) | bit(libc::SIGSTOP);
+const ALL: u64 = !0;
+
+/// A guest disposition as `rt_sigaction` sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// A table index, or `SIG_DFL` or `SIG_IGN`.
+    pub handler: u32,
+    pub flags: u64,
+    pub mask: u64,
+}
+
+impl Action {
+    pub const DEFAULT: Action = Action { handler: SIG_DFL, flags: 0, mask: 0 };
+
+    /// Whether the handler is a guest function.
+    pub fn is_function(&self) -> bool {
+        !matches!(self.handler, SIG_DFL | SIG_IGN)
+    }
+}
+
+/// Size of the guest's packed `struct k_sigaction`.
+pub const K_SIGACTION_SIZE: usize = 24;
+
+/// The guest's `k_sigaction` (handler u32 @0, flags u64 @4, restorer u32 @12,
+/// mask u64 @16). The restorer is the guest's own business and is ignored.
+pub fn decode_action(bytes: [u8; K_SIGACTION_SIZE]) -> Action {
+    let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().expect("4 bytes"));
+    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().expect("8 bytes"));
+    Action { handler: u32_at(0), flags: u64_at(4), mask: u64_at(16) }
+}
+
+/// The guest's `k_sigaction` for `oldact` (restorer 0).
+pub fn encode_action(a: Action) -> [u8; K_SIGACTION_SIZE] {
+    let mut out = [0u8; K_SIGACTION_SIZE];
+    out[0..4].copy_from_slice(&a.handler.to_le_bytes());
+    out[4..12].copy_from_slice(&a.flags.to_le_bytes());
+    out[16..24].copy_from_slice(&a.mask.to_le_bytes());
+    out
+}
+
+// ---- the process's dispositions --------------------------------------------
+
+/// One signal's action, readable in signal context: a sequence lock (odd
+/// while a writer is at work). Writers block signals on their own thread, so
+/// a reader never waits for the thread it interrupted.
+struct Slot {
+    seq: AtomicU32,
+    handler: AtomicU32,
+    flags: AtomicU64,
+    mask: AtomicU64,
+}
+
+impl Slot {
+    const fn new() -> Slot {
+        Slot { seq: AtomicU32::new(0), handler: AtomicU32::new(0), flags: AtomicU64::new(0), mask: AtomicU64::new(0) }
+    }
+
+    fn read(&self) -> Action {
+        loop {
+            let before = self.seq.load(Ordering::Acquire);
+            if before & 1 == 0 {
+                let a = Action {
+                    handler: self.handler.load(Ordering::Relaxed),
+                    flags: self.flags.load(Ordering::Relaxed),
+                    mask: self.mask.load(Ordering::Relaxed),
+                };
+                fence(Ordering::Acquire);
+                if self.seq.load(Ordering::Relaxed) == before {
+                    return a;
+                }
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Replaces the action; `change` gets the current one. Signals must be
+    /// blocked on the calling thread (or it must be in signal context).
+    fn update(&self, change: impl FnOnce(Action) -> Action) -> Action {
+        let seq = loop {
+            let s = self.seq.load(Ordering::Relaxed);
+            if s & 1 == 0 && self.seq.compare_exchange_weak(s, s + 1, Ordering::AcqRel, Ordering::Relaxed).is_ok() {
+                break s;
+            }
+            std::hint::spin_loop();
+        };
+        fence(Ordering::Release);
+        let old = Action {
+            handler: self.handler.load(Ordering::Relaxed),
+            flags: self.flags.load(Ordering::Relaxed),
+            mask: self.mask.load(Ordering::Relaxed),
+        };
+        let new = change(old);
+        self.handler.store(new.handler, Ordering::Relaxed);
+        self.flags.store(new.flags, Ordering::Relaxed);
+        self.mask.store(new.mask, Ordering::Relaxed);
+        self.seq.store(seq + 2, Ordering::Release);
+        old
+    }
+}
+
+/// One guest process per host process, so the dispositions are process
+/// globals: a forked child inherits them with its memory, as natively, and an
+/// exec starts afresh.
+static ACTIONS: [Slot; NSIG as usize + 1] = [const { Slot::new() }; NSIG as usize + 1];
+/// Serialises `rt_sigaction` between threads (table and host must agree).
+static ACTION_LOCK: Mutex<()> = Mutex::new(());
+
+fn slot(sig: i32) -> &'static Slot {
+    &ACTIONS[sig as usize]
+}
+
+/// The guest's action for `sig` (1..=64).
+pub fn action(sig: i32) -> Action {
+    slot(sig).read()
+}
+
+/// `rt_sigaction`'s change, once the arguments were checked: records the
+/// guest's action and installs what it needs on the host. Returns the
+/// previous action.
+pub fn set_action(sig: i32, new: Action) -> Result<Action, Errno> {
+    let new = Action { flags: new.flags & KNOWN_FLAGS, mask: new.mask & !UNBLOCKABLE, ..new };
+    let _lock = ACTION_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let _blocked = BlockAll::new();
+    let old = slot(sig).update(|_| new);
+    if bit(sig) & RESERVED == 0
+        && let Err(e) = install_host(sig, new)
+    {
+        slot(sig).update(|_| old);
+        return Err(e);
+    }
+    Ok(old)
+}
+
+/// The kernel's `struct sigaction` for the raw x86-64 syscall.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct KernelAction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+
+unsafe extern "C" {
+    /// Returns from a host signal handler (`rt_sigreturn`); see below.
+    fn lamina_restore_rt();
+}
+
+// The raw syscall needs a restorer (libc's wrappers would supply theirs but
+// refuse signals 32 and 33, which the kernel and a native program allow).
+core::arch::global_asm!(
+    ".pushsection .text.lamina_restore_rt,\"ax\",@progbits",
+    ".p2align 4",
+    ".globl lamina_restore_rt",
+    ".hidden lamina_restore_rt",
+    ".type lamina_restore_rt,@function",
+    "lamina_restore_rt:",
+    "mov eax, 15",
+    "syscall",
+    "ud2",
+    ".size lamina_restore_rt, . - lamina_restore_rt",
+    ".popsection",
+);
+
+fn raw_sigaction(sig: i32, new: Option<&KernelAction>, old: Option<&mut KernelAction>) -> Result<(), Errno> {
+    let new = new.map_or(std::ptr::null(), |n| n as *const KernelAction);
+    let old = old.map_or(std::ptr::null_mut(), |o| o as *mut KernelAction);
+    // SAFETY: valid pointers or NULL; async-signal-safe.
+    let r = unsafe { libc::syscall(libc::SYS_rt_sigaction, sig, new, old, 8) };
+    if r < 0 { Err(Errno::last()) } else { Ok(()) }
+}
+
+/// The host action for a non-reserved signal: default and ignore as the
+/// guest asked (the kernel then acts exactly as for a native program), or
+/// Lamina's handler with every signal blocked while it runs (see the module
+/// documentation); `SA_RESTART` and `SA_NODEFER` are emulated, not passed on.
+fn install_host(sig: i32, a: Action) -> Result<(), Errno> {
+    const PASSED: u64 = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_RESETHAND;
+    let (handler, flags, mask) = match a.handler {
+        SIG_DFL => (libc::SIG_DFL, a.flags & PASSED, a.mask),
+        SIG_IGN => (libc::SIG_IGN, a.flags & PASSED, a.mask),
+        _ => (on_signal as *const () as usize, (a.flags & PASSED) | SA_SIGINFO | SA_ONSTACK, ALL),
+    };
+    let host =
+        KernelAction { handler, flags: flags | SA_RESTORER, restorer: lamina_restore_rt as *const () as usize, mask };
+    raw_sigaction(sig, Some(&host), None)
+}
+
+/// The host handlers that were in place before Lamina's for the reserved
+/// signals (Rust's stack-overflow reporter, or the default), for faults that
+/// are not the guest's to handle.
+struct Previous {
+    handler: AtomicUsize,
+    flags: AtomicU64,
+}
+
+static PREVIOUS: [Previous; 4] = [const { Previous { handler: AtomicUsize::new(0), flags: AtomicU64::new(0) } }; 4];
+const RESERVED_SIGNALS: [i32; 4] = [libc::SIGILL, libc::SIGBUS, libc::SIGFPE, libc::SIGSEGV];
+
+/// Makes running wasm reach a safe point soon; must be async-signal-safe.
+static WAKE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets up signals for a guest process (once, before the engine exists, so
+/// that wasmtime's trap handlers, installed next, pass to Lamina's what is
+/// not a wasm trap): the dispositions the process inherited (ignored signals
+/// stay ignored across exec, as natively; everything else is the default),
+/// Lamina's handler behind the reserved signals, and how to wake the runtime.
+pub fn init(wake: fn()) {
+    // Once: a second call would find Lamina's own handlers as the previous ones.
+    if WAKE.set(wake).is_err() {
+        return;
+    }
+    for sig in 1..=NSIG {
+        let mut old = KernelAction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+        if raw_sigaction(sig, None, Some(&mut old)).is_ok() && old.handler == libc::SIG_IGN {
+            slot(sig).update(|_| Action { handler: SIG_IGN, ..Action::DEFAULT });
+        }
+    }
+    for (i, &sig) in RESERVED_SIGNALS.iter().enumerate() {
+        let ours = KernelAction {
+            handler: on_reserved as *const () as usize,
+            flags: SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTORER,
+            restorer: lamina_restore_rt as *const () as usize,
+            mask: 0,
+        };
+        let mut old = KernelAction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+        if raw_sigaction(sig, Some(&ours), Some(&mut old)).is_ok() {
+            PREVIOUS[i].handler.store(old.handler, Ordering::Relaxed);
+            PREVIOUS[i].flags.store(old.flags, Ordering::Relaxed);
+        }
+    }
+}
+
+// ---- each thread's mask and deliveries --------------------------------------
+
+/// One signal received for a guest handler, waiting for (or in) its call.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery {
+    pub signo: i32,
+    /// The action when the signal arrived.
+    pub action: Action,
+    /// The first 48 bytes of the host `siginfo_t` (signo, errno, code, and
+    /// the pid/uid, timer, status or value fields, which have the guest's
+    /// layout), pointer-bearing fault fields cleared.
+    pub info: [u64; 6],
+    /// The guest mask while the handler runs.
+    pub run_mask: u64,
+    /// The guest mask to restore when it returns (`uc_sigmask`).
+    pub restore_mask: u64,
+}
+
+impl Delivery {
+    /// `si_code` (what sent it: `SI_USER`, `SI_KERNEL`, …).
+    pub fn code(&self) -> i32 {
+        self.info[1] as u32 as i32
+    }
+
+    /// `si_pid` and `si_uid`, meaningful when a process sent the signal.
+    pub fn sender(&self) -> (i32, u32) {
+        (self.info[2] as i32, (self.info[2] >> 32) as u32)
+    }
+}
+
+const DEPTH: usize = 64;
+
+/// A thread's deliveries, pushed by its signal handler and popped by its own
+/// safe points (which block signals to do so).
+struct InFlight {
+    len: AtomicUsize,
+    slots: [UnsafeCell<MaybeUninit<Delivery>>; DEPTH],
+}
+
+thread_local! {
+    static IN_FLIGHT: InFlight = const {
+        InFlight { len: AtomicUsize::new(0), slots: [const { UnsafeCell::new(MaybeUninit::uninit()) }; DEPTH] }
+    };
+    /// The reserved signals' bits of the guest mask (never set on the host).
+    static VIRTUAL_MASK: AtomicU64 = const { AtomicU64::new(0) };
+    /// Reserved signals sent while the guest blocked them.
+    static VIRTUAL_PENDING: AtomicU64 = const { AtomicU64::new(0) };
+    /// The mask a `sigsuspend`-like call installed for its wait: a handler
+    /// run for a signal that ends the wait runs with it, as natively.
+    static WAIT_MASK: AtomicU64 = const { AtomicU64::new(0) };
+    static WAITING: AtomicBool = const { AtomicBool::new(false) };
+    static ALT_STACK: Cell<AltStack> = const { Cell::new(AltStack::DISABLED) };
+    /// The stack pointer the running handler started with (0: none runs).
+    static HANDLER_SP: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Whether deliveries are waiting on this thread: one thread-local load, the
+/// check every safe point makes (inlined into the runtime's import path).
+#[inline]
+pub fn has_deliveries() -> bool {
+    IN_FLIGHT.with(|f| f.len.load(Ordering::Acquire) != 0)
+}
+
+/// The word the syscall stub tests (non-zero while deliveries wait).
+pub(crate) fn waiting_word() -> *const AtomicUsize {
+    IN_FLIGHT.with(|f| &raw const f.len)
+}
+
+fn push(d: Delivery) -> bool {
+    IN_FLIGHT.with(|f| {
+        let n = f.len.load(Ordering::Relaxed);
+        if n == DEPTH {
+            return false;
+        }
+        // SAFETY: slot `n` is above the stack's top; only this thread's
+        // handler writes it, and the thread's own pops copy slots below `len`.
+        unsafe { (*f.slots[n].get()).write(d) };
+        f.len.store(n + 1, Ordering::Release);
+        true
+    })
+}
+
+fn pop() -> Option<Delivery> {
+    IN_FLIGHT.with(|f| {
+        let n = f.len.load(Ordering::Acquire);
+        // SAFETY: slots below `len` hold deliveries; signals are blocked, so
+        // the handler cannot push meanwhile.
+        (n > 0).then(|| {
+            let d = unsafe { (*f.slots[n - 1].get()).assume_init() };
+            f.len.store(n - 1, Ordering::Release);
+            d
+        })
+    })
+}
+
+/// The host thread's signal mask, changed (`how`) or only read.
+fn host_mask(how: i32, set: Option<u64>) -> u64 {
+    let mut old = 0u64;
+    let set = set.as_ref().map_or(std::ptr::null(), |s| s as *const u64);
+    // SAFETY: 8-byte kernel sigsets; async-signal-safe.
+    unsafe { libc::syscall(libc::SYS_rt_sigprocmask, how, set, &raw mut old, 8) };
+    old
+}
+
+/// Blocks every signal but the reserved ones on this thread until dropped:
+/// no receipt can interleave with what the thread does meanwhile, and threads
+/// it starts meanwhile inherit a mask that keeps all signals away from them.
+pub struct BlockAll(u64);
+
+/// Blocks signals on the calling thread until the guard is dropped.
+pub fn block_all() -> BlockAll {
+    BlockAll::new()
+}
+
+impl BlockAll {
+    fn new() -> BlockAll {
+        BlockAll(host_mask(libc::SIG_SETMASK, Some(!RESERVED)))
+    }
+
+    /// Leaves the mask to the caller, who sets it.
+    fn keep(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for BlockAll {
+    fn drop(&mut self) {
+        host_mask(libc::SIG_SETMASK, Some(self.0));
+    }
+}
+
+/// The calling thread's guest mask.
+pub fn thread_mask() -> u64 {
+    (host_mask(libc::SIG_BLOCK, None) & !RESERVED) | VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed))
+}
+
+/// Sets the calling thread's guest mask; signals must be blocked (the
+/// reserved bits are recorded first, then the host mask set, which unblocks).
+/// Reserved signals sent while blocked and now unblocked are raised again.
+fn apply_mask(mask: u64) {
+    let mask = mask & !UNBLOCKABLE;
+    VIRTUAL_MASK.with(|v| v.store(mask & RESERVED, Ordering::Relaxed));
+    host_mask(libc::SIG_SETMASK, Some(mask & !RESERVED));
+    let released = VIRTUAL_PENDING.with(|p| p.fetch_and(mask | !RESERVED, Ordering::Relaxed)) & !mask & RESERVED;
+    for sig in RESERVED_SIGNALS {
+        if released & bit(sig) != 0 {
+            raise(sig);
+        }
+    }
+}
+
+/// `rt_sigprocmask`'s change, atomic with respect to receipts: `how` applied
+/// to `set` if given; returns the previous guest mask. An invalid `how` is
+/// `EINVAL` and changes nothing.
+pub fn change_thread_mask(how: i32, set: Option<u64>) -> Result<u64, Errno> {
+    let blocked = BlockAll::new();
+    let old = (blocked.0 & !RESERVED) | VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed));
+    let Some(set) = set else { return Ok(old) };
+    let new = match how {
+        libc::SIG_BLOCK => old | set,
+        libc::SIG_UNBLOCK => old & !set,
+        libc::SIG_SETMASK => set,
+        _ => return Err(Errno::EINVAL),
+    };
+    blocked.keep();
+    apply_mask(new);
+    Ok(old)
+}
+
+/// Signals pending for the thread or the process while blocked, as
+/// `rt_sigpending` reports them, the reserved ones included.
+pub fn pending_reserved() -> u64 {
+    VIRTUAL_PENDING.with(|p| p.load(Ordering::Relaxed))
+}
+
+/// Runs a call that installs `mask` for its wait (`sigsuspend`, `ppoll`,
+/// `pselect6`, `epoll_pwait`): a handler run because a signal ended it runs
+/// with that mask, as natively.
+pub fn with_wait_mask<R>(mask: u64, call: impl FnOnce() -> R) -> R {
+    WAIT_MASK.with(|m| m.store(mask, Ordering::Relaxed));
+    WAITING.with(|w| w.store(true, Ordering::Release));
+    let r = call();
+    WAITING.with(|w| w.store(false, Ordering::Release));
+    r
+}
+
+/// Takes the next delivery of this thread, latest first, and installs the
+/// mask its handler runs with. Signals arriving from then on nest inside it.
+pub fn take_delivery() -> Option<Delivery> {
+    if !has_deliveries() {
+        return None;
+    }
+    let blocked = BlockAll::new();
+    let d = pop()?;
+    blocked.keep();
+    apply_mask(d.run_mask);
+    Some(d)
+}
+
+/// Ends a delivery, restoring `mask` (the handler's `uc_sigmask`), unless
+/// signals arrived since the caller last looked: those nest inside the
+/// handler and must run first (`false`: take them, then call this again).
+pub fn finish_delivery(mask: u64) -> bool {
+    let blocked = BlockAll::new();
+    if has_deliveries() {
+        return false;
+    }
+    blocked.keep();
+    apply_mask(mask);
+    true
+}
+
+/// A wasm trap as the signal a native program would receive: the delivery
+/// of `sig` to the guest's handler, if it has one and does not block `sig`
+/// (a blocked or ignored fault kills natively), with its mask installed.
+pub fn trap_delivery(sig: i32, code: i32) -> Option<Delivery> {
+    let blocked = BlockAll::new();
+    let current = (blocked.0 & !RESERVED) | VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed));
+    let action = slot(sig).read();
+    if !action.is_function() || current & bit(sig) != 0 {
+        return None;
+    }
+    if action.flags & SA_RESETHAND != 0 {
+        slot(sig).update(|a| Action { handler: SIG_DFL, ..a });
+    }
+    let d = Delivery {
+        signo: sig,
+        action,
+        info: [sig as u32 as u64, code as u32 as u64, 0, 0, 0, 0],
+        run_mask: current | blocks(sig, action),
+        restore_mask: current,
+    };
+    blocked.keep();
+    apply_mask(d.run_mask);
+    Some(d)
+}
+
+/// What a handler's run blocks: its `sa_mask`, and the signal itself unless
+/// `SA_NODEFER`.
+fn blocks(sig: i32, a: Action) -> u64 {
+    a.mask | if a.flags & SA_NODEFER != 0 { 0 } else { bit(sig) }
+}
+
+/// What a thread inherits from the one that starts it: its mask (the host
+/// part comes with the host thread; the reserved bits are Lamina's).
+#[derive(Clone, Copy, Debug)]
+pub struct Inherited(u64);
+
+/// The calling thread's inheritance, for a thread it starts.
+pub fn inheritance() -> Inherited {
+    Inherited(VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed)))
+}
+
+/// Takes up the inheritance on a new thread.
+pub fn inherit(i: Inherited) {
+    VIRTUAL_MASK.with(|v| v.store(i.0, Ordering::Relaxed));
+}
+
+/// In a forked child: signals received before the fork belong to the parent
+/// (the kernel does not copy pending signals either).
+pub fn forget_deliveries() {
+    IN_FLIGHT.with(|f| f.len.store(0, Ordering::Release));
+    VIRTUAL_PENDING.with(|p| p.store(0, Ordering::Relaxed));
+}
+
+// ---- the alternate stack -----------------------------------------------------
+
+/// A thread's `sigaltstack` settings (guest addresses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AltStack {
+    pub sp: u32,
+    pub flags: i32,
+    pub size: u32,
+}
+
+impl AltStack {
+    pub const DISABLED: AltStack = AltStack { sp: 0, flags: SS_DISABLE, size: 0 };
+
+    /// Whether `sp` is on this stack (the kernel's `on_sig_stack`).
+    pub fn contains(&self, sp: u32) -> bool {
+        self.flags & SS_AUTODISARM == 0 && sp > self.sp && sp - self.sp <= self.size
+    }
+}
+
+pub fn alt_stack() -> AltStack {
+    ALT_STACK.with(Cell::get)
+}
+
+/// Whether the thread runs on its alternate stack, as far as anything but
+/// the guest's own stack switching can put it there: in a handler that
+/// started on it.
+fn on_alt_stack() -> bool {
+    let sp = HANDLER_SP.with(Cell::get);
+    sp != 0 && alt_stack().contains(sp)
+}
+
+/// A handler starts with stack pointer `sp` (0 if unknown); returns what
+/// [`leave_handler`] restores.
+pub fn enter_handler(sp: u32) -> u32 {
+    HANDLER_SP.with(|h| h.replace(sp))
+}
+
+pub fn leave_handler(outer: u32) {
+    HANDLER_SP.with(|h| h.set(outer));
+}
+
+/// `sigaltstack`'s report: the settings, with `SS_ONSTACK` or `SS_DISABLE`
+/// as the kernel computes them.
+pub fn report_alt_stack() -> AltStack {
+    let s = alt_stack();
+    let state = if s.size == 0 {
+        SS_DISABLE
+    } else if on_alt_stack() {
+        SS_ONSTACK
+    } else {
+        0
+    };
+    AltStack { flags: state | (s.flags & SS_AUTODISARM), ..s }
+}
+
+/// `sigaltstack`'s change, checked as the kernel's `do_sigaltstack`.
+pub fn set_alt_stack(new: AltStack) -> Result<(), Errno> {
+    if on_alt_stack() {
+        return Err(Errno::EPERM);
+    }
+    let mode = new.flags & !SS_AUTODISARM;
+    if mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let current = alt_stack();
+    if current == new {
+        return Ok(());
+    }
+    let stored = if mode == SS_DISABLE {
+        AltStack { sp: 0, size: 0, flags: new.flags }
+    } else if new.size < MINSIGSTKSZ {
+        return Err(Errno::ENOMEM);
+    } else {
+        new
+    };
+    ALT_STACK.with(|s| s.set(stored));
+    Ok(())
+}
+
+/// A handler starts: with `SS_AUTODISARM` the settings are cleared while it
+/// runs (they are restored from the saved copy when it returns).
+pub fn disarm_alt_stack() {
+    if alt_stack().flags & SS_AUTODISARM != 0 {
+        ALT_STACK.with(|s| s.set(AltStack::DISABLED));
+    }
+}
+
+// ---- receipt (signal context) --------------------------------------------------
+
+fn errno_location() -> *mut i32 {
+    // SAFETY: plain libc call returning the thread's errno slot.
+    unsafe { libc::__errno_location() }
+}
+
+/// Lamina's host handler for signals with a guest handler.
+extern "C" fn on_signal(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    // The interrupted code may be between a call and its errno check.
+    // SAFETY: the thread's errno slot.
+    let saved = unsafe { *errno_location() };
+    receive(sig, info, uc);
+    // SAFETY: as above.
+    unsafe { *errno_location() = saved };
+}
+
+/// Lamina's handler for the reserved signals, behind wasmtime's (which keeps
+/// wasm traps): a signal some process sent goes to the guest's disposition;
+/// a real fault outside wasm is the runtime's and goes on to the handler
+/// that was there before (which lets it kill the process).
+extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo.
+    let code = unsafe { (*info).si_code };
+    if code <= 0 {
+        on_signal(sig, info, uc);
+        return;
+    }
+    let Some(i) = RESERVED_SIGNALS.iter().position(|&s| s == sig) else { return };
+    let handler = PREVIOUS[i].handler.load(Ordering::Relaxed);
+    let flags = PREVIOUS[i].flags.load(Ordering::Relaxed);
+    if handler == libc::SIG_DFL || handler == libc::SIG_IGN {
+        // Back to the default: the faulting instruction runs again and the
+        // kernel ends the process.
+        let dfl = KernelAction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
+        let _ = raw_sigaction(sig, Some(&dfl), None);
+    } else if flags & SA_SIGINFO != 0 {
+        // SAFETY: an SA_SIGINFO handler installed before ours, called as the
+        // kernel would.
+        let f: extern "C" fn(i32, *mut libc::siginfo_t, *mut libc::c_void) = unsafe { std::mem::transmute(handler) };
+        f(sig, info, uc);
+    } else {
+        // SAFETY: a plain handler installed before ours.
+        let f: extern "C" fn(i32) = unsafe { std::mem::transmute(handler) };
+        f(sig);
+    }
+}
+
+/// The first 48 bytes of a host siginfo, in the guest's layout: identical
+/// for everything but the fields that hold host addresses (faults, traps,
+/// seccomp), which are cleared.
+fn guest_info(sig: i32, info: *const libc::siginfo_t) -> [u64; 6] {
+    // SAFETY: the kernel's siginfo is 128 bytes, 8-aligned.
+    let mut words = unsafe { std::ptr::read(info.cast::<[u64; 6]>()) };
+    // SAFETY: as above.
+    let code = unsafe { (*info).si_code };
+    if code > 0 && (bit(sig) & (RESERVED | bit(libc::SIGTRAP) | bit(libc::SIGSYS)) != 0) {
+        words[2..].fill(0);
+    }
+    words
+}
+
+fn receive(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    // A reserved signal the guest blocks waits, whatever its disposition
+    // (the kernel never counts a blocked signal as ignored).
+    if bit(sig) & RESERVED & VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed)) != 0 {
+        VIRTUAL_PENDING.with(|p| p.fetch_or(bit(sig), Ordering::Relaxed));
+        return;
+    }
+    let action = slot(sig).read();
+    match action.handler {
+        SIG_IGN => return,
+        SIG_DFL => return default_action(sig),
+        _ => {}
+    }
+    let uc = uc.cast::<libc::ucontext_t>();
+    // SAFETY: the kernel passes a valid ucontext; the kernel reads the first
+    // 8 bytes of uc_sigmask when the handler returns.
+    let uc_mask = unsafe { (&raw mut (*uc).uc_sigmask).cast::<u64>() };
+    // SAFETY: as above.
+    let interrupted = (unsafe { *uc_mask } & !RESERVED) | VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed));
+    let during_wait = WAITING.with(|w| w.swap(false, Ordering::AcqRel));
+    let base = if during_wait { WAIT_MASK.with(|m| m.load(Ordering::Relaxed)) } else { interrupted };
+    let run_mask = (base | blocks(sig, action)) & !UNBLOCKABLE;
+    let d = Delivery { signo: sig, action, info: guest_info(sig, info), run_mask, restore_mask: interrupted };
+    if !push(d) {
+        return;
+    }
+    if action.flags & SA_RESETHAND != 0 {
+        slot(sig).update(|a| Action { handler: SIG_DFL, ..a });
+    }
+    VIRTUAL_MASK.with(|v| v.store(run_mask & RESERVED, Ordering::Relaxed));
+    // SAFETY: as above.
+    unsafe { *uc_mask = run_mask & !RESERVED };
+    crate::host::cancel_blocking_call(uc);
+    if let Some(wake) = WAKE.get() {
+        wake();
+    }
+}
+
+/// The kernel's default action for a signal that reached Lamina's handler
+/// while the guest's disposition is the default (it changed meanwhile, or a
+/// reserved signal was sent): nothing for those ignored by default, else the
+/// default reinstated and the signal raised again, so the kernel acts on it
+/// (terminate, core dump, stop) once this handler returns.
+fn default_action(sig: i32) {
+    if matches!(sig, libc::SIGCHLD | libc::SIGCONT | libc::SIGURG | libc::SIGWINCH) {
+        return;
+    }
+    let dfl = KernelAction { handler: libc::SIG_DFL, flags: SA_RESTORER, restorer: 0, mask: 0 };
+    let _ = raw_sigaction(sig, Some(&dfl), None);
+    raise(sig);
+}
+
+/// Sends `sig` to the calling thread.
+fn raise(sig: i32) {
+    // SAFETY: plain syscalls, async-signal-safe.
+    unsafe { libc::syscall(libc::SYS_tgkill, libc::getpid(), libc::gettid(), sig) };
+}
+
+// ---- restarting ----------------------------------------------------------------
+
+/// Whether the kernel restarts the call after a handler with `SA_RESTART`
+/// (signal(7): reads and writes, opens, waits, sockets without timeouts,
+/// locks, futex waits without a timeout, getrandom); the rest (poll, select,
+/// epoll, sleeps, sigsuspend, …) fail with `EINTR` whatever the flag.
+pub fn restarts(name: &str, args: &Args) -> bool {
+    match name {
+        "SYS_read" | "SYS_write" | "SYS_readv" | "SYS_writev" | "SYS_pread64" | "SYS_pwrite64" | "SYS_preadv"
+        | "SYS_pwritev" | "SYS_ioctl" | "SYS_open" | "SYS_openat" | "SYS_wait4" | "SYS_accept" | "SYS_accept4"
+        | "SYS_connect" | "SYS_recvfrom" | "SYS_recvmsg" | "SYS_sendto" | "SYS_sendmsg" | "SYS_flock" | "SYS_fcntl"
+        | "SYS_getrandom" => true,
+        // FUTEX_WAIT and FUTEX_WAIT_BITSET without a timeout (with one, the
+        // kernel's restart block gives EINTR once a handler ran).
+        "SYS_futex" => matches!(args.int(1) & 0x7f, 0 | 9) && args.ptr(3) == 0,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_sigaction_round_trips_in_the_packed_guest_layout() {
+        let mut bytes = [0u8; K_SIGACTION_SIZE];
+        bytes[0..4].copy_from_slice(&7u32.to_le_bytes());
+        bytes[4..12].copy_from_slice(&(SA_RESTART | SA_RESTORER).to_le_bytes());
+        bytes[12..16].copy_from_slice(&99u32.to_le_bytes());
+        bytes[16..24].copy_from_slice(&(bit(2) | bit(64)).to_le_bytes());
+        let a = decode_action(bytes);
+        assert_eq!(a, Action { handler: 7, flags: SA_RESTART | SA_RESTORER, mask: bit(2) | bit(64) });
+        let mut expected = bytes;
+        expected[12..16].fill(0);
+        assert_eq!(encode_action(a), expected);
+        assert!(a.is_function());
+        assert!(![SIG_DFL, SIG_IGN].iter().any(|&h| Action { handler: h, ..a }.is_function()));
+        assert!(Action { handler: u32::MAX, ..a }.is_function());
+    }
+
+    #[test]
+    fn restart_follows_the_kernel_per_call() {
+        let args = |op: u32, timeout: u32| Args([0, op as u64, 0, timeout as u64, 0, 0]);
+        assert!(restarts("SYS_read", &Args::default()));
+        assert!(!restarts("SYS_ppoll", &Args::default()));
+        assert!(!restarts("SYS_nanosleep", &Args::default()));
+        assert!(!restarts("SYS_rt_sigsuspend", &Args::default()));
+        assert!(restarts("SYS_futex", &args(128, 0)));
+        assert!(!restarts("SYS_futex", &args(128, 64)));
+        assert!(!restarts("SYS_futex", &args(1, 0)));
+    }
+
+    #[test]
+    fn blocking_calls_do_not_start_while_a_delivery_waits() {
+        std::thread::spawn(|| {
+            let mut fds = [0i32; 2];
+            // SAFETY: plain syscalls on descriptors this test owns.
+            assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+            let mut byte = 0u8;
+            let buf = crate::host::ptr(&raw mut byte);
+            let read = || crate::host::syscall(libc::SYS_read, &[fds[0].into(), buf, 1]);
+            let d = Delivery { signo: 10, action: Action::DEFAULT, info: [0; 6], run_mask: 0, restore_mask: 0 };
+            assert!(push(d));
+            // An empty pipe would block forever: the call gives up instead.
+            assert!(matches!(read(), Err(crate::SysError::Errno(Errno(NOT_STARTED)))));
+            // Calls that cannot block are made as usual.
+            assert!(crate::host::syscall(libc::SYS_getpid, &[]).is_ok());
+            assert_eq!(pop().map(|d| d.signo), Some(10));
+            // SAFETY: as above.
+            assert_eq!(unsafe { libc::write(fds[1], b"x".as_ptr().cast(), 1) }, 1);
+            assert_eq!(read().ok(), Some(1));
+            assert_eq!(byte, b'x');
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn alternate_stacks_are_checked_as_the_kernel_checks_them() {
+        std::thread::spawn(|| {
+            assert_eq!(report_alt_stack(), AltStack::DISABLED);
+            let small = AltStack { sp: 4096, flags: 0, size: 100 };
+            assert_eq!(set_alt_stack(small), Err(Errno::ENOMEM));
+            assert_eq!(set_alt_stack(AltStack { flags: 5, ..small }), Err(Errno::EINVAL));
+            let good = AltStack { sp: 4096, flags: 0, size: 8192 };
+            set_alt_stack(good).unwrap();
+            assert_eq!(report_alt_stack(), good);
+            assert!(good.contains(4096 + 8192) && !good.contains(4096));
+            let outer = enter_handler(8192);
+            assert_eq!(report_alt_stack().flags, SS_ONSTACK);
+            assert_eq!(set_alt_stack(AltStack::DISABLED), Err(Errno::EPERM));
+            leave_handler(outer);
+            set_alt_stack(AltStack { sp: 1, flags: SS_DISABLE, size: 5 }).unwrap();
+            assert_eq!(report_alt_stack(), AltStack::DISABLED);
+            let armed = AltStack { flags: SS_AUTODISARM, ..good };
+            set_alt_stack(armed).unwrap();
+            assert!(!armed.contains(4097));
+            disarm_alt_stack();
+            assert_eq!(alt_stack(), AltStack::DISABLED);
+        })
+        .join()
+        .unwrap();
+    }
+}
