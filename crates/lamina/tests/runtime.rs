@@ -258,3 +258,23 @@ fn help_and_version() {
     let out = lamina().arg("--frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn setjmp_imports_return_zero_and_longjmp_ends_the_process_saying_why() {
+    let dir = scratch("setjmp");
+    let m = program(
+        &dir,
+        "setjmp",
+        r#"(import "wali" "setjmp" (func $setjmp (param i32) (result i32)))
+           (import "wali" "sigsetjmp" (func $sigsetjmp (param i32 i32) (result i32)))
+           (import "wali" "longjmp" (func $longjmp (param i32 i32)))"#,
+        r#"(func (export "_start")
+             (if (i32.ne (call $setjmp (i32.const 1024)) (i32.const 0)) (then (call $exit (i32.const 9))))
+             (if (i32.ne (call $sigsetjmp (i32.const 2048) (i32.const 1)) (i32.const 0)) (then (call $exit (i32.const 10))))
+             (call $longjmp (i32.const 1024) (i32.const 1))
+             (call $exit (i32.const 11)))"#,
+    );
+    let out = lamina().arg("run").arg(&m).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("longjmp"), "{}", text(&out.stderr));
+}
