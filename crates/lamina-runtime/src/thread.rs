@@ -33,8 +33,15 @@ pub struct Threads {
     process: Arc<Process>,
     /// Native stack of each thread (the wasm stack limit plus a margin).
     stack_size: usize,
-    /// Guest threads still running, the main thread included.
-    live: AtomicUsize,
+}
+
+/// Guest threads still running in this OS process, the main thread included.
+/// Process-wide (one guest process per OS process) so that a forked child,
+/// which has only the forking thread, can reset it.
+static LIVE: AtomicUsize = AtomicUsize::new(1);
+
+extern "C" fn one_thread_after_fork() {
+    LIVE.store(1, Ordering::SeqCst);
 }
 
 impl Threads {
@@ -46,8 +53,12 @@ impl Threads {
         process: Arc<Process>,
         stack_size: usize,
     ) -> Arc<Self> {
-        let threads =
-            Arc::new(Threads { pre, memory, process: process.clone(), stack_size, live: AtomicUsize::new(1) });
+        static AT_FORK: std::sync::Once = std::sync::Once::new();
+        // SAFETY: registers a handler that only stores to an atomic.
+        AT_FORK.call_once(|| unsafe {
+            libc::pthread_atfork(None, None, Some(one_thread_after_fork));
+        });
+        let threads = Arc::new(Threads { pre, memory, process: process.clone(), stack_size });
         let spawner = threads.clone();
         process.set_spawner(Box::new(move |start, arg| spawner.spawn(start, arg)));
         threads
@@ -57,7 +68,7 @@ impl Threads {
     fn spawn(self: &Arc<Self>, start: u32, arg: u32) -> i32 {
         let (tid_tx, tid_rx) = std::sync::mpsc::sync_channel(1);
         let threads = self.clone();
-        self.live.fetch_add(1, Ordering::SeqCst);
+        LIVE.fetch_add(1, Ordering::SeqCst);
         // The host thread inherits the signal mask; Lamina's part too.
         let signals = lamina_wali::signals::inheritance();
         let spawned = std::thread::Builder::new().name("guest".into()).stack_size(self.stack_size).spawn(move || {
@@ -67,7 +78,7 @@ impl Threads {
         match spawned.ok().and_then(|_| tid_rx.recv().ok()) {
             Some(tid) => tid,
             None => {
-                self.live.fetch_sub(1, Ordering::SeqCst);
+                LIVE.fetch_sub(1, Ordering::SeqCst);
                 -1
             }
         }
@@ -117,7 +128,7 @@ impl Threads {
     /// ends the process with its status, as the kernel does.
     fn thread_exited(&self, host: &Host, status: i32) {
         release_tid_word(host);
-        if self.live.fetch_sub(1, Ordering::SeqCst) == 1 {
+        if LIVE.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.end_process(Outcome::Exited(status));
         }
     }

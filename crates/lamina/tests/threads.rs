@@ -37,3 +37,9 @@ fn threads_that_exit_at_once_end_only_themselves() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(support::text(&out.stdout), "joined 50 threads\n");
 }
+
+#[test]
+fn a_child_forked_from_a_multithreaded_guest_exits_with_sys_exit() {
+    let out = support::same_as_native_status("threads_exit", &["fork-exit"]);
+    assert_eq!(support::text(&out.stdout), "child status: 1280\n");
+}
