@@ -536,6 +536,16 @@ impl MemoryMap {
         MapGuard { map, hazards: &self.hazards }
     }
 
+    /// Holds both locks of the map, for a `fork` from the calling thread: the
+    /// child has only that thread, so it must not inherit a lock that another
+    /// thread held at the moment of the fork. Same order as every operation
+    /// (map, then hazards).
+    pub fn hold_for_fork(&self) -> (MutexGuard<'_, Map>, std::sync::RwLockWriteGuard<'_, Ranges>) {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let hazards = self.hazards.write().unwrap_or_else(|e| e.into_inner());
+        (map, hazards)
+    }
+
     /// The hazards, read-locked: while the guard is held no range outside
     /// them can become hazardous.
     pub fn hazards(&self) -> std::sync::RwLockReadGuard<'_, Ranges> {

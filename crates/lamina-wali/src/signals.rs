@@ -201,6 +201,12 @@ static ACTIONS: [Slot; NSIG as usize + 1] = [const { Slot::new() }; NSIG as usiz
 /// Serialises `rt_sigaction` between threads (table and host must agree).
 static ACTION_LOCK: Mutex<()> = Mutex::new(());
 
+/// Holds the `rt_sigaction` lock across a `fork`, so the child never inherits
+/// it held by a thread that does not exist there.
+pub fn hold_actions_for_fork() -> std::sync::MutexGuard<'static, ()> {
+    ACTION_LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn slot(sig: i32) -> &'static Slot {
     &ACTIONS[sig as usize]
 }

@@ -83,9 +83,13 @@ fn set_tid_address(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// its locks are consistent in the child. The child inherits the signal
 /// dispositions and mask; signals the parent received but has not handled
 /// yet stay the parent's, as the kernel keeps pending signals.
-pub(crate) fn fork(_: &Ctx<'_>, _: &Args) -> SysResult {
+pub(crate) fn fork(ctx: &Ctx<'_>, _: &Args) -> SysResult {
+    // The child has only this thread: the runtime's own locks are taken
+    // here, so none is inherited held by a thread the child does not have.
+    let _actions = crate::signals::hold_actions_for_fork();
+    let _map = ctx.mem.shared_map().hold_for_fork();
     // SAFETY: the child runs only the calling thread, which continues the
-    // guest; the runtime holds no locks across this call.
+    // guest and releases the locks above as the parent does.
     match unsafe { libc::fork() } {
         -1 => Err(crate::Errno::last().into()),
         0 => {
