@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
-cargo test --release --locked --workspace
+cargo test --release --locked --workspace --no-fail-fast
