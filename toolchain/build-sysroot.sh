@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the WALI sysroot: musl from Debian's source package (apt-get source
+# musl), with our wasm32 port (toolchain/musl) laid over it, compiled with
+# Debian's clang-22 for wasm32-linux-muslwali and installed into
+# build/sysroot. Incremental: the source is unpacked again only when the port's
+# patches or file list change, changed port files are copied with new times,
+# and musl's own Makefile rebuilds only what they touch.
+#
+# Usage: toolchain/build-sysroot.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(realpath -m "${1:-$root/build}")
+port=$root/toolchain/musl
+want_version=1.2.3
+downloads=$build/downloads
+src=$build/musl
+sysroot=$build/sysroot
+jobs=$(nproc)
+
+for tool in clang-22 llvm-ar-22 llvm-ranlib-22 dpkg-source patch; do
+	command -v "$tool" >/dev/null || { echo "build-sysroot: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
+done
+
+# 1. Debian's musl source package, fetched once.
+mkdir -p "$downloads"
+if ! ls "$downloads"/musl_*.dsc >/dev/null 2>&1; then
+	echo "build-sysroot: fetching musl with apt-get source"
+	(cd "$downloads" && apt-get source --download-only musl) || {
+		echo "build-sysroot: apt-get source musl failed; scripts/setup.sh enables deb-src entries" >&2
+		exit 1
+	}
+fi
+dsc=$(ls "$downloads"/musl_*.dsc | head -n1)
+
+# 2. Unpack and patch when the port's shape changed.
+key=$( { sha256sum "$dsc" "$port"/patches/*.patch; (cd "$port" && find . -type f | sort); } | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$src/.lamina-key" 2>/dev/null)" != "$key" ]; then
+	echo "build-sysroot: unpacking $(basename "$dsc")"
+	rm -rf "$src" "$sysroot"
+	dpkg-source --no-check -x "$dsc" "$src" >/dev/null
+	version=$(cat "$src/VERSION")
+	[ "$version" = "$want_version" ] || {
+		echo "build-sysroot: the port is written for musl $want_version, Debian has $version" >&2
+		exit 1
+	}
+	for p in "$port"/patches/*.patch; do patch -s -d "$src" -p1 < "$p"; done
+	echo "$key" > "$src/.lamina-key"
+fi
+
+# 3. The port's own files, copied only when they differ (so make sees what changed).
+(cd "$port" && find arch crt src -type f) | while read -r f; do
+	if ! cmp -s "$port/$f" "$src/$f"; then
+		mkdir -p "$(dirname "$src/$f")"
+		cp "$port/$f" "$src/$f"
+	fi
+done
+
+# 4. musl's build, configured by hand (its configure probes a host compiler).
+cat > "$src/config.mak.new" <<MAK
+ARCH = wasm32
+SUBARCH =
+ASMSUBARCH =
+srcdir = .
+prefix = $sysroot
+exec_prefix = $sysroot
+bindir = \$(exec_prefix)/bin
+libdir = \$(prefix)/lib
+includedir = \$(prefix)/include
+syslibdir = \$(prefix)/lib
+CC = clang-22 --target=wasm32-linux-muslwali
+AR = llvm-ar-22
+RANLIB = llvm-ranlib-22
+CFLAGS_AUTO = -O2 -pipe -fno-stack-protector -matomics -mbulk-memory -mexception-handling -Wno-shift-op-parentheses -Wno-bitwise-op-parentheses -Wno-logical-op-parentheses -Wno-string-plus-int -Wno-dangling-else -Wno-unknown-pragmas -Wno-ignored-attributes -Wno-unused-command-line-argument
+CFLAGS_C99FSE = -std=c99 -nostdinc -ffreestanding -fexcess-precision=standard -Wa,--noexecstack
+CFLAGS_MEMOPS =
+LDFLAGS_AUTO =
+LIBCC =
+SHARED_LIBS =
+TOOL_LIBS =
+ALL_TOOLS =
+MAK
+# Other compiler flags make every object stale; musl's Makefile does not know.
+if ! cmp -s "$src/config.mak.new" "$src/config.mak"; then
+	rm -rf "$src/obj" "$src/lib"
+	mv "$src/config.mak.new" "$src/config.mak"
+fi
+rm -f "$src/config.mak.new"
+
+make -s -C "$src" -j"$jobs" install-libs install-headers >/dev/null
+
+# clang looks for a target's libraries in lib/<triple> of the sysroot.
+mkdir -p "$sysroot/lib/wasm32-linux-muslwali"
+for f in "$sysroot"/lib/*.a "$sysroot"/lib/*.o; do
+	ln -sf "../$(basename "$f")" "$sysroot/lib/wasm32-linux-muslwali/$(basename "$f")"
+done
+echo "build-sysroot: $sysroot"

@@ -1,0 +1,1 @@
+#include "crt1.c"
