@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets Lamina up on a Debian 12 machine: system packages, the WALI C
-# compiler, the WALI spec, a release build; then runs a real program.
+# Sets Lamina up on a Debian 12 machine: system packages, the WALI spec, a
+# release build, the WALI C toolchain (our musl port, from Debian's musl
+# source package); then builds and runs a real program with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "== Debian packages"
 as_root apt-get update -q
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    clang-22 lld-22 libclang-rt-22-dev-wasm32 gcc libc6-dev wabt strace python3 python3-venv ca-certificates
+    clang-22 lld-22 libclang-rt-22-dev-wasm32 gcc libc6-dev make patch dpkg-dev xz-utils \
+    wabt strace python3 python3-venv ca-certificates
+
+echo "== Debian source packages (for apt-get source)"
+as_root python3 scripts/enable-deb-src.py
+as_root apt-get update -q
 
 echo "== Rust"
 if ! command -v cargo >/dev/null; then
@@ -25,9 +31,11 @@ python3 -m venv .venv
 echo "== Build"
 cargo build --release --locked
 
-echo "== Run a WALI program"
+echo "== WALI toolchain (build/sysroot, build/bin/lamina-cc)"
+bash toolchain/build-sysroot.sh
+bash toolchain/install-bin.sh
+
+echo "== Build and run a WALI program"
 mkdir -p build/examples
-clang-22 --target=wasm32-unknown-linux-muslwali -nostdlib -O2 -matomics -mbulk-memory \
-    -Wl,--shared-memory -Wl,--export-memory -Wl,--max-memory=2147483648 \
-    -I tests/guests/include -o build/examples/wc.wasm examples/wc.c
-target/release/lamina run build/examples/wc.wasm README.md Cargo.toml
+build/bin/lamina-cc -O2 -o build/examples/wc.wasm examples/wc.c
+build/bin/lamina run build/examples/wc.wasm README.md Cargo.toml

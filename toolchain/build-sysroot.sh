@@ -37,7 +37,8 @@ dsc=$(ls "$downloads"/musl_*.dsc | head -n1)
 key=$( { sha256sum "$dsc" "$port"/patches/*.patch; (cd "$port" && find . -type f | sort); } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$src/.lamina-key" 2>/dev/null)" != "$key" ]; then
 	echo "build-sysroot: unpacking $(basename "$dsc")"
-	rm -rf "$src" "$sysroot"
+	# (The sysroot stays: programs keep building against it meanwhile.)
+	rm -rf "$src"
 	dpkg-source --no-check -x "$dsc" "$src" >/dev/null
 	version=$(cat "$src/VERSION")
 	[ "$version" = "$want_version" ] || {

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Prints the wasm type of every WALI import the wali-linux spec defines
-(or, with --structs, the size of every structure in the spec's ABI).
+(or, with --structs, the size of every structure in the spec's ABI; with
+--layouts, every structure's size and alignment and each field's offset and
+size, as `<struct> - <size> <align>` and `<struct> <field> <offset> <size>`).
 
 One line per import: `<import name> <param types, comma-separated or -> <result or ->`,
 derived with the spec's own rule (pointers and types of at most 4 bytes are i32,
@@ -26,6 +28,14 @@ def line(name, args, result):
 
 
 def main():
+    if sys.argv[1:] == ["--layouts"]:
+        for name, struct in TypeRegistry.struct_defs.items():
+            offsets, sizes, size, align = TypeRegistry.compute_struct_layout(struct.fields, struct.packed)
+            key = name.replace(" ", "_")
+            print(f"{key} - {size} {align}")
+            for f, offset, f_size in zip(struct.fields, offsets, sizes):
+                print(f"{key} {f.name} {offset} {f_size}")
+        return
     if sys.argv[1:] == ["--structs"]:
         for name in TypeRegistry.struct_defs:
             print(f"{name.replace(' ', '_')} {TypeRegistry.resolve_size(name)}")

@@ -1,0 +1,163 @@
+//! The C library of the WALI toolchain (toolchain/musl) against the
+//! machine-readable WALI specification (the `wali-linux` package): every
+//! structure of the ABI has the spec's layout in the library's headers, every
+//! import a program gets has the spec's wasm type, and the port's generated
+//! headers are those the generator makes from the installed spec.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{lamina, repo, scratch, text};
+
+/// The Python that has `wali-linux` (`$LAMINA_SPEC_PYTHON`, else the set-up's `.venv`).
+fn spec_python() -> Command {
+    let python =
+        std::env::var_os("LAMINA_SPEC_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    Command::new(python)
+}
+
+fn spec_tool(script: &str, args: &[&str]) -> String {
+    let out = spec_python()
+        .arg(repo().join("tools").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run tools/{script} (run the README's set-up first): {e}"));
+    assert!(out.status.success(), "tools/{script} failed: {}", text(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Builds a C source of tests/abi with `lamina cc`.
+fn build(name: &str, extra: &[&Path]) -> PathBuf {
+    let dir = scratch(name);
+    let module = dir.join(format!("{name}.wasm"));
+    let mut cc = lamina();
+    cc.arg("cc").arg("-O2");
+    for dir in extra {
+        cc.arg("-I").arg(dir);
+    }
+    let out = cc.arg(repo().join(format!("tests/abi/{name}.c"))).arg("-o").arg(&module).output().unwrap();
+    assert!(out.status.success(), "lamina cc {name}.c failed:\n{}", text(&out.stderr));
+    module
+}
+
+fn run(module: &Path) -> String {
+    let out = lamina().arg("run").arg(module).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{} failed:\n{}", module.display(), text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// The spec describes these as byte arrays (alignment 1); C declares them as
+/// arrays of `unsigned long`, as the kernel's headers do. Only their size and
+/// bytes cross the interface, so only their alignment may differ.
+const ALIGNMENT_MAY_DIFFER: &[&str] = &["fd_set", "cpu_set_t"];
+
+#[test]
+fn every_abi_structure_has_the_specs_layout_in_the_c_library() {
+    let want = spec_tool("wali_spec_types.py", &["--layouts"]);
+    // The rt_sigaction argument is internal to the library: the probe
+    // includes the port's own header for it.
+    let module = build("layout", &[&repo().join("toolchain/musl/arch/wasm32")]);
+    let got = run(&module);
+    let (want, got): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    assert_eq!(want.len(), got.len(), "the probe does not cover the spec's structures:\nspec:\n{want:#?}\nprobe:\n{got:#?}");
+    for (w, g) in want.iter().zip(&got) {
+        let fields: Vec<&str> = w.split(' ').collect();
+        if fields[1] == "-" && ALIGNMENT_MAY_DIFFER.contains(&fields[0]) {
+            let size_of = |line: &str| line.split(' ').nth(2).map(str::to_owned);
+            assert_eq!(size_of(w), size_of(g), "size of {}", fields[0]);
+        } else {
+            assert_eq!(w, g, "layout differs (left: spec, right: C library)");
+        }
+    }
+}
+
+/// `import name -> "params result"` in the format of `wali_spec_types.py`.
+fn spec_imports() -> BTreeMap<String, String> {
+    spec_tool("wali_spec_types.py", &[])
+        .lines()
+        .map(|line| {
+            let (name, ty) = line.split_once(' ').unwrap();
+            (name.to_owned(), ty.to_owned())
+        })
+        .collect()
+}
+
+fn wasm_type_name(t: &wasmparser::ValType) -> &'static str {
+    match t {
+        wasmparser::ValType::I32 => "i32",
+        wasmparser::ValType::I64 => "i64",
+        wasmparser::ValType::F32 => "f32",
+        wasmparser::ValType::F64 => "f64",
+        _ => "other",
+    }
+}
+
+/// Every function import of a module, as `(module, name) -> "params result"`.
+fn module_imports(module: &Path) -> BTreeMap<(String, String), String> {
+    let bytes = std::fs::read(module).unwrap();
+    let mut types = Vec::new();
+    let mut imports = BTreeMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.unwrap() {
+            wasmparser::Payload::TypeSection(section) => {
+                for ty in section.into_iter_err_on_gc_types() {
+                    types.push(ty.unwrap());
+                }
+            }
+            wasmparser::Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import.unwrap();
+                    if let wasmparser::TypeRef::Func(index) = import.ty {
+                        let ty = &types[index as usize];
+                        let list = |ts: &[wasmparser::ValType]| {
+                            if ts.is_empty() {
+                                "-".to_owned()
+                            } else {
+                                ts.iter().map(wasm_type_name).collect::<Vec<_>>().join(",")
+                            }
+                        };
+                        let signature = format!("{} {}", list(ty.params()), list(ty.results()));
+                        imports.insert((import.module.to_owned(), import.name.to_owned()), signature);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    imports
+}
+
+#[test]
+fn every_import_of_a_c_program_has_the_specs_type() {
+    let module = build("all_imports", &[]);
+    assert_eq!(run(&module), "1\n", "syscall(SYS_getpid) through the dispatcher");
+    let spec = spec_imports();
+    let imports = module_imports(&module);
+    for ((module_name, name), ty) in &imports {
+        assert_eq!(module_name, "wali", "import {module_name}.{name}: the library imports only from wali");
+        if let Some(want) = spec.get(name) {
+            assert_eq!(ty, want, "type of wali.{name} (left: library, right: spec)");
+        }
+    }
+    let missing: Vec<&String> = spec
+        .keys()
+        .filter(|name| name.starts_with("SYS_") && !imports.contains_key(&("wali".to_owned(), (*name).clone())))
+        .collect();
+    assert!(missing.is_empty(), "spec syscalls syscall() cannot reach: {missing:?}");
+}
+
+#[test]
+fn the_ports_generated_headers_are_up_to_date() {
+    let port = repo().join("toolchain/musl/arch/wasm32");
+    for (file, args) in [("wali_syscalls.h", &[][..]), ("bits/syscall.h.in", &["numbers"][..])] {
+        let committed = std::fs::read_to_string(port.join(file)).unwrap();
+        assert_eq!(
+            spec_tool("gen_musl_syscalls.py", args),
+            committed,
+            "toolchain/musl/arch/wasm32/{file} is stale: regenerate it with tools/gen_musl_syscalls.py"
+        );
+    }
+}
