@@ -1,0 +1,3 @@
+#include "wasm_instruction.h"
+
+WASM_INSTRUCTION(sqrt, double, sqrt)
