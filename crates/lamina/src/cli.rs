@@ -21,6 +21,8 @@ Usage:
   lamina run [OPTIONS] MODULE [ARGS...]
   lamina [OPTIONS] MODULE [ARGS...]
   lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
+  lamina cc [CC-ARGS...]      Compile C for WALI (`lamina cc --help`; also as lamina-cc)
+  lamina ar|ranlib ARGS...    Make static libraries (also as lamina-ar, lamina-ranlib)
 
 MODULE is a .wasm file or a .cwasm artifact from `lamina compile`. Options end
 at MODULE; everything after it is passed to the program, whose argv[0] is

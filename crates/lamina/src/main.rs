@@ -4,14 +4,17 @@
 //! lamina run [OPTIONS] MODULE [ARGS...]
 //! lamina [OPTIONS] MODULE [ARGS...]
 //! lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
+//! lamina cc|ar|ranlib ARGS...   (also as lamina-cc, lamina-ar, lamina-ranlib)
 //! ```
 //!
 //! Options end at the module path: everything after it belongs to the guest,
 //! whose argv[0] is the module path as given (so `lamina` can stand in for
 //! `iwasm` in existing scripts, whose spellings it also accepts).
 
+mod cc;
 mod cli;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -20,7 +23,11 @@ use lamina_runtime::{new_engine, run, terminate};
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let command = match parse(std::env::args_os().skip(1)) {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    if let Some(tool) = cc::Invocation::recognise(&argv) {
+        return tool.run();
+    }
+    let command = match parse(argv.into_iter().skip(1)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("lamina: {e}\nTry `lamina --help`.");

@@ -62,7 +62,11 @@ fn every_abi_structure_has_the_specs_layout_in_the_c_library() {
     let module = build("layout", &[&repo().join("toolchain/musl/arch/wasm32")]);
     let got = run(&module);
     let (want, got): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
-    assert_eq!(want.len(), got.len(), "the probe does not cover the spec's structures:\nspec:\n{want:#?}\nprobe:\n{got:#?}");
+    assert_eq!(
+        want.len(),
+        got.len(),
+        "the probe does not cover the spec's structures:\nspec:\n{want:#?}\nprobe:\n{got:#?}"
+    );
     for (w, g) in want.iter().zip(&got) {
         let fields: Vec<&str> = w.split(' ').collect();
         if fields[1] == "-" && ALIGNMENT_MAY_DIFFER.contains(&fields[0]) {

@@ -1,0 +1,302 @@
+//! Reading a `cc` command line: response files, and what the driver must
+//! know before it runs clang (will clang link? is anything C++ or a shared
+//! library, which WALI cannot have?).
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::Path;
+
+/// How deeply response files may name response files; beyond it an `@FILE`
+/// is left to clang, which reports the recursion.
+const MAX_NESTING: u32 = 32;
+
+/// The arguments with every `@FILE` replaced by the arguments FILE holds,
+/// as clang reads them: nested `@FILE`s are relative to the current
+/// directory, and an `@FILE` that cannot be read stays an argument.
+pub fn expand_response_files(args: &[OsString]) -> Vec<OsString> {
+    let mut expanded = Vec::new();
+    expand_into(args, &mut expanded, 0);
+    expanded
+}
+
+fn expand_into(args: &[OsString], expanded: &mut Vec<OsString>, nesting: u32) {
+    for arg in args {
+        let content = match arg.as_bytes().strip_prefix(b"@") {
+            Some(path) if nesting < MAX_NESTING => std::fs::read(OsStr::from_bytes(path)).ok(),
+            _ => None,
+        };
+        match content {
+            Some(content) => expand_into(&split_response_file(&content), expanded, nesting + 1),
+            None => expanded.push(arg.clone()),
+        }
+    }
+}
+
+/// Splits a response file as clang does on Unix: blanks separate arguments,
+/// quotes ('…' or "…") keep blanks in one, and a backslash takes the next
+/// character literally, inside quotes too.
+fn split_response_file(text: &[u8]) -> Vec<OsString> {
+    let mut args = Vec::new();
+    let mut current: Option<Vec<u8>> = None;
+    let mut quote = None;
+    let mut bytes = text.iter().copied();
+    while let Some(byte) = bytes.next() {
+        match (quote, byte) {
+            (_, b'\\') => current.get_or_insert_default().extend(bytes.next()),
+            (Some(q), _) if byte == q => quote = None,
+            (Some(_), _) => current.get_or_insert_default().push(byte),
+            (None, b'\'' | b'"') => {
+                quote = Some(byte);
+                current.get_or_insert_default();
+            }
+            (None, b' ' | b'\t' | b'\r' | b'\n') => args.extend(current.take().map(OsString::from_vec)),
+            (None, _) => current.get_or_insert_default().push(byte),
+        }
+    }
+    args.extend(current.map(OsString::from_vec));
+    args
+}
+
+/// A question the driver answers itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Query {
+    Help,
+    Sysroot,
+    Cflags,
+    Ldflags,
+    Libs,
+}
+
+/// What a (response-file-expanded) command line asks clang to do.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    pub query: Option<Query>,
+    /// The first argument that makes something C++.
+    pub cplusplus: Option<String>,
+    /// The first argument that asks for a shared library.
+    pub shared: Option<String>,
+    /// Some input is a source file (rather than an object or a library).
+    pub compiles: bool,
+    /// clang will link: there are inputs, and nothing stops it earlier.
+    pub links: bool,
+    /// `-v`: show the clang command.
+    pub verbose: bool,
+    /// `-nostdlib` or `-nodefaultlibs`: the user links the C library (or none).
+    pub no_default_libs: bool,
+}
+
+/// Options whose value is the next argument when not joined to them.
+const SEPARATE_VALUE: &[&str] = &[
+    "-o",
+    "-I",
+    "-D",
+    "-U",
+    "-L",
+    "-l",
+    "-x",
+    "-include",
+    "-imacros",
+    "-isystem",
+    "-idirafter",
+    "-iquote",
+    "-iprefix",
+    "-iwithprefix",
+    "-iwithprefixbefore",
+    "-isysroot",
+    "-MF",
+    "-MT",
+    "-MQ",
+    "-MJ",
+    "-Xlinker",
+    "-Xclang",
+    "-Xassembler",
+    "-Xpreprocessor",
+    "-mllvm",
+    "-target",
+    "-z",
+    "-u",
+    "-T",
+    "-arch",
+    "-F",
+    "-ivfsoverlay",
+    "-include-pch",
+    "-dependency-file",
+    "-serialize-diagnostics",
+    "--sysroot",
+    "--param",
+];
+
+/// Options after which clang does not link.
+const STOP_BEFORE_LINK: &[&str] = &["-c", "-S", "-E", "-M", "-MM", "-fsyntax-only", "--precompile"];
+
+/// Linker options that make a shared library.
+const SHARED_LINKER_OPTIONS: &[&str] = &["-shared", "--shared", "-Bshareable"];
+
+/// Extensions clang compiles as C++ (or Objective-C++).
+const CPLUSPLUS_EXTENSIONS: &[&str] = &[
+    "cc", "cp", "cxx", "cpp", "CPP", "c++", "C", "ii", "cppm", "ixx", "mm", "M", "mii", "hh", "hpp", "hxx", "h++", "H",
+];
+
+/// Extensions of inputs clang compiles or assembles; others go to the linker.
+const SOURCE_EXTENSIONS: &[&str] = &["c", "i", "h", "s", "S"];
+
+impl Request {
+    pub fn of(args: &[OsString]) -> Request {
+        let mut request = Request::default();
+        let (mut inputs, mut stops) = (false, false);
+        // The language named by the latest `-x`, which applies to the inputs after it.
+        let mut language: Option<String> = None;
+        let mut only_inputs = false;
+        let mut args = args.iter().map(|a| a.to_string_lossy());
+        while let Some(arg) = args.next() {
+            if only_inputs || !arg.starts_with('-') || arg == "-" {
+                inputs = true;
+                request.input(&arg, language.is_some());
+                continue;
+            }
+            if SEPARATE_VALUE.contains(&&*arg) {
+                let value = args.next().unwrap_or_default();
+                match &*arg {
+                    "-x" => language = request.language(&value),
+                    "-l" => inputs = true,
+                    "-Xlinker" => request.linker_option(&value),
+                    _ => {}
+                }
+                continue;
+            }
+            match &*arg {
+                "--" => only_inputs = true,
+                "-v" | "--verbose" => request.verbose = true,
+                "-nostdlib" | "-nodefaultlibs" => request.no_default_libs = true,
+                "--help" | "-help" => request.query = Some(Query::Help),
+                "--print-sysroot" | "-print-sysroot" => request.query = Some(Query::Sysroot),
+                "--print-cflags" => request.query = Some(Query::Cflags),
+                "--print-ldflags" => request.query = Some(Query::Ldflags),
+                "--print-libs" => request.query = Some(Query::Libs),
+                "-shared" | "--shared" | "-dynamiclib" => {
+                    request.shared.get_or_insert_with(|| arg.to_string());
+                }
+                "--driver-mode=g++" => {
+                    request.cplusplus.get_or_insert_with(|| arg.to_string());
+                }
+                _ if STOP_BEFORE_LINK.contains(&&*arg) => stops = true,
+                _ => {
+                    if let Some(value) = arg.strip_prefix("-x") {
+                        language = request.language(value);
+                    } else if let Some(list) = arg.strip_prefix("-Wl,") {
+                        list.split(',').for_each(|option| request.linker_option(option));
+                    } else if arg.starts_with("-l") {
+                        inputs = true;
+                    }
+                }
+            }
+        }
+        request.links = inputs && !stops;
+        request
+    }
+
+    /// Notes an input file; `typed` when a `-x` language applies to it.
+    fn input(&mut self, file: &str, typed: bool) {
+        let extension = Path::new(file).extension().and_then(OsStr::to_str).unwrap_or("");
+        if typed || file == "-" || SOURCE_EXTENSIONS.contains(&extension) {
+            self.compiles = true;
+        }
+        if !typed && CPLUSPLUS_EXTENSIONS.contains(&extension) {
+            self.cplusplus.get_or_insert_with(|| file.to_owned());
+        }
+    }
+
+    /// The language `-x VALUE` sets for the inputs after it (`none`: by extension).
+    fn language(&mut self, value: &str) -> Option<String> {
+        if value.contains("c++") {
+            self.cplusplus.get_or_insert_with(|| format!("-x {value}"));
+        }
+        (value != "none").then(|| value.to_owned())
+    }
+
+    fn linker_option(&mut self, option: &str) {
+        if SHARED_LINKER_OPTIONS.contains(&option) {
+            self.shared.get_or_insert_with(|| option.to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(args: &[&str]) -> Request {
+        Request::of(&args.iter().map(OsString::from).collect::<Vec<_>>())
+    }
+
+    fn strings(args: Vec<OsString>) -> Vec<String> {
+        args.into_iter().map(|a| a.into_string().unwrap()).collect()
+    }
+
+    #[test]
+    fn response_files_split_like_clang() {
+        let text = br#"-DA="x y" 'q\r' p\ q "a\"b" -c
+            '' last"#;
+        assert_eq!(strings(split_response_file(text)), ["-DA=x y", "qr", "p q", "a\"b", "-c", "", "last"]);
+    }
+
+    #[test]
+    fn response_files_expand_in_place_and_nest_from_the_current_directory() {
+        let dir = std::env::temp_dir().join(format!("lamina-cc-rsp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (outer, inner) = (dir.join("outer.rsp"), dir.join("inner.rsp"));
+        std::fs::write(&inner, "-c\n").unwrap();
+        std::fs::write(&outer, format!("-O2 @{} x.c", inner.display())).unwrap();
+        let args = ["-g".into(), OsString::from(format!("@{}", outer.display())), "@missing".into()];
+        assert_eq!(strings(expand_response_files(&args)), ["-g", "-O2", "-c", "x.c", "@missing"]);
+        std::fs::write(&inner, format!("@{}", inner.display())).unwrap();
+        let looping = expand_response_files(&[OsString::from(format!("@{}", inner.display()))]);
+        assert_eq!(strings(looping), [format!("@{}", inner.display())], "recursion is left to clang");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn linking_needs_inputs_and_no_stop() {
+        let r = request(&["-O2", "a.c", "-o", "a.wasm"]);
+        assert!(r.links && r.compiles);
+        let r = request(&["a.o", "b.o", "-lm"]);
+        assert!(r.links && !r.compiles, "objects only: nothing compiled");
+        assert!(!request(&["-c", "a.c"]).links);
+        assert!(!request(&["-E", "a.c"]).links);
+        assert!(!request(&["-MM", "a.c"]).links);
+        assert!(!request(&["-fsyntax-only", "a.c"]).links);
+        assert!(!request(&["-v"]).links, "a version query has no inputs");
+        assert!(!request(&["-o", "x.c"]).links, "an option's value is no input");
+        assert!(request(&["-l", "m"]).links);
+        assert!(request(&["-x", "c", "-"]).compiles);
+    }
+
+    #[test]
+    fn cplusplus_is_recognised() {
+        assert_eq!(request(&["-c", "a.cpp"]).cplusplus.as_deref(), Some("a.cpp"));
+        assert_eq!(request(&["a.C"]).cplusplus.as_deref(), Some("a.C"));
+        assert_eq!(request(&["-x", "c++", "a.c"]).cplusplus.as_deref(), Some("-x c++"));
+        assert_eq!(request(&["-xc++-header", "a.h"]).cplusplus.as_deref(), Some("-x c++-header"));
+        assert_eq!(request(&["a.c", "a.o", "-I", "x.cc"]).cplusplus, None);
+        assert_eq!(request(&["-x", "c", "odd.cc"]).cplusplus, None, "-x c makes it C");
+    }
+
+    #[test]
+    fn shared_libraries_are_recognised() {
+        assert_eq!(request(&["-shared", "a.o"]).shared.as_deref(), Some("-shared"));
+        assert_eq!(request(&["-Wl,-soname,x,--shared", "a.o"]).shared.as_deref(), Some("--shared"));
+        assert_eq!(request(&["-Xlinker", "-shared", "a.o"]).shared.as_deref(), Some("-shared"));
+        assert_eq!(request(&["-static", "-fPIC", "a.o"]).shared, None);
+    }
+
+    #[test]
+    fn driver_queries() {
+        assert_eq!(request(&["--print-sysroot"]).query, Some(Query::Sysroot));
+        assert_eq!(request(&["-print-sysroot"]).query, Some(Query::Sysroot));
+        assert_eq!(request(&["--print-ldflags"]).query, Some(Query::Ldflags));
+        assert_eq!(request(&["a.c", "--help"]).query, Some(Query::Help));
+        assert_eq!(request(&["a.c"]).query, None);
+        assert!(request(&["-nostdlib", "a.c"]).no_default_libs);
+        assert!(request(&["-v", "a.c"]).verbose);
+    }
+}

@@ -1,0 +1,86 @@
+//! What the driver adds to the user's clang arguments: the one place that
+//! says what building a WALI program takes.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+/// Where in a clang command a flag belongs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Every command, before the user's arguments: they select the target,
+    /// and the feature macros they define are seen by the preprocessor.
+    Always,
+    /// Commands that compile a source file: LLVM back-end options, which
+    /// clang reports as unused when it only links.
+    Codegen,
+    /// Link commands, before the user's arguments.
+    Link,
+    /// Link commands, after the user's arguments, so that the user's
+    /// libraries come first and may call into these.
+    Libraries,
+}
+
+/// The wasm32 compiler-rt from Debian's libclang-rt-22-dev-wasm32: the
+/// helpers clang calls for operations wasm32 lacks (128-bit arithmetic,
+/// long double as binary128).
+pub const BUILTINS: &str = "/usr/lib/llvm-22/lib/clang/22/lib/wasi/libclang_rt.builtins-wasm32.a";
+
+/// The flags, in command order within a stage. `--sysroot=SYSROOT` follows
+/// the target (see [`for_stage`]).
+const FLAGS: &[(Stage, &[&str])] = &[
+    // wasm32 code for musl's Linux ABI, the triple the sysroot is built for
+    // (clang finds crt1.o and libc.a in SYSROOT/lib/wasm32-linux-muslwali).
+    (Stage::Always, &["--target=wasm32-linux-muslwali"]),
+    // Threads are always on (the libc is built for them): defines _REENTRANT
+    // for the headers, and a link gets a shared memory.
+    (Stage::Always, &["-pthread"]),
+    // Atomic instructions and per-thread _Thread_local storage: without the
+    // feature LLVM lowers both to plain memory accesses, which threads share.
+    (Stage::Always, &["-matomics"]),
+    // memory.init and friends: a shared memory's data segments are passive,
+    // copied in once at start-up with these instructions.
+    (Stage::Always, &["-mbulk-memory"]),
+    // The Wasm exception-handling instructions, which setjmp/longjmp use.
+    (Stage::Always, &["-mexception-handling"]),
+    // Wasm exceptions as the exception model, which -wasm-enable-sjlj builds on.
+    (Stage::Always, &["-fwasm-exceptions"]),
+    // setjmp/longjmp through Wasm exceptions, the scheme the libc's setjmp
+    // implements (toolchain/musl/src/setjmp/wasm32).
+    (Stage::Codegen, &["-mllvm", "-wasm-enable-sjlj"]),
+    // The standard (exnref) exception instructions rather than the legacy
+    // proposal's, which wasmtime does not run.
+    (Stage::Codegen, &["-mllvm", "-wasm-use-legacy-eh=false"]),
+    // clang's default libraries for this triple are not the sysroot's; the
+    // driver names its own, after the user's (Stage::Libraries).
+    (Stage::Link, &["-nodefaultlibs"]),
+    // One memory shared by all threads: WALI threads are instances that
+    // import the same memory.
+    (Stage::Link, &["-Wl,--shared-memory"]),
+    // The runtime reads and writes system-call buffers in the memory.
+    (Stage::Link, &["-Wl,--export-memory"]),
+    // A shared memory must declare its maximum size; 2 GiB, as WALI
+    // programs are built with.
+    (Stage::Link, &["-Wl,--max-memory=2147483648"]),
+    // An 8 MiB stack for the main thread, what a native one gets (wasm-ld's
+    // default is 64 KiB, which deep recursion in real programs overflows).
+    // It sits below the data, so an overflow faults instead of corrupting it.
+    (Stage::Link, &["-Wl,-z,stack-size=8388608"]),
+    // The C library (libm, libpthread and friends are empty: all of it is in libc.a).
+    (Stage::Libraries, &["-lc"]),
+    // After libc, which calls into it too.
+    (Stage::Libraries, &[BUILTINS]),
+];
+
+/// The flags of `stage`; the sysroot goes with the target.
+pub fn for_stage(stage: Stage, sysroot: &Path) -> Vec<OsString> {
+    let mut flags = Vec::new();
+    for (_, args) in FLAGS.iter().filter(|(s, _)| *s == stage) {
+        flags.extend(args.iter().map(OsString::from));
+        if args[0].starts_with("--target=") {
+            let mut flag = OsString::from("--sysroot=");
+            flag.push(sysroot);
+            flags.push(flag);
+        }
+    }
+    flags
+}

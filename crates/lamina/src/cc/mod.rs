@@ -1,0 +1,333 @@
+//! The C toolchain for WALI: `lamina cc` (also installed as `lamina-cc`), a
+//! `cc` that runs clang-22 for wasm32-linux-muslwali against the WALI
+//! sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
+//!
+//! The driver adds the flags a WALI build needs (flags.rs) around the user's
+//! arguments, which it passes on untouched (response files included), and
+//! refuses what WALI cannot have: shared libraries, and C++ until there is a
+//! libc++.
+
+mod args;
+mod flags;
+
+use std::env;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use args::{Query, Request};
+use flags::Stage;
+
+const HELP: &str = "\
+lamina cc: compile and link C programs for WALI (wasm32-linux-muslwali)
+
+Usage:
+  lamina cc [OPTIONS] FILES...   (also as lamina-cc, wasm32-linux-muslwali-cc/-gcc)
+  lamina ar ARGS...              llvm-ar-22 (also as lamina-ar)
+  lamina ranlib ARGS...          llvm-ranlib-22 (also as lamina-ranlib)
+
+Works like cc: options are clang's (`clang-22 --help` lists them) and the
+usual ones (-c -o -O -g -I -D -U -L -l -E -S -M... -Wl, @FILE) mean what they
+do for cc. It runs clang-22 for the WALI target with the WALI sysroot (musl);
+a link makes one .wasm module, whatever the output's name, for `lamina run`.
+
+Always on: threads (-pthread is accepted), setjmp/longjmp.
+Accepted: -static (a WALI program is always one static module), -fPIC/-fpic
+(such code links into it too); clang ignores -pie and -rdynamic, with a warning.
+Refused: -shared (no dynamic loading in WALI; build a static library with
+lamina ar), C++ (no libc++ for WALI yet).
+
+Driver options:
+      --print-sysroot  Print the sysroot in use
+      --print-cflags   Print the flags the driver adds when compiling
+      --print-ldflags  Print the flags it adds in front of a link's arguments
+      --print-libs     Print what it adds at the end of a link (after the
+                       user's -l libraries); to build with clang-22 directly:
+                         clang-22 $(lamina cc --print-cflags) -c x.c
+                         clang-22 $(lamina cc --print-ldflags) x.o $(lamina cc --print-libs)
+  -v                   Print the clang command before running it (and clang's -v)
+      --help           Show this help
+
+Environment:
+  LAMINA_SYSROOT  The sysroot. Default: PREFIX/sysroot for a driver run as
+                  PREFIX/bin/lamina-cc (or PREFIX/bin/lamina), else the source
+                  tree's build/sysroot (made by toolchain/build-sysroot.sh)
+  LAMINA_CLANG    The clang to run (default: clang-22 on PATH)
+  LAMINA_AR, LAMINA_RANLIB
+                  The archiver and indexer (default: llvm-ar-22, llvm-ranlib-22)
+
+Build systems:
+  ./configure --host=wasm32-linux-muslwali CC=lamina-cc AR=lamina-ar RANLIB=lamina-ranlib
+  cmake -DCMAKE_TOOLCHAIN_FILE=toolchain/cmake/wali-toolchain.cmake
+";
+
+/// One of the toolchain's programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tool {
+    Cc,
+    Cxx,
+    Ar,
+    Ranlib,
+}
+
+impl Tool {
+    /// The tool a program name stands for (`lamina-cc`, or the names
+    /// `--host=wasm32-linux-muslwali` makes configure scripts look for).
+    fn from_program_name(name: &str) -> Option<Tool> {
+        let tool = name.strip_prefix("lamina-").or_else(|| name.strip_prefix("wasm32-linux-muslwali-"))?;
+        match tool {
+            "cc" | "gcc" | "clang" => Some(Tool::Cc),
+            "c++" | "cxx" | "g++" | "clang++" => Some(Tool::Cxx),
+            "ar" => Some(Tool::Ar),
+            "ranlib" => Some(Tool::Ranlib),
+            _ => None,
+        }
+    }
+
+    fn from_subcommand(name: &str) -> Option<Tool> {
+        match name {
+            "cc" => Some(Tool::Cc),
+            "c++" | "cxx" => Some(Tool::Cxx),
+            "ar" => Some(Tool::Ar),
+            "ranlib" => Some(Tool::Ranlib),
+            _ => None,
+        }
+    }
+}
+
+/// A command line for one of the toolchain's programs.
+#[derive(Debug)]
+pub struct Invocation {
+    tool: Tool,
+    /// What messages call the tool: `lamina-cc`, `lamina cc`, ...
+    name: String,
+    /// argv[0] as invoked: where the driver looks for the sysroot.
+    argv0: OsString,
+    args: Vec<OsString>,
+}
+
+impl Invocation {
+    /// The toolchain program `argv` runs, by the name the binary was invoked
+    /// under (`lamina-cc ARGS`) or by subcommand (`lamina cc ARGS`); `None`
+    /// for Lamina's own commands.
+    pub fn recognise(argv: &[OsString]) -> Option<Invocation> {
+        let argv0 = argv.first()?;
+        let program = Path::new(argv0).file_name()?.to_str()?;
+        if let Some(tool) = Tool::from_program_name(program) {
+            let args = argv[1..].to_vec();
+            return Some(Invocation { tool, name: program.to_owned(), argv0: argv0.clone(), args });
+        }
+        let subcommand = argv.get(1)?.to_str()?;
+        let tool = Tool::from_subcommand(subcommand)?;
+        Some(Invocation { tool, name: format!("lamina {subcommand}"), argv0: argv0.clone(), args: argv[2..].to_vec() })
+    }
+
+    /// Runs the tool; returns only if that fails.
+    pub fn run(self) -> ExitCode {
+        let outcome = match self.tool {
+            Tool::Cc => self.compile(),
+            Tool::Cxx => Err("C++ is not supported yet (no libc++ for WALI); use lamina-cc for C".into()),
+            Tool::Ar => self.pass_through("LAMINA_AR", "llvm-ar-22"),
+            Tool::Ranlib => self.pass_through("LAMINA_RANLIB", "llvm-ranlib-22"),
+        };
+        outcome.unwrap_or_else(|message| {
+            eprintln!("{}: error: {message}", self.name);
+            ExitCode::from(1)
+        })
+    }
+
+    fn compile(&self) -> Result<ExitCode, String> {
+        let request = Request::of(&args::expand_response_files(&self.args));
+        if request.query == Some(Query::Help) {
+            print!("{HELP}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(arg) = &request.cplusplus {
+            return Err(format!("C++ is not supported yet (no libc++ for WALI); {arg} is C++"));
+        }
+        if let Some(arg) = &request.shared {
+            return Err(format!(
+                "{arg}: shared libraries are not supported (a WALI program is one statically linked module, \
+                 with no dynamic loading); build a static library with lamina-ar instead"
+            ));
+        }
+        let sysroot = locate_sysroot(&self.argv0)?;
+        let printed = |flags: Vec<OsString>| {
+            println!("{}", shell_words(flags.iter().map(OsString::as_os_str)));
+            Ok(ExitCode::SUCCESS)
+        };
+        match request.query {
+            Some(Query::Sysroot) => return printed(vec![sysroot.into_os_string()]),
+            Some(Query::Cflags) => return printed(stages(&[Stage::Always, Stage::Codegen], &sysroot)),
+            Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], &sysroot)),
+            Some(Query::Libs) => return printed(stages(&[Stage::Libraries], &sysroot)),
+            Some(Query::Help) | None => {}
+        }
+
+        let clang = find_program("LAMINA_CLANG", "clang-22", "clang-22")?;
+        let mut command = Command::new(clang);
+        command.args(flags::for_stage(Stage::Always, &sysroot));
+        if request.compiles {
+            command.args(flags::for_stage(Stage::Codegen, &sysroot));
+        }
+        if request.links {
+            command.args(flags::for_stage(Stage::Link, &sysroot));
+        }
+        command.args(&self.args);
+        if request.links && !request.no_default_libs {
+            if !Path::new(flags::BUILTINS).is_file() {
+                return Err(format!(
+                    "the wasm32 compiler runtime {} is missing; install Debian's libclang-rt-22-dev-wasm32 \
+                     (scripts/setup.sh)",
+                    flags::BUILTINS
+                ));
+            }
+            command.args(flags::for_stage(Stage::Libraries, &sysroot));
+        }
+        if request.verbose {
+            let words = std::iter::once(command.get_program()).chain(command.get_args());
+            eprintln!("{}: running {}", self.name, shell_words(words));
+        }
+        Ok(self.exec(command))
+    }
+
+    /// Runs an LLVM tool (from Debian's llvm-22) with the arguments as given.
+    fn pass_through(&self, var: &str, default: &str) -> Result<ExitCode, String> {
+        let mut command = Command::new(find_program(var, default, "llvm-22")?);
+        command.args(&self.args);
+        Ok(self.exec(command))
+    }
+
+    /// Replaces this process with `command` (so its exit status and any
+    /// killing signal are the caller's to see); returns only on failure.
+    fn exec(&self, mut command: Command) -> ExitCode {
+        let error = command.exec();
+        eprintln!("{}: error: cannot run {}: {error}", self.name, command.get_program().to_string_lossy());
+        ExitCode::from(1)
+    }
+}
+
+fn stages(stages: &[Stage], sysroot: &Path) -> Vec<OsString> {
+    stages.iter().flat_map(|&stage| flags::for_stage(stage, sysroot)).collect()
+}
+
+/// The sysroot: $LAMINA_SYSROOT; else `sysroot` beside the directory the
+/// driver was run from (PREFIX/bin/lamina-cc uses PREFIX/sysroot; the name as
+/// invoked, not where a symlink leads, so build/bin/lamina-cc uses
+/// build/sysroot); else the source tree's build/sysroot.
+fn locate_sysroot(argv0: &OsStr) -> Result<PathBuf, String> {
+    let (sysroot, origin) = if let Some(dir) = env::var_os("LAMINA_SYSROOT").filter(|v| !v.is_empty()) {
+        (PathBuf::from(dir), "from LAMINA_SYSROOT")
+    } else if let Some(dir) = installed_sysroot(argv0) {
+        (dir, "beside the driver's directory")
+    } else {
+        (source_tree_sysroot(), "the source tree's")
+    };
+    if !sysroot.join("lib/libc.a").is_file() {
+        return Err(format!(
+            "no WALI sysroot at {} ({origin}: lib/libc.a is missing); build it with toolchain/build-sysroot.sh",
+            sysroot.display()
+        ));
+    }
+    Ok(sysroot)
+}
+
+/// PREFIX/sysroot for a driver run as PREFIX/bin/NAME, if that directory exists.
+fn installed_sysroot(argv0: &OsStr) -> Option<PathBuf> {
+    let program = if argv0.as_bytes().contains(&b'/') { std::path::absolute(argv0).ok()? } else { search_path(argv0)? };
+    let sysroot = program.parent()?.parent()?.join("sysroot");
+    sysroot.is_dir().then_some(sysroot)
+}
+
+fn source_tree_sysroot() -> PathBuf {
+    // CARGO_MANIFEST_DIR is REPO/crates/lamina.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap_or(Path::new("/"));
+    repo.join("build/sysroot")
+}
+
+/// The program $VAR names (a path, or a name to look up on PATH), else
+/// `default` from PATH.
+fn find_program(var: &str, default: &str, package: &str) -> Result<PathBuf, String> {
+    match env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(program) if program.as_bytes().contains(&b'/') => Ok(program.into()),
+        Some(program) => {
+            search_path(&program).ok_or_else(|| format!("{var}={} is not on PATH", program.to_string_lossy()))
+        }
+        None => search_path(OsStr::new(default)).ok_or_else(|| {
+            format!("{default} is not on PATH; install Debian's {package} (scripts/setup.sh) or set {var}")
+        }),
+    }
+}
+
+/// The first executable file called `name` in a PATH directory, as a path
+/// through that directory (symlinks not followed).
+fn search_path(name: &OsStr) -> Option<PathBuf> {
+    env::split_paths(&env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+        .and_then(|program| std::path::absolute(program).ok())
+}
+
+/// Words joined with blanks, each quoted for a POSIX shell if it needs it.
+fn shell_words<'a>(words: impl Iterator<Item = &'a OsStr>) -> String {
+    let quoted: Vec<String> = words
+        .map(|word| {
+            let word = word.to_string_lossy();
+            let plain = |c: char| c.is_ascii_alphanumeric() || "-_=+/.,:@%^".contains(c);
+            if !word.is_empty() && word.chars().all(plain) {
+                word.into_owned()
+            } else {
+                format!("'{}'", word.replace('\'', r"'\''"))
+            }
+        })
+        .collect();
+    quoted.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invocation(argv: &[&str]) -> Option<(Tool, String, Vec<String>)> {
+        let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
+        Invocation::recognise(&argv).map(|i| {
+            let args = i.args.into_iter().map(|a| a.into_string().unwrap()).collect();
+            (i.tool, i.name, args)
+        })
+    }
+
+    #[test]
+    fn tools_by_program_name_and_by_subcommand() {
+        let cc = invocation(&["/x/bin/lamina-cc", "-c", "a.c"]).unwrap();
+        assert_eq!(cc, (Tool::Cc, "lamina-cc".into(), vec!["-c".into(), "a.c".into()]));
+        assert_eq!(invocation(&["wasm32-linux-muslwali-gcc"]).unwrap().0, Tool::Cc);
+        assert_eq!(invocation(&["lamina-c++"]).unwrap().0, Tool::Cxx);
+        assert_eq!(invocation(&["build/bin/lamina-ranlib", "x.a"]).unwrap().0, Tool::Ranlib);
+        let ar = invocation(&["target/release/lamina", "ar", "rcs", "x.a"]).unwrap();
+        assert_eq!(ar, (Tool::Ar, "lamina ar".into(), vec!["rcs".into(), "x.a".into()]));
+        assert_eq!(invocation(&["lamina", "cc"]).unwrap().0, Tool::Cc);
+        assert!(invocation(&["lamina", "run", "cc"]).is_none());
+        assert!(invocation(&["lamina", "prog.wasm"]).is_none());
+        assert!(invocation(&["lamina"]).is_none());
+    }
+
+    #[test]
+    fn words_are_quoted_for_the_shell() {
+        let words = ["clang-22", "--sysroot=/a b", "-DX='1'", "", "-Wl,--max-memory=2147483648"].map(OsStr::new);
+        assert_eq!(
+            shell_words(words.into_iter()),
+            r#"clang-22 '--sysroot=/a b' '-DX='\''1'\''' '' -Wl,--max-memory=2147483648"#
+        );
+    }
+
+    #[test]
+    fn the_flag_table_has_the_sysroot_after_the_target() {
+        let always = flags::for_stage(Stage::Always, Path::new("/s"));
+        assert_eq!(always[..2], ["--target=wasm32-linux-muslwali", "--sysroot=/s"].map(OsString::from));
+        let libraries = flags::for_stage(Stage::Libraries, Path::new("/s"));
+        assert_eq!(libraries, ["-lc", flags::BUILTINS].map(OsString::from));
+    }
+}

@@ -1,0 +1,563 @@
+//! The C toolchain: `lamina cc` (and `lamina-cc`, `lamina-ar`, `lamina-ranlib`
+//! by program name) builds programs that run under Lamina as their gcc builds
+//! run natively; it passes the user's arguments through in the right place,
+//! refuses shared libraries and C++, finds its sysroot, and works as the
+//! compiler of an autoconf-style configure script and of a CMake project.
+//!
+//! Needs the WALI sysroot (build/sysroot, made by toolchain/build-sysroot.sh),
+//! make and cmake.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use support::{repo, run_native_in, run_wasm_in, scratch, text};
+
+const BUILTINS: &str = "/usr/lib/llvm-22/lib/clang/22/lib/wasi/libclang_rt.builtins-wasm32.a";
+
+/// The sysroot the driver uses by default; the tests need it built.
+fn sysroot() -> PathBuf {
+    let sysroot = repo().join("build/sysroot");
+    assert!(
+        sysroot.join("lib/libc.a").is_file(),
+        "the WALI sysroot {} is missing: build it with toolchain/build-sysroot.sh",
+        sysroot.display()
+    );
+    sysroot
+}
+
+/// Keeps the caller's environment from choosing other tools or flags.
+fn clean_env(cmd: &mut Command) -> &mut Command {
+    for var in [
+        "LAMINA_SYSROOT",
+        "LAMINA_CLANG",
+        "LAMINA_AR",
+        "LAMINA_RANLIB",
+        "LAMINA_CC",
+        "CC",
+        "CFLAGS",
+        "CPPFLAGS",
+        "LDFLAGS",
+        "LIBS",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "MAKELEVEL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(Stdio::null())
+}
+
+/// `lamina TOOL ARGS...` in `dir`.
+fn lamina_tool(tool: &str, args: &[&str], dir: &Path) -> Output {
+    let mut cmd = support::lamina();
+    clean_env(&mut cmd).arg(tool).args(args).current_dir(dir).output().unwrap()
+}
+
+/// `lamina cc ARGS...` in `dir`.
+fn cc(args: &[&str], dir: &Path) -> Output {
+    sysroot();
+    lamina_tool("cc", args, dir)
+}
+
+/// `PROGRAM ARGS...` in `dir`, with the environment cleaned.
+fn run(program: &Path, args: &[&str], dir: &Path) -> Output {
+    clean_env(&mut Command::new(program)).args(args).current_dir(dir).output().unwrap()
+}
+
+fn succeeded(out: Output, what: &str) -> Output {
+    assert!(out.status.success(), "{what} failed ({}):\n{}{}", out.status, text(&out.stdout), text(&out.stderr));
+    out
+}
+
+fn failed_with(out: &Output, message: &str) {
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(message), "expected {message:?} in:\n{}", text(&out.stderr));
+}
+
+/// A bin directory made by toolchain/install-bin.sh, its links pointing at
+/// the lamina under test.
+fn bin_dir(name: &str) -> PathBuf {
+    let bin = scratch(name).join("bin");
+    let script = repo().join("toolchain/install-bin.sh");
+    let lamina = Path::new(env!("CARGO_BIN_EXE_lamina"));
+    succeeded(Command::new("bash").arg(&script).arg(&bin).arg(lamina).output().unwrap(), "toolchain/install-bin.sh");
+    bin
+}
+
+/// PATH with `dir` first.
+fn path_with(dir: &Path) -> String {
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn write(dir: &Path, file: &str, content: &str) {
+    std::fs::write(dir.join(file), content).unwrap();
+}
+
+const HELLO: &str = r#"#include <stdio.h>
+int main(int argc, char **argv)
+{
+	printf("hello from %s with %d argument(s)\n", argc > 1 ? argv[1] : "nobody", argc - 1);
+	return 7;
+}
+"#;
+
+/// Builds `source` in `dir` with `lamina cc` and with gcc (same extra
+/// arguments), runs both with `args`; they must agree. Returns the output.
+fn same_as_gcc(dir: &Path, source: &str, extra: &[&str], args: &[&str]) -> Output {
+    let mut wasm_args = vec!["-o", "prog.wasm", source];
+    wasm_args.extend(extra);
+    succeeded(cc(&wasm_args, dir), "lamina cc");
+    succeeded(
+        Command::new("gcc").args(["-o", "prog.native", source]).args(extra).current_dir(dir).output().unwrap(),
+        "gcc",
+    );
+    let w = run_wasm_in(&dir.join("prog.wasm"), args, dir);
+    let n = run_native_in(&dir.join("prog.native"), args, dir);
+    assert_eq!(text(&w.stdout), text(&n.stdout), "stdout differs (left: lamina)\n{}", text(&w.stderr));
+    assert_eq!(w.status.code(), n.status.code(), "status differs\n{}", text(&w.stderr));
+    w
+}
+
+#[test]
+fn hello_compiles_links_and_runs_as_with_gcc() {
+    let dir = scratch("cc-hello");
+    write(&dir, "hello.c", HELLO);
+    let out = same_as_gcc(&dir, "hello.c", &["-O2", "-g"], &["WALI"]);
+    assert_eq!(text(&out.stdout), "hello from WALI with 1 argument(s)\n");
+    assert_eq!(out.status.code(), Some(7));
+}
+
+#[test]
+fn threads_thread_locals_and_setjmp_work_without_extra_flags() {
+    let dir = scratch("cc-threads");
+    write(
+        &dir,
+        "threads.c",
+        r#"#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+
+static _Thread_local int counter;
+static jmp_buf env;
+
+static void *work(void *arg)
+{
+	counter += (int)(long)arg;
+	return (void *)(long)counter;
+}
+
+static void jump(int value)
+{
+	longjmp(env, value);
+}
+
+int main(void)
+{
+	pthread_t thread;
+	void *result;
+	counter = 100;
+	if (pthread_create(&thread, 0, work, (void *)5) || pthread_join(thread, &result))
+		return 1;
+	printf("the thread counted to %ld, main's counter is %d\n", (long)result, counter);
+	volatile int jumps = 0;
+	int value = setjmp(env);
+	if (value < 3) {
+		jumps++;
+		jump(value + 1);
+	}
+	printf("setjmp returned %d after %d longjmps\n", value, jumps);
+	return 0;
+}
+"#,
+    );
+    let out = same_as_gcc(&dir, "threads.c", &["-pthread"], &[]);
+    assert_eq!(
+        text(&out.stdout),
+        "the thread counted to 5, main's counter is 100\nsetjmp returned 3 after 3 longjmps\n"
+    );
+}
+
+#[test]
+fn objects_compiled_separately_link_together() {
+    let dir = scratch("cc-objects");
+    write(&dir, "main.c", "#include <stdio.h>\nint twice(int);\nint main(void) { printf(\"%d\\n\", twice(21)); }\n");
+    write(&dir, "twice.c", "int twice(int x) { return 2 * x; }\n");
+    succeeded(cc(&["-c", "main.c", "-o", "main.o"], &dir), "compiling main.c");
+    succeeded(cc(&["-O1", "-c", "twice.c"], &dir), "compiling twice.c");
+    assert!(dir.join("twice.o").is_file(), "-c without -o names the object after the source");
+    let link = succeeded(cc(&["main.o", "twice.o", "-o", "prog.wasm"], &dir), "linking");
+    assert_eq!(text(&link.stderr), "", "linking objects draws no warnings (compile-only flags are left out)");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("42\n", Some(0)));
+}
+
+#[test]
+fn a_static_library_made_with_lamina_ar_and_ranlib_links_with_dash_l() {
+    let bin = bin_dir("cc-library");
+    let dir = bin.parent().unwrap().to_owned();
+    write(&dir, "greet.c", "#include <stdio.h>\nvoid greet(const char *who) { printf(\"Hello, %s!\\n\", who); }\n");
+    write(&dir, "main.c", "void greet(const char *);\nint main(void) { greet(\"library\"); return 0; }\n");
+    succeeded(run(&bin.join("lamina-cc"), &["-c", "greet.c"], &dir), "lamina-cc -c");
+    succeeded(run(&bin.join("lamina-ar"), &["rc", "libgreet.a", "greet.o"], &dir), "lamina-ar");
+    succeeded(run(&bin.join("lamina-ranlib"), &["libgreet.a"], &dir), "lamina-ranlib");
+    let members = succeeded(run(&bin.join("lamina-ar"), &["t", "libgreet.a"], &dir), "lamina-ar t");
+    assert_eq!(text(&members.stdout), "greet.o\n");
+    // greet() calls printf, from the libc the driver adds after the user's
+    // libraries (wasm-ld, like lld, finds it whatever the order; the order
+    // itself is checked in the_clang_command_puts_the_users_arguments_between_the_drivers).
+    succeeded(run(&bin.join("lamina-cc"), &["main.c", "-L.", "-lgreet", "-o", "prog.wasm"], &dir), "linking");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("Hello, library!\n", Some(0)));
+}
+
+#[test]
+fn response_files_are_read_for_what_they_ask_and_passed_on() {
+    let dir = scratch("cc-rsp");
+    write(&dir, "hello world.c", "#include <stdio.h>\nint main(void) { puts(WHO); return 0; }\n");
+    // -c is only in the response file: the driver must see it and not link.
+    write(&dir, "compile.rsp", "-c -DWHO='\"from a response file\"'\n'hello world.c' -o obj.o\n");
+    let out = succeeded(cc(&["-v", "@compile.rsp"], &dir), "compiling from a response file");
+    let command = text(&out.stderr).lines().find(|l| l.starts_with("lamina cc: running ")).unwrap().to_owned();
+    assert!(command.contains(" @compile.rsp"), "the response file is passed on as such: {command}");
+    assert!(!command.contains("-nodefaultlibs") && !command.contains(" -lc"), "no link flags: {command}");
+    write(&dir, "link.rsp", "obj.o -o prog.wasm");
+    succeeded(cc(&["@link.rsp"], &dir), "linking from a response file");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("from a response file\n", Some(0)));
+    // A C++ source named only in a response file is still refused.
+    write(&dir, "x.cc", "int main() {}\n");
+    write(&dir, "cxx.rsp", "-c x.cc");
+    failed_with(&cc(&["@cxx.rsp"], &dir), "C++ is not supported yet");
+}
+
+#[test]
+fn preprocessing_and_dependency_output_do_not_link() {
+    let dir = scratch("cc-preprocess");
+    write(&dir, "pp.c", "#define X 40 + 2\nint v = X;\nint threads = _REENTRANT;\nint wasm = __wasm32__;\n");
+    let out = succeeded(cc(&["-v", "-E", "pp.c"], &dir), "lamina cc -E");
+    let code = text(&out.stdout);
+    for line in ["int v = 40 + 2;", "int threads = 1;", "int wasm = 1;"] {
+        assert!(code.contains(line), "{line:?} missing from:\n{code}");
+    }
+    let command = text(&out.stderr).lines().find(|l| l.starts_with("lamina cc: running ")).unwrap().to_owned();
+    assert!(!command.contains("-Wl,") && !command.contains(" -lc") && !command.contains(BUILTINS), "{command}");
+    let out = succeeded(cc(&["-MM", "pp.c"], &dir), "lamina cc -MM");
+    assert_eq!(text(&out.stdout), "pp.o: pp.c\n");
+    succeeded(cc(&["-fsyntax-only", "pp.c"], &dir), "lamina cc -fsyntax-only");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["pp.c"], "nothing was written");
+}
+
+#[test]
+fn shared_libraries_are_refused() {
+    let dir = scratch("cc-shared");
+    write(&dir, "lib.c", "int f(void) { return 1; }\n");
+    for args in [&["-shared", "-o", "libf.so", "lib.c"][..], &["-Wl,-shared", "-o", "libf.so", "lib.c"]] {
+        let out = cc(args, &dir);
+        failed_with(&out, "shared libraries are not supported");
+        failed_with(&out, "a WALI program is one statically linked module");
+        assert!(!dir.join("libf.so").exists());
+    }
+    // What is accepted instead: -static and -fPIC, with which programs still work.
+    write(&dir, "hello.c", HELLO);
+    succeeded(cc(&["-static", "-fPIC", "hello.c", "-o", "prog.wasm"], &dir), "-static -fPIC");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from nobody with 0 argument(s)\n", Some(7)));
+}
+
+#[test]
+fn cplusplus_is_refused() {
+    let dir = scratch("cc-cxx");
+    write(&dir, "x.cpp", "int main() {}\n");
+    write(&dir, "x.c", "int main(void) { return 0; }\n");
+    let message = "C++ is not supported yet (no libc++ for WALI)";
+    failed_with(&cc(&["-c", "x.cpp"], &dir), message);
+    failed_with(&cc(&["-x", "c++", "-c", "x.c"], &dir), message);
+    failed_with(&lamina_tool("c++", &["x.c"], &dir), message);
+    let bin = bin_dir("cc-cxx-bin");
+    failed_with(&run(&bin.join("lamina-c++"), &["x.c"], &dir), message);
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "nothing was built: {left:?}");
+}
+
+#[test]
+fn the_sysroot_is_found_beside_the_driver_or_in_the_source_tree() {
+    let dir = scratch("cc-sysroot");
+    let out = succeeded(cc(&["--print-sysroot"], &dir), "--print-sysroot");
+    assert_eq!(text(&out.stdout), format!("{}\n", sysroot().display()), "the source tree's, by default");
+
+    // An install layout: PREFIX/bin/lamina-cc uses PREFIX/sysroot, whether
+    // run by path or found on PATH.
+    let bin = bin_dir("cc-prefix");
+    let prefix = bin.parent().unwrap();
+    std::os::unix::fs::symlink(sysroot(), prefix.join("sysroot")).unwrap();
+    let expected = format!("{}\n", prefix.join("sysroot").display());
+    let out = succeeded(run(&bin.join("lamina-cc"), &["--print-sysroot"], &dir), "by path");
+    assert_eq!(text(&out.stdout), expected);
+    let mut by_name = Command::new("lamina-cc");
+    clean_env(&mut by_name).env("PATH", path_with(&bin)).arg("--print-sysroot").current_dir(&dir);
+    assert_eq!(text(&succeeded(by_name.output().unwrap(), "on PATH").stdout), expected);
+
+    // LAMINA_SYSROOT comes first, and must hold a built sysroot.
+    let mut with_env = Command::new(bin.join("lamina-cc"));
+    clean_env(&mut with_env).env("LAMINA_SYSROOT", dir.join("none")).args(["-c", "x.c"]).current_dir(&dir);
+    let out = with_env.output().unwrap();
+    failed_with(&out, &format!("no WALI sysroot at {}", dir.join("none").display()));
+    failed_with(&out, "build it with toolchain/build-sysroot.sh");
+}
+
+#[test]
+fn the_program_name_selects_the_tool() {
+    let bin = bin_dir("cc-argv0");
+    let dir = bin.parent().unwrap().to_owned();
+    write(&dir, "hello.c", HELLO);
+    let out = succeeded(run(&bin.join("lamina-cc"), &["-v", "hello.c", "-o", "a.wasm"], &dir), "lamina-cc");
+    assert!(text(&out.stderr).contains("lamina-cc: running "), "{}", text(&out.stderr));
+    succeeded(run(&bin.join("wasm32-linux-muslwali-gcc"), &["hello.c", "-o", "b.wasm"], &dir), "host-prefixed gcc");
+    for module in ["a.wasm", "b.wasm"] {
+        let out = run_wasm_in(&dir.join(module), &["x"], &dir);
+        assert_eq!(text(&out.stdout), "hello from x with 1 argument(s)\n");
+    }
+    // `lamina` under its own name is still the runner.
+    let out = succeeded(run(&bin.join("lamina"), &["--version"], &dir), "lamina --version");
+    assert!(text(&out.stdout).starts_with("lamina "));
+}
+
+/// A stand-in for clang that records its arguments, one per line, in
+/// $RECORD, then ends as $DIE_BY (a signal name) says or with status 42.
+fn fake_clang(dir: &Path) -> PathBuf {
+    let script = dir.join("fake-clang");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$RECORD\"\n[ -n \"$DIE_BY\" ] && kill -\"$DIE_BY\" $$\nexit 42\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+/// The arguments `lamina cc ARGS` gives clang, and the driver's wait status.
+fn clang_arguments(args: &[&str], die_by: &str) -> (Vec<String>, std::process::ExitStatus) {
+    sysroot();
+    let dir = scratch("cc-fake");
+    let mut cmd = support::lamina();
+    clean_env(&mut cmd).env("LAMINA_CLANG", fake_clang(&dir)).env("RECORD", dir.join("args")).env("DIE_BY", die_by);
+    let out = cmd.arg("cc").args(args).current_dir(&dir).output().unwrap();
+    let recorded = std::fs::read_to_string(dir.join("args")).unwrap();
+    (recorded.lines().map(str::to_owned).collect(), out.status)
+}
+
+#[test]
+fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
+    let user = ["-O2", "main.c", "-L.", "-lfoo", "-o", "prog"];
+    let (args, status) = clang_arguments(&user, "");
+    assert_eq!(status.code(), Some(42), "clang's exit status is the driver's");
+    let sysroot_flag = format!("--sysroot={}", sysroot().display());
+    let before = [
+        "--target=wasm32-linux-muslwali",
+        &sysroot_flag,
+        "-pthread",
+        "-matomics",
+        "-mbulk-memory",
+        "-mexception-handling",
+        "-fwasm-exceptions",
+        "-mllvm",
+        "-wasm-enable-sjlj",
+        "-mllvm",
+        "-wasm-use-legacy-eh=false",
+        "-nodefaultlibs",
+        "-Wl,--shared-memory",
+        "-Wl,--export-memory",
+        "-Wl,--max-memory=2147483648",
+        "-Wl,-z,stack-size=8388608",
+    ];
+    let expected: Vec<&str> = before.iter().copied().chain(user).chain(["-lc", BUILTINS]).collect();
+    assert_eq!(args, expected);
+
+    let (args, _) = clang_arguments(&["-c", "main.c"], "");
+    assert_eq!(args[args.len() - 2..], ["-c", "main.c"], "compiling adds nothing after the user's arguments");
+    assert!(!args.iter().any(|a| a.starts_with("-Wl,") || a == "-nodefaultlibs"), "{args:?}");
+
+    let (args, _) = clang_arguments(&["a.o", "b.o"], "");
+    assert!(!args.iter().any(|a| a == "-mllvm"), "nothing to compile, no code generation options: {args:?}");
+    assert!(args.iter().any(|a| a == "-Wl,--shared-memory"), "{args:?}");
+
+    let (args, _) = clang_arguments(&["-nostdlib", "start.c"], "");
+    assert_eq!(args.last().map(String::as_str), Some("start.c"), "-nostdlib: no libraries added");
+
+    let (_, status) = clang_arguments(&["-c", "x.c"], "TERM");
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "a signal that ends clang ends the driver");
+}
+
+#[test]
+fn a_missing_clang_is_reported() {
+    sysroot();
+    let dir = scratch("cc-no-clang");
+    let mut cmd = support::lamina();
+    let out = clean_env(&mut cmd).env("PATH", dir.join("empty")).args(["cc", "-c", "x.c"]).output().unwrap();
+    failed_with(&out, "clang-22 is not on PATH");
+}
+
+#[test]
+fn printed_flags_build_a_working_program_with_clang_directly() {
+    let dir = scratch("cc-print-flags");
+    let flags = |query: &str| -> Vec<String> {
+        let out = succeeded(cc(&[query], &dir), query);
+        text(&out.stdout).split_whitespace().map(str::to_owned).collect()
+    };
+    let (cflags, ldflags, libs) = (flags("--print-cflags"), flags("--print-ldflags"), flags("--print-libs"));
+    assert!(cflags.contains(&"-wasm-enable-sjlj".to_owned()), "{cflags:?}");
+    assert!(ldflags.contains(&"-Wl,--shared-memory".to_owned()), "{ldflags:?}");
+    assert_eq!(libs, ["-lc", BUILTINS]);
+    write(&dir, "hello.c", HELLO);
+    let clang = |args: &[String]| {
+        let out = Command::new(support::CLANG).args(args).current_dir(&dir).output().unwrap();
+        succeeded(out, "clang-22");
+    };
+    clang(&[cflags, vec!["-c".into(), "hello.c".into()]].concat());
+    clang(&[ldflags, vec!["hello.o".into(), "-o".into(), "prog.wasm".into()], libs].concat());
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from nobody with 0 argument(s)\n", Some(7)));
+}
+
+#[test]
+fn the_driver_has_its_own_help() {
+    let dir = scratch("cc-help");
+    let out = succeeded(lamina_tool("cc", &["--help"], &dir), "lamina cc --help");
+    let help = text(&out.stdout);
+    assert!(help.starts_with("lamina cc: compile and link C programs for WALI"), "{help}");
+    for option in ["--print-sysroot", "--print-cflags", "--print-ldflags", "--print-libs", "LAMINA_SYSROOT"] {
+        assert!(help.contains(option), "{option} is not documented");
+    }
+    let out = succeeded(lamina_tool("--help", &[], &dir), "lamina --help");
+    assert!(text(&out.stdout).contains("lamina cc "), "lamina's help mentions the driver");
+}
+
+#[test]
+fn compile_errors_fail_with_clangs_status() {
+    let dir = scratch("cc-error");
+    write(&dir, "bad.c", "int main(void) { return missing; }\n");
+    let out = cc(&["bad.c", "-o", "bad.wasm"], &dir);
+    failed_with(&out, "use of undeclared identifier 'missing'");
+    assert!(!dir.join("bad.wasm").exists());
+}
+
+const PROJECT_OUTPUT_CHECKS: &[&str] = &[
+    "Hello, WALI!\n",
+    "sys/epoll.h: yes\n",
+    "no/such/header.h: no\n",
+    "clock_gettime works: yes\n",
+    "sqrt(3) = 1.732051\n",
+];
+
+fn require(tool: &str) {
+    let found = Command::new(tool).arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    assert!(found, "{tool} is needed for this test: apt-get install {tool} (scripts/setup.sh installs it)");
+}
+
+#[test]
+fn an_autoconf_style_project_cross_compiles_and_runs_as_natively() {
+    require("make");
+    let source = repo().join("tests/projects/autoconf-hello");
+    let bin = bin_dir("cc-autoconf");
+    let build = bin.parent().unwrap().join("wasm");
+    std::fs::create_dir(&build).unwrap();
+    let mut configure = Command::new(source.join("configure"));
+    clean_env(&mut configure).env("PATH", path_with(&bin)).env("CC", "lamina-cc").current_dir(&build);
+    let out = succeeded(configure.arg("--host=wasm32-linux-muslwali").output().unwrap(), "configure");
+    let log = text(&out.stdout);
+    for line in [
+        "checking for C compiler... lamina-cc\n",
+        "checking for ar... wasm32-linux-muslwali-ar\n",
+        "checking whether the C compiler works... yes\n",
+        "checking whether we are cross compiling... yes\n",
+        "checking for no/such/header.h... no\n",
+        "checking for no_such_function_for_configure... no\n",
+        "checking for sqrt in -lm... yes\n",
+        "checking size of long... 8\n",
+    ] {
+        assert!(log.contains(line), "{line:?} missing from:\n{log}");
+    }
+    let config = std::fs::read_to_string(build.join("config.h")).unwrap();
+    assert!(config.contains("#define HAVE_CLOCK_GETTIME 1\n"), "{config}");
+    assert!(config.contains("/* #undef HAVE_NO_SUCH_HEADER_H */\n"), "{config}");
+    let mut make = Command::new("make");
+    succeeded(clean_env(&mut make).env("PATH", path_with(&bin)).current_dir(&build).output().unwrap(), "make");
+    let wasm = run_wasm_in(&build.join("hello"), &["WALI"], &build);
+
+    let native = bin.parent().unwrap().join("native");
+    std::fs::create_dir(&native).unwrap();
+    succeeded(run(&source.join("configure"), &["CC=gcc"], &native), "native configure");
+    succeeded(run(Path::new("make"), &[], &native), "native make");
+    let expected = run_native_in(&native.join("hello"), &["WALI"], &native);
+
+    assert_eq!(text(&wasm.stdout), text(&expected.stdout), "left: lamina, right: native\n{}", text(&wasm.stderr));
+    assert_eq!((wasm.status.code(), expected.status.code()), (Some(0), Some(0)));
+    let output = text(&wasm.stdout);
+    for line in PROJECT_OUTPUT_CHECKS.iter().chain(&["configured sizes match: yes\n"]) {
+        assert!(output.contains(line), "{line:?} missing from:\n{output}");
+    }
+}
+
+#[test]
+fn a_cmake_project_builds_with_the_toolchain_file_and_runs_as_natively() {
+    require("cmake");
+    sysroot();
+    let source = repo().join("tests/projects/cmake-hello");
+    let bin = bin_dir("cc-cmake");
+    let build = bin.parent().unwrap().join("wasm");
+    let toolchain = repo().join("toolchain/cmake/wali-toolchain.cmake");
+    let mut configure = Command::new("cmake");
+    clean_env(&mut configure).env("LAMINA_CC", bin.join("lamina-cc"));
+    configure
+        .arg("-S")
+        .arg(&source)
+        .arg("-B")
+        .arg(&build)
+        .arg(format!("-DCMAKE_TOOLCHAIN_FILE={}", toolchain.display()));
+    let out = succeeded(configure.output().unwrap(), "cmake (WALI)");
+    let log = text(&out.stdout);
+    for line in [
+        "-- Looking for sys/epoll.h - found\n",
+        "-- Looking for no/such/header.h - not found\n",
+        "-- Looking for no_such_function_for_cmake - not found\n",
+        // A test program run through the toolchain's emulator, lamina.
+        "-- Performing Test GETPID_RUNS - Success\n",
+    ] {
+        assert!(log.contains(line), "{line:?} missing from:\n{log}");
+    }
+    let mut make = Command::new("cmake");
+    succeeded(clean_env(&mut make).arg("--build").arg(&build).output().unwrap(), "cmake --build (WALI)");
+    let wasm = run_wasm_in(&build.join("hello.wasm"), &["WALI"], &build);
+
+    let native = bin.parent().unwrap().join("native");
+    let mut configure = Command::new("cmake");
+    clean_env(&mut configure).env("CC", "gcc").arg("-S").arg(&source).arg("-B").arg(&native);
+    succeeded(configure.output().unwrap(), "cmake (native)");
+    let mut make = Command::new("cmake");
+    succeeded(clean_env(&mut make).arg("--build").arg(&native).output().unwrap(), "cmake --build (native)");
+    let expected = run_native_in(&native.join("hello"), &["WALI"], &native);
+
+    assert_eq!(text(&wasm.stdout), text(&expected.stdout), "left: lamina, right: native\n{}", text(&wasm.stderr));
+    assert_eq!((wasm.status.code(), expected.status.code()), (Some(0), Some(0)));
+    let output = text(&wasm.stdout);
+    for line in PROJECT_OUTPUT_CHECKS.iter().chain(&["a test program ran: yes\n", "configured size matches: yes\n"]) {
+        assert!(output.contains(line), "{line:?} missing from:\n{output}");
+    }
+
+    // `project(NAME)` enables C++ too, which the toolchain refuses rather
+    // than let CMake take the host's c++.
+    let cxx_source = bin.parent().unwrap().join("cxx");
+    std::fs::create_dir(&cxx_source).unwrap();
+    write(&cxx_source, "CMakeLists.txt", "cmake_minimum_required(VERSION 3.13)\nproject(with_cxx)\n");
+    let mut configure = Command::new("cmake");
+    clean_env(&mut configure).env("LAMINA_CC", bin.join("lamina-cc"));
+    configure.arg("-S").arg(&cxx_source).arg("-B").arg(cxx_source.join("build"));
+    let out = configure.arg(format!("-DCMAKE_TOOLCHAIN_FILE={}", toolchain.display())).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("C++ is not supported yet"), "{}", text(&out.stderr));
+}

@@ -1,0 +1,8 @@
+#include "config.h"
+#include <stdio.h>
+#include "greet.h"
+
+void greet(const char *who)
+{
+	printf("Hello, %s!\n", who);
+}

@@ -1,0 +1,2 @@
+/* A function in a static library, so the build archives and indexes it. */
+void greet(const char *who);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Makes BIN_DIR (default: build/bin) the toolchain's bin directory: relative
+# symlinks to the lamina binary (default: target/release/lamina) under the
+# names it acts on. `lamina-cc` beside BIN_DIR/../sysroot uses that sysroot,
+# so build/bin/lamina-cc builds against build/sysroot. The
+# wasm32-linux-muslwali-* names are the ones `./configure
+# --host=wasm32-linux-muslwali` looks for on PATH. Idempotent.
+#
+# Usage: toolchain/install-bin.sh [BIN_DIR [LAMINA_BINARY]]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$(realpath -m "${1:-$root/build/bin}")
+lamina=$(realpath -m "${2:-$root/target/release/lamina}")
+
+mkdir -p "$bin"
+target=$(realpath -m --relative-to="$bin" "$lamina")
+for name in lamina lamina-cc lamina-c++ lamina-ar lamina-ranlib \
+	wasm32-linux-muslwali-cc wasm32-linux-muslwali-gcc wasm32-linux-muslwali-ar wasm32-linux-muslwali-ranlib; do
+	ln -sfn "$target" "$bin/$name"
+done
+[ -x "$lamina" ] || echo "install-bin: note: $lamina does not exist yet (cargo build --release)" >&2
