@@ -1,0 +1,408 @@
+//! Real applications built from Debian's source packages by apps/build.sh:
+//! Lua 5.4's interpreter and SQLite's shell, each compiled with the WALI
+//! toolchain and natively with gcc from the same source. Every test runs both
+//! builds the same way (same arguments, standard input, environment and
+//! argv[0], in fresh directories) and requires the same stdout and exit
+//! status, and checks facts of the output so that two identical failures
+//! cannot pass. A build failure fails the tests.
+
+mod support;
+
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use support::{lamina, repo, scratch, text};
+
+/// One application's two builds.
+struct App {
+    /// argv[0] both builds are given, so that messages naming it agree.
+    name: &'static str,
+    wasm: PathBuf,
+    native: PathBuf,
+}
+
+/// Builds APP (lua or sqlite) once per test process with apps/build.sh
+/// (cached in build/apps; it compiles with build/bin/lamina-cc, the `lamina`
+/// under test as toolchain/install-bin.sh installs it), then runs the module
+/// once so that it is in the compile cache before tests run it in parallel.
+fn build(app: &str, name: &'static str, version_flag: &str) -> App {
+    let root = repo();
+    let out = Command::new("bash").arg(root.join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
+    assert!(
+        out.status.success(),
+        "apps/build.sh {app} failed ({}):\n{}{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let bin = root.join("build/apps/bin");
+    let built = App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name) };
+    let warm = lamina().arg("run").arg(&built.wasm).arg(version_flag).output().unwrap();
+    assert!(warm.status.success(), "{name}.wasm {version_flag} failed:\n{}", text(&warm.stderr));
+    built
+}
+
+fn lua() -> &'static App {
+    static LUA: OnceLock<App> = OnceLock::new();
+    LUA.get_or_init(|| build("lua", "lua", "-v"))
+}
+
+fn sqlite() -> &'static App {
+    static SQLITE: OnceLock<App> = OnceLock::new();
+    SQLITE.get_or_init(|| build("sqlite", "sqlite3", "-version"))
+}
+
+/// A scratch directory for each build of one test.
+struct Dirs {
+    wasm: PathBuf,
+    native: PathBuf,
+}
+
+fn dirs(test: &str) -> Dirs {
+    Dirs { wasm: scratch(&format!("{test}-wasm")), native: scratch(&format!("{test}-native")) }
+}
+
+/// Both builds see only TZ=UTC in their environment.
+const TZ: &str = "TZ=UTC";
+
+fn run(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // A program may exit without reading all of its input.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn run_wasm(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = lamina();
+    cmd.arg("run").args(["--argv0", app.name, "--env", TZ]).arg(&app.wasm).args(args).current_dir(dir);
+    run(cmd, stdin)
+}
+
+fn run_native(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = Command::new(&app.native);
+    let (var, value) = TZ.split_once('=').unwrap();
+    cmd.arg0(app.name).args(args).env_clear().env(var, value).current_dir(dir);
+    run(cmd, stdin)
+}
+
+/// Runs both builds, each in its own directory of `dirs`, and requires the
+/// same stdout and exit status; returns both outputs (lamina's first).
+fn same(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> (Output, Output) {
+    let w = run_wasm(app, &dirs.wasm, args, stdin);
+    let n = run_native(app, &dirs.native, args, stdin);
+    let what = format!("{} {args:?}", app.name);
+    assert_eq!(
+        text(&w.stdout),
+        text(&n.stdout),
+        "stdout differs for {what} (left: lamina, right: native)\nlamina stderr:\n{}\nnative stderr:\n{}",
+        text(&w.stderr),
+        text(&n.stderr)
+    );
+    assert_eq!(
+        w.status.code(),
+        n.status.code(),
+        "exit status differs for {what}\nlamina stderr:\n{}\nnative stderr:\n{}",
+        text(&w.stderr),
+        text(&n.stderr)
+    );
+    (w, n)
+}
+
+/// `same`, for a run that must succeed; returns its stdout.
+fn same_ok(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> String {
+    let (w, _) = same(app, dirs, args, stdin);
+    assert_eq!(w.status.code(), Some(0), "{} {args:?} failed:\n{}", app.name, text(&w.stderr));
+    text(&w.stdout)
+}
+
+/// `same`, for a run that must fail with the same message on stderr.
+fn same_failure(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> String {
+    let (w, n) = same(app, dirs, args, stdin);
+    assert_ne!(w.status.code(), Some(0), "{} {args:?} should have failed", app.name);
+    assert_eq!(text(&w.stderr), text(&n.stderr), "stderr differs for {} {args:?}", app.name);
+    text(&w.stderr)
+}
+
+/// Runs apps/lua/SCRIPT both ways, each from a copy in its directory (so
+/// that messages naming the script do not depend on where the tree is);
+/// returns its stdout.
+fn lua_runs(script: &str, stdin: &str) -> String {
+    let d = dirs(script);
+    for dir in [&d.wasm, &d.native] {
+        std::fs::copy(repo().join("apps/lua").join(script), dir.join(script)).unwrap();
+    }
+    same_ok(lua(), &d, &[script], stdin)
+}
+
+fn assert_has(out: &str, expected: &[&str]) {
+    for line in expected {
+        assert!(out.lines().any(|l| l == *line), "missing line {line:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn lua_errors_pcall_error_objects_and_metamethods() {
+    let out = lua_runs("errors.lua", "");
+    assert_has(
+        &out,
+        &[
+            "false\ttable\t42\tE(42)",
+            "false\tbottom<1<2<3<4",
+            "false | errors.lua:58: no addition for obj1",
+            "b=inside close scope,a=inside close scope",
+            "false\tstack overflow",
+            "done\tC stack overflow",
+            "end\tfalse\tC stack overflow",
+        ],
+    );
+}
+
+#[test]
+fn lua_coroutines() {
+    let out = lua_runs("coroutines.lua", "");
+    assert_has(
+        &out,
+        &[
+            "true\tfinished\t7",
+            "24\tbcda\tdcab\tabcd",
+            "false\ttable\tinside\t5\tdead",
+            "false\tattempt to yield across a C-call boundary",
+            "true\tdead\tclosed",
+            "ALPHA,GAMMA,DELTA,EPSILON",
+        ],
+    );
+}
+
+#[test]
+fn lua_string_library_and_format() {
+    let out = lua_runs("strings.lua", "");
+    assert_has(
+        &out,
+        &[
+            "[   42] [42   ] [00042] [+42] [ 42] [ff] [FF] [0xff] [10] [A]",
+            "[0x1p+0] [0x1.999999999999ap-4] [-0x1.4p+1] [0x1.922p+1]",
+            "22\t-2\t513\tzs\tlen\t2.5\t255\t23",
+            "100000\t0000100002\t1999920000\t2299",
+        ],
+    );
+}
+
+#[test]
+fn lua_tables_sort_and_closures() {
+    let out = lua_runs("tables.lua", "");
+    assert_has(
+        &out,
+        &["dee19 bob25 eve25 ann31 cid31", "100000\t5000050000\t50000", "2880067194370816120\t91", "1\t3"],
+    );
+}
+
+#[test]
+fn lua_integer_and_float_math() {
+    let out = lua_runs("math.lua", "");
+    assert_has(
+        &out,
+        &[
+            "3\t-4\t-4\t3\t1\t2\t-2\t-1",
+            "1.4142135623730951 1e-150 2.7182818284590451 4.9406564584124654e-324 inf 2.3025850929940459 3 2 -inf",
+            "50 76 86 54 64 0.9638973981 0.7109768966 0.2745569936 3570341730643388674 -8801378756440956393",
+            "333333833333500000\t-3155660298114948096\tfalse\ttrue",
+        ],
+    );
+}
+
+#[test]
+fn lua_os_dates_and_file_io() {
+    let out = lua_runs("os_io.lua", "line one\nline two\nthree\n");
+    assert_has(
+        &out,
+        &[
+            "1234567890\t2009-02-13 23:31:30 Fri Friday Feb February 044 5 06 06 09 PM 11 %",
+            "1234567890",
+            "UTC\tnil",
+            "16384\ttrue\t0\t255\t255",
+            "nil\tdoes/not/exist.txt: No such file or directory\t2",
+            "stdin:\tline one\t15\t2",
+            "nil\t29",
+        ],
+    );
+}
+
+#[test]
+fn lua_os_execute_and_popen_run_child_processes() {
+    let out = lua_runs("processes.lua", "");
+    assert_eq!(
+        out,
+        "true\ntrue\texit\t0\nnil\texit\t3\nnil\tsignal\t9\nfrom a child: UTC\ntrue\texit\t0\n\
+         a\tb\tnil\tnil\texit\t5\n2 4 6 8 10\ntrue\texit\t0\n100000\ntrue\n210\n"
+    );
+}
+
+#[test]
+fn lua_compute_heavy_loop() {
+    let out = lua_runs("compute.lua", "");
+    assert_eq!(
+        out,
+        "sieve\t41538\t499979\nfannkuch\t1616\t22\t40320\nnbody\t-0.169075164 -0.169078071\nstrings\t3681347108\t5003\n"
+    );
+}
+
+#[test]
+fn lua_exit_status_uncaught_errors_and_stdin_scripts() {
+    let app = lua();
+    let d = dirs("lua-exit");
+    for (args, code) in [
+        (&["-e", "os.exit(3)"][..], 3),
+        (&["-e", "os.exit(false)"], 1),
+        (&["-e", "io.write('partial '); os.exit(true, true)"], 0),
+    ] {
+        let (w, _) = same(app, &d, args, "");
+        assert_eq!(w.status.code(), Some(code), "lua {args:?}");
+    }
+    let top = same_failure(app, &d, &["-e", "error('top level')"], "");
+    assert!(top.starts_with("lua: (command line):1: top level\nstack traceback:\n"), "{top}");
+    assert!(same_failure(app, &d, &["-e", "error({})"], "").starts_with("lua: (error object is a table value)\n"));
+    let custom = "error(setmetatable({}, {__tostring = function() return 'custom' end}))";
+    assert_eq!(same_failure(app, &d, &["-e", custom], ""), "lua: custom\n");
+    same_failure(app, &d, &["-e", "coroutine.wrap(function() error('in coroutine') end)()"], "");
+    same_failure(app, &d, &["-e", "x ="], "");
+    assert_eq!(
+        same_failure(app, &d, &["no-such-script.lua"], ""),
+        "lua: cannot open no-such-script.lua: No such file or directory\n"
+    );
+    // A script read from standard input, and data read from it after -e.
+    let script = "print(#arg, arg[0], ...) io.write(io.read('a'))";
+    assert_eq!(same_ok(app, &d, &["-", "a", "b"], script), "2\t-\ta\tb\n");
+    assert_eq!(same_ok(app, &d, &["-e", "print(io.read('n', 'n', 'l'))"], "12 3.5 rest\n"), "12\t3.5\t rest\n");
+}
+
+fn sqlite_script(name: &str) -> String {
+    format!(".read {}", repo().join("apps/sqlite").join(name).display())
+}
+
+#[test]
+fn sqlite_file_database_persists_across_runs() {
+    let app = sqlite();
+    let d = dirs("sqlite-file");
+    let created = same_ok(app, &d, &["test.db", &sqlite_script("create.sql")], "");
+    assert!(
+        created.starts_with("50000|2506234400|251|99999\n2005|5|2019-01-01|2022-10-25\n500|149700\nok\n"),
+        "{created}"
+    );
+    let queried = same_ok(app, &d, &["test.db", &sqlite_script("queries.sql")], "");
+    for expected in [
+        "`--SEARCH orders USING COVERING INDEX orders_by_customer (customer_id=?)",
+        "Glasgow  10001   501326125  50127.6  ",
+        "5,\"Émile\",Paris",
+        "│ 2  │ Brian │ Glasgow │",
+        "{\"id\":2,\"name\":\"Brian\",\"joined\":\"2020-03-01\",\"missing\":null,\"half\":2.5}]",
+        "INSERT INTO customers_copy(id,name,city) VALUES(5,'Émile','Paris');",
+        "WebAssembly | ...stack-based [virtual] machine",
+        "2024-02-29 | 2009-02-13 23:31:30 | 2009-044 23:31:30.123 | 2451545.0 | 2024-03-02 | 2147483648 | 10:30:00 | 2000-03-01",
+        "10|1|49990",
+    ] {
+        assert!(queried.lines().any(|l| l == expected), "missing {expected:?} in:\n{queried}");
+    }
+    let verified = same_ok(app, &d, &["test.db", &sqlite_script("verify.sql")], "");
+    assert_eq!(
+        verified,
+        "ok\n4096\n49990|2505639759|25014596576\n2005|24930|Beijing,Glasgow,London,Oslo,Paris\nalpha|6\nbeta|1\n\
+         1152324\n7133\ncustomers_by_name\norders_by_customer\nsqlite_autoindex_counters_1\n0\nok\n49990\n"
+    );
+    // The same statements leave the same bytes in the file.
+    let (w, n) = (std::fs::read(d.wasm.join("test.db")).unwrap(), std::fs::read(d.native.join("test.db")).unwrap());
+    assert!(w.len() > 1 << 20 && w == n, "database files differ ({} and {} bytes)", w.len(), n.len());
+}
+
+#[test]
+fn sqlite_reads_sql_piped_on_stdin() {
+    let app = sqlite();
+    let d = dirs("sqlite-pipe");
+    let setup = "CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER);\n\
+                 BEGIN;\n\
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)\n\
+                 INSERT INTO kv SELECT 'key' || i, i * i FROM n;\n\
+                 COMMIT;\n\
+                 SELECT count(*), sum(v) FROM kv;\n";
+    assert_eq!(same_ok(app, &d, &["pipe.db"], setup), "1000|333833500\n");
+    let query = ".headers on\n.mode csv\nSELECT k, v FROM kv WHERE v % 97 = 0 ORDER BY v DESC LIMIT 3;\n\
+                 .mode list\nSELECT length(group_concat(k)) AS len FROM kv;\n";
+    assert_eq!(
+        same_ok(app, &d, &["pipe.db"], query),
+        "k,v\r\nkey970,940900\r\nkey873,762129\r\nkey776,602176\r\nlen\n6892\n"
+    );
+    let options =
+        same_ok(app, &d, &["-csv", "-header", "-cmd", ".nullvalue none", "pipe.db"], "SELECT NULL AS n, 1;\n");
+    assert_eq!(options, "n,1\nnone,1\n");
+}
+
+#[test]
+fn sqlite_errors_and_exit_status() {
+    let app = sqlite();
+    let d = dirs("sqlite-errors");
+    for dir in [&d.wasm, &d.native] {
+        std::fs::write(dir.join("not-a-db"), "plain text, not a database\n").unwrap();
+    }
+    same_ok(app, &d, &["err.db", "CREATE TABLE u (x UNIQUE); INSERT INTO u VALUES (1);"], "");
+    let unique = same_failure(app, &d, &["-bail", "err.db", "INSERT INTO u VALUES (1);"], "");
+    assert_eq!(unique, "Error: stepping, UNIQUE constraint failed: u.x (19)\n");
+    let script = "SELECT 1;\nSELECT * FROM no_such_table;\nSELECT 2;\n";
+    assert_eq!(text(&same(app, &d, &["err.db"], script).0.stdout), "1\n2\n");
+    assert_eq!(text(&same(app, &d, &["-bail", "err.db"], script).0.stdout), "1\n");
+    same_failure(app, &d, &["err.db"], script);
+    let (exit, _) = same(app, &d, &["err.db"], "SELECT 'before';\n.exit 7\nSELECT 'after';\n");
+    assert_eq!((exit.status.code(), text(&exit.stdout).as_str()), (Some(7), "before\n"));
+    same_failure(app, &d, &["err.db", "SELECT 1 +;"], "");
+    let not_db = same_failure(app, &d, &["not-a-db", "SELECT * FROM sqlite_schema;"], "");
+    assert!(not_db.contains("file is not a database"), "{not_db}");
+    let no_dir = same_failure(app, &d, &["no-such-dir/x.db", "SELECT 1;"], "");
+    assert!(no_dir.contains("unable to open database"), "{no_dir}");
+    let readonly = same_failure(app, &d, &["-readonly", "err.db", "INSERT INTO u VALUES (2);"], "");
+    assert!(readonly.contains("attempt to write a readonly database"), "{readonly}");
+    same_failure(app, &d, &["err.db", ".no-such-command"], "");
+    same_failure(app, &d, &["-no-such-option"], "");
+}
+
+/// How many threads a run of `lamina --strace-summary` saw exit.
+fn threads_exited(summary: &str) -> u64 {
+    let row = summary.lines().find(|l| l.split_whitespace().last() == Some("exit"));
+    row.and_then(|l| l.split_whitespace().nth(3)).map_or(0, |calls| calls.parse().unwrap())
+}
+
+#[test]
+fn sqlite_sorts_with_worker_threads() {
+    let app = sqlite();
+    let d = dirs("sqlite-threads");
+    // A sort far larger than the page cache is merged from temporary files
+    // by up to PRAGMA threads worker threads.
+    let sql = "PRAGMA threads = 4;\nPRAGMA cache_size = 20;\nCREATE TABLE t (k TEXT, v INTEGER);\n\
+               WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)\n\
+               INSERT INTO t SELECT printf('%08x', (i * 2654435761) % 4294967296), i FROM n;\n\
+               SELECT count(*), sum(v * (r % 1000)) FROM (SELECT v, row_number() OVER (ORDER BY k DESC) AS r FROM t);\n\
+               CREATE INDEX t_k ON t (k);\nSELECT k, v FROM t ORDER BY k LIMIT 2;\nPRAGMA integrity_check;\n";
+    let out = same_ok(app, &d, &["sort.db"], sql);
+    assert_eq!(out, "4\n100000|2497458029982\n00011507|61495\n00014222|10946\nok\n");
+    let summary = d.wasm.join("summary.txt");
+    let mut cmd = lamina();
+    cmd.arg("run").arg(format!("--strace-summary={}", summary.display())).arg(&app.wasm);
+    cmd.args(["sort2.db", sql]).current_dir(&d.wasm);
+    let traced = run(cmd, "");
+    assert_eq!(text(&traced.stdout), out, "{}", text(&traced.stderr));
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(threads_exited(&summary) > 0, "the sort ran without worker threads:\n{summary}");
+}
+
+#[test]
+fn sqlite_write_ahead_log() {
+    let app = sqlite();
+    let d = dirs("sqlite-wal");
+    let first = "PRAGMA journal_mode = WAL;\nCREATE TABLE t (x INTEGER);\n\
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO t SELECT i FROM n;\n\
+                 SELECT count(*), sum(x) FROM t;\n";
+    assert_eq!(same_ok(app, &d, &["wal.db"], first), "wal\n5000|12502500\n");
+    let second = "PRAGMA journal_mode;\nINSERT INTO t SELECT x + 5000 FROM t;\nSELECT count(*), sum(x) FROM t;\n\
+                  PRAGMA wal_checkpoint(TRUNCATE);\nPRAGMA integrity_check;\n";
+    assert_eq!(same_ok(app, &d, &["wal.db"], second), "wal\n10000|50005000\n0|0|0\nok\n");
+}
