@@ -72,7 +72,7 @@ syslibdir = \$(prefix)/lib
 CC = clang-22 --target=wasm32-linux-muslwali
 AR = llvm-ar-22
 RANLIB = llvm-ranlib-22
-CFLAGS_AUTO = -O2 -pipe -fno-stack-protector -matomics -mbulk-memory -mexception-handling -Wno-shift-op-parentheses -Wno-bitwise-op-parentheses -Wno-logical-op-parentheses -Wno-string-plus-int -Wno-dangling-else -Wno-unknown-pragmas -Wno-ignored-attributes -Wno-unused-command-line-argument
+CFLAGS_AUTO = -O2 -pipe -fno-stack-protector -matomics -mbulk-memory -mexception-handling \$(SJLJ) \$(NO_LROUND_BUILTINS) -Wno-shift-op-parentheses -Wno-bitwise-op-parentheses -Wno-logical-op-parentheses -Wno-string-plus-int -Wno-dangling-else -Wno-unknown-pragmas -Wno-ignored-attributes -Wno-unused-command-line-argument -Wno-macro-redefined
 CFLAGS_C99FSE = -std=c99 -nostdinc -ffreestanding -fexcess-precision=standard -Wa,--noexecstack
 CFLAGS_MEMOPS =
 LDFLAGS_AUTO =
@@ -80,6 +80,13 @@ LIBCC =
 SHARED_LIBS =
 TOOL_LIBS =
 ALL_TOOLS =
+# setjmp/longjmp as lamina cc compiles programs (timer_create uses them); not
+# for setjmp.o itself, which defines the functions that scheme calls.
+SJLJ = -fwasm-exceptions -mllvm -wasm-enable-sjlj -mllvm -wasm-use-legacy-eh=false
+obj/src/setjmp/wasm32/setjmp.o: SJLJ =
+# As in lamina cc (crates/lamina/src/cc/flags.rs): the wasm32 back end gives
+# the lround/lrint intrinsics a 32-bit result, but long is 64-bit.
+NO_LROUND_BUILTINS = -fno-builtin-lround -fno-builtin-lroundf -fno-builtin-lroundl -fno-builtin-lrint -fno-builtin-lrintf -fno-builtin-lrintl
 MAK
 # Other compiler flags make every object stale; musl's Makefile does not know.
 if ! cmp -s "$src/config.mak.new" "$src/config.mak"; then

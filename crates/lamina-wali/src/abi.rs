@@ -25,6 +25,7 @@ pub const RUSAGE_KERNEL_SIZE: usize = 144;
 /// The kernel writes this prefix of the 368-byte guest `struct sysinfo`.
 pub const SYSINFO_KERNEL_SIZE: usize = 112;
 pub const UTSNAME_SIZE: usize = 390;
+pub const SIGINFO_SIZE: usize = 128;
 pub const POLLFD_SIZE: usize = 8;
 pub const EPOLL_EVENT_SIZE: usize = 12;
 pub const FD_SET_SIZE: usize = 128;

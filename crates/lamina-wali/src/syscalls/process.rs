@@ -26,6 +26,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(kill => kill, [pid: Int, sig: Signal]),
     syscall!(tkill => tkill, [tid: Int, sig: Signal]),
     syscall!(wait4 => wait4, [pid: Int, wstatus: Ptr, options: Hex, rusage: Ptr]),
+    syscall!(waitid => waitid, [idtype: Int, id: Int, infop: Struct("siginfo"), options: Hex, rusage: Ptr]),
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
     syscall!(fork => fork, []),
     syscall!(execve => execve, [pathname: Str, argv: Ptr, envp: Ptr]),
@@ -62,6 +63,14 @@ fn wait4(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let status = buf(ctx, a.ptr(1), 4)?;
     let rusage = buf(ctx, a.ptr(3), abi::RUSAGE_KERNEL_SIZE)?;
     syscall(libc::SYS_wait4, &[a.int_arg(0), status, a.int_arg(2), rusage])
+}
+
+/// The siginfo the kernel fills in (signal, code, pid, uid, status, times)
+/// has the same layout in the guest, whose `siginfo_t` is 128 bytes too.
+fn waitid(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    let info = buf(ctx, a.ptr(2), abi::SIGINFO_SIZE)?;
+    let rusage = buf(ctx, a.ptr(4), abi::RUSAGE_KERNEL_SIZE)?;
+    syscall(libc::SYS_waitid, &[a.int_arg(0), a.int_arg(1), info, a.int_arg(3), rusage])
 }
 
 /// Records the guest word to clear (and wake) when the calling thread ends,

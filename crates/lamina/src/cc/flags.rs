@@ -44,6 +44,20 @@ const FLAGS: &[(Stage, &[&str])] = &[
     (Stage::Always, &["-mexception-handling"]),
     // Wasm exceptions as the exception model, which -wasm-enable-sjlj builds on.
     (Stage::Always, &["-fwasm-exceptions"]),
+    // Calls to lround/lrint stay calls: as builtins, clang makes them LLVM
+    // intrinsics whose result the wasm32 back end types as a 32-bit word,
+    // while long is 64-bit here, and the module fails validation.
+    (
+        Stage::Always,
+        &[
+            "-fno-builtin-lround",
+            "-fno-builtin-lroundf",
+            "-fno-builtin-lroundl",
+            "-fno-builtin-lrint",
+            "-fno-builtin-lrintf",
+            "-fno-builtin-lrintl",
+        ],
+    ),
     // setjmp/longjmp through Wasm exceptions, the scheme the libc's setjmp
     // implements (toolchain/musl/src/setjmp/wasm32).
     (Stage::Codegen, &["-mllvm", "-wasm-enable-sjlj"]),

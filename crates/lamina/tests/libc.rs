@@ -1,0 +1,181 @@
+//! The WALI C library, differentially: each tests/libc/<name>.c is built
+//! natively (gcc + glibc) and for WALI (`lamina cc`, the musl port), both
+//! are run in fresh scratch directories with the same arguments and the same
+//! environment, and must print the same stdout and end with the same status.
+//! The programs also check what the standards pin down and print a line
+//! starting with FAIL when a check fails, which fails the test even if both
+//! builds agree.
+
+mod support;
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longer than any program needs by far; a program still running then is
+/// hung, and is killed so the test fails instead of hanging.
+const HANG: Duration = Duration::from_secs(120);
+
+/// How a program is run: its arguments (after argv[0], which differs between
+/// the builds and is never printed) and its whole environment (both builds
+/// start from an empty one; Lamina gives the guest only what `--env` names).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+}
+
+fn source(name: &str) -> PathBuf {
+    support::repo().join("tests/libc").join(format!("{name}.c"))
+}
+
+/// The WALI compiler driver, used like `cc`.
+fn wali_cc() -> Command {
+    let mut cc = support::lamina();
+    cc.arg("cc");
+    cc
+}
+
+fn compile(mut cc: Command, name: &str, out: &Path, what: &str) {
+    let src = source(name);
+    cc.args(["-O2", "-w", "-I"]).arg(src.parent().unwrap()).arg(&src).arg("-o").arg(out).arg("-lm");
+    let result = cc.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("cannot run the {what} compiler: {e}"));
+    assert!(
+        result.status.success(),
+        "{what} build of {name}.c failed:\n{}{}",
+        support::text(&result.stdout),
+        support::text(&result.stderr)
+    );
+}
+
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` in a fresh scratch directory, killing it if it hangs.
+fn run(mut cmd: Command, label: &str) -> Finished {
+    let mut child = cmd
+        .current_dir(support::scratch(label))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {label}: {e}"));
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            support::text(&bytes)
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + HANG;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{label} hung for {HANG:?} and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Finished { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
+
+/// Builds tests/libc/<name>.c both ways, runs both, and compares.
+fn same_as_native(name: &str, how: Run) {
+    let build = support::scratch(&format!("{name}-build"));
+    let (exe, module) = (build.join(name), build.join(format!("{name}.wasm")));
+    let mut gcc = Command::new("gcc");
+    gcc.arg("-pthread");
+    compile(gcc, name, &exe, "native");
+    compile(wali_cc(), name, &module, "WALI");
+
+    let mut native = Command::new(&exe);
+    native.args(how.args).env_clear().envs(how.env.iter().copied());
+    let mut lamina = support::lamina();
+    lamina.arg("run");
+    for (key, value) in how.env {
+        lamina.arg("--env").arg(format!("{key}={value}"));
+    }
+    lamina.arg(&module).args(how.args);
+
+    let n = run(native, &format!("{name}-native"));
+    let w = run(lamina, &format!("{name}-wasm"));
+    assert_eq!(
+        w.stdout, n.stdout,
+        "stdout of {name} differs (left: lamina, right: native)\nlamina stderr:\n{}",
+        w.stderr
+    );
+    assert_eq!(
+        (w.status.code(), w.status.signal()),
+        (n.status.code(), n.status.signal()),
+        "exit status of {name} differs (lamina, native: (code, signal))\nlamina stderr:\n{}",
+        w.stderr
+    );
+    assert!(!n.stdout.lines().any(|l| l.starts_with("FAIL")), "{name} failed its own checks:\n{}", n.stdout);
+    assert_eq!(n.status.code(), Some(0), "{name} did not succeed natively:\n{}\n{}", n.stdout, n.stderr);
+}
+
+/// One test per program, named after it, and the list of them all.
+macro_rules! programs {
+    ($($name:ident $(=> $how:expr)?;)*) => {
+        const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                same_as_native(stringify!($name), programs!(@how $($how)?));
+            }
+        )*
+    };
+    (@how) => { Run::default() };
+    (@how $how:expr) => { $how };
+}
+
+programs! {
+    dirent;
+    env => Run { env: &[("LIBC_A", "alpha"), ("LIBC_EMPTY", ""), ("LIBC_EQ", "x=y=z")], ..Run::default() };
+    errno;
+    exit;
+    fifo;
+    getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
+    io;
+    malloc_threads;
+    math;
+    math_long_rounding;
+    mmap;
+    printf;
+    process => Run { env: &[("PATH", "/usr/bin:/bin")], ..Run::default() };
+    process_shared;
+    pthreads;
+    setjmp;
+    signals;
+    signals_wait;
+    sockets;
+    stdio;
+    stdlib;
+    string;
+    time;
+    timers;
+    wchar;
+}
+
+#[test]
+fn every_program_has_a_test() {
+    let mut found: Vec<String> = std::fs::read_dir(support::repo().join("tests/libc"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+        .filter_map(|f| f.strip_suffix(".c").map(str::to_owned))
+        .collect();
+    found.sort();
+    let mut listed: Vec<&str> = PROGRAMS.to_vec();
+    listed.sort();
+    assert_eq!(found, listed, "tests/libc/*.c and the programs! list must name the same programs");
+}
