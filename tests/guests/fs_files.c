@@ -1,5 +1,6 @@
 /* Files and names: open/openat, the stat family, getdents64, links and
- * symlinks, unlink, rename/renameat2, mkdir/mkdirat/rmdir, with their side
+ * symlinks, unlink, rename/renameat2, mkdir/mkdirat/rmdir, mknod/mknodat
+ * (FIFOs and regular files), with their side
  * effects read back and the usual errno cases. Runs in an empty scratch
  * directory. */
 #include "lt_fs.h"
@@ -207,6 +208,45 @@ static void directories(void) {
     expect_eq("mkdirat bad dirfd", wali_mkdirat(-1, "x", 0755), -EBADF);
 }
 
+static void nodes(void) {
+    struct stat st;
+    expect_eq("mknod fifo", wali_mknod("fifo", S_IFIFO | 0666, 0), 0);
+    expect_eq("mknod fifo stat", wali_lstat("fifo", &st), 0);
+    expect_eq("mknod fifo type", st.st_mode & S_IFMT, S_IFIFO);
+    expect_eq("mknod fifo mode (umask applied)", st.st_mode & 07777, 0644);
+    expect_eq("mknod existing", wali_mknod("fifo", S_IFIFO | 0644, 0), -EEXIST);
+    expect_eq("mknod missing dir", wali_mknod("nope/fifo", S_IFIFO | 0644, 0), -ENOENT);
+    /* Opened read-write a FIFO does not block, and carries bytes through. */
+    long fd = wali_open("fifo", O_RDWR | O_CLOEXEC, 0);
+    expect_true("open the fifo", fd >= 0);
+    expect_eq("write into the fifo", wali_write((int)fd, "piped", 5), 5);
+    char text[8];
+    expect_eq("read from the fifo", wali_read((int)fd, text, sizeof text), 5);
+    expect_true("fifo content", memcmp(text, "piped", 5) == 0);
+    wali_close((int)fd);
+
+    long dir = wali_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    expect_eq("mknodat fifo", wali_mknodat((int)dir, "fifo2", S_IFIFO | 0600, 0), 0);
+    expect_eq("mknodat fifo type", (wali_stat("fifo2", &st), st.st_mode & S_IFMT), S_IFIFO);
+    expect_eq("mknodat fifo mode", st.st_mode & 07777, 0600);
+    expect_eq("mknodat regular file", wali_mknodat(AT_FDCWD, "plain", S_IFREG | 0640, 0), 0);
+    expect_eq("mknodat regular type", (wali_stat("plain", &st), st.st_mode & S_IFMT), S_IFREG);
+    expect_eq("mknodat regular mode", st.st_mode & 07777, 0640);
+    expect_eq("mknodat regular size", st.st_size, 0);
+    expect_eq("mknodat mode 0 is a regular file", wali_mknodat((int)dir, "zero", 0, 0), 0);
+    expect_eq("mknodat mode 0 type", (wali_stat("zero", &st), st.st_mode & S_IFMT), S_IFREG);
+    expect_eq("mknodat existing", wali_mknodat((int)dir, "plain", S_IFIFO | 0644, 0), -EEXIST);
+    expect_eq("mknodat missing dir", wali_mknodat((int)dir, "nope/x", S_IFIFO | 0644, 0), -ENOENT);
+    expect_eq("mknodat a directory", wali_mknodat((int)dir, "d", S_IFDIR | 0755, 0), -EPERM);
+    expect_eq("mknodat unknown type", wali_mknodat((int)dir, "t", 0170000 | 0644, 0), -EINVAL);
+    expect_eq("mknodat bad dirfd", wali_mknodat(-1, "x", S_IFIFO | 0644, 0), -EBADF);
+    expect_eq("unlink fifo", wali_unlink("fifo"), 0);
+    expect_eq("unlinkat fifo2", wali_unlinkat((int)dir, "fifo2", 0), 0);
+    expect_eq("unlink plain", wali_unlink("plain"), 0);
+    expect_eq("unlink zero", wali_unlink("zero"), 0);
+    wali_close((int)dir);
+}
+
 int main(int argc, char **argv) {
     (void)argc, (void)argv;
     opening();
@@ -214,6 +254,7 @@ int main(int argc, char **argv) {
     links();
     renaming();
     directories();
+    nodes();
     struct lt_listing l;
     long dir = wali_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     expect_eq("final listing", lt_list_dir((int)dir, &l), 0);

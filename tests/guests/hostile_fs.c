@@ -65,6 +65,8 @@ static void bad_paths(void) {
         expect_eq("renameat2 new", wali_renameat2((int)dir, "f", (int)dir, p, 0), w);
         expect_eq("mkdir", wali_mkdir(p, 0755), w);
         expect_eq("mkdirat", wali_mkdirat((int)dir, p, 0755), w);
+        expect_eq("mknod", wali_mknod(p, S_IFIFO | 0644, 0), w);
+        expect_eq("mknodat", wali_mknodat((int)dir, p, S_IFIFO | 0644, 0), w);
         expect_eq("rmdir", wali_rmdir(p), w);
         expect_eq("chmod", wali_chmod(p, 0644), w);
         expect_eq("fchmodat", wali_fchmodat((int)dir, p, 0644, 0), w);
@@ -88,6 +90,8 @@ static void bad_paths(void) {
     expect_eq("utimes NULL path", wali_utimes(NULL, tv), -EFAULT);
     expect_eq("futimesat NULL path with AT_FDCWD", wali_futimesat(AT_FDCWD, NULL, tv), -EFAULT);
     expect_eq("chdir NULL", wali_chdir(NULL), -EFAULT);
+    expect_eq("mknod NULL", wali_mknod(NULL, S_IFIFO | 0644, 0), -EFAULT);
+    expect_eq("mknodat NULL", wali_mknodat((int)dir, NULL, S_IFIFO | 0644, 0), -EFAULT);
     wali_close((int)dir);
 }
 
@@ -177,6 +181,7 @@ static void bad_fds_and_flags(void) {
         expect_eq("renameat2 old dir", wali_renameat2(b, "f", AT_FDCWD, "n", 0), -EBADF);
         expect_eq("renameat2 new dir", wali_renameat2(AT_FDCWD, "f", b, "n", 0), -EBADF);
         expect_eq("mkdirat", wali_mkdirat(b, "n", 0755), -EBADF);
+        expect_eq("mknodat", wali_mknodat(b, "n", S_IFIFO | 0644, 0), -EBADF);
         expect_eq("fchmod", wali_fchmod(b, 0644), -EBADF);
         expect_eq("fchmodat", wali_fchmodat(b, "f", 0644, 0), -EBADF);
         expect_eq("fchown", wali_fchown(b, -1, -1), -EBADF);
@@ -221,6 +226,8 @@ static void bad_fds_and_flags(void) {
     struct timeval badtv[2] = {{0, 0}, {0, 1000000}};
     expect_eq("utimes usec", wali_utimes("f", badtv), -EINVAL);
     expect_eq("futimesat usec", wali_futimesat(AT_FDCWD, "f", badtv), -EINVAL);
+    expect_eq("mknod unknown file type", wali_mknod("n", 0170000 | 0644, 0), -EINVAL);
+    expect_eq("mknodat a directory", wali_mknodat(AT_FDCWD, "n", S_IFDIR | 0755, 0), -EPERM);
     expect_eq("access mode", wali_access("f", 0x10), -EINVAL);
     expect_eq("faccessat mode", wali_faccessat(AT_FDCWD, "f", -1, 0), -EINVAL);
     expect_eq("faccessat2 flags", wali_faccessat2(AT_FDCWD, "f", F_OK, 0x1), -EINVAL);

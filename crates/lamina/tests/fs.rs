@@ -5,9 +5,15 @@ mod support;
 #[test]
 fn files_links_renames_and_directories_match_native() {
     let out = support::same_as_native("fs_files", &[]);
-    for line in
-        ["ok stat size\n", "ok readlink content\n", "ok entries seen\n", "ok renameat2 noreplace onto existing\n"]
-    {
+    for line in [
+        "ok stat size\n",
+        "ok readlink content\n",
+        "ok entries seen\n",
+        "ok renameat2 noreplace onto existing\n",
+        "ok mknod fifo type\n",
+        "ok fifo content\n",
+        "ok mknodat regular type\n",
+    ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
@@ -37,6 +43,7 @@ fn hostile_fs_inputs_get_the_kernels_errors_and_proc_mem_is_refused() {
         "ok open\n",
         "ok stat 1 byte short\n",
         "ok getdents64 count wraps\n",
+        "ok mknod NULL\n",
         "ok /proc/self/mem O_RDWR\n",
         "ok through a symlink\n",
         "ok openat(/proc/self fd, mem)\n",

@@ -871,9 +871,33 @@ static inline long wali_mlockall(int a0) { return lt_raw_syscall(151, (long)a0, 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_mknod") long wali_mknod(void* a0, unsigned int a1, unsigned int a2);
+#else
+static inline long wali_mknod(void* a0, unsigned int a1, unsigned int a2) { return lt_raw_syscall(133, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_mknodat") long wali_mknodat(int a0, void* a1, unsigned int a2, unsigned int a3);
+#else
+static inline long wali_mknodat(int a0, void* a1, unsigned int a2, unsigned int a3) { return lt_raw_syscall(259, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_preadv") long wali_preadv(int a0, void* a1, int a2, long a3, long a4);
 #else
 static inline long wali_preadv(int a0, void* a1, int a2, long a3, long a4) { return lt_raw_syscall(295, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_rt_sigtimedwait") long wali_rt_sigtimedwait(void* a0, void* a1, void* a2, unsigned int a3);
+#else
+static inline long wali_rt_sigtimedwait(void* a0, void* a1, void* a2, unsigned int a3) { return lt_raw_syscall(128, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_rt_sigqueueinfo") long wali_rt_sigqueueinfo(int a0, int a1, void* a2);
+#else
+static inline long wali_rt_sigqueueinfo(int a0, int a1, void* a2) { return lt_raw_syscall(129, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -886,6 +910,36 @@ static inline long wali_sched_setscheduler(int a0, int a1, void* a2) { return lt
 WALI_IMPORT("SYS_set_robust_list") long wali_set_robust_list(void* a0, unsigned int a1);
 #else
 static inline long wali_set_robust_list(void* a0, unsigned int a1) { return lt_raw_syscall(273, (long)a0, (long)a1, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_timer_create") long wali_timer_create(int a0, void* a1, void* a2);
+#else
+static inline long wali_timer_create(int a0, void* a1, void* a2) { return lt_raw_syscall(222, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_timer_settime") long wali_timer_settime(int a0, int a1, void* a2, void* a3);
+#else
+static inline long wali_timer_settime(int a0, int a1, void* a2, void* a3) { return lt_raw_syscall(223, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_timer_gettime") long wali_timer_gettime(int a0, void* a1);
+#else
+static inline long wali_timer_gettime(int a0, void* a1) { return lt_raw_syscall(224, (long)a0, (long)a1, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_timer_getoverrun") long wali_timer_getoverrun(int a0);
+#else
+static inline long wali_timer_getoverrun(int a0) { return lt_raw_syscall(225, (long)a0, 0, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_timer_delete") long wali_timer_delete(int a0);
+#else
+static inline long wali_timer_delete(int a0) { return lt_raw_syscall(226, (long)a0, 0, 0, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__

@@ -1,6 +1,6 @@
-//! Files and directories: opening, metadata, directory entries, links,
-//! renaming, permissions, ownership, times, sizes, syncing, locks, the
-//! working and root directories, and file system statistics.
+//! Files and directories: opening, metadata, directory entries, links, FIFOs
+//! and device nodes, renaming, permissions, ownership, times, sizes, syncing,
+//! locks, the working and root directories, and file system statistics.
 //!
 //! The legacy path calls (`stat`, `mkdir`, `rename`, …) are issued as their
 //! `*at` forms with `AT_FDCWD`, which is exactly how the kernel implements
@@ -42,6 +42,8 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(renameat2 => renameat2, [olddirfd: DirFd, oldpath: Str, newdirfd: DirFd, newpath: Str, flags: Hex]),
     syscall!(mkdir => mkdir, [pathname: Str, mode: Mode]),
     syscall!(mkdirat => mkdirat, [dirfd: DirFd, pathname: Str, mode: Mode]),
+    syscall!(mknod => mknod, [pathname: Str, mode: Mode, dev: Hex]),
+    syscall!(mknodat => mknodat, [dirfd: DirFd, pathname: Str, mode: Mode, dev: Hex]),
     syscall!(rmdir => rmdir, [pathname: Str]),
     syscall!(chmod => chmod, [pathname: Str, mode: Mode]),
     syscall!(fchmod => fchmod, [fd: Fd, mode: Mode]),
@@ -315,6 +317,21 @@ fn mkdirat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 fn mkdirat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, mode: u32) -> SysResult {
     let p = path(ctx, p)?;
     syscall(libc::SYS_mkdirat, &[dirfd, arg(&p), mode as i64])
+}
+
+fn mknod(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    mknodat_common(ctx, AT_FDCWD, a.ptr(0), a.uint(1), a.uint(2))
+}
+
+fn mknodat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
+    mknodat_common(ctx, a.int_arg(0), a.ptr(1), a.uint(2), a.uint(3))
+}
+
+/// The kernel's `dev` is an `unsigned` (the old 32-bit encoding), as in the
+/// guest's import, so it passes through unchanged.
+fn mknodat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, mode: u32, dev: u32) -> SysResult {
+    let p = path(ctx, p)?;
+    syscall(libc::SYS_mknodat, &[dirfd, arg(&p), mode as i64, dev as i64])
 }
 
 // ---- permissions, ownership, times ----
