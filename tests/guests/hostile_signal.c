@@ -131,6 +131,94 @@ int main(int argc, char **argv) {
     wali_setitimer(ITIMER_REAL, &off, &was);
     expect_true("setitimer: armed anyway", was.it_value.tv_sec > 90);
 
+    /* sigtimedwait: the size first, then the set, then the timeout; the
+     * siginfo is written once the signal was taken, which stays taken. */
+    struct timespec zero = {0, 0}, bad_nsec = {0, 1000000000}, negative = {-1, 0};
+    set = LT_BIT(SIGUSR2);
+    expect_eq("sigtimedwait: size", wali_rt_sigtimedwait(BAD, BAD, BAD, 7), -EINVAL);
+    expect_eq("sigtimedwait: set past the end", wali_rt_sigtimedwait(BAD, NULL, &zero, 8), -EFAULT);
+    expect_eq("sigtimedwait: set across the end", wali_rt_sigtimedwait(across, NULL, &zero, 8), -EFAULT);
+    expect_eq("sigtimedwait: set NULL", wali_rt_sigtimedwait(NULL, NULL, &zero, 8), -EFAULT);
+    expect_eq("sigtimedwait: timeout past the end", wali_rt_sigtimedwait(&set, NULL, BAD, 8), -EFAULT);
+    expect_eq("sigtimedwait: timeout across the end", wali_rt_sigtimedwait(&set, NULL, across, 8), -EFAULT);
+    expect_eq("sigtimedwait: nanoseconds out of range", wali_rt_sigtimedwait(&set, NULL, &bad_nsec, 8), -EINVAL);
+    expect_eq("sigtimedwait: negative timeout", wali_rt_sigtimedwait(&set, NULL, &negative, 8), -EINVAL);
+    lt_set_mask(set);
+    wali_kill(lt_getpid(), SIGUSR2);
+    expect_eq("sigtimedwait: info past the end", wali_rt_sigtimedwait(&set, BAD, &zero, 8), -EFAULT);
+    expect_eq("sigtimedwait: the signal was taken", (long)lt_pending(), 0);
+    wali_kill(lt_getpid(), SIGUSR2);
+    expect_eq("sigtimedwait: info across the end", wali_rt_sigtimedwait(&set, across, &zero, 8), -EFAULT);
+    expect_eq("sigtimedwait: taken again", (long)lt_pending(), 0);
+    /* SIGKILL and SIGSTOP are never waited for; an empty set times out. */
+    unsigned long unwaitable = LT_BIT(SIGKILL) | LT_BIT(SIGSTOP), none = 0;
+    expect_eq("sigtimedwait: SIGKILL and SIGSTOP", wali_rt_sigtimedwait(&unwaitable, NULL, &zero, 8), -EAGAIN);
+    expect_eq("sigtimedwait: empty set", wali_rt_sigtimedwait(&none, NULL, &zero, 8), -EAGAIN);
+    lt_set_mask(0);
+
+    struct lt_siginfo qi;
+    memset(&qi, 0, sizeof qi);
+    qi.si_code = -1; /* SI_QUEUE */
+    expect_eq("sigqueueinfo: info past the end", wali_rt_sigqueueinfo(lt_getpid(), SIGUSR2, BAD), -EFAULT);
+    expect_eq("sigqueueinfo: info across the end", wali_rt_sigqueueinfo(lt_getpid(), SIGUSR2, across), -EFAULT);
+    expect_eq("sigqueueinfo: info NULL", wali_rt_sigqueueinfo(lt_getpid(), SIGUSR2, NULL), -EFAULT);
+    expect_eq("sigqueueinfo: signal 65", wali_rt_sigqueueinfo(lt_getpid(), 65, &qi), -EINVAL);
+    expect_eq("sigqueueinfo: signal -1", wali_rt_sigqueueinfo(lt_getpid(), -1, &qi), -EINVAL);
+    qi.si_code = 0x80; /* SI_KERNEL may not be forged for another process */
+    expect_eq("sigqueueinfo: forged code", wali_rt_sigqueueinfo(1, SIGUSR2, &qi), -EPERM);
+    qi.si_code = -6; /* SI_TKILL neither */
+    expect_eq("sigqueueinfo: forged SI_TKILL", wali_rt_sigqueueinfo(1, SIGUSR2, &qi), -EPERM);
+
+    /* POSIX timers: the sigevent first, then clock and notification, the id
+     * stored last. */
+    struct { int value, signo, notify, tid, pad[12]; } ev = {0, SIGUSR2, 0, 0, {0}};
+    int id = -1;
+    expect_eq("timer_create: sigevent past the end", wali_timer_create(1, BAD, &id), -EFAULT);
+    expect_eq("timer_create: sigevent across the end", wali_timer_create(1, across, &id), -EFAULT);
+    expect_eq("timer_create: sigevent before clock", wali_timer_create(12345, BAD, &id), -EFAULT);
+    expect_eq("timer_create: bad clock", wali_timer_create(12345, &ev, &id), -EINVAL);
+    expect_eq("timer_create: bad clock before id", wali_timer_create(12345, &ev, BAD), -EINVAL);
+    expect_eq("timer_create: id past the end", wali_timer_create(1, &ev, BAD), -EFAULT);
+    expect_eq("timer_create: id across the end", wali_timer_create(1, &ev, (char *)across + 2), -EFAULT);
+    expect_eq("timer_create: id NULL", wali_timer_create(1, &ev, NULL), -EFAULT);
+    char timers[256];
+    long listing = wali_open("/proc/self/timers", O_RDONLY, 0);
+    expect_eq("timer_create: a timer that cannot be named is not left behind",
+              wali_read((int)listing, timers, sizeof timers), 0);
+    wali_close((int)listing);
+    ev.signo = 0;
+    expect_eq("timer_create: signal 0", wali_timer_create(1, &ev, &id), -EINVAL);
+    ev.signo = SIGUSR2;
+    ev.notify = 4; /* SIGEV_THREAD_ID */
+    ev.tid = 0x3fffffff;
+    expect_eq("timer_create: no such thread", wali_timer_create(1, &ev, &id), -EINVAL);
+    ev.notify = -1;
+    expect_eq("timer_create: bad notification", wali_timer_create(1, &ev, &id), -EINVAL);
+    ev.notify = 1; /* SIGEV_NONE */
+    expect_eq("timer_create", wali_timer_create(1, &ev, &id), 0);
+
+    struct itimerspec far = {{0, 0}, {100, 0}}, wrong = {{0, 0}, {0, 1000000000}}, got;
+    expect_eq("timer_settime: new past the end", wali_timer_settime(id, 0, BAD, NULL), -EFAULT);
+    expect_eq("timer_settime: new across the end", wali_timer_settime(id, 0, across, NULL), -EFAULT);
+    expect_eq("timer_settime: new before id", wali_timer_settime(-5, 0, BAD, NULL), -EFAULT);
+    expect_eq("timer_settime: new NULL", wali_timer_settime(id, 0, NULL, NULL), -EINVAL);
+    expect_eq("timer_settime: nanoseconds out of range", wali_timer_settime(id, 0, &wrong, NULL), -EINVAL);
+    expect_eq("timer_settime: bad id", wali_timer_settime(-5, 0, &far, NULL), -EINVAL);
+    expect_eq("timer_settime: unknown id", wali_timer_settime(0x7fffffff, 0, &far, NULL), -EINVAL);
+    /* The timer is armed before the old value is stored. */
+    expect_eq("timer_settime: old past the end", wali_timer_settime(id, 0, &far, BAD), -EFAULT);
+    expect_eq("timer_gettime", wali_timer_gettime(id, &got), 0);
+    expect_true("timer_settime: armed anyway", got.it_value.tv_sec > 90);
+    expect_eq("timer_gettime: bad id before pointer", wali_timer_gettime(-5, BAD), -EINVAL);
+    expect_eq("timer_gettime: past the end", wali_timer_gettime(id, BAD), -EFAULT);
+    expect_eq("timer_gettime: across the end", wali_timer_gettime(id, across), -EFAULT);
+    expect_eq("timer_gettime: NULL", wali_timer_gettime(id, NULL), -EFAULT);
+    expect_eq("timer_getoverrun: bad id", wali_timer_getoverrun(-5), -EINVAL);
+    expect_eq("timer_getoverrun", wali_timer_getoverrun(id), 0);
+    expect_eq("timer_delete: bad id", wali_timer_delete(-5), -EINVAL);
+    expect_eq("timer_delete", wali_timer_delete(id), 0);
+    expect_eq("timer_delete: twice", wali_timer_delete(id), -EINVAL);
+
     /* Handlers that cannot be called crash the process as a jump through a
      * bad pointer would; frames that do not fit, as the kernel does. */
     expect_true("missing handler function: SIGSEGV", KILLED_BY(child_status(deliver_to_missing_function), SIGSEGV));

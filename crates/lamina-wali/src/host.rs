@@ -97,6 +97,7 @@ fn may_block(nr: libc::c_long) -> bool {
             | libc::SYS_futex
             | libc::SYS_getrandom
             | libc::SYS_rt_sigsuspend
+            | libc::SYS_rt_sigtimedwait
     )
 }
 

@@ -380,6 +380,9 @@ thread_local! {
     static VIRTUAL_MASK: AtomicU64 = const { AtomicU64::new(0) };
     /// Reserved signals sent while the guest blocked them.
     static VIRTUAL_PENDING: AtomicU64 = const { AtomicU64::new(0) };
+    /// The guest `siginfo` (as in [`Delivery::info`]) of each reserved signal
+    /// in `VIRTUAL_PENDING`, in the order of `RESERVED_SIGNALS`.
+    static VIRTUAL_INFO: [[AtomicU64; 6]; 4] = const { [const { [const { AtomicU64::new(0) }; 6] }; 4] };
     /// The mask a `sigsuspend`-like call installed for its wait: a handler
     /// run for a signal that ends the wait runs with it, as natively.
     static WAIT_MASK: AtomicU64 = const { AtomicU64::new(0) };
@@ -506,6 +509,49 @@ pub fn change_thread_mask(how: i32, set: Option<u64>) -> Result<u64, Errno> {
 /// `rt_sigpending` reports them, the reserved ones included.
 pub fn pending_reserved() -> u64 {
     VIRTUAL_PENDING.with(|p| p.load(Ordering::Relaxed))
+}
+
+/// Takes the lowest reserved signal of `set` that waits in the guest's view
+/// (sent while the guest blocked it), with its guest `siginfo`, as
+/// `sigtimedwait` consumes it.
+pub fn take_parked(set: u64) -> Option<(i32, [u64; 6])> {
+    let pending = VIRTUAL_PENDING.with(|p| p.load(Ordering::Relaxed)) & set & RESERVED;
+    let sig = RESERVED_SIGNALS.iter().copied().filter(|&s| pending & bit(s) != 0).min()?;
+    let i = RESERVED_SIGNALS.iter().position(|&s| s == sig).expect("a reserved signal");
+    // The information first, then the bit: a copy received in between finds
+    // the bit still set and merges into this one, as a standard signal does.
+    let info = VIRTUAL_INFO.with(|v| v[i].each_ref().map(|w| w.load(Ordering::Relaxed)));
+    VIRTUAL_PENDING.with(|p| p.fetch_and(!bit(sig), Ordering::Relaxed));
+    Some((sig, info))
+}
+
+/// Blocks the reserved signals of `set` on the host until the guard is
+/// dropped, for a `sigtimedwait` that takes them: one sent from then on stays
+/// pending in the kernel, whose wait takes it, rather than being parked after
+/// [`take_parked`] looked and before the wait began. No wasm runs meanwhile,
+/// so no fault can find them blocked.
+pub fn hold_reserved(set: u64) -> impl Drop {
+    struct Held(u64);
+    impl Drop for Held {
+        fn drop(&mut self) {
+            host_mask(libc::SIG_UNBLOCK, Some(self.0));
+        }
+    }
+    let held = set & RESERVED;
+    host_mask(libc::SIG_BLOCK, Some(held));
+    Held(held)
+}
+
+/// Records a reserved signal the guest blocks (signal context): a copy
+/// already waiting absorbs it, as the kernel merges standard signals.
+fn park(sig: i32, info: *const libc::siginfo_t) {
+    let Some(i) = RESERVED_SIGNALS.iter().position(|&s| s == sig) else { return };
+    if VIRTUAL_PENDING.with(|p| p.load(Ordering::Relaxed)) & bit(sig) != 0 {
+        return;
+    }
+    let words = guest_info(sig, info);
+    VIRTUAL_INFO.with(|v| v[i].iter().zip(words).for_each(|(slot, w)| slot.store(w, Ordering::Relaxed)));
+    VIRTUAL_PENDING.with(|p| p.fetch_or(bit(sig), Ordering::Relaxed));
 }
 
 /// Runs a call that installs `mask` for its wait (`sigsuspend`, `ppoll`,
@@ -736,7 +782,7 @@ extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c
 /// The first 48 bytes of a host siginfo, in the guest's layout: identical
 /// for everything but the fields that hold host addresses (faults, traps,
 /// seccomp), which are cleared.
-fn guest_info(sig: i32, info: *const libc::siginfo_t) -> [u64; 6] {
+pub(crate) fn guest_info(sig: i32, info: *const libc::siginfo_t) -> [u64; 6] {
     // SAFETY: the kernel's siginfo is 128 bytes, 8-aligned.
     let mut words = unsafe { std::ptr::read(info.cast::<[u64; 6]>()) };
     // SAFETY: as above.
@@ -751,7 +797,7 @@ fn receive(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     // A reserved signal the guest blocks waits, whatever its disposition
     // (the kernel never counts a blocked signal as ignored).
     if bit(sig) & RESERVED & VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed)) != 0 {
-        VIRTUAL_PENDING.with(|p| p.fetch_or(bit(sig), Ordering::Relaxed));
+        park(sig, info);
         return;
     }
     let action = slot(sig).read();
@@ -814,9 +860,9 @@ fn raise(sig: i32) {
 pub fn restarts(name: &str, args: &Args) -> bool {
     match name {
         "SYS_read" | "SYS_write" | "SYS_readv" | "SYS_writev" | "SYS_pread64" | "SYS_pwrite64" | "SYS_preadv"
-        | "SYS_pwritev" | "SYS_ioctl" | "SYS_open" | "SYS_openat" | "SYS_wait4" | "SYS_accept" | "SYS_accept4"
-        | "SYS_connect" | "SYS_recvfrom" | "SYS_recvmsg" | "SYS_sendto" | "SYS_sendmsg" | "SYS_flock" | "SYS_fcntl"
-        | "SYS_getrandom" => true,
+        | "SYS_pwritev" | "SYS_ioctl" | "SYS_open" | "SYS_openat" | "SYS_wait4" | "SYS_waitid" | "SYS_accept"
+        | "SYS_accept4" | "SYS_connect" | "SYS_recvfrom" | "SYS_recvmsg" | "SYS_sendto" | "SYS_sendmsg"
+        | "SYS_flock" | "SYS_fcntl" | "SYS_getrandom" => true,
         // FUTEX_WAIT and FUTEX_WAIT_BITSET without a timeout (with one, the
         // kernel's restart block gives EINTR once a handler ran).
         "SYS_futex" => matches!(args.int(1) & 0x7f, 0 | 9) && args.ptr(3) == 0,

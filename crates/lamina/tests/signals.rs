@@ -32,6 +32,19 @@ fn an_alarm_interrupts_an_endless_loop() {
     assert_eq!(support::text(&out.stdout), "alarm in the loop\n");
 }
 
+#[test]
+fn sigtimedwait_sigqueueinfo_and_posix_timers_match_native() {
+    let out = support::same_as_native("signal_wait", &[]);
+    assert!(out.contains("ok sigtimedwait: takes the pending signal\nok sigtimedwait: si_signo\n"), "{out}");
+    assert!(out.contains("ok sigqueueinfo: value carried\n"), "{out}");
+    assert!(out.contains("ok sent SIGSEGV: taken first\n"), "{out}");
+    assert!(out.contains("ok SIGSEGV from a thread: taken\n"), "{out}");
+    assert!(out.contains("ok another signal: EINTR\n"), "{out}");
+    assert!(out.contains("ok timer: the value\nok timer: si_timerid\n"), "{out}");
+    assert!(out.contains("ok periodic: overruns counted\n"), "{out}");
+    assert!(out.contains("ok deleted: timer_gettime\n"), "{out}");
+}
+
 /// Starts `cmd` (a guest in `wait-sigint` mode), waits for "ready", sends
 /// SIGINT from outside, and returns the rest of its output and its status.
 fn interrupt_from_outside(mut cmd: Command) -> (String, std::process::ExitStatus) {
