@@ -116,7 +116,7 @@ pub(crate) fn after_trap(store: &mut Store<Host>, error: wasmtime::Error) -> was
 const UCONTEXT_SIZE: u32 = 920;
 const UC_STACK: u32 = 12;
 const UC_SIGMASK: u32 = 280;
-const SIGINFO_SIZE: u32 = 128;
+const SIGINFO_SIZE: u32 = lamina_wali::abi::SIGINFO_SIZE as u32;
 /// Room below the stack pointer for a handler's context and `siginfo_t`.
 const FRAME_SIZE: u32 = UCONTEXT_SIZE + SIGINFO_SIZE;
 
@@ -217,10 +217,7 @@ impl Frame {
     /// zero), and a `ucontext_t` with the alternate stack settings and the
     /// mask to restore (machine state has no meaning in wasm: zero).
     fn write(&self, memory: &lamina_memory::GuestMemory, d: &Delivery, alt: AltStack) -> Result<()> {
-        let mut info = [0u8; SIGINFO_SIZE as usize];
-        for (chunk, word) in info.chunks_exact_mut(8).zip(d.info) {
-            chunk.copy_from_slice(&word.to_le_bytes());
-        }
+        let info = lamina_wali::abi::siginfo_bytes(d.info);
         let mut context = [0u8; UCONTEXT_SIZE as usize];
         let stack = [alt.sp.to_le_bytes(), alt.flags.to_le_bytes(), alt.size.to_le_bytes()].concat();
         context[UC_STACK as usize..][..12].copy_from_slice(&stack);

@@ -38,6 +38,16 @@ pub const TERMIOS_KERNEL_SIZE: usize = 36;
 /// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
 pub const IOV_MAX: usize = 1024;
 
+/// A guest `siginfo_t` (128 bytes) whose first 48 bytes are `words` (what
+/// the kernel fills in; the layouts agree) and the rest zero.
+pub fn siginfo_bytes(words: [u64; 6]) -> [u8; SIGINFO_SIZE] {
+    let mut bytes = [0u8; SIGINFO_SIZE];
+    for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&word.to_le_bytes());
+    }
+    bytes
+}
+
 /// Translates a guest `struct iovec[count]` into host iovecs, checking every
 /// buffer. An iovec count out of range is `EINVAL`, as the kernel says.
 pub fn read_iovecs(mem: &GuestMemory, addr: u32, count: i64) -> Result<Vec<libc::iovec>, SysError> {

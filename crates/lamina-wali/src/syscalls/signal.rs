@@ -151,11 +151,7 @@ fn rt_sigtimedwait(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     };
     let (sig, info) = wait_for_signal(set, timeout)?;
     if a.ptr(1) != 0 {
-        let mut bytes = [0u8; abi::SIGINFO_SIZE];
-        for (chunk, word) in bytes.chunks_exact_mut(8).zip(info) {
-            chunk.copy_from_slice(&word.to_le_bytes());
-        }
-        ctx.mem.write_bytes(a.ptr(1), &bytes)?;
+        ctx.mem.write_bytes(a.ptr(1), &abi::siginfo_bytes(info))?;
     }
     Ok(sig as i64)
 }
@@ -206,6 +202,14 @@ fn read_user<T: lamina_memory::Pod>(ctx: &Ctx<'_>, addr: u32) -> Result<T, SysEr
         return Err(Errno::EFAULT.into());
     }
     Ok(ctx.mem.read(addr)?)
+}
+
+/// A guest object the kernel would copy to user memory: NULL faults.
+fn write_user<T: lamina_memory::Pod>(ctx: &Ctx<'_>, addr: u32, value: T) -> Result<(), SysError> {
+    if addr == 0 {
+        return Err(Errno::EFAULT.into());
+    }
+    Ok(ctx.mem.write(addr, value)?)
 }
 
 /// musl never calls `rt_sigreturn` (wasm handlers return like functions, and
@@ -309,9 +313,7 @@ fn timer_create(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let event_arg = event.as_ref().map_or(0, |e| host::ptr(e));
     let mut id = 0i32;
     syscall(libc::SYS_timer_create, &[a.int_arg(0), event_arg, host::ptr(&raw mut id)])?;
-    let stored: Result<(), SysError> =
-        if a.ptr(2) == 0 { Err(Errno::EFAULT.into()) } else { ctx.mem.write::<i32>(a.ptr(2), id).map_err(Into::into) };
-    if let Err(e) = stored {
+    if let Err(e) = write_user(ctx, a.ptr(2), id) {
         let _ = syscall(libc::SYS_timer_delete, &[id as i64]);
         return Err(e);
     }
@@ -333,10 +335,7 @@ fn timer_settime(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 fn timer_gettime(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     let mut value = [0i64; 4];
     syscall(libc::SYS_timer_gettime, &[a.int_arg(0), host::ptr(&raw mut value)])?;
-    if a.ptr(1) == 0 {
-        return Err(Errno::EFAULT.into());
-    }
-    ctx.mem.write(a.ptr(1), value)?;
+    write_user(ctx, a.ptr(1), value)?;
     Ok(0)
 }
 
