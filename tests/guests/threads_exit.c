@@ -1,6 +1,7 @@
 /* How threads end a process (argv[1] picks the case): exit_group from a
- * thread while main waits, a crash in a thread, and the main thread leaving
- * with SYS_exit while another thread finishes the work. */
+ * thread while main waits, a crash in a thread, the main thread leaving
+ * with SYS_exit while another thread finishes the work, and a thread whose
+ * clear-tid word cannot be written when it ends. */
 #include "lt_thread.h"
 
 static struct lt_thread t;
@@ -21,6 +22,16 @@ static void finish_late(void *arg) {
     put("thread: finished after main left\n");
 }
 
+static volatile int worker_tid;
+static int *unwritable_word;
+/* Names a word in a PROT_NONE page for the kernel to clear at thread exit:
+ * the clear fails, which the kernel ignores; the thread still ends. */
+static void tid_word_unwritable(void *arg) {
+    (void)arg;
+    wali_set_tid_address(unwritable_word);
+    worker_tid = (int)wali_gettid();
+}
+
 int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     t.stack_top = stack + sizeof stack;
@@ -32,6 +43,19 @@ int main(int argc, char **argv) {
             lt_join(&t);
         }
         put("joined 50 threads\n");
+        return 0;
+    }
+    if (lt_streq(mode, "tid-protnone")) {
+        /* PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS */
+        long page = wali_mmap(NULL, 4096, 0, 0x02 | 0x20, -1, 0);
+        if (page < 0 && page > -4096) return 101;
+        unwritable_word = (int *)(unsigned long)page;
+        t.fn = tid_word_unwritable;
+        if (lt_spawn(&t) != 0) return 100;
+        /* tkill(tid, 0) fails with ESRCH once the thread is gone. */
+        struct timespec ms1 = {0, 1000000};
+        while (worker_tid == 0 || wali_tkill(worker_tid, 0) == 0) wali_nanosleep(&ms1, NULL);
+        put("thread gone, process alive\n");
         return 0;
     }
     t.fn = lt_streq(mode, "group") ? group_exit : lt_streq(mode, "crash") ? crash : lt_streq(mode, "fork-exit") ? wait_forever : finish_late;

@@ -16,14 +16,25 @@
 //! the memory map marks as hazards are copied by the kernel
 //! (`process_vm_readv`/`writev` on this process), which answers `EFAULT` as
 //! it would to a native caller.
+//!
+//! The memory map ([`map`]) records which pages are mapped and how. Page
+//! replacement — changing the host pages inside the guest's reservation:
+//! moving mappings into place, unmapping with fresh zero pages, filling a
+//! hole a failed host call left, the break's pages — is [`replace`]'s,
+//! through the locked map; the syscall handlers only choose the host call
+//! that makes a new mapping.
 
 use std::ffi::CString;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod map;
+mod ptr;
+pub mod replace;
 
 pub use map::MemoryMap;
+pub use ptr::{GuestBuf, GuestPtr};
 
 /// Longest NUL-terminated string a guest may pass as a path (Linux `PATH_MAX`).
 pub const PATH_MAX: usize = 4096;
@@ -58,9 +69,15 @@ pub type Result<T> = std::result::Result<T, MemoryError>;
 pub unsafe trait Pod: Copy + 'static {}
 
 macro_rules! pod {
-    ($($t:ty),*) => { $(unsafe impl Pod for $t {})* };
+    ($($t:ty),*) => {
+        $(
+            // SAFETY: a primitive integer: no padding, valid for any bits.
+            unsafe impl Pod for $t {}
+        )*
+    };
 }
 pod!(u8, i8, u16, i16, u32, i32, u64, i64);
+// SAFETY: an array of plain data has no padding between its elements.
 unsafe impl<T: Pod, const N: usize> Pod for [T; N] {}
 
 /// Reports the current size in bytes of a linear memory.
@@ -77,6 +94,8 @@ pub struct GuestMemory {
 // over it (the embedder guarantees this in `new`), and all accesses are raw
 // copies, which are as thread-safe as the guest's own racy accesses.
 unsafe impl Send for GuestMemory {}
+// SAFETY: as for `Send`: shared use makes only raw copies, and the map has
+// its own locks.
 unsafe impl Sync for GuestMemory {}
 
 impl GuestMemory {
@@ -102,7 +121,7 @@ impl GuestMemory {
     /// # Safety
     /// As for [`new`](Self::new); also, `base` must be aligned to the host
     /// page size, and the memory must be a reservation of its maximum size in
-    /// which the syscall handlers may replace pages with host mappings.
+    /// which pages may be replaced with host mappings (see [`replace`]).
     pub unsafe fn with_map(base: *mut u8, size: Box<SizeFn>, map: Arc<MemoryMap>) -> Self {
         GuestMemory { base, size, map }
     }
@@ -119,7 +138,7 @@ impl GuestMemory {
 
     /// Locks the memory map for one operation (see [`map::MapGuard`]).
     pub fn map(&self) -> map::MapGuard<'_> {
-        self.map.lock(self.size() as u64)
+        map::MapGuard::lock(self)
     }
 
     /// Host address of a guest range, after checking the whole range fits.
@@ -139,6 +158,13 @@ impl GuestMemory {
         }
         // SAFETY: in bounds of the mapped memory per the check above.
         Ok(unsafe { self.base.add(addr as usize) })
+    }
+
+    /// Host address of the range `[start, end)` of pages (as the memory map
+    /// gives them), checked as by [`host_ptr`](Self::host_ptr), as a host
+    /// syscall argument.
+    pub fn host_range(&self, start: u64, end: u64) -> Result<i64> {
+        Ok(self.host_ptr(start as u32, (end - start) as usize)? as usize as i64)
     }
 
     /// Like [`host_ptr`](Self::host_ptr), but guest NULL stays NULL, for the
@@ -206,6 +232,23 @@ impl GuestMemory {
     /// Writes one plain value at a guest address (no alignment required).
     pub fn write<T: Pod>(&self, addr: u32, value: T) -> Result<()> {
         self.copy_out((&raw const value).cast(), addr, size_of::<T>())
+    }
+
+    /// Stores a guest word as the kernel's `put_user` does: one atomic write
+    /// when it is aligned (guest threads may be reading it concurrently, as
+    /// with a futex word), through the kernel when its page may fault.
+    pub fn store_u32(&self, addr: u32, value: u32) -> Result<()> {
+        let ptr = self.host_ptr(addr, 4)?;
+        let hazards = self.map.hazards();
+        if !addr.is_multiple_of(4) || hazards.overlaps(addr as u64, addr as u64 + 4) {
+            drop(hazards);
+            return self.write(addr, value);
+        }
+        // SAFETY: an aligned word inside the memory, on a page that is
+        // neither protected nor file-backed while `hazards` is held; guest
+        // code accesses it atomically or racily, never through a reference.
+        unsafe { std::sync::atomic::AtomicU32::from_ptr(ptr.cast()) }.store(value, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 
     /// Reads an array of `count` plain values.
@@ -327,6 +370,76 @@ impl TestMemory {
 
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
+    }
+}
+
+/// A miniature wasmtime memory, for tests of code that maps pages into guest
+/// memory: a `PROT_NONE` reservation of its maximum size whose first bytes
+/// are accessible, and which grows by `mprotect`.
+pub struct TestReservation(Arc<Reservation>);
+
+struct Reservation {
+    base: usize,
+    max: u64,
+    size: AtomicU64,
+}
+
+impl Reservation {
+    fn grow(&self, bytes: u64) -> Option<u64> {
+        let old = self.size.load(Ordering::SeqCst);
+        if old + bytes > self.max {
+            return None;
+        }
+        // SAFETY: pages of the reservation, past those in use.
+        let r = unsafe {
+            libc::mprotect((self.base + old as usize) as *mut _, bytes as usize, libc::PROT_READ | libc::PROT_WRITE)
+        };
+        assert_eq!(r, 0);
+        Some(self.size.fetch_add(bytes, Ordering::SeqCst))
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        // SAFETY: the reservation made in `TestReservation::new`, which
+        // nothing uses any more (every view holds it).
+        unsafe { libc::munmap(self.base as *mut _, self.max as usize) };
+    }
+}
+
+impl TestReservation {
+    /// A memory of `initial` bytes that may grow to `max`, and a view of it
+    /// with its memory map.
+    pub fn new(initial: u64, max: u64) -> (Self, GuestMemory) {
+        // SAFETY: a fresh private reservation.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                max as usize,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(base, libc::MAP_FAILED);
+        let reservation = Arc::new(Reservation { base: base as usize, max, size: AtomicU64::new(0) });
+        reservation.grow(initial).expect("the initial size within the maximum");
+        let (grown, sized) = (reservation.clone(), reservation.clone());
+        let map = Arc::new(MemoryMap::new(initial, max, Box::new(move |bytes| grown.grow(bytes))));
+        // SAFETY: the view's closures keep the page-aligned reservation
+        // alive, and the size they report is mapped readable and writable.
+        let mem = unsafe {
+            GuestMemory::with_map(base.cast(), Box::new(move || sized.size.load(Ordering::SeqCst) as usize), map)
+        };
+        (TestReservation(reservation), mem)
+    }
+
+    /// Grows the memory by `bytes` as the guest's `memory.grow` does (the map
+    /// learns of it when next locked); the size it had, or `None` past the
+    /// maximum.
+    pub fn grow(&self, bytes: u64) -> Option<u64> {
+        self.0.grow(bytes)
     }
 }
 

@@ -6,7 +6,8 @@
 //! no mapping owns), private anonymous memory (the guest's image, memory it
 //! grew with `memory.grow`, its break, and anonymous `mmap`s), and mappings
 //! of host objects (files, shared anonymous memory). It is pure bookkeeping:
-//! the syscall handlers make the host mappings and record the outcome here.
+//! the host pages are replaced by [`crate::replace`], through the locked map
+//! ([`MapGuard`]), which records each outcome here.
 //!
 //! Space comes from two sources. The allocator grows the memory (in whole
 //! wasm pages, through the embedder's callback) when no free range fits, and
@@ -18,7 +19,7 @@
 //! memory another thread grew in between is told apart the same way.
 //!
 //! [`MemoryMap`] is the process-wide, thread-safe owner of the map, shared by
-//! every [`GuestMemory`](crate::GuestMemory) over the same memory. It also
+//! every [`GuestMemory`] over the same memory. It also
 //! keeps the *hazards*: ranges the runtime must not copy to or from with plain
 //! loads and stores, because a page there may be protected, or lie past the
 //! end of a file or shared object (a fault inside the runtime would kill it).
@@ -27,6 +28,8 @@
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard, RwLock};
+
+use crate::GuestMemory;
 
 /// The page size the guest sees and mappings are aligned to (the host's).
 pub const PAGE_SIZE: u64 = 4096;
@@ -433,7 +436,8 @@ impl Map {
     /// pages (and never to within a page of the next mapping); it may always
     /// shrink. `zero(start, end)` must make the pages fresh zero memory (for
     /// growth) or release them (for shrinking); if it fails the break stays.
-    pub fn brk(&mut self, requested: u64, zero: &mut dyn FnMut(u64, u64) -> bool) -> u64 {
+    /// (The guard's [`brk`](MapGuard::brk) does that.)
+    pub(crate) fn brk(&mut self, requested: u64, zero: &mut dyn FnMut(u64, u64) -> bool) -> u64 {
         if requested < self.start_brk {
             return self.brk;
         }
@@ -476,7 +480,7 @@ impl Ranges {
         self.0.is_empty()
     }
 
-    fn insert(&mut self, mut start: u64, mut end: u64) {
+    pub(crate) fn insert(&mut self, mut start: u64, mut end: u64) {
         if start >= end {
             return;
         }
@@ -528,14 +532,6 @@ impl MemoryMap {
         MemoryMap { map: Mutex::new(map), hazards: RwLock::new(Ranges::default()) }
     }
 
-    /// Locks the map for one operation, after recording what the guest grew
-    /// since the last one (`size` is the memory's current size).
-    pub fn lock(&self, size: u64) -> MapGuard<'_> {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.observe(size);
-        MapGuard { map, hazards: &self.hazards }
-    }
-
     /// Holds both locks of the map, for a `fork` from the calling thread: the
     /// child has only that thread, so it must not inherit a lock that another
     /// thread held at the moment of the fork. Same order as every operation
@@ -553,7 +549,8 @@ impl MemoryMap {
     }
 }
 
-/// The map, locked for one operation.
+/// The map, locked for one operation, with the memory whose pages it
+/// replaces (see [`crate::replace`]).
 ///
 /// A handler changing host mappings over a range calls [`shield`] before the
 /// change, so that no runtime access with plain loads and stores is under way
@@ -562,8 +559,20 @@ impl MemoryMap {
 /// [`shield`]: MapGuard::shield
 /// [`refresh`]: MapGuard::refresh
 pub struct MapGuard<'a> {
-    map: MutexGuard<'a, Map>,
-    hazards: &'a RwLock<Ranges>,
+    pub(crate) map: MutexGuard<'a, Map>,
+    pub(crate) hazards: &'a RwLock<Ranges>,
+    pub(crate) mem: &'a GuestMemory,
+}
+
+impl<'a> MapGuard<'a> {
+    /// Locks the map of `mem` for one operation, after recording what the
+    /// guest grew since the last one.
+    pub(crate) fn lock(mem: &'a GuestMemory) -> MapGuard<'a> {
+        let shared = &*mem.map;
+        let mut map = shared.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.observe(mem.size() as u64);
+        MapGuard { map, hazards: &shared.hazards, mem }
+    }
 }
 
 impl MapGuard<'_> {
@@ -579,21 +588,6 @@ impl MapGuard<'_> {
         for (s, e) in self.map.hazards(start, end) {
             hazards.insert(s, e);
         }
-    }
-
-    /// [`Map::brk`], with the pages it changes shielded meanwhile.
-    pub fn brk(&mut self, requested: u64, zero: &mut dyn FnMut(u64, u64) -> bool) -> u64 {
-        let hazards = self.hazards;
-        let mut changed = Vec::new();
-        let new = self.map.brk(requested, &mut |s, e| {
-            hazards.write().unwrap_or_else(|e| e.into_inner()).insert(s, e);
-            changed.push((s, e));
-            zero(s, e)
-        });
-        for (s, e) in changed {
-            self.refresh(s, e);
-        }
-        new
     }
 }
 
@@ -872,8 +866,10 @@ mod tests {
 
     #[test]
     fn the_shared_map_tracks_hazards_through_a_guard() {
-        let mm = MemoryMap::new(W, 16 * W, Box::new(|_| None));
-        let mut map = mm.lock(2 * W);
+        let (memory, mem) = crate::TestReservation::new(W, 16 * W);
+        memory.grow(W).unwrap();
+        let mm = mem.shared_map();
+        let mut map = mem.map();
         assert_eq!(map.end(), 2 * W, "the guest grew a page");
         map.shield(W, W + P);
         assert!(mm.hazards().overlaps(W, W + 1));
@@ -881,7 +877,6 @@ mod tests {
         map.refresh(W, 2 * W);
         assert!(!mm.hazards().overlaps(W, W + P));
         assert!(mm.hazards().overlaps(W + P, W + P + 1));
-        let new = map.brk(W + P, &mut |_, _| true);
-        assert_eq!(new, W, "no room to grow the break");
+        assert_eq!(map.brk(W + P), W, "no room to grow the break");
     }
 }

@@ -6,8 +6,7 @@
 //! bytes:
 //! - a WALI module (`\0asm`) or a Lamina `.cwasm` artifact: Lamina executes
 //!   itself (`/proc/self/exe`) on it, with the options of this run that carry
-//!   over (stack size, strace output and the process it follows, cache,
-//!   verbosity), the caller's argv (its argv[0] through `--argv0`) and the
+//!   over ([`RunOptions::carried_flags`]), the caller's argv (its argv[0] through `--argv0`) and the
 //!   caller's environment. The environment goes in an in-memory file (memfd)
 //!   the new Lamina inherits and closes before the guest starts (`--env-fd`),
 //!   so it neither touches the host's environment nor leaves files behind.
@@ -31,13 +30,10 @@ use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use lamina_wali::ctx::ExecRequest;
-use lamina_wali::syscalls::process::check_executable;
-use lamina_wali::{Errno, Process};
+use lamina_wali::{Errno, ExecRequest, Process, check_executable};
 use wasmtime::{Engine, Precompiled};
 
-use crate::cache::CacheMode;
-use crate::process::RunOptions;
+use crate::options::{RunOptions, flag};
 
 /// How much of a file the kernel reads to recognise it (`BINPRM_BUF_SIZE`).
 const HEAD: usize = 256;
@@ -152,29 +148,9 @@ struct Relaunch {
 
 impl Relaunch {
     fn new(options: &RunOptions, strace_fd: Option<RawFd>) -> Relaunch {
-        let mut args = vec![c"run".into(), option("--stack-size", options.engine.stack_size.to_string())];
-        if !options.engine.safe_points {
-            args.push(option("--no-safe-points", ""));
-        }
-        args.push(match &options.cache {
-            CacheMode::Dir(dir) => option("--cache-dir", std::path::absolute(dir).unwrap_or_else(|_| dir.clone())),
-            CacheMode::Disabled => option("--no-cache", ""),
-        });
-        if options.verbose > 0 {
-            args.push(option("-v", options.verbose.to_string()));
-        }
-        if let Some(strace) = &options.strace {
-            if strace.lines {
-                args.push(option("--strace", ""));
-            }
-            if strace.summary {
-                args.push(option("--strace-summary", ""));
-            }
-            let root = strace.root_pid.unwrap_or_else(std::process::id);
-            args.push(option("--strace-pid", root.to_string()));
-        }
+        let flags = [OsString::from("run")].into_iter().chain(options.carried_flags()).map(cstring).collect();
         let argv0 = std::env::args_os().next().unwrap_or_else(|| "lamina".into());
-        Relaunch { argv0: CString::new(argv0.into_vec()).unwrap_or_default(), options: args, strace_fd }
+        Relaunch { argv0: cstring(argv0), options: flags, strace_fd }
     }
 
     /// Replaces the process image with `request`'s target; returns only on
@@ -208,10 +184,10 @@ impl Relaunch {
         let mut args = vec![self.argv0.clone()];
         args.extend(self.options.iter().cloned());
         if let Some(fd) = &strace {
-            args.push(option("--strace-fd", fd.as_raw_fd().to_string()));
+            args.push(cstring(flag("--strace-fd", fd.as_raw_fd().to_string())));
         }
         if let Some(fd) = &env {
-            args.push(option("--env-fd", fd.as_raw_fd().to_string()));
+            args.push(cstring(flag("--env-fd", fd.as_raw_fd().to_string())));
         }
         args.extend([c"--argv0".into(), argv[0].clone()]);
         // Options end at the module path, so it must not look like one.
@@ -230,14 +206,9 @@ impl Relaunch {
     }
 }
 
-/// `--name=value` (or just `--name` for an empty value) as one argument.
-fn option(name: &str, value: impl AsRef<OsStr>) -> CString {
-    let mut arg = OsString::from(name);
-    if !value.as_ref().is_empty() {
-        arg.push("=");
-        arg.push(value);
-    }
-    CString::new(arg.into_vec()).expect("options contain no NUL")
+/// An argument of the new Lamina: flags and paths hold no NUL.
+fn cstring(arg: OsString) -> CString {
+    CString::new(arg.into_vec()).unwrap_or_default()
 }
 
 /// The guest's environment as an env file in an inheritable memfd (`None`
@@ -358,11 +329,5 @@ mod tests {
         file.read_to_string(&mut content).unwrap();
         assert_eq!(content, "A=1\nB=x=y\nD=\n");
         assert!(env_file(&[]).unwrap().is_none());
-    }
-
-    #[test]
-    fn options_carry_their_values() {
-        assert_eq!(option("--stack-size", "1024").to_bytes(), b"--stack-size=1024");
-        assert_eq!(option("--no-cache", "").to_bytes(), b"--no-cache");
     }
 }

@@ -8,23 +8,33 @@
 //! 3. [`cache`]: compile once; later runs load the compiled code from the
 //!    compile cache, and `lamina compile` writes the same artifact by hand.
 //! 4. [`link`]: bind every import to the WALI table with the type the module
-//!    itself declares.
-//! 5. [`process`]: the guest process — environment, memory, `_start`, and how
-//!    it ended; `thread`: the instance-per-thread model of
-//!    `__wasm_thread_spawn`; `exec`: what `execve` starts.
+//!    itself declares; [`store`] is what each of those host functions sees.
+//! 5. [`process`]: the guest process — environment, memory, `_start`;
+//!    `thread`: the instance-per-thread model of `__wasm_thread_spawn`;
+//!    `exec`: what `execve` starts; `delivery`: guest signal handlers at
+//!    safe points and traps as signals; [`outcome`]: how it ended.
+//!
+//! The modules form floors, each using only those below it (a test checks):
+//! `engine`, `prepare`, `fds`, `env` → `cache`, `store`, `options` →
+//! `delivery` → `outcome`, `link`, `exec` → `thread` → `process`.
 
 pub mod cache;
+mod delivery;
 pub mod engine;
 pub mod env;
 mod exec;
 mod fds;
 pub mod link;
+pub mod options;
+pub mod outcome;
 pub mod prepare;
 pub mod process;
-mod signals;
+pub mod store;
 mod thread;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
-pub use process::{Outcome, RunOptions, StraceOptions, StraceOutput, run, terminate};
+pub use options::{RunOptions, StraceOptions, StraceOutput};
+pub use outcome::{Outcome, terminate};
+pub use process::run;

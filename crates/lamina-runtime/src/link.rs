@@ -14,7 +14,7 @@
 //! [`Exit::WithResultOf`], which is made here, where the caller is at hand.
 //!
 //! Every import is also a signal safe point: waiting guest handlers run
-//! before the call and before it returns to wasm (`signals.rs`). A call that
+//! before the call and before it returns to wasm (`delivery.rs`). A call that
 //! gave up to let them run first (`NOT_STARTED`), or one a handler with
 //! `SA_RESTART` interrupted and that the kernel would restart, is issued
 //! again.
@@ -22,70 +22,13 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-use lamina_memory::{GuestMemory, MemoryMap};
-use lamina_wali::ctx::{Exit, ThreadState};
-use lamina_wali::signals::NOT_STARTED;
-use lamina_wali::{Args, Ctx, Process, SyscallDef};
-use wasmtime::{
-    Caller, Engine, ExternType, FuncType, Global, Instance, Linker, Module, SharedMemory, Store, Table, Trap, ValRaw,
-    ValType,
-};
+use lamina_wali::{Args, Ctx, Errno, Exit, NOT_STARTED, SyscallDef};
+use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, Trap, ValRaw, ValType};
 use wasmtime::{Result, bail};
 
-use crate::prepare::{MEMORY_IMPORT, STACK_POINTER_EXPORT, TABLE_EXPORT};
-use crate::signals;
-
-/// The per-instance state every host function sees.
-pub struct Host {
-    pub process: Arc<Process>,
-    pub memory: Arc<GuestMemory>,
-    pub thread: ThreadState,
-    /// The instance's table 0 (signal handlers are indices into it).
-    pub table: Option<Table>,
-    /// The instance's `__stack_pointer`, if the module names it.
-    pub stack_pointer: Option<Global>,
-}
-
-impl Host {
-    /// The state of one guest thread of `process`, over the process's memory.
-    pub fn new(process: Arc<Process>, memory: Arc<GuestMemory>) -> Host {
-        Host { process, memory, thread: ThreadState::default(), table: None, stack_pointer: None }
-    }
-
-    /// A store for one guest thread, whose wasm (from the module's start
-    /// function on) stops at signal safe points.
-    pub fn store(engine: &Engine, host: Host) -> Store<Host> {
-        let mut store = Store::new(engine, host);
-        signals::prepare_store(&mut store);
-        store
-    }
-
-    /// Records what signal delivery needs from the thread's instance.
-    pub fn bind(store: &mut Store<Host>, instance: &Instance) {
-        let table = instance.get_table(&mut *store, TABLE_EXPORT);
-        let stack_pointer = instance.get_global(&mut *store, STACK_POINTER_EXPORT);
-        let host = store.data_mut();
-        (host.table, host.stack_pointer) = (table, stack_pointer);
-    }
-}
-
-/// The bounds-checked view of a process's memory, with its memory map; made
-/// once per process and shared by all of its threads.
-pub fn guest_memory(memory: &SharedMemory) -> Arc<GuestMemory> {
-    let base = memory.data().as_ptr() as *mut u8;
-    let (sized, grower) = (memory.clone(), memory.clone());
-    let ty = memory.ty();
-    let page = ty.page_size();
-    let max = ty.maximum().map_or(u64::MAX, |pages| pages.saturating_mul(page));
-    // The map's own growth: the memory reports its old size in pages.
-    let grow = move |bytes: u64| grower.grow(bytes / page).ok().map(|old| old * page);
-    let map = Arc::new(MemoryMap::new(memory.data_size() as u64, max, Box::new(grow)));
-    // SAFETY: a shared memory never moves (wasmtime reserves its maximum
-    // size up front, page-aligned, and only changes page protections when
-    // it grows) and lives as long as `sized`, which the closure owns; its
-    // reported size only counts accessible bytes.
-    Arc::new(unsafe { GuestMemory::with_map(base, Box::new(move || sized.data_size()), map) })
-}
+use crate::delivery;
+use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT};
+use crate::store::Host;
 
 /// How one import was bound (for `-v` and the conformance test).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -188,12 +131,12 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
         }
         // Signals that arrived while wasm ran are handled before the call,
         // as they would have been natively.
-        signals::deliver(&mut caller)?;
+        delivery::deliver(&mut caller)?;
         let ret = loop {
             let host = caller.data();
             let ret = match def {
                 Some(def) => {
-                    let ctx = Ctx { mem: &host.memory, process: &host.process, thread: &host.thread };
+                    let ctx = Ctx::new(&host.memory, &host.process, &host.thread);
                     match lamina_wali::dispatch(def, &ctx, &args) {
                         Ok(ret) => ret,
                         Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
@@ -202,14 +145,13 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
                 }
                 None => {
                     lamina_wali::warn_unimplemented(&host.process, &import_name);
-                    -(libc::ENOSYS as i64)
+                    Errno::ENOSYS.ret()
                 }
             };
-            let Some(restart) = signals::deliver(&mut caller)? else { break ret };
-            let interrupted_restartable = ret == -(libc::EINTR as i64)
-                && restart
-                && def.is_some_and(|def| lamina_wali::signals::restarts(def.name, &args));
-            if ret != -(NOT_STARTED as i64) && !interrupted_restartable {
+            let Some(restart) = delivery::deliver(&mut caller)? else { break ret };
+            let interrupted_restartable =
+                ret == Errno::EINTR.ret() && restart && def.is_some_and(|def| def.restarts(&args));
+            if ret != Errno(NOT_STARTED).ret() && !interrupted_restartable {
                 break ret;
             }
         };

@@ -1,79 +1,27 @@
-//! A guest process: its memory, its environment, its main thread, and how
-//! it ended.
+//! A guest process: its memory, its environment, its main thread.
 
-use std::ffi::{CString, OsString};
+use std::ffi::CString;
 use std::io::Write;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use lamina_wali::ctx::Exit;
-use lamina_wali::strace::{Ending, Tracer};
-use lamina_wali::{Process, ProcessConfig};
+use lamina_wali::{Exit, Process, ProcessConfig, Tracer};
 use wasmtime::error::Context;
-use wasmtime::{ExternType, Module, SharedMemory, Trap, WasmBacktrace};
+use wasmtime::{ExternType, Module, SharedMemory};
 use wasmtime::{Result, format_err as anyhow};
 
-use crate::cache::{CacheMode, CodeSource, load_module};
-use crate::engine::{EngineOptions, new_engine};
-use crate::env::{EnvOptions, env_file};
-use crate::link::{Binding, Host, guest_memory, link};
+use crate::cache::{CodeSource, load_module};
+use crate::delivery;
+use crate::engine::new_engine;
+use crate::env::env_file;
+use crate::link::{Binding, link};
+use crate::options::{RunOptions, StraceOptions, StraceOutput};
+use crate::outcome::{Outcome, ending, outcome_of};
 use crate::prepare::MEMORY_IMPORT;
+use crate::store::{Host, guest_memory};
 use crate::thread::Threads;
-
-/// Where `--strace` output goes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum StraceOutput {
-    #[default]
-    Stderr,
-    /// A file, created afresh.
-    File(PathBuf),
-    /// An inherited descriptor, taken over: after an `execve` the trace goes
-    /// on in the same open file.
-    Fd(RawFd),
-}
-
-/// Where `--strace` output goes and what it contains.
-#[derive(Clone, Debug, Default)]
-pub struct StraceOptions {
-    pub output: StraceOutput,
-    /// One line per call.
-    pub lines: bool,
-    /// The summary table at exit.
-    pub summary: bool,
-    /// The traced program's first process, whose lines carry no `[pid N]`
-    /// prefix (default: this one; kept across `execve`).
-    pub root_pid: Option<u32>,
-}
-
-/// Everything `lamina run` needs.
-#[derive(Clone, Debug)]
-pub struct RunOptions {
-    /// The module (`.wasm` or `.cwasm`), also the guest's argv[0] as given.
-    pub module: PathBuf,
-    /// The guest's argv[0] instead of the module path (what the caller of
-    /// `execve` passed).
-    pub argv0: Option<OsString>,
-    /// The guest's argv[1..].
-    pub args: Vec<OsString>,
-    pub env: EnvOptions,
-    pub strace: Option<StraceOptions>,
-    pub engine: EngineOptions,
-    pub cache: CacheMode,
-    /// 0: quiet; 1: load/compile information; 2: also every import binding.
-    pub verbose: u8,
-}
-
-/// How a guest process ended.
-#[derive(Debug)]
-pub enum Outcome {
-    /// It exited with this status (only the low 8 bits reach a parent).
-    Exited(i32),
-    /// It crashed: a wasm trap, reported as a native crash by `signal`.
-    Crashed { signal: i32, report: String },
-}
 
 /// Native stack reserved beyond the wasm stack limit for the runtime's own
 /// frames (host functions, wasmtime's entry and trap handling).
@@ -91,9 +39,9 @@ pub fn run(options: RunOptions) -> Result<Outcome> {
 }
 
 fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
-    crate::signals::init();
+    delivery::init();
     let engine = new_engine(&options.engine)?;
-    crate::signals::set_engine(&engine);
+    delivery::set_engine(&engine);
     let started = Instant::now();
     // Compiling may start helper threads, which must never take the guest's
     // signals: they inherit a mask that blocks them all. Signals sent
@@ -115,7 +63,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file: env_file(&options.env)?, strace }));
     crate::exec::install(&process, options, strace_fd.flatten());
     let guest_memory = guest_memory(&memory);
-    let mut store = Host::store(&engine, Host::new(process.clone(), guest_memory.clone()));
+    let mut store = delivery::new_store(&engine, Host::new(process.clone(), guest_memory.clone()));
     let (linker, imports) = link(&store, &loaded.module, &memory)?;
     if options.verbose > 1 {
         for i in &imports {
@@ -135,7 +83,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         .inspect(|instance| Host::bind(&mut store, instance))
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
         .and_then(|start| start.call(&mut store, ()))
-        .map_err(|e| crate::signals::after_trap(&mut store, e));
+        .map_err(|e| delivery::after_trap(&mut store, e));
     let outcome = match result {
         // Returning from `_start` ends the process, like returning from main.
         Ok(()) => Outcome::Exited(0),
@@ -147,14 +95,6 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     };
     process.finish(ending(&outcome));
     Ok(outcome)
-}
-
-/// How strace reports an outcome.
-pub(crate) fn ending(outcome: &Outcome) -> Ending {
-    match outcome {
-        Outcome::Exited(status) => Ending::Exited(*status),
-        Outcome::Crashed { signal, .. } => Ending::Killed(*signal),
-    }
 }
 
 fn argv(options: &RunOptions) -> Vec<CString> {
@@ -204,62 +144,4 @@ pub fn shared_memory(module: &Module) -> Result<SharedMemory> {
         })
         .ok_or_else(|| anyhow!("the module was not prepared for Lamina (no `lamina.memory` import)"))?;
     SharedMemory::new(module.engine(), ty).context("cannot create the guest's memory")
-}
-
-/// Turns the error that ended a guest thread into a process outcome: an exit
-/// request from the guest, or a trap to report like a native crash.
-pub(crate) fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
-    if let Some(Exit::Process(status)) = error.downcast_ref::<Exit>() {
-        return Ok(Outcome::Exited(*status));
-    }
-    let Some(trap) = error.downcast_ref::<Trap>().copied() else {
-        return Err(error);
-    };
-    let mut report = format!("{trap}");
-    if let Some(bt) = error.downcast_ref::<WasmBacktrace>() {
-        report.push_str("\nwasm backtrace:");
-        for (i, frame) in bt.frames().iter().enumerate() {
-            let offset = frame.module_offset().map_or(String::from("?"), |o| format!("{o:#x}"));
-            let module = frame.module().name().unwrap_or("<module>");
-            let func = frame.func_name().map_or_else(|| format!("<function {}>", frame.func_index()), String::from);
-            report.push_str(&format!("\n  {i:>3}: {offset:>8} - {module}!{func}"));
-        }
-    }
-    Ok(Outcome::Crashed { signal: crash_signal(trap), report })
-}
-
-/// Ends the OS process the way `outcome` says: with the guest's exit status,
-/// or, for a crash, after the report, killed by the signal a native program
-/// would have died of, so a shell reports e.g. "Segmentation fault" and status
-/// 128 + signal. Core dumps are disabled first: a dump of the runtime (with
-/// its multi-GiB reservations) would say nothing about the guest.
-pub fn terminate(outcome: Outcome) -> ! {
-    match outcome {
-        Outcome::Exited(status) => std::process::exit(status & 0xff),
-        Outcome::Crashed { signal, report } => {
-            eprintln!("lamina: {report}");
-            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-            // SAFETY: plain libc calls; wasmtime's handler for this signal is
-            // replaced by the default action so that raising it kills us.
-            unsafe {
-                libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-                libc::signal(signal, libc::SIG_DFL);
-                libc::raise(signal);
-            }
-            // Only reached if the signal could not kill us.
-            std::process::exit(128 + signal)
-        }
-    }
-}
-
-/// The signal a native program would have died of for the same fault.
-pub fn crash_signal(trap: Trap) -> i32 {
-    match trap {
-        // `__builtin_trap()` / `abort()` paths: `ud2` natively.
-        Trap::UnreachableCodeReached => libc::SIGILL,
-        Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger => libc::SIGFPE,
-        // Out-of-bounds accesses, null or mistyped indirect calls, stack
-        // exhaustion and the rest are memory faults natively.
-        _ => libc::SIGSEGV,
-    }
 }

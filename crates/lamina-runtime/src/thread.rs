@@ -17,14 +17,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lamina_memory::GuestMemory;
-use lamina_wali::Process;
-use lamina_wali::ctx::Exit;
+use lamina_wali::{Exit, Process};
 use wasmtime::{InstancePre, Store, TypedFunc};
 use wasmtime::{Result, format_err};
 
-use crate::link::Host;
+use crate::delivery;
+use crate::outcome::{Outcome, ending, outcome_of, terminate};
 use crate::prepare::TABLE_EXPORT;
-use crate::process::{Outcome, ending, outcome_of, terminate};
+use crate::store::Host;
 
 /// What every thread of a process is started from.
 pub struct Threads {
@@ -87,7 +87,8 @@ impl Threads {
     fn run_thread(&self, start: u32, arg: u32, tid_tx: std::sync::mpsc::SyncSender<i32>) {
         // SAFETY: plain syscall.
         let tid = unsafe { libc::gettid() };
-        let mut store = Host::store(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
+        let mut store =
+            delivery::new_store(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
         let entry = match self.entry(&mut store, start) {
             Ok(entry) => entry,
             Err(e) => {
@@ -98,7 +99,7 @@ impl Threads {
         };
         let _ = tid_tx.send(tid);
         drop(tid_tx);
-        match entry.call(&mut store, (tid, arg as i32)).map_err(|e| crate::signals::after_trap(&mut store, e)) {
+        match entry.call(&mut store, (tid, arg as i32)).map_err(|e| delivery::after_trap(&mut store, e)) {
             Ok(()) => self.thread_exited(store.data(), 0),
             Err(e) => match e.downcast_ref::<Exit>() {
                 Some(Exit::Thread(status)) => self.thread_exited(store.data(), *status),
@@ -149,21 +150,18 @@ impl Threads {
 }
 
 /// Clears the thread's `set_tid_address` word and wakes its waiters, which
-/// the kernel would do on thread exit (musl's `pthread_join` waits on it).
+/// the kernel does on thread exit (musl's `pthread_join` waits on it). As in
+/// the kernel, a word that cannot be written (a protected page, past the end
+/// of a mapped file) is left alone and nobody is woken.
 fn release_tid_word(host: &Host) {
     let addr = host.thread.clear_child_tid.load(Ordering::SeqCst);
-    if addr == 0 {
+    if addr == 0 || host.memory.store_u32(addr, 0).is_err() {
         return;
     }
-    if !addr.is_multiple_of(4) {
-        // The kernel clears an unaligned word too, but cannot wake on it.
-        let _ = host.memory.write::<u32>(addr, 0);
-        return;
+    // The kernel clears an unaligned word too, but cannot wake on it.
+    if let (true, Ok(word)) = (addr.is_multiple_of(4), host.memory.host_ptr(addr, 4)) {
+        // SAFETY: FUTEX_WAKE on a checked guest address; the kernel reads
+        // nothing through it.
+        unsafe { libc::syscall(libc::SYS_futex, word, libc::FUTEX_WAKE, i32::MAX) };
     }
-    let Ok(ptr) = host.memory.host_ptr(addr, 4) else { return };
-    // SAFETY: a checked, 4-byte guest word; guest code accesses it atomically.
-    let word = unsafe { std::sync::atomic::AtomicU32::from_ptr(ptr.cast()) };
-    word.store(0, Ordering::SeqCst);
-    // SAFETY: FUTEX_WAKE on a checked guest address.
-    unsafe { libc::syscall(libc::SYS_futex, ptr, libc::FUTEX_WAKE, i32::MAX) };
 }

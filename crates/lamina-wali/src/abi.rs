@@ -5,41 +5,202 @@
 //! kernel layouts, with 8-byte `long`), and are passed to the kernel in place
 //! once their whole extent is known to be inside guest memory. Only those that
 //! embed pointers or `size_t` differ: `iovec`, `msghdr`, `stack_t` and the
-//! pselect6 sigmask argument. The sizes below are the number of bytes the
-//! kernel reads or writes, which is what has to be in bounds.
+//! pselect6 sigmask argument, which are WALI's own types below. Each type's
+//! size is the number of bytes the kernel reads or writes, which is what has
+//! to be in bounds.
 
-use lamina_memory::{GuestMemory, MemoryError};
+use lamina_memory::{GuestMemory, GuestPtr, MemoryError};
+use linux_raw_sys::general as kernel;
 
 use crate::errno::{Errno, SysError};
 
-pub const STAT_SIZE: usize = 144;
-pub const STATX_SIZE: usize = 256;
-pub const STATFS_SIZE: usize = 120;
-pub const TIMESPEC_SIZE: usize = 16;
-pub const TIMEVAL_SIZE: usize = 16;
-pub const TIMEZONE_SIZE: usize = 8;
-pub const ITIMERSPEC_SIZE: usize = 32;
-pub const RLIMIT_SIZE: usize = 16;
-/// The kernel writes this prefix of the 272-byte guest `struct rusage`.
-pub const RUSAGE_KERNEL_SIZE: usize = 144;
-/// The kernel writes this prefix of the 368-byte guest `struct sysinfo`.
-pub const SYSINFO_KERNEL_SIZE: usize = 112;
-pub const UTSNAME_SIZE: usize = 390;
-pub const SIGINFO_SIZE: usize = 128;
-pub const POLLFD_SIZE: usize = 8;
-pub const EPOLL_EVENT_SIZE: usize = 12;
-pub const FD_SET_SIZE: usize = 128;
-pub const KERNEL_SIGSET_SIZE: usize = 8;
-pub const IOVEC_SIZE: usize = 8;
-pub const MSGHDR_SIZE: usize = 36;
-pub const FLOCK_SIZE: usize = 32;
-pub const WINSIZE_SIZE: usize = 8;
-pub const TERMIOS_KERNEL_SIZE: usize = 36;
-/// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
-pub const IOV_MAX: usize = 1024;
+/// A type a syscall parameter may point to: the guest's layout of the object
+/// (its size is what must lie in guest memory) and the name docs and
+/// diagnostics give it.
+pub trait GuestType {
+    const NAME: &'static str;
+}
 
-/// A guest `siginfo_t` (128 bytes) whose first 48 bytes are `words` (what
-/// the kernel fills in; the layouts agree) and the rest zero.
+macro_rules! guest_types {
+    ($($ty:ty => $name:literal,)*) => {
+        $(impl GuestType for $ty {
+            const NAME: &'static str = $name;
+        })*
+    };
+}
+
+/// Declares the guest names of kernel structures and their `GuestType`
+/// names.
+macro_rules! kernel_types {
+    ($($(#[$doc:meta])* $alias:ident = $ty:ty => $name:literal,)*) => {
+        $(
+            $(#[$doc])*
+            pub type $alias = $ty;
+        )*
+        guest_types! { $($alias => $name,)* }
+    };
+}
+
+// Structures whose guest layout is the x86-64 kernel's, byte for byte (WALI
+// keeps the kernel layouts with 8-byte `long`): passed to the kernel in place.
+kernel_types! {
+    Stat = kernel::stat => "stat",
+    Statx = kernel::statx => "statx",
+    Statfs = kernel::statfs => "statfs",
+    Timespec = kernel::__kernel_timespec => "timespec",
+    Timeval = kernel::__kernel_old_timeval => "timeval",
+    Timezone = kernel::timezone => "timezone",
+    Itimerspec = kernel::itimerspec => "itimerspec",
+    Itimerval = kernel::itimerval => "itimerval",
+    Rlimit = kernel::rlimit => "rlimit",
+    /// The kernel's `struct rusage`, the prefix of the guest's (272 bytes,
+    /// with musl's reserved tail) that the kernel writes.
+    Rusage = kernel::rusage => "rusage",
+    /// The kernel's `struct sysinfo`, the prefix of the guest's that the
+    /// kernel writes (musl's is larger, with reserved space).
+    Sysinfo = linux_raw_sys::system::sysinfo => "sysinfo",
+    Utsname = linux_raw_sys::system::new_utsname => "utsname",
+    Pollfd = kernel::pollfd => "pollfd",
+    /// Packed on x86-64 (12 bytes), and so in WALI.
+    EpollEvent = kernel::epoll_event => "epoll_event",
+    Siginfo = kernel::siginfo => "siginfo_t",
+    FdSet = kernel::__kernel_fd_set => "fd_set",
+    Flock = kernel::flock => "flock",
+    Winsize = kernel::winsize => "winsize",
+    /// The kernel's `struct termios` (`TCGETS`), not libc's larger one.
+    Termios = kernel::termios => "termios",
+    /// A kernel signal set, as `rt_sig*` calls pass it (`sigsetsize` 8).
+    Sigset = u64 => "sigset_t",
+    /// `int[2]` of `pipe` and `socketpair`.
+    FdPair = [i32; 2] => "int[2]",
+}
+
+guest_types! {
+    [Timespec; 2] => "timespec[2]",
+    [Timeval; 2] => "timeval[2]",
+    i32 => "int",
+    u32 => "unsigned",
+    i64 => "long",
+    GuestIovec => "iovec",
+    GuestMsghdr => "msghdr",
+    GuestStack => "stack_t",
+    GuestSigaction => "k_sigaction",
+    GuestSigevent => "sigevent",
+    Pselect6Sigmask => "pselect6_sigmask",
+    SchedParam => "sched_param",
+    RobustListHead => "robust_list_head",
+}
+
+// WALI's own layouts: structures that hold pointers or `size_t`, 4 bytes in
+// the guest. Field names follow the C declarations.
+
+/// `struct iovec`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestIovec {
+    pub base: u32,
+    pub len: u32,
+}
+
+/// musl's `struct msghdr` on wasm32: `msg_iovlen` and `msg_controllen` are
+/// followed by padding (musl pads them to the kernel's 8-byte fields).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestMsghdr {
+    pub name: u32,
+    pub namelen: u32,
+    pub iov: u32,
+    pub iovlen: i32,
+    pub pad1: u32,
+    pub control: u32,
+    pub controllen: u32,
+    pub pad2: u32,
+    pub flags: i32,
+}
+
+/// `stack_t` (`sigaltstack`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestStack {
+    pub sp: u32,
+    pub flags: i32,
+    pub size: u32,
+}
+
+/// musl's `struct k_sigaction` as WALI passes it, packed: handler @0,
+/// flags @4, restorer @12, mask @16.
+#[repr(C, packed)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GuestSigaction {
+    pub handler: u32,
+    pub flags: u64,
+    pub restorer: u32,
+    pub mask: u64,
+}
+
+/// The part of the guest's `struct sigevent` the kernel reads: musl's
+/// `struct ksigevent` (`sigev_value` is 4 bytes: an `int` or a pointer).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestSigevent {
+    pub value: u32,
+    pub signo: i32,
+    pub notify: i32,
+    pub thread_id: i32,
+}
+
+/// pselect6's sixth argument: `{sigset address, sigset size}`, each an
+/// 8-byte kernel word in WALI's layout.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pselect6Sigmask {
+    pub set: u64,
+    pub size: u64,
+}
+
+/// `struct sched_param`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SchedParam {
+    pub priority: i32,
+}
+
+/// `struct robust_list_head` as musl fills it for the guest: three `long`s
+/// (8 bytes in WALI) holding 32-bit guest addresses.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RobustListHead {
+    pub list: u64,
+    pub futex_offset: i64,
+    pub list_op_pending: u64,
+}
+
+// SAFETY: plain integers without padding (`GuestSigaction` is packed), valid
+// for any bytes.
+unsafe impl lamina_memory::Pod for GuestIovec {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for GuestMsghdr {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for GuestStack {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for GuestSigaction {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for GuestSigevent {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for Pselect6Sigmask {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for SchedParam {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for RobustListHead {}
+
+/// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
+pub const IOV_MAX: usize = linux_raw_sys::general::UIO_MAXIOV as usize;
+
+/// Bytes of a guest `siginfo_t`.
+pub const SIGINFO_SIZE: usize = size_of::<Siginfo>();
+
+/// A guest `siginfo_t` whose first 48 bytes are `words` (what the kernel
+/// fills in; the layouts agree) and the rest zero.
 pub fn siginfo_bytes(words: [u64; 6]) -> [u8; SIGINFO_SIZE] {
     let mut bytes = [0u8; SIGINFO_SIZE];
     for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
@@ -50,54 +211,31 @@ pub fn siginfo_bytes(words: [u64; 6]) -> [u8; SIGINFO_SIZE] {
 
 /// Translates a guest `struct iovec[count]` into host iovecs, checking every
 /// buffer. An iovec count out of range is `EINVAL`, as the kernel says.
-pub fn read_iovecs(mem: &GuestMemory, addr: u32, count: i64) -> Result<Vec<libc::iovec>, SysError> {
+pub fn read_iovecs(mem: &GuestMemory, iov: GuestPtr<GuestIovec>, count: i64) -> Result<Vec<libc::iovec>, SysError> {
     if count < 0 || count as usize > IOV_MAX {
         return Err(Errno::EINVAL.into());
     }
-    let raw = mem.read_array::<[u32; 2]>(addr, count as usize)?;
-    raw.into_iter()
-        .map(|[base, len]| {
-            let len = len as usize;
+    iov.read_array(mem, count as usize)?
+        .into_iter()
+        .map(|v| {
+            let len = v.len as usize;
             // NULL stays NULL (the kernel faults on it unless the length is 0).
-            let ptr = mem.host_ptr_or_null(base, len)?;
+            let ptr = mem.host_ptr_or_null(v.base, len)?;
             Ok(libc::iovec { iov_base: ptr.cast(), iov_len: len })
         })
         .collect::<Result<_, MemoryError>>()
         .map_err(Into::into)
 }
 
-/// The guest's `struct msghdr` (36 bytes, musl's layout with 32-bit pointers).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct GuestMsghdr {
-    pub name: u32,
-    pub namelen: u32,
-    pub iov: u32,
-    pub iovlen: i32,
-    pub control: u32,
-    pub controllen: u32,
-    pub flags: i32,
-}
-
 impl GuestMsghdr {
-    pub fn read(mem: &GuestMemory, addr: u32) -> Result<Self, MemoryError> {
-        let w = mem.read::<[u32; 9]>(addr)?;
-        Ok(GuestMsghdr {
-            name: w[0],
-            namelen: w[1],
-            iov: w[2],
-            iovlen: w[3] as i32,
-            control: w[5],
-            controllen: w[6],
-            flags: w[8] as i32,
-        })
-    }
-
     /// Writes back what `recvmsg` returns in the header: the lengths of the
     /// name and control data actually received, and the flags.
-    pub fn write_back(mem: &GuestMemory, addr: u32, host: &libc::msghdr) -> Result<(), MemoryError> {
-        mem.write::<u32>(addr + 4, host.msg_namelen)?;
-        mem.write::<u32>(addr + 24, host.msg_controllen as u32)?;
-        mem.write::<i32>(addr + 32, host.msg_flags)
+    pub fn write_back(mem: &GuestMemory, msg: GuestPtr<GuestMsghdr>, host: &libc::msghdr) -> Result<(), MemoryError> {
+        let mut g = msg.read(mem)?;
+        g.namelen = host.msg_namelen;
+        g.controllen = host.msg_controllen as u32;
+        g.flags = host.msg_flags;
+        msg.write(mem, g)
     }
 }
 
@@ -109,7 +247,7 @@ pub struct HostMsghdr {
 
 impl HostMsghdr {
     pub fn new(mem: &GuestMemory, g: &GuestMsghdr) -> Result<Self, SysError> {
-        let mut iov = read_iovecs(mem, g.iov, g.iovlen as i64)?;
+        let mut iov = read_iovecs(mem, GuestPtr::new(g.iov), g.iovlen as i64)?;
         // SAFETY: msghdr is plain data; zero is a valid initial state.
         let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
         hdr.msg_name = mem.host_ptr_or_null(g.name, g.namelen as usize)?.cast();
@@ -129,20 +267,49 @@ mod tests {
     use lamina_memory::TestMemory;
 
     #[test]
+    fn guest_layouts_have_the_wali_sizes() {
+        // The sizes the WALI specification gives (x86-64 kernel layouts,
+        // 4-byte pointers).
+        let sizes = [
+            (size_of::<Stat>(), 144),
+            (size_of::<Statx>(), 256),
+            (size_of::<Statfs>(), 120),
+            (size_of::<Timespec>(), 16),
+            (size_of::<Timeval>(), 16),
+            (size_of::<Rusage>(), 144),
+            (size_of::<Sysinfo>(), 112),
+            (size_of::<Utsname>(), 390),
+            (size_of::<EpollEvent>(), 12),
+            (size_of::<Siginfo>(), 128),
+            (size_of::<FdSet>(), 128),
+            (size_of::<Flock>(), 32),
+            (size_of::<Termios>(), 36),
+            (size_of::<GuestIovec>(), 8),
+            (size_of::<GuestMsghdr>(), 36),
+            (size_of::<GuestStack>(), 12),
+            (size_of::<GuestSigaction>(), 24),
+            (size_of::<RobustListHead>(), 24),
+        ];
+        for (i, (got, want)) in sizes.into_iter().enumerate() {
+            assert_eq!(got, want, "entry {i}");
+        }
+    }
+
+    #[test]
     fn iovecs_translate_and_check_each_buffer() {
         let (_keep, mem) = TestMemory::new(4096);
         mem.write::<[u32; 4]>(100, [200, 10, 300, 0]).unwrap();
         mem.write::<[u32; 2]>(200, [0, 10]).unwrap();
-        assert!(read_iovecs(&mem, 200, 1).unwrap()[0].iov_base.is_null(), "guest NULL stays NULL");
-        let iov = read_iovecs(&mem, 100, 2).unwrap();
+        assert!(read_iovecs(&mem, GuestPtr::new(200), 1).unwrap()[0].iov_base.is_null(), "guest NULL stays NULL");
+        let iov = read_iovecs(&mem, GuestPtr::new(100), 2).unwrap();
         assert_eq!(iov[0].iov_base as usize, mem.host_ptr(200, 0).unwrap() as usize);
         assert_eq!(iov[0].iov_len, 10);
         assert_eq!(iov[1].iov_len, 0);
         mem.write::<[u32; 2]>(100, [4090, 10]).unwrap();
-        assert!(matches!(read_iovecs(&mem, 100, 1), Err(SysError::Errno(Errno::EFAULT))));
-        assert!(matches!(read_iovecs(&mem, 100, -1), Err(SysError::Errno(Errno::EINVAL))));
-        assert!(matches!(read_iovecs(&mem, 100, 1025), Err(SysError::Errno(Errno::EINVAL))));
-        assert!(matches!(read_iovecs(&mem, 4095, 1), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(read_iovecs(&mem, GuestPtr::new(100), 1), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(read_iovecs(&mem, GuestPtr::new(100), -1), Err(SysError::Errno(Errno::EINVAL))));
+        assert!(matches!(read_iovecs(&mem, GuestPtr::new(100), 1025), Err(SysError::Errno(Errno::EINVAL))));
+        assert!(matches!(read_iovecs(&mem, GuestPtr::new(4095), 1), Err(SysError::Errno(Errno::EFAULT))));
     }
 
     #[test]
@@ -151,10 +318,21 @@ mod tests {
         // name@0 namelen@4 iov@8 iovlen@12 pad@16 control@20 controllen@24 pad@28 flags@32
         mem.write::<[u32; 9]>(64, [1000, 16, 2000, 1, 0, 3000, 24, 0, 7]).unwrap();
         mem.write::<[u32; 2]>(2000, [2500, 5]).unwrap();
-        let g = GuestMsghdr::read(&mem, 64).unwrap();
+        let msg = GuestPtr::<GuestMsghdr>::new(64);
+        let g = msg.read(&mem).unwrap();
         assert_eq!(
             g,
-            GuestMsghdr { name: 1000, namelen: 16, iov: 2000, iovlen: 1, control: 3000, controllen: 24, flags: 7 }
+            GuestMsghdr {
+                name: 1000,
+                namelen: 16,
+                iov: 2000,
+                iovlen: 1,
+                pad1: 0,
+                control: 3000,
+                controllen: 24,
+                pad2: 0,
+                flags: 7
+            }
         );
         let h = HostMsghdr::new(&mem, &g).unwrap();
         assert_eq!(h.hdr.msg_namelen, 16);
@@ -164,8 +342,8 @@ mod tests {
         back.msg_namelen = 8;
         back.msg_controllen = 20;
         back.msg_flags = 0x20;
-        GuestMsghdr::write_back(&mem, 64, &back).unwrap();
-        let g2 = GuestMsghdr::read(&mem, 64).unwrap();
+        GuestMsghdr::write_back(&mem, msg, &back).unwrap();
+        let g2 = msg.read(&mem).unwrap();
         assert_eq!((g2.namelen, g2.controllen, g2.flags), (8, 20, 0x20));
     }
 
@@ -173,8 +351,8 @@ mod tests {
     fn msghdr_with_buffers_past_the_end_faults() {
         let (_keep, mem) = TestMemory::new(4096);
         mem.write::<[u32; 9]>(64, [4090, 16, 0, 0, 0, 0, 0, 0, 0]).unwrap();
-        let g = GuestMsghdr::read(&mem, 64).unwrap();
+        let g = GuestPtr::<GuestMsghdr>::new(64).read(&mem).unwrap();
         assert!(matches!(HostMsghdr::new(&mem, &g), Err(SysError::Errno(Errno::EFAULT))));
-        assert_eq!(GuestMsghdr::read(&mem, 4070), Err(MemoryError::Fault));
+        assert_eq!(GuestPtr::<GuestMsghdr>::new(4070).read(&mem), Err(MemoryError::Fault));
     }
 }

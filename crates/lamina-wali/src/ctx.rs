@@ -7,37 +7,9 @@ use std::sync::Mutex;
 
 use lamina_memory::GuestMemory;
 
-use crate::errno::Errno;
-use crate::strace::Tracer;
-
-/// A request to end the guest process, or only the calling thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    /// End the process with this status (the low 8 bits reach the parent, as
-    /// with a native `exit`).
-    Process(i32),
-    /// End the calling thread only (`SYS_exit` once other threads exist);
-    /// the status becomes the process's if it was the last thread.
-    Thread(i32),
-    /// End the process with the status `table[func](arg)` returns, called in
-    /// the calling instance: the forked child of `__clone`. Only the runtime
-    /// can enter the guest, so the handler hands the call over to it.
-    WithResultOf { func: u32, arg: u32 },
-}
-
-impl std::fmt::Display for Exit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Exit::Process(status) => write!(f, "guest exited with status {status}"),
-            Exit::Thread(status) => write!(f, "guest thread exited with status {status}"),
-            Exit::WithResultOf { func, arg } => {
-                write!(f, "guest process exits with the result of table[{func}]({arg})")
-            }
-        }
-    }
-}
-
-impl std::error::Error for Exit {}
+use crate::errno::{Errno, SysResult};
+use crate::strace::{Ending, Tracer};
+use crate::{host, signal_state};
 
 /// How a process is set up, decided by the embedder before the guest starts.
 #[derive(Default)]
@@ -179,7 +151,7 @@ impl Process {
     }
 
     /// Ends the strace summary, if any: called once when the process ends.
-    pub fn finish(&self, end: crate::strace::Ending) {
+    pub fn finish(&self, end: Ending) {
         if let Some(t) = &self.strace {
             t.finish(end);
         }
@@ -192,4 +164,25 @@ pub struct Ctx<'a> {
     pub mem: &'a GuestMemory,
     pub process: &'a Process,
     pub thread: &'a ThreadState,
+    /// The call's table entry says it may sleep (see [`Ctx::syscall`]).
+    pub(crate) blocking: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(mem: &'a GuestMemory, process: &'a Process, thread: &'a ThreadState) -> Self {
+        Ctx { mem, process, thread, blocking: false }
+    }
+
+    /// Issues the host syscall that carries out the guest's call. If the
+    /// call's entry says it may sleep, it does not start while a delivery for
+    /// a guest handler waits (it gives up with `NOT_STARTED`, and the runtime
+    /// runs the handler and issues the call again). A handler's other host
+    /// calls (clean-up, queries) use [`host::syscall`].
+    pub fn syscall(&self, nr: libc::c_long, args: &[i64]) -> SysResult {
+        if self.blocking {
+            host::blocking_syscall(nr, args, signal_state::waiting_word())
+        } else {
+            host::syscall(nr, args)
+        }
+    }
 }

@@ -6,7 +6,7 @@
 //!
 //! Calls that may block are issued through a small assembly stub that first
 //! checks whether a signal for a guest handler is waiting on this thread, and
-//! gives up with [`signals::NOT_STARTED`] if so; the native signal handler
+//! gives up with [`NOT_STARTED`] if so; the native signal handler
 //! sends a thread caught between that check and the `syscall` instruction to
 //! the same exit ([`cancel_blocking_call`]). So no blocking call starts while
 //! a guest handler waits to run (it would run only when the call returned):
@@ -16,7 +16,11 @@
 use std::sync::atomic::AtomicUsize;
 
 use crate::errno::{Errno, SysResult};
-use crate::signals;
+
+/// What a call reports when it gave up before entering the kernel because a
+/// delivery was waiting (the kernel's internal `ERESTARTNOINTR`, which never
+/// reaches a program): the runtime runs the handlers and issues it again.
+pub const NOT_STARTED: i32 = 513;
 
 core::arch::global_asm!(
     ".pushsection .text.lamina_syscall_cp,\"ax\",@progbits",
@@ -50,7 +54,7 @@ core::arch::global_asm!(
     "ret",
     ".size lamina_syscall_cp, . - lamina_syscall_cp",
     ".popsection",
-    not_started = const signals::NOT_STARTED,
+    not_started = const NOT_STARTED,
 );
 
 unsafe extern "C" {
@@ -60,62 +64,34 @@ unsafe extern "C" {
     static lamina_cp_cancel: u8;
 }
 
-/// Whether a call may sleep until a signal interrupts it.
-fn may_block(nr: libc::c_long) -> bool {
-    matches!(
-        nr,
-        libc::SYS_read
-            | libc::SYS_write
-            | libc::SYS_readv
-            | libc::SYS_writev
-            | libc::SYS_pread64
-            | libc::SYS_pwrite64
-            | libc::SYS_preadv
-            | libc::SYS_pwritev
-            | libc::SYS_open
-            | libc::SYS_openat
-            | libc::SYS_ioctl
-            | libc::SYS_poll
-            | libc::SYS_ppoll
-            | libc::SYS_select
-            | libc::SYS_pselect6
-            | libc::SYS_epoll_wait
-            | libc::SYS_epoll_pwait
-            | libc::SYS_nanosleep
-            | libc::SYS_clock_nanosleep
-            | libc::SYS_wait4
-            | libc::SYS_waitid
-            | libc::SYS_accept
-            | libc::SYS_accept4
-            | libc::SYS_connect
-            | libc::SYS_recvfrom
-            | libc::SYS_recvmsg
-            | libc::SYS_sendto
-            | libc::SYS_sendmsg
-            | libc::SYS_flock
-            | libc::SYS_fcntl
-            | libc::SYS_futex
-            | libc::SYS_getrandom
-            | libc::SYS_rt_sigsuspend
-            | libc::SYS_rt_sigtimedwait
-    )
-}
-
 /// Issues host syscall `nr` with up to six arguments.
 pub fn syscall(nr: libc::c_long, args: &[i64]) -> SysResult {
+    let a = six(args);
+    // SAFETY: the caller has translated every pointer argument to a checked
+    // host address inside guest memory (or NULL), or passes the runtime's
+    // own buffers; integers are passed as the kernel would receive them from
+    // a native program.
+    let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
+    result(if r == -1 { -(Errno::last().0 as i64) } else { r })
+}
+
+/// Issues host syscall `nr`, which may sleep, unless `waiting` (the calling
+/// thread's count of deliveries waiting for guest handlers) is non-zero:
+/// then it gives up with [`NOT_STARTED`] before entering the kernel.
+pub fn blocking_syscall(nr: libc::c_long, args: &[i64], waiting: *const AtomicUsize) -> SysResult {
+    let a = six(args);
+    // SAFETY: as for `syscall`; the stub reads the six arguments and the
+    // thread's waiting word, both alive for the call.
+    result(unsafe { lamina_syscall_cp(nr, a.as_ptr(), waiting) })
+}
+
+fn six(args: &[i64]) -> [i64; 6] {
     let mut a = [0i64; 6];
     a[..args.len()].copy_from_slice(args);
-    let r = if may_block(nr) {
-        // SAFETY: as below; the stub reads the six arguments and the
-        // thread's waiting word, both alive for the call.
-        unsafe { lamina_syscall_cp(nr, a.as_ptr(), signals::waiting_word()) }
-    } else {
-        // SAFETY: the caller has translated every pointer argument to a
-        // checked host address inside guest memory (or NULL); integers are
-        // passed as the kernel would receive them from a native program.
-        let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
-        if r == -1 { -(Errno::last().0 as i64) } else { r }
-    };
+    a
+}
+
+fn result(r: i64) -> SysResult {
     if (-4095..0).contains(&r) { Err(Errno(-r as i32).into()) } else { Ok(r) }
 }
 

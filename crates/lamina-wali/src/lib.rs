@@ -1,55 +1,85 @@
 //! The WALI syscall layer.
 //!
-//! Every import a WALI module may name in the `wali` namespace is described
-//! once, in [`table::TABLE`]: its name, its parameters (with the kind of each,
-//! which fixes its wasm type and how `--strace` prints it), its result type and
-//! its handler. Handlers are grouped by area in [`syscalls`], and reach guest
+//! Every import a WALI module may name in the `wali` namespace has one entry
+//! (`entry.rs`) in its area file (`syscalls/*.rs`, `aux.rs`): its name, its
+//! typed parameters (which fix its wasm type, the values its handler
+//! receives, how `--strace` prints it and what a policy checks), its result,
+//! its handler, and whether it may block and restart. Handlers reach guest
 //! memory only through [`lamina_memory::GuestMemory`].
 //!
-//! This crate knows nothing about wasmtime: the runtime binds each table entry
-//! to the type a module declares and calls [`dispatch`] with raw arguments.
+//! The modules form floors, each using only those below it (a test checks):
+//! `errno` → `host`, `abi`, `kinds` → `signal_state`, `strace` → `ctx` →
+//! `entry` → `syscalls`, `aux` → `table` → this facade, which is all the
+//! runtime uses. This crate knows nothing about wasmtime: the runtime binds
+//! each entry to the type a module declares and calls [`dispatch`] with raw
+//! arguments.
 
 #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
 compile_error!("Lamina currently runs on x86-64 Linux hosts only (WALI's numbering and layouts are x86-64's)");
 
-pub mod abi;
-pub mod aux;
-pub mod ctx;
-pub mod errno;
-pub mod host;
-pub mod signals;
-pub mod strace;
-pub mod syscalls;
-pub mod table;
+mod abi;
+mod aux;
+mod ctx;
+mod entry;
+mod errno;
+mod host;
+mod kinds;
+mod signal_state;
+mod strace;
+mod syscalls;
+mod table;
 
-pub use ctx::{Ctx, Process, ProcessConfig};
-pub use errno::{Errno, SysError, SysResult};
-pub use table::{Args, Kind, Param, ResultType, SyscallDef, TABLE, WasmType, lookup};
+pub use ctx::{Ctx, ExecRequest, Executor, Process, ProcessConfig, Spawner, ThreadState};
+pub use entry::{Blocking, SyscallDef};
+pub use errno::{Errno, Exit, SysError, SysResult};
+pub use host::NOT_STARTED;
+pub use kinds::{Args, Capability, Kind, Param, ResultType, WasmType};
+pub use strace::{Ending, Tracer};
+pub use syscalls::process::check_executable;
+pub use table::{TABLE, lookup};
+
+/// What the runtime's half of signal delivery (wasm handlers at safe
+/// points) needs from the host half.
+pub mod signals {
+    pub use crate::abi::{SIGINFO_SIZE, siginfo_bytes};
+    pub use crate::signal_state::{
+        AltStack, Delivery, SA_ONSTACK, SA_RESTART, alt_stack, block_all, disarm_alt_stack, enter_handler,
+        finish_delivery, has_deliveries, inherit, inheritance, init, leave_handler, set_alt_stack, take_delivery,
+        trap_delivery,
+    };
+}
+
+/// Guest layouts, for the conformance test's check against the specification.
+pub mod layouts {
+    pub use crate::abi::*;
+}
 
 /// Runs one WALI import: the handler, then `--strace` output if enabled.
 ///
 /// `args` holds the raw parameter values (i32 parameters zero-extended).
 /// Returns the value to hand back to the guest (already `-errno` on failure),
 /// or the request to end the process.
-pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, ctx::Exit> {
+pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, Exit> {
+    let ctx = Ctx { blocking: def.may_block(), ..*ctx };
     let tracer = ctx.process.strace.as_ref().filter(|_| def.traced());
     let started = tracer.map(|_| std::time::Instant::now());
-    let outcome = (def.handler)(ctx, args);
+    let outcome = (def.handler)(&ctx, args);
     let ret = match &outcome {
         Ok(v) => *v,
-        Err(SysError::Errno(e)) => -(e.0 as i64),
+        Err(SysError::Errno(e)) => e.ret(),
         Err(SysError::NotImplemented) => {
             warn_unimplemented(ctx.process, def.name);
-            -(Errno::ENOSYS.0 as i64)
+            Errno::ENOSYS.ret()
         }
         Err(SysError::Exit(_)) => 0,
     };
     // A call that gave up to let a signal handler run first is issued again;
     // for the kernel (and strace) it never happened.
-    let not_started = ret == -(signals::NOT_STARTED as i64);
+    let not_started = ret == Errno(NOT_STARTED).ret();
     if let (Some(tracer), Some(started), false) = (tracer, started, not_started) {
         let exiting = matches!(outcome, Err(SysError::Exit(_)));
-        tracer.record(def, ctx.mem, args, ret, exiting, started.elapsed());
+        let call = strace::Call { name: def.short_name(), params: def.params };
+        tracer.record(call, ctx.mem, args, ret, exiting, started.elapsed());
     }
     match outcome {
         Err(SysError::Exit(exit)) => Err(exit),

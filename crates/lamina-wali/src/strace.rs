@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use lamina_memory::GuestMemory;
 
-use crate::table::{Args, Kind, SyscallDef};
+use crate::errno::Errno;
+use crate::kinds::{Args, Kind, Param};
 
 /// Longest string or buffer shown in full (strace's default `-s 32`).
 const MAX_SHOWN: usize = 32;
@@ -28,46 +29,22 @@ pub enum Ending {
     Killed(i32),
 }
 
-/// `SIGSEGV` for 11.
+/// `SIGSEGV` for 11, `SIGRT_2` for 34 (strace's names).
 pub fn signal_name(signal: i32) -> String {
-    const NAMES: &[&str] = &[
-        "0",
-        "SIGHUP",
-        "SIGINT",
-        "SIGQUIT",
-        "SIGILL",
-        "SIGTRAP",
-        "SIGABRT",
-        "SIGBUS",
-        "SIGFPE",
-        "SIGKILL",
-        "SIGUSR1",
-        "SIGSEGV",
-        "SIGUSR2",
-        "SIGPIPE",
-        "SIGALRM",
-        "SIGTERM",
-        "SIGSTKFLT",
-        "SIGCHLD",
-        "SIGCONT",
-        "SIGSTOP",
-        "SIGTSTP",
-        "SIGTTIN",
-        "SIGTTOU",
-        "SIGURG",
-        "SIGXCPU",
-        "SIGXFSZ",
-        "SIGVTALRM",
-        "SIGPROF",
-        "SIGWINCH",
-        "SIGIO",
-        "SIGPWR",
-        "SIGSYS",
-    ];
-    match NAMES.get(signal as usize) {
-        Some(name) if signal > 0 => name.to_string(),
-        _ => format!("SIGRT_{}", signal - 32),
+    macro_rules! names {
+        ($($name:ident)*) => {
+            match signal as u32 {
+                $(linux_raw_sys::general::$name => return stringify!($name).to_string(),)*
+                _ => {}
+            }
+        };
     }
+    names! {
+        SIGHUP SIGINT SIGQUIT SIGILL SIGTRAP SIGABRT SIGBUS SIGFPE SIGKILL SIGUSR1 SIGSEGV SIGUSR2
+        SIGPIPE SIGALRM SIGTERM SIGSTKFLT SIGCHLD SIGCONT SIGSTOP SIGTSTP SIGTTIN SIGTTOU SIGURG
+        SIGXCPU SIGXFSZ SIGVTALRM SIGPROF SIGWINCH SIGIO SIGPWR SIGSYS
+    }
+    format!("SIGRT_{}", signal - linux_raw_sys::general::SIGRTMIN as i32)
 }
 
 /// Writes strace output for one process.
@@ -94,17 +71,18 @@ impl Tracer {
         self
     }
 
-    /// Records one completed call.
-    pub fn record(&self, def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool, took: Duration) {
+    /// Records one completed call of `name` (`read`), whose parameters are
+    /// `params`.
+    pub fn record(&self, call: Call, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool, took: Duration) {
         if let Some(summary) = &self.summary {
             let mut s = summary.lock().unwrap_or_else(|e| e.into_inner());
-            let t = s.entry(def.short_name()).or_default();
+            let t = s.entry(call.name).or_default();
             t.calls += 1;
             t.errors += is_error(ret) as u64;
             t.time += took;
         }
         if self.lines {
-            let line = format_call(def, mem, args, ret, exiting);
+            let line = format_call(call, mem, args, ret, exiting);
             let mut sink = self.sink.lock().unwrap_or_else(|e| e.into_inner());
             let _ = writeln!(sink, "{}{line}", self.pid_prefix());
             let _ = sink.flush();
@@ -170,12 +148,19 @@ fn is_error(ret: i64) -> bool {
     (-4095..0).contains(&ret)
 }
 
+/// What strace shows of a syscall: its name (`read`) and parameters.
+#[derive(Clone, Copy)]
+pub struct Call {
+    pub name: &'static str,
+    pub params: &'static [Param],
+}
+
 /// `name(arg, arg, …) = result` as strace prints it.
-pub fn format_call(def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool) -> String {
+pub fn format_call(call: Call, mem: &GuestMemory, args: &Args, ret: i64, exiting: bool) -> String {
     let mut line = String::new();
-    line.push_str(def.short_name());
+    line.push_str(call.name);
     line.push('(');
-    for (i, p) in def.params.iter().enumerate().filter(|(i, _)| shown(def, args, *i)) {
+    for (i, p) in call.params.iter().enumerate().filter(|(i, _)| shown(call.params, args, *i)) {
         if i > 0 {
             line.push_str(", ");
         }
@@ -188,8 +173,12 @@ pub fn format_call(def: &SyscallDef, mem: &GuestMemory, args: &Args, ret: i64, e
     if exiting {
         line.push_str("= ?");
     } else if is_error(ret) {
-        let e = crate::Errno(-ret as i32);
-        let _ = write!(line, "= -1 {} ({})", e.name(), e.message());
+        let e = Errno(-ret as i32);
+        match e.name() {
+            Some(name) => write!(line, "= -1 {name} ({})", e.message()),
+            None => write!(line, "= -1 {} ({})", e.0, e.message()),
+        }
+        .unwrap_or_default();
     } else {
         let _ = write!(line, "= {ret}");
     }
@@ -200,8 +189,8 @@ const RESULT_COLUMN: usize = 40;
 
 /// Whether parameter `i` is shown: like strace, the mode of `open`/`openat`
 /// only when the flags create a file.
-fn shown(def: &SyscallDef, args: &Args, i: usize) -> bool {
-    if def.params[i].kind != Kind::Mode || i == 0 || def.params[i - 1].kind != Kind::OpenFlags {
+fn shown(params: &[Param], args: &Args, i: usize) -> bool {
+    if params[i].kind != Kind::Mode || i == 0 || params[i - 1].kind != Kind::OpenFlags {
         return true;
     }
     let flags = args.uint(i - 1);
@@ -212,7 +201,7 @@ const O_TMPFILE: u32 = 0o20200000;
 
 fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: usize, ret: i64) {
     match kind {
-        Kind::Fd | Kind::Int => {
+        Kind::Fd | Kind::Int | Kind::Pid => {
             let _ = write!(out, "{}", args.int(i));
         }
         Kind::DirFd if args.int(i) == libc::AT_FDCWD => out.push_str("AT_FDCWD"),
@@ -240,7 +229,7 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
         Kind::Mode => {
             let _ = write!(out, "0{:02o}", args.uint(i));
         }
-        Kind::Str => match mem.read_path(args.ptr(i)) {
+        Kind::Path => match mem.read_path(args.ptr(i)) {
             Ok(s) if args.ptr(i) != 0 => quote(out, s.as_bytes(), usize::MAX),
             _ => pointer(out, args.ptr(i)),
         },
@@ -345,7 +334,7 @@ fn dirent_count(mem: &GuestMemory, p: u32, len: usize) -> usize {
 
 /// `{events=EPOLLIN, data={u32=3, u64=3}}`, or `[…]` for an array.
 fn epoll_events(out: &mut String, mem: &GuestMemory, p: u32, count: usize, array: bool) {
-    let Ok(raw) = mem.read_bytes(p, count.min(16) * crate::abi::EPOLL_EVENT_SIZE) else {
+    let Ok(raw) = mem.read_bytes(p, count.min(16) * size_of::<crate::abi::EpollEvent>()) else {
         return pointer(out, p);
     };
     if p == 0 {
@@ -354,7 +343,7 @@ fn epoll_events(out: &mut String, mem: &GuestMemory, p: u32, count: usize, array
     if array {
         out.push('[');
     }
-    for (n, ev) in raw.chunks_exact(crate::abi::EPOLL_EVENT_SIZE).enumerate() {
+    for (n, ev) in raw.chunks_exact(size_of::<crate::abi::EpollEvent>()).enumerate() {
         if n > 0 {
             out.push_str(", ");
         }
@@ -620,185 +609,44 @@ fn summary_table(totals: &HashMap<&'static str, Totals>) -> String {
     out
 }
 
-/// The symbolic name of an errno value.
-pub fn errno_name(e: i32) -> &'static str {
-    const NAMES: &[&str] = &[
-        "0",
-        "EPERM",
-        "ENOENT",
-        "ESRCH",
-        "EINTR",
-        "EIO",
-        "ENXIO",
-        "E2BIG",
-        "ENOEXEC",
-        "EBADF",
-        "ECHILD",
-        "EAGAIN",
-        "ENOMEM",
-        "EACCES",
-        "EFAULT",
-        "ENOTBLK",
-        "EBUSY",
-        "EEXIST",
-        "EXDEV",
-        "ENODEV",
-        "ENOTDIR",
-        "EISDIR",
-        "EINVAL",
-        "ENFILE",
-        "EMFILE",
-        "ENOTTY",
-        "ETXTBSY",
-        "EFBIG",
-        "ENOSPC",
-        "ESPIPE",
-        "EROFS",
-        "EMLINK",
-        "EPIPE",
-        "EDOM",
-        "ERANGE",
-        "EDEADLK",
-        "ENAMETOOLONG",
-        "ENOLCK",
-        "ENOSYS",
-        "ENOTEMPTY",
-        "ELOOP",
-        "EWOULDBLOCK",
-        "ENOMSG",
-        "EIDRM",
-        "ECHRNG",
-        "EL2NSYNC",
-        "EL3HLT",
-        "EL3RST",
-        "ELNRNG",
-        "EUNATCH",
-        "ENOCSI",
-        "EL2HLT",
-        "EBADE",
-        "EBADR",
-        "EXFULL",
-        "ENOANO",
-        "EBADRQC",
-        "EBADSLT",
-        "EDEADLOCK",
-        "EBFONT",
-        "ENOSTR",
-        "ENODATA",
-        "ETIME",
-        "ENOSR",
-        "ENONET",
-        "ENOPKG",
-        "EREMOTE",
-        "ENOLINK",
-        "EADV",
-        "ESRMNT",
-        "ECOMM",
-        "EPROTO",
-        "EMULTIHOP",
-        "EDOTDOT",
-        "EBADMSG",
-        "EOVERFLOW",
-        "ENOTUNIQ",
-        "EBADFD",
-        "EREMCHG",
-        "ELIBACC",
-        "ELIBBAD",
-        "ELIBSCN",
-        "ELIBMAX",
-        "ELIBEXEC",
-        "EILSEQ",
-        "ERESTART",
-        "ESTRPIPE",
-        "EUSERS",
-        "ENOTSOCK",
-        "EDESTADDRREQ",
-        "EMSGSIZE",
-        "EPROTOTYPE",
-        "ENOPROTOOPT",
-        "EPROTONOSUPPORT",
-        "ESOCKTNOSUPPORT",
-        "EOPNOTSUPP",
-        "EPFNOSUPPORT",
-        "EAFNOSUPPORT",
-        "EADDRINUSE",
-        "EADDRNOTAVAIL",
-        "ENETDOWN",
-        "ENETUNREACH",
-        "ENETRESET",
-        "ECONNABORTED",
-        "ECONNRESET",
-        "ENOBUFS",
-        "EISCONN",
-        "ENOTCONN",
-        "ESHUTDOWN",
-        "ETOOMANYREFS",
-        "ETIMEDOUT",
-        "ECONNREFUSED",
-        "EHOSTDOWN",
-        "EHOSTUNREACH",
-        "EALREADY",
-        "EINPROGRESS",
-        "ESTALE",
-        "EUCLEAN",
-        "ENOTNAM",
-        "ENAVAIL",
-        "EISNAM",
-        "EREMOTEIO",
-        "EDQUOT",
-        "ENOMEDIUM",
-        "EMEDIUMTYPE",
-        "ECANCELED",
-        "ENOKEY",
-        "EKEYEXPIRED",
-        "EKEYREVOKED",
-        "EKEYREJECTED",
-        "EOWNERDEAD",
-        "ENOTRECOVERABLE",
-        "ERFKILL",
-        "EHWPOISON",
-    ];
-    NAMES.get(e as usize).copied().unwrap_or("E?")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use lamina_memory::TestMemory;
 
-    fn def(params: &'static [crate::Param]) -> SyscallDef {
-        SyscallDef { name: "SYS_openat", params, result: crate::ResultType::I64, handler: |_, _| Ok(0) }
+    fn openat(params: &'static [Param]) -> Call {
+        Call { name: "openat", params }
     }
 
     #[test]
     fn openat_line_decodes_dirfd_path_and_flags() {
         let (_keep, mem) = TestMemory::new(256);
         mem.write_bytes(16, b"/tmp/x\0").unwrap();
-        static P: &[crate::Param] = &[
-            crate::Param { name: "dirfd", kind: Kind::DirFd },
-            crate::Param { name: "path", kind: Kind::Str },
-            crate::Param { name: "flags", kind: Kind::OpenFlags },
-            crate::Param { name: "mode", kind: Kind::Mode },
+        static P: &[Param] = &[
+            Param { name: "dirfd", kind: Kind::DirFd },
+            Param { name: "path", kind: Kind::Path },
+            Param { name: "flags", kind: Kind::OpenFlags },
+            Param { name: "mode", kind: Kind::Mode },
         ];
         let args = Args([(-100i32) as u32 as u64, 16, 0o2000101, 0o644, 0, 0]);
         assert_eq!(
-            format_call(&def(P), &mem, &args, 3, false),
+            format_call(openat(P), &mem, &args, 3, false),
             "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = 3"
         );
         assert_eq!(
-            format_call(&def(P), &mem, &args, -2, false),
+            format_call(openat(P), &mem, &args, -2, false),
             "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT|O_CLOEXEC, 0644) = -1 ENOENT (No such file or directory)"
         );
         // Without O_CREAT the mode is not shown; short lines align at column 40.
         let args = Args([(-100i32) as u32 as u64, 16, 0o2200000, 0, 0, 0]);
         assert_eq!(
-            format_call(&def(P), &mem, &args, 3, false),
+            format_call(openat(P), &mem, &args, 3, false),
             "openat(AT_FDCWD, \"/tmp/x\", O_RDONLY|O_CLOEXEC|O_DIRECTORY) = 3"
         );
         let args = Args([(-100i32) as u32 as u64, 23, 0, 0, 0, 0]);
         mem.write_bytes(23, b"a\0").unwrap();
         assert_eq!(
-            format_call(&def(P), &mem, &args, 3, false),
+            format_call(openat(P), &mem, &args, 3, false),
             format!("openat(AT_FDCWD, \"a\", O_RDONLY){}= 3", " ".repeat(9))
         );
     }
@@ -828,12 +676,19 @@ mod tests {
     }
 
     #[test]
-    fn errno_names_match_linux_numbers() {
-        assert_eq!(errno_name(libc::ENOENT), "ENOENT");
-        assert_eq!(errno_name(libc::EAGAIN), "EAGAIN");
-        assert_eq!(errno_name(libc::ECONNREFUSED), "ECONNREFUSED");
-        assert_eq!(errno_name(libc::EHWPOISON), "EHWPOISON");
-        assert_eq!(errno_name(libc::ENOSYS), "ENOSYS");
+    fn signal_names_are_straces() {
+        assert_eq!(signal_name(libc::SIGSEGV), "SIGSEGV");
+        assert_eq!(signal_name(libc::SIGSYS), "SIGSYS");
+        assert_eq!(signal_name(libc::SIGCHLD), "SIGCHLD");
+        assert_eq!(signal_name(34), "SIGRT_2");
+    }
+
+    #[test]
+    fn unnamed_errors_show_their_number() {
+        let (_keep, mem) = TestMemory::new(64);
+        let call = Call { name: "close", params: &[Param { name: "fd", kind: Kind::Fd }] };
+        let line = format_call(call, &mem, &Args([3, 0, 0, 0, 0, 0]), -41, false);
+        assert!(line.ends_with("= -1 41 (Unknown error 41)"), "{line}");
     }
 
     #[test]

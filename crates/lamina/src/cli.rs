@@ -5,14 +5,22 @@
 //! `--stack-size=N` use `=`, and `lamina MODULE` works without `run`.
 
 use std::ffi::OsString;
-use std::io::{Read, Seek};
-use std::os::fd::FromRawFd;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
-use lamina_runtime::{CacheMode, EngineOptions, EnvOptions, RunOptions, StraceOptions, StraceOutput};
+use lamina_runtime::options::{stack_size, value_of};
+use lamina_runtime::{EngineOptions, RunOptions};
 
-pub const WASMTIME_VERSION: &str = "48.0.8";
+/// The wasmtime Lamina is built on: the version pinned in the workspace
+/// manifest, the one place it is written.
+pub fn wasmtime_version() -> &'static str {
+    const MANIFEST: &str = include_str!("../../../Cargo.toml");
+    MANIFEST
+        .lines()
+        .find_map(|line| line.strip_prefix("wasmtime = { version = \"="))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("unknown")
+}
 
 pub const HELP: &str = "\
 lamina: run Linux programs compiled to WebAssembly (WALI)
@@ -89,102 +97,36 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     }
 }
 
-/// The value of `--name=value` or `--name value`; `None` if `arg` is not `--name`.
-fn value_of(arg: &str, name: &str, rest: &mut impl Iterator<Item = OsString>) -> Option<Result<OsString, String>> {
-    if arg == name {
-        return Some(rest.next().ok_or_else(|| format!("{name} needs a value")));
-    }
-    arg.strip_prefix(name)?.strip_prefix('=').map(|v| Ok(v.into()))
-}
-
 fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
-    let mut env = EnvOptions::default();
-    let mut strace: Option<StraceOptions> = None;
-    let mut engine = EngineOptions::default();
-    let mut cache = CacheMode::default_dir();
-    let mut verbose = 0u8;
-    let mut argv0 = None;
+    let mut options = RunOptions::new(PathBuf::new());
     let mut rest = args.into_iter();
     while let Some(raw) = rest.next() {
         let Some(arg) = raw.to_str().filter(|a| a.starts_with('-') && *a != "-").map(str::to_owned) else {
-            let module = PathBuf::from(raw);
-            let args = rest.collect();
-            return Ok(Command::Run(RunOptions { module, argv0, args, env, strace, engine, cache, verbose }));
+            options.module = PathBuf::from(raw);
+            options.args = rest.collect();
+            return Ok(Command::Run(options));
         };
         let arg = arg.as_str();
-        if let Some(v) = value_of(arg, "--argv0", &mut rest) {
-            argv0 = Some(v?);
-        } else if let Some(v) = value_of(arg, "--cache-dir", &mut rest) {
-            cache = CacheMode::Dir(v?.into());
-        } else if let Some(v) = value_of(arg, "--env-fd", &mut rest) {
-            env.vars.extend(take_env(inherited_fd(&v?, "--env-fd")?)?);
-        } else if let Some(v) = value_of(arg, "--strace-fd", &mut rest) {
-            strace.get_or_insert_with(Default::default).output = StraceOutput::Fd(inherited_fd(&v?, "--strace-fd")?);
-        } else if let Some(v) = value_of(arg, "--strace-pid", &mut rest) {
-            let pid = v?.to_str().and_then(|s| s.parse().ok()).ok_or("--strace-pid needs a process id")?;
-            strace.get_or_insert_with(Default::default).root_pid = Some(pid);
-        } else if let Some(v) = value_of(arg, "--env", &mut rest) {
-            env.vars.push(v?);
+        if options.parse_flag(arg, &mut rest)? {
+            continue;
+        }
+        if let Some(v) = value_of(arg, "--env", &mut rest) {
+            options.env.vars.push(v?);
         } else if let Some(v) = value_of(arg, "--env-file", &mut rest) {
-            env.files.push(v?.into());
-        } else if let Some(v) = value_of(arg, "--stack-size", &mut rest) {
-            engine.stack_size = size(&v?)?;
+            options.env.files.push(v?.into());
         } else if let Some(v) = value_of(arg, "--max-threads", &mut rest) {
             let v = v?;
             v.to_str().and_then(|s| s.parse::<u32>().ok()).ok_or("--max-threads needs a number")?;
-        } else if arg == "--strace" || arg.starts_with("--strace=") {
-            let t = strace.get_or_insert_with(Default::default);
-            t.lines = true;
-            if let Some(file) = arg.strip_prefix("--strace=") {
-                t.output = StraceOutput::File(file.into());
-            }
-        } else if arg == "--strace-summary" || arg.starts_with("--strace-summary=") {
-            let t = strace.get_or_insert_with(Default::default);
-            t.summary = true;
-            if let Some(file) = arg.strip_prefix("--strace-summary=") {
-                t.output = StraceOutput::File(file.into());
-            }
         } else {
             match arg {
-                "--inherit-env" => env.inherit = true,
-                // Not in the help: for measuring what signal safe points cost
-                // (bench/run.py). Handlers then run only at system calls.
-                "--no-safe-points" => engine.safe_points = false,
-                "--no-cache" => cache = CacheMode::Disabled,
-                "-v" | "--verbose" => verbose = verbose.saturating_add(1),
-                "-vv" => verbose = verbose.saturating_add(2),
+                "--inherit-env" => options.env.inherit = true,
                 "-h" | "--help" => return Ok(Command::Help),
                 "-V" | "--version" => return Ok(Command::Version),
-                _ => match arg.strip_prefix("-v=").or_else(|| arg.strip_prefix("--verbose=")) {
-                    Some(level) => verbose = level.parse().map_err(|_| format!("bad verbosity level in {arg}"))?,
-                    None => return Err(format!("unknown option {arg}")),
-                },
+                _ => return Err(format!("unknown option {arg}")),
             }
         }
     }
     Err("no module given".into())
-}
-
-/// The number of a descriptor handed down by the Lamina that executed this
-/// one; never a standard descriptor, which it does not hand down.
-fn inherited_fd(v: &OsString, name: &str) -> Result<i32, String> {
-    v.to_str()
-        .and_then(|s| s.parse().ok())
-        .filter(|&fd| fd > 2)
-        .ok_or_else(|| format!("{name} needs a descriptor number above 2"))
-}
-
-/// Reads the environment from descriptor `fd` (env-file format, one
-/// `NAME=value` per line) and closes it, so the guest never sees it.
-fn take_env(fd: i32) -> Result<Vec<OsString>, String> {
-    // SAFETY: the descriptor was handed down for this use alone (`--env-fd`);
-    // the file is dropped, and the descriptor closed, right here.
-    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-    let mut content = Vec::new();
-    file.rewind()
-        .and_then(|_| file.read_to_end(&mut content))
-        .map_err(|e| format!("cannot read the environment from descriptor {fd}: {e}"))?;
-    Ok(content.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| OsString::from_vec(l.to_vec())).collect())
 }
 
 fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
@@ -194,7 +136,7 @@ fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
     while let Some(raw) = rest.next() {
         let arg = raw.to_string_lossy().into_owned();
         if let Some(v) = value_of(&arg, "--stack-size", &mut rest) {
-            engine.stack_size = size(&v?)?;
+            engine.stack_size = stack_size(&v?)?;
         } else if let Some(v) = value_of(&arg, "-o", &mut rest).or_else(|| value_of(&arg, "--output", &mut rest)) {
             output = Some(PathBuf::from(v?));
         } else if let Some(path) = arg.strip_prefix("-o").filter(|p| !p.is_empty() && !arg.starts_with("--")) {
@@ -212,26 +154,10 @@ fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
     Ok(Command::Compile { engine, module, output })
 }
 
-/// `8388608`, `8M`, `512K`, `1G`.
-fn size(v: &OsString) -> Result<usize, String> {
-    let s = v.to_str().ok_or("bad size")?;
-    let (digits, unit) = match s.as_bytes().last() {
-        Some(b'k' | b'K') => (&s[..s.len() - 1], 1 << 10),
-        Some(b'm' | b'M') => (&s[..s.len() - 1], 1 << 20),
-        Some(b'g' | b'G') => (&s[..s.len() - 1], 1 << 30),
-        _ => (s, 1),
-    };
-    digits
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(unit))
-        .filter(|&n| n >= 64 << 10)
-        .ok_or_else(|| format!("bad stack size {s:?} (a byte count of at least 64K, e.g. 8M)"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lamina_runtime::{CacheMode, StraceOutput};
     use std::path::Path;
 
     fn run_opts(args: &[&str]) -> RunOptions {
@@ -290,6 +216,13 @@ mod tests {
         assert_eq!(o.env.vars, ["A=1", "B=two=2"].map(OsString::from));
         // SAFETY: probing a descriptor number.
         assert_eq!(unsafe { libc::fcntl(fd, libc::F_GETFD) }, -1, "the descriptor was closed");
+    }
+
+    #[test]
+    fn the_wasmtime_version_is_the_pinned_one() {
+        let lock = include_str!("../../../Cargo.lock");
+        let pinned = lock.split("[[package]]").find(|p| p.contains("name = \"wasmtime\"\n")).unwrap();
+        assert!(pinned.contains(&format!("version = \"{}\"", wasmtime_version())), "{pinned}");
     }
 
     #[test]

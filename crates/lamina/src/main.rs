@@ -50,7 +50,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Version => {
-            println!("lamina {} (wasmtime {})", env!("CARGO_PKG_VERSION"), cli::WASMTIME_VERSION);
+            println!("lamina {} (wasmtime {})", env!("CARGO_PKG_VERSION"), cli::wasmtime_version());
             Ok(ExitCode::SUCCESS)
         }
         Command::Compile { engine, module, output } => {

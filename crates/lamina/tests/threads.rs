@@ -43,3 +43,10 @@ fn a_child_forked_from_a_multithreaded_guest_exits_with_sys_exit() {
     let out = support::same_as_native_status("threads_exit", &["fork-exit"]);
     assert_eq!(support::text(&out.stdout), "child status: 1280\n");
 }
+
+#[test]
+fn a_thread_whose_clear_tid_word_is_unwritable_ends_alone() {
+    let out = support::same_as_native_status("threads_exit", &["tid-protnone"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(support::text(&out.stdout), "thread gone, process alive\n");
+}

@@ -1,8 +1,9 @@
 //! The C library of the WALI toolchain (toolchain/musl) against the
 //! machine-readable WALI specification (the `wali-linux` package): every
 //! structure of the ABI has the spec's layout in the library's headers, every
-//! import a program gets has the spec's wasm type, and the port's generated
-//! headers are those the generator makes from the installed spec.
+//! import a program gets has the spec's wasm type, and the generated headers
+//! (the port's and the test guests') are those the generator makes from the
+//! installed spec.
 
 mod support;
 
@@ -154,14 +155,17 @@ fn every_import_of_a_c_program_has_the_specs_type() {
 }
 
 #[test]
-fn the_ports_generated_headers_are_up_to_date() {
-    let port = repo().join("toolchain/musl/arch/wasm32");
-    for (file, args) in [("wali_syscalls.h", &[][..]), ("bits/syscall.h.in", &["numbers"][..])] {
-        let committed = std::fs::read_to_string(port.join(file)).unwrap();
+fn the_generated_headers_are_up_to_date() {
+    for (file, command) in [
+        ("toolchain/musl/arch/wasm32/wali_syscalls.h", "musl"),
+        ("toolchain/musl/arch/wasm32/bits/syscall.h.in", "numbers"),
+        ("tests/guests/include/wali_syscalls.h", "guest"),
+    ] {
+        let committed = std::fs::read_to_string(repo().join(file)).unwrap();
         assert_eq!(
-            spec_tool("gen_musl_syscalls.py", args),
+            spec_tool("gen_syscall_headers.py", &[command]),
             committed,
-            "toolchain/musl/arch/wasm32/{file} is stale: regenerate it with tools/gen_musl_syscalls.py"
+            "{file} is stale: regenerate it with `tools/gen_syscall_headers.py {command}`"
         );
     }
 }

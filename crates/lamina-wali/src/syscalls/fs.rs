@@ -13,107 +13,113 @@
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-use super::{buf, cstr_arg, path, path_or_null};
-use crate::abi;
+use lamina_memory::{GuestBuf, GuestPtr};
+
+use crate::abi::{Stat, Statfs, Statx, Timespec, Timeval};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Restartable;
+use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysResult};
-use crate::host::{self, syscall};
+use crate::host;
+use crate::kinds::{
+    AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Struct, UInt,
+};
 use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(open => open, [pathname: Str, flags: OpenFlags, mode: Mode]),
-    syscall!(openat => openat, [dirfd: DirFd, pathname: Str, flags: OpenFlags, mode: Mode]),
-    syscall!(stat => stat, [pathname: Str, statbuf: StatOut]),
-    syscall!(lstat => lstat, [pathname: Str, statbuf: StatOut]),
+    syscall!(open => open, [pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
+    syscall!(openat => openat, [dirfd: DirFd, pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
+    syscall!(stat => stat, [pathname: Path, statbuf: StatOut]),
+    syscall!(lstat => lstat, [pathname: Path, statbuf: StatOut]),
     syscall!(fstat => fstat, [fd: Fd, statbuf: StatOut]),
-    syscall!(newfstatat => newfstatat, [dirfd: DirFd, pathname: Str, statbuf: StatOut, flags: AtFlags]),
-    syscall!(statx => statx, [dirfd: DirFd, pathname: Str, flags: AtFlags, mask: Hex, statxbuf: Struct("statx")]),
-    syscall!(getdents64 => getdents64, [fd: Fd, dirp: Dirents, count: Int]),
-    syscall!(readlink => readlink, [pathname: Str, buf: OutBuf, bufsiz: UInt]),
-    syscall!(readlinkat => readlinkat, [dirfd: DirFd, pathname: Str, buf: OutBuf, bufsiz: UInt]),
-    syscall!(link => link, [oldpath: Str, newpath: Str]),
-    syscall!(linkat => linkat, [olddirfd: DirFd, oldpath: Str, newdirfd: DirFd, newpath: Str, flags: AtFlags]),
-    syscall!(symlink => symlink, [target: Str, linkpath: Str]),
-    syscall!(symlinkat => symlinkat, [target: Str, newdirfd: DirFd, linkpath: Str]),
-    syscall!(unlink => unlink, [pathname: Str]),
-    syscall!(unlinkat => unlinkat, [dirfd: DirFd, pathname: Str, flags: AtFlags]),
-    syscall!(rename => rename, [oldpath: Str, newpath: Str]),
-    syscall!(renameat2 => renameat2, [olddirfd: DirFd, oldpath: Str, newdirfd: DirFd, newpath: Str, flags: Hex]),
-    syscall!(mkdir => mkdir, [pathname: Str, mode: Mode]),
-    syscall!(mkdirat => mkdirat, [dirfd: DirFd, pathname: Str, mode: Mode]),
-    syscall!(mknod => mknod, [pathname: Str, mode: Mode, dev: Hex]),
-    syscall!(mknodat => mknodat, [dirfd: DirFd, pathname: Str, mode: Mode, dev: Hex]),
-    syscall!(rmdir => rmdir, [pathname: Str]),
-    syscall!(chmod => chmod, [pathname: Str, mode: Mode]),
+    syscall!(newfstatat => newfstatat, [dirfd: DirFd, pathname: Path, statbuf: StatOut, flags: AtFlags]),
+    syscall!(statx => statx, [dirfd: DirFd, pathname: Path, flags: AtFlags, mask: Hex, statxbuf: Struct<Statx>]),
+    syscall!(getdents64 => getdents64, [fd: Fd, dirp: Dirents, count: UInt]),
+    syscall!(readlink => readlink, [pathname: Path, buf: OutBuf, bufsiz: Int]),
+    syscall!(readlinkat => readlinkat, [dirfd: DirFd, pathname: Path, buf: OutBuf, bufsiz: Int]),
+    syscall!(link => link, [oldpath: Path, newpath: Path]),
+    syscall!(linkat => linkat, [olddirfd: DirFd, oldpath: Path, newdirfd: DirFd, newpath: Path, flags: AtFlags]),
+    syscall!(symlink => symlink, [target: Path, linkpath: Path]),
+    syscall!(symlinkat => symlinkat, [target: Path, newdirfd: DirFd, linkpath: Path]),
+    syscall!(unlink => unlink, [pathname: Path]),
+    syscall!(unlinkat => unlinkat, [dirfd: DirFd, pathname: Path, flags: AtFlags]),
+    syscall!(rename => rename, [oldpath: Path, newpath: Path]),
+    syscall!(renameat2 => renameat2, [olddirfd: DirFd, oldpath: Path, newdirfd: DirFd, newpath: Path, flags: Hex]),
+    syscall!(mkdir => mkdir, [pathname: Path, mode: Mode]),
+    syscall!(mkdirat => mkdirat, [dirfd: DirFd, pathname: Path, mode: Mode]),
+    syscall!(mknod => mknod, [pathname: Path, mode: Mode, dev: Hex]),
+    syscall!(mknodat => mknodat, [dirfd: DirFd, pathname: Path, mode: Mode, dev: Hex]),
+    syscall!(rmdir => rmdir, [pathname: Path]),
+    syscall!(chmod => chmod, [pathname: Path, mode: Mode]),
     syscall!(fchmod => fchmod, [fd: Fd, mode: Mode]),
-    syscall!(fchmodat => fchmodat, [dirfd: DirFd, pathname: Str, mode: Mode, flags: AtFlags]),
-    syscall!(chown => chown, [pathname: Str, owner: Int, group: Int]),
+    syscall!(fchmodat => fchmodat, [dirfd: DirFd, pathname: Path, mode: Mode, flags: AtFlags]),
+    syscall!(chown => chown, [pathname: Path, owner: Int, group: Int]),
     syscall!(fchown => fchown, [fd: Fd, owner: Int, group: Int]),
-    syscall!(fchownat => fchownat, [dirfd: DirFd, pathname: Str, owner: Int, group: Int, flags: AtFlags]),
-    syscall!(utimensat => utimensat, [dirfd: DirFd, pathname: Str, times: Struct("timespec[2]"), flags: AtFlags]),
-    syscall!(utimes => utimes, [filename: Str, times: Struct("timeval[2]")]),
-    syscall!(futimesat => futimesat, [dirfd: DirFd, pathname: Str, times: Struct("timeval[2]")]),
-    syscall!(access => access, [pathname: Str, mode: Int]),
-    syscall!(faccessat => faccessat, [dirfd: DirFd, pathname: Str, mode: Int, flags: AtFlags]),
-    syscall!(faccessat2 => faccessat2, [dirfd: DirFd, pathname: Str, mode: Int, flags: AtFlags]),
-    syscall!(truncate => truncate, [path: Str, length: Long]),
+    syscall!(fchownat => fchownat, [dirfd: DirFd, pathname: Path, owner: Int, group: Int, flags: AtFlags]),
+    syscall!(utimensat => utimensat, [dirfd: DirFd, pathname: Path, times: Struct<[Timespec; 2]>, flags: AtFlags]),
+    syscall!(utimes => utimes, [filename: Path, times: Struct<[Timeval; 2]>]),
+    syscall!(futimesat => futimesat, [dirfd: DirFd, pathname: Path, times: Struct<[Timeval; 2]>]),
+    syscall!(access => access, [pathname: Path, mode: Int]),
+    syscall!(faccessat => faccessat, [dirfd: DirFd, pathname: Path, mode: Int, flags: AtFlags]),
+    syscall!(faccessat2 => faccessat2, [dirfd: DirFd, pathname: Path, mode: Int, flags: AtFlags]),
+    syscall!(truncate => truncate, [path: Path, length: Long]),
     syscall!(ftruncate => ftruncate, [fd: Fd, length: Long]),
     syscall!(fsync => fsync, [fd: Fd]),
     syscall!(fdatasync => fdatasync, [fd: Fd]),
     syscall!(fadvise => fadvise, [fd: Fd, offset: Long, len: Long, advice: Int]),
-    syscall!(flock => flock, [fd: Fd, operation: Int]),
+    syscall!(flock => flock, [fd: Fd, operation: Int], Restartable),
     syscall!(umask => umask, [mask: Mode]),
-    syscall!(chdir => chdir, [path: Str]),
+    syscall!(chdir => chdir, [path: Path]),
     syscall!(fchdir => fchdir, [fd: Fd]),
     syscall!(getcwd => getcwd, [buf: OutBuf, size: UInt]),
-    syscall!(chroot => chroot, [path: Str]),
-    syscall!(statfs => statfs, [path: Str, buf: Struct("statfs")]),
-    syscall!(fstatfs => fstatfs, [fd: Fd, buf: Struct("statfs")]),
+    syscall!(chroot => chroot, [path: Path]),
+    syscall!(statfs => statfs, [path: Path, buf: Struct<Statfs>]),
+    syscall!(fstatfs => fstatfs, [fd: Fd, buf: Struct<Statfs>]),
 ];
 
-const AT_FDCWD: i64 = libc::AT_FDCWD as i64;
+/// The directory descriptor the legacy calls are issued with.
+const AT_FDCWD: Fd = Fd(libc::AT_FDCWD);
 
 /// A path as a host syscall argument; the string must outlive the call.
 fn arg(p: &CString) -> i64 {
     host::ptr(p.as_ptr())
 }
 
-// ---- opening ----
-
-fn open(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    openat_common(ctx, AT_FDCWD, a.ptr(0), a.int_arg(1), a.uint(2))
+/// A path that may be NULL as a host syscall argument (NULL for `None`).
+fn arg_or_null(p: &Option<CString>) -> i64 {
+    p.as_ref().map_or(0, arg)
 }
 
-fn openat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    openat_common(ctx, a.int_arg(0), a.ptr(1), a.int_arg(2), a.uint(3))
+// ---- opening ----
+
+fn open(ctx: &Ctx<'_>, pathname: GuestPath, flags: i32, mode: u32) -> SysResult {
+    openat(ctx, AT_FDCWD, pathname, flags, mode)
 }
 
 /// `open` and `openat` are one call. The new descriptor is refused if it is
 /// a process memory file; a successful open of the environment file lets the
 /// runtime drop its own descriptor of it.
-fn openat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, flags: i64, mode: u32) -> SysResult {
-    let p = path(ctx, p)?;
-    let fd = syscall(libc::SYS_openat, &[dirfd, arg(&p), flags, mode as i64])?;
+fn openat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, flags: i32, mode: u32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    let fd = ctx.syscall(libc::SYS_openat, &[dirfd.arg(), arg(&p), flags.into(), mode.into()])?;
     if opens_process_memory(fd) {
         // The guest has not been given the number. (Another guest thread
         // could guess it and use it before this close: see `opens_process_memory`.)
-        let _ = syscall(libc::SYS_close, &[fd]);
+        let _ = host::syscall(libc::SYS_close, &[fd]);
         ctx.process.warn_once("proc-mem", || {
             format!(
                 "refused the guest's open of {p:?} with EACCES: it is, or cannot be told apart from, \
                  a process memory file (/proc/<pid>/mem), through which the guest could rewrite the runtime"
             )
         });
-        return Err(Errno(libc::EACCES).into());
+        return Err(Errno::EACCES.into());
     }
     ctx.process.note_opened(&p);
     Ok(fd)
 }
 
-/// procfs's `f_type` (`PROC_SUPER_MAGIC`).
-const PROC_SUPER_MAGIC: i64 = 0x9fa0;
-/// The inode number of the root directory of every procfs instance.
+/// The inode number of the root directory of every procfs instance (the
+/// kernel's `PROC_ROOT_INO`, which no uapi header exports).
 const PROC_ROOT_INO: u64 = 1;
 
 /// Whether `fd` is a procfs `mem` file (`/proc/<pid>/mem`,
@@ -138,8 +144,8 @@ fn opens_process_memory(fd: i64) -> bool {
 fn is_procfs(fd: i64) -> Option<bool> {
     // SAFETY: statfs is plain data; the kernel fills it in.
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    syscall(libc::SYS_fstatfs, &[fd, host::ptr(&raw mut st)]).ok()?;
-    Some(st.f_type as i64 == PROC_SUPER_MAGIC)
+    host::syscall(libc::SYS_fstatfs, &[fd, host::ptr(&raw mut st)]).ok()?;
+    Some(st.f_type == libc::PROC_SUPER_MAGIC)
 }
 
 /// The kernel's name for what `fd` refers to (the target of
@@ -151,9 +157,9 @@ fn is_procfs(fd: i64) -> Option<bool> {
 /// process's `fd` directory. Only a procfs root (inode 1) has the kernel's
 /// `thread-self`, which always means the calling thread.
 fn fd_target(fd: i64) -> Option<Vec<u8>> {
-    let proc = syscall(
+    let proc = host::syscall(
         libc::SYS_openat,
-        &[AT_FDCWD, host::ptr(c"/proc".as_ptr()), (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as i64, 0],
+        &[AT_FDCWD.arg(), host::ptr(c"/proc".as_ptr()), (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as i64, 0],
     )
     .ok()?;
     // SAFETY: a descriptor we just opened and nobody else owns.
@@ -161,14 +167,15 @@ fn fd_target(fd: i64) -> Option<Vec<u8>> {
     let root = proc.as_raw_fd() as i64;
     // SAFETY: stat is plain data; the kernel fills it in.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    syscall(libc::SYS_fstat, &[root, host::ptr(&raw mut st)]).ok()?;
+    host::syscall(libc::SYS_fstat, &[root, host::ptr(&raw mut st)]).ok()?;
     if is_procfs(root) != Some(true) || st.st_ino != PROC_ROOT_INO {
         return None;
     }
     let link = CString::new(format!("thread-self/fd/{fd}")).expect("no NUL in a number");
     let mut target = vec![0u8; lamina_memory::PATH_MAX + 1];
-    let n = syscall(libc::SYS_readlinkat, &[root, arg(&link), host::ptr(target.as_mut_ptr()), target.len() as i64])
-        .ok()? as usize;
+    let n =
+        host::syscall(libc::SYS_readlinkat, &[root, arg(&link), host::ptr(target.as_mut_ptr()), target.len() as i64])
+            .ok()? as usize;
     // A full buffer may be a truncated name.
     (n < target.len()).then(|| {
         target.truncate(n);
@@ -187,304 +194,277 @@ fn names_mem_file(target: &[u8]) -> bool {
 
 // ---- metadata ----
 
-fn stat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fstatat_common(ctx, AT_FDCWD, a.ptr(0), a.ptr(1), 0)
+fn stat(ctx: &Ctx<'_>, pathname: GuestPath, statbuf: GuestPtr<Stat>) -> SysResult {
+    newfstatat(ctx, AT_FDCWD, pathname, statbuf, 0)
 }
 
-fn lstat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fstatat_common(ctx, AT_FDCWD, a.ptr(0), a.ptr(1), libc::AT_SYMLINK_NOFOLLOW as i64)
-}
-
-fn newfstatat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fstatat_common(ctx, a.int_arg(0), a.ptr(1), a.ptr(2), a.int_arg(3))
+fn lstat(ctx: &Ctx<'_>, pathname: GuestPath, statbuf: GuestPtr<Stat>) -> SysResult {
+    newfstatat(ctx, AT_FDCWD, pathname, statbuf, libc::AT_SYMLINK_NOFOLLOW)
 }
 
 /// The kernel accepts a NULL path with `AT_EMPTY_PATH` (Linux 6.11), so NULL
 /// is passed on for it to judge.
-fn fstatat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, statbuf: u32, flags: i64) -> SysResult {
-    let p = path_or_null(ctx, p)?;
-    syscall(libc::SYS_newfstatat, &[dirfd, cstr_arg(&p), buf(ctx, statbuf, abi::STAT_SIZE)?, flags])
+fn newfstatat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, statbuf: GuestPtr<Stat>, flags: i32) -> SysResult {
+    let p = pathname.read_or_null(ctx.mem)?;
+    ctx.syscall(libc::SYS_newfstatat, &[dirfd.arg(), arg_or_null(&p), statbuf.arg(ctx.mem)?, flags.into()])
 }
 
-fn fstat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fstat, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::STAT_SIZE)?])
+fn fstat(ctx: &Ctx<'_>, fd: Fd, statbuf: GuestPtr<Stat>) -> SysResult {
+    ctx.syscall(libc::SYS_fstat, &[fd.arg(), statbuf.arg(ctx.mem)?])
 }
 
-fn statx(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path_or_null(ctx, a.ptr(1))?;
-    let out = buf(ctx, a.ptr(4), abi::STATX_SIZE)?;
-    syscall(libc::SYS_statx, &[a.int_arg(0), cstr_arg(&p), a.int_arg(2), a.uint(3) as i64, out])
+fn statx(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, flags: i32, mask: u32, statxbuf: GuestPtr<Statx>) -> SysResult {
+    let p = pathname.read_or_null(ctx.mem)?;
+    let out = statxbuf.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_statx, &[dirfd.arg(), arg_or_null(&p), flags.into(), mask.into(), out])
 }
 
-fn statfs(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path(ctx, a.ptr(0))?;
-    syscall(libc::SYS_statfs, &[arg(&p), buf(ctx, a.ptr(1), abi::STATFS_SIZE)?])
+fn statfs(ctx: &Ctx<'_>, path: GuestPath, buf: GuestPtr<Statfs>) -> SysResult {
+    let p = path.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_statfs, &[arg(&p), buf.arg(ctx.mem)?])
 }
 
-fn fstatfs(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fstatfs, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::STATFS_SIZE)?])
+fn fstatfs(ctx: &Ctx<'_>, fd: Fd, buf: GuestPtr<Statfs>) -> SysResult {
+    ctx.syscall(libc::SYS_fstatfs, &[fd.arg(), buf.arg(ctx.mem)?])
 }
 
-/// The kernel fills at most `count` bytes with whole records.
-fn getdents64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let count = a.len(2);
-    syscall(libc::SYS_getdents64, &[a.int_arg(0), buf(ctx, a.ptr(1), count)?, count as i64])
+/// The kernel fills at most `count` bytes (an `unsigned int`) with whole
+/// records.
+fn getdents64(ctx: &Ctx<'_>, fd: Fd, dirp: GuestBuf, count: u32) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_getdents64, &[fd.arg(), dirp.arg(ctx.mem, len)?, len as i64])
 }
 
-fn readlink(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    readlinkat_common(ctx, AT_FDCWD, a.ptr(0), a.ptr(1), a.int(2))
-}
-
-fn readlinkat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    readlinkat_common(ctx, a.int_arg(0), a.ptr(1), a.ptr(2), a.int(3))
+fn readlink(ctx: &Ctx<'_>, pathname: GuestPath, buf: GuestBuf, bufsiz: i32) -> SysResult {
+    readlinkat(ctx, AT_FDCWD, pathname, buf, bufsiz)
 }
 
 /// The kernel reads `bufsiz` as an `int` and answers `EINVAL` to a size that
 /// is not positive before touching anything, so such a size reaches it with
 /// a NULL buffer instead of being checked as a 2 GiB range.
-fn readlinkat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, out: u32, bufsiz: i32) -> SysResult {
-    let p = path(ctx, p)?;
-    let out = if bufsiz > 0 { buf(ctx, out, bufsiz as usize)? } else { 0 };
-    syscall(libc::SYS_readlinkat, &[dirfd, arg(&p), out, bufsiz as i64])
+fn readlinkat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, buf: GuestBuf, bufsiz: i32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    let out = if bufsiz > 0 { buf.arg(ctx.mem, bufsiz as usize)? } else { 0 };
+    ctx.syscall(libc::SYS_readlinkat, &[dirfd.arg(), arg(&p), out, bufsiz.into()])
 }
 
 // ---- names: links, unlinking, renaming, directories ----
 
-fn link(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    linkat_common(ctx, AT_FDCWD, a.ptr(0), AT_FDCWD, a.ptr(1), 0)
+fn link(ctx: &Ctx<'_>, oldpath: GuestPath, newpath: GuestPath) -> SysResult {
+    linkat(ctx, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0)
 }
 
-fn linkat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    linkat_common(ctx, a.int_arg(0), a.ptr(1), a.int_arg(2), a.ptr(3), a.int_arg(4))
+fn linkat(ctx: &Ctx<'_>, olddirfd: Fd, oldpath: GuestPath, newdirfd: Fd, newpath: GuestPath, flags: i32) -> SysResult {
+    let (old, new) = (oldpath.read(ctx.mem)?, newpath.read(ctx.mem)?);
+    ctx.syscall(libc::SYS_linkat, &[olddirfd.arg(), arg(&old), newdirfd.arg(), arg(&new), flags.into()])
 }
 
-fn linkat_common(ctx: &Ctx<'_>, olddir: i64, old: u32, newdir: i64, new: u32, flags: i64) -> SysResult {
-    let (old, new) = (path(ctx, old)?, path(ctx, new)?);
-    syscall(libc::SYS_linkat, &[olddir, arg(&old), newdir, arg(&new), flags])
+fn symlink(ctx: &Ctx<'_>, target: GuestPath, linkpath: GuestPath) -> SysResult {
+    symlinkat(ctx, target, AT_FDCWD, linkpath)
 }
 
-fn symlink(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    symlinkat_common(ctx, a.ptr(0), AT_FDCWD, a.ptr(1))
+fn symlinkat(ctx: &Ctx<'_>, target: GuestPath, newdirfd: Fd, linkpath: GuestPath) -> SysResult {
+    let (target, linkpath) = (target.read(ctx.mem)?, linkpath.read(ctx.mem)?);
+    ctx.syscall(libc::SYS_symlinkat, &[arg(&target), newdirfd.arg(), arg(&linkpath)])
 }
 
-fn symlinkat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    symlinkat_common(ctx, a.ptr(0), a.int_arg(1), a.ptr(2))
+fn unlink(ctx: &Ctx<'_>, pathname: GuestPath) -> SysResult {
+    unlinkat(ctx, AT_FDCWD, pathname, 0)
 }
 
-fn symlinkat_common(ctx: &Ctx<'_>, target: u32, dirfd: i64, linkpath: u32) -> SysResult {
-    let (target, linkpath) = (path(ctx, target)?, path(ctx, linkpath)?);
-    syscall(libc::SYS_symlinkat, &[arg(&target), dirfd, arg(&linkpath)])
+fn rmdir(ctx: &Ctx<'_>, pathname: GuestPath) -> SysResult {
+    unlinkat(ctx, AT_FDCWD, pathname, libc::AT_REMOVEDIR)
 }
 
-fn unlink(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    unlinkat_common(ctx, AT_FDCWD, a.ptr(0), 0)
+fn unlinkat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, flags: i32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_unlinkat, &[dirfd.arg(), arg(&p), flags.into()])
 }
 
-fn rmdir(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    unlinkat_common(ctx, AT_FDCWD, a.ptr(0), libc::AT_REMOVEDIR as i64)
+fn rename(ctx: &Ctx<'_>, oldpath: GuestPath, newpath: GuestPath) -> SysResult {
+    renameat2(ctx, AT_FDCWD, oldpath, AT_FDCWD, newpath, 0)
 }
 
-fn unlinkat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    unlinkat_common(ctx, a.int_arg(0), a.ptr(1), a.int_arg(2))
+fn renameat2(
+    ctx: &Ctx<'_>,
+    olddirfd: Fd,
+    oldpath: GuestPath,
+    newdirfd: Fd,
+    newpath: GuestPath,
+    flags: u32,
+) -> SysResult {
+    let (old, new) = (oldpath.read(ctx.mem)?, newpath.read(ctx.mem)?);
+    ctx.syscall(libc::SYS_renameat2, &[olddirfd.arg(), arg(&old), newdirfd.arg(), arg(&new), flags.into()])
 }
 
-fn unlinkat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, flags: i64) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(libc::SYS_unlinkat, &[dirfd, arg(&p), flags])
+fn mkdir(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
+    mkdirat(ctx, AT_FDCWD, pathname, mode)
 }
 
-fn rename(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    renameat2_common(ctx, AT_FDCWD, a.ptr(0), AT_FDCWD, a.ptr(1), 0)
+fn mkdirat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_mkdirat, &[dirfd.arg(), arg(&p), mode.into()])
 }
 
-fn renameat2(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    renameat2_common(ctx, a.int_arg(0), a.ptr(1), a.int_arg(2), a.ptr(3), a.uint(4) as i64)
-}
-
-fn renameat2_common(ctx: &Ctx<'_>, olddir: i64, old: u32, newdir: i64, new: u32, flags: i64) -> SysResult {
-    let (old, new) = (path(ctx, old)?, path(ctx, new)?);
-    syscall(libc::SYS_renameat2, &[olddir, arg(&old), newdir, arg(&new), flags])
-}
-
-fn mkdir(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    mkdirat_common(ctx, AT_FDCWD, a.ptr(0), a.uint(1))
-}
-
-fn mkdirat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    mkdirat_common(ctx, a.int_arg(0), a.ptr(1), a.uint(2))
-}
-
-fn mkdirat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, mode: u32) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(libc::SYS_mkdirat, &[dirfd, arg(&p), mode as i64])
-}
-
-fn mknod(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    mknodat_common(ctx, AT_FDCWD, a.ptr(0), a.uint(1), a.uint(2))
-}
-
-fn mknodat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    mknodat_common(ctx, a.int_arg(0), a.ptr(1), a.uint(2), a.uint(3))
+fn mknod(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32, dev: u32) -> SysResult {
+    mknodat(ctx, AT_FDCWD, pathname, mode, dev)
 }
 
 /// The kernel's `dev` is an `unsigned` (the old 32-bit encoding), as in the
 /// guest's import, so it passes through unchanged.
-fn mknodat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, mode: u32, dev: u32) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(libc::SYS_mknodat, &[dirfd, arg(&p), mode as i64, dev as i64])
+fn mknodat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32, dev: u32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_mknodat, &[dirfd.arg(), arg(&p), mode.into(), dev.into()])
 }
 
 // ---- permissions, ownership, times ----
 
-fn chmod(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fchmodat_common(ctx, AT_FDCWD, a.ptr(0), a.uint(1))
+fn chmod(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
+    fchmodat(ctx, AT_FDCWD, pathname, mode, 0)
 }
 
 /// The kernel's `fchmodat` has no flags argument (musl emulates
 /// `AT_SYMLINK_NOFOLLOW` itself), so the guest's fourth argument is ignored
 /// as it is natively.
-fn fchmodat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fchmodat_common(ctx, a.int_arg(0), a.ptr(1), a.uint(2))
+fn fchmodat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32, _flags: i32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_fchmodat, &[dirfd.arg(), arg(&p), mode.into()])
 }
 
-fn fchmodat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, mode: u32) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(libc::SYS_fchmodat, &[dirfd, arg(&p), mode as i64])
+fn fchmod(ctx: &Ctx<'_>, fd: Fd, mode: u32) -> SysResult {
+    ctx.syscall(libc::SYS_fchmod, &[fd.arg(), mode.into()])
 }
 
-fn fchmod(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fchmod, &[a.int_arg(0), a.uint(1) as i64])
-}
-
-fn chown(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fchownat_common(ctx, AT_FDCWD, a.ptr(0), (a.int_arg(1), a.int_arg(2)), 0)
-}
-
-fn fchownat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    fchownat_common(ctx, a.int_arg(0), a.ptr(1), (a.int_arg(2), a.int_arg(3)), a.int_arg(4))
+fn chown(ctx: &Ctx<'_>, pathname: GuestPath, owner: i32, group: i32) -> SysResult {
+    fchownat(ctx, AT_FDCWD, pathname, owner, group, 0)
 }
 
 /// Owner and group are sign-extended: `-1` means "unchanged".
-fn fchownat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, (owner, group): (i64, i64), flags: i64) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(libc::SYS_fchownat, &[dirfd, arg(&p), owner, group, flags])
+fn fchownat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, owner: i32, group: i32, flags: i32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_fchownat, &[dirfd.arg(), arg(&p), owner.into(), group.into(), flags.into()])
 }
 
-fn fchown(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fchown, &[a.int_arg(0), a.int_arg(1), a.int_arg(2)])
+fn fchown(ctx: &Ctx<'_>, fd: Fd, owner: i32, group: i32) -> SysResult {
+    ctx.syscall(libc::SYS_fchown, &[fd.arg(), owner.into(), group.into()])
 }
 
 /// A NULL path means the descriptor itself (`futimens`), and NULL times mean
 /// "now"; both are the kernel's to interpret.
-fn utimensat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path_or_null(ctx, a.ptr(1))?;
-    let times = buf(ctx, a.ptr(2), 2 * abi::TIMESPEC_SIZE)?;
-    syscall(libc::SYS_utimensat, &[a.int_arg(0), cstr_arg(&p), times, a.int_arg(3)])
+fn utimensat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, times: GuestPtr<[Timespec; 2]>, flags: i32) -> SysResult {
+    let p = pathname.read_or_null(ctx.mem)?;
+    let times = times.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_utimensat, &[dirfd.arg(), arg_or_null(&p), times, flags.into()])
 }
 
-fn utimes(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    futimesat_common(ctx, AT_FDCWD, a.ptr(0), a.ptr(1))
-}
-
-fn futimesat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    futimesat_common(ctx, a.int_arg(0), a.ptr(1), a.ptr(2))
+fn utimes(ctx: &Ctx<'_>, filename: GuestPath, times: GuestPtr<[Timeval; 2]>) -> SysResult {
+    futimesat(ctx, AT_FDCWD, filename, times)
 }
 
 /// As for `utimensat`, NULL path and times are the kernel's to interpret
 /// (a NULL path with `AT_FDCWD` is its `EFAULT`).
-fn futimesat_common(ctx: &Ctx<'_>, dirfd: i64, p: u32, times: u32) -> SysResult {
-    let p = path_or_null(ctx, p)?;
-    let times = buf(ctx, times, 2 * abi::TIMEVAL_SIZE)?;
-    syscall(libc::SYS_futimesat, &[dirfd, cstr_arg(&p), times])
+fn futimesat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, times: GuestPtr<[Timeval; 2]>) -> SysResult {
+    let p = pathname.read_or_null(ctx.mem)?;
+    let times = times.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_futimesat, &[dirfd.arg(), arg_or_null(&p), times])
 }
 
-fn access(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    faccessat_common(ctx, libc::SYS_faccessat, AT_FDCWD, a.ptr(0), a.int_arg(1), 0)
+fn access(ctx: &Ctx<'_>, pathname: GuestPath, mode: i32) -> SysResult {
+    faccessat(ctx, AT_FDCWD, pathname, mode, 0)
 }
 
 /// The kernel's `faccessat` has no flags argument (that is `faccessat2`);
 /// the guest's fourth argument is ignored as it is natively.
-fn faccessat(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    faccessat_common(ctx, libc::SYS_faccessat, a.int_arg(0), a.ptr(1), a.int_arg(2), 0)
+fn faccessat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: i32, _flags: i32) -> SysResult {
+    faccessat_common(ctx, libc::SYS_faccessat, dirfd, pathname, mode, 0)
 }
 
-fn faccessat2(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    faccessat_common(ctx, libc::SYS_faccessat2, a.int_arg(0), a.ptr(1), a.int_arg(2), a.int_arg(3))
+fn faccessat2(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: i32, flags: i32) -> SysResult {
+    faccessat_common(ctx, libc::SYS_faccessat2, dirfd, pathname, mode, flags)
 }
 
-fn faccessat_common(ctx: &Ctx<'_>, nr: libc::c_long, dirfd: i64, p: u32, mode: i64, flags: i64) -> SysResult {
-    let p = path(ctx, p)?;
-    syscall(nr, &[dirfd, arg(&p), mode, flags])
+fn faccessat_common(
+    ctx: &Ctx<'_>,
+    nr: libc::c_long,
+    dirfd: Fd,
+    pathname: GuestPath,
+    mode: i32,
+    flags: i32,
+) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    ctx.syscall(nr, &[dirfd.arg(), arg(&p), mode.into(), flags.into()])
 }
 
 // ---- sizes, syncing, advice, locks ----
 
-fn truncate(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path(ctx, a.ptr(0))?;
-    syscall(libc::SYS_truncate, &[arg(&p), a.long(1)])
+fn truncate(ctx: &Ctx<'_>, path: GuestPath, length: i64) -> SysResult {
+    let p = path.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_truncate, &[arg(&p), length])
 }
 
-fn ftruncate(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_ftruncate, &[a.int_arg(0), a.long(1)])
+fn ftruncate(ctx: &Ctx<'_>, fd: Fd, length: i64) -> SysResult {
+    ctx.syscall(libc::SYS_ftruncate, &[fd.arg(), length])
 }
 
-fn fsync(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fsync, &[a.int_arg(0)])
+fn fsync(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_fsync, &[fd.arg()])
 }
 
-fn fdatasync(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fdatasync, &[a.int_arg(0)])
+fn fdatasync(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_fdatasync, &[fd.arg()])
 }
 
 /// WALI's `fadvise` is the host's `fadvise64`.
-fn fadvise(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fadvise64, &[a.int_arg(0), a.long(1), a.long(2), a.int_arg(3)])
+fn fadvise(ctx: &Ctx<'_>, fd: Fd, offset: i64, len: i64, advice: i32) -> SysResult {
+    ctx.syscall(libc::SYS_fadvise64, &[fd.arg(), offset, len, advice.into()])
 }
 
-fn flock(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_flock, &[a.int_arg(0), a.int_arg(1)])
+fn flock(ctx: &Ctx<'_>, fd: Fd, operation: i32) -> SysResult {
+    ctx.syscall(libc::SYS_flock, &[fd.arg(), operation.into()])
 }
 
 // ---- process file system state: umask, working and root directories ----
 
-fn umask(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_umask, &[a.uint(0) as i64])
+fn umask(ctx: &Ctx<'_>, mask: u32) -> SysResult {
+    ctx.syscall(libc::SYS_umask, &[mask.into()])
 }
 
-fn chdir(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path(ctx, a.ptr(0))?;
-    syscall(libc::SYS_chdir, &[arg(&p)])
+fn chdir(ctx: &Ctx<'_>, path: GuestPath) -> SysResult {
+    let p = path.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_chdir, &[arg(&p)])
 }
 
-fn fchdir(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_fchdir, &[a.int_arg(0)])
+fn fchdir(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_fchdir, &[fd.arg()])
 }
 
 /// Returns the length written, NUL included.
-fn getcwd(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_getcwd, &[buf(ctx, a.ptr(0), a.len(1))?, a.len(1) as i64])
+fn getcwd(ctx: &Ctx<'_>, buf: GuestBuf, size: u32) -> SysResult {
+    let len = size as usize;
+    ctx.syscall(libc::SYS_getcwd, &[buf.arg(ctx.mem, len)?, len as i64])
 }
 
 /// Changes the root of the whole Lamina process, as the reference engine
 /// does (the check of opened files does not rely on the root's contents).
-fn chroot(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let p = path(ctx, a.ptr(0))?;
-    syscall(libc::SYS_chroot, &[arg(&p)])
+fn chroot(ctx: &Ctx<'_>, path: GuestPath) -> SysResult {
+    let p = path.read(ctx.mem)?;
+    ctx.syscall(libc::SYS_chroot, &[arg(&p)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ctx::{Process, ProcessConfig};
+    use crate::ctx::{Process, ProcessConfig, ThreadState};
     use crate::errno::SysError;
     use lamina_memory::TestMemory;
 
     fn host_open(p: &std::ffi::CStr, flags: i32) -> i64 {
-        syscall(libc::SYS_openat, &[AT_FDCWD, host::ptr(p.as_ptr()), (flags | libc::O_CLOEXEC) as i64, 0]).unwrap()
+        let flags = (flags | libc::O_CLOEXEC) as i64;
+        host::syscall(libc::SYS_openat, &[AT_FDCWD.arg(), host::ptr(p.as_ptr()), flags, 0]).unwrap()
     }
 
     fn close(fd: i64) {
-        syscall(libc::SYS_close, &[fd]).unwrap();
+        host::syscall(libc::SYS_close, &[fd]).unwrap();
     }
 
     #[test]
@@ -501,6 +481,7 @@ mod tests {
 
     #[test]
     fn process_memory_descriptors_are_detected_however_reached() {
+        // SAFETY: plain syscall.
         let tid = unsafe { libc::gettid() };
         let spellings = [
             c"/proc/self/mem".to_owned(),
@@ -527,17 +508,18 @@ mod tests {
     fn open_refuses_process_memory_and_keeps_other_files() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
         mem.write_bytes(100, b"/proc/self/mem\0").unwrap();
-        let r = open(&ctx, &Args([100, libc::O_RDWR as u64, 0, 0, 0, 0]));
-        assert!(matches!(r, Err(SysError::Errno(Errno(libc::EACCES)))), "{r:?}");
+        let r = open(&ctx, GuestPath(100), libc::O_RDWR, 0);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{r:?}");
         mem.write_bytes(200, b"mem\0/proc/self\0").unwrap();
-        let dir = open(&ctx, &Args([204, (libc::O_DIRECTORY | libc::O_CLOEXEC) as u64, 0, 0, 0, 0])).unwrap();
-        let r = openat(&ctx, &Args([dir as u64, 200, libc::O_RDONLY as u64, 0, 0, 0]));
-        assert!(matches!(r, Err(SysError::Errno(Errno(libc::EACCES)))), "{r:?}");
+        let dir = open(&ctx, GuestPath(204), libc::O_DIRECTORY | libc::O_CLOEXEC, 0).unwrap();
+        let r = openat(&ctx, Fd(dir as i32), GuestPath(200), libc::O_RDONLY, 0);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{r:?}");
         close(dir);
         mem.write_bytes(300, b"/dev/null\0").unwrap();
-        let fd = open(&ctx, &Args([300, (libc::O_RDWR | libc::O_CLOEXEC) as u64, 0, 0, 0, 0])).unwrap();
+        let fd = open(&ctx, GuestPath(300), libc::O_RDWR | libc::O_CLOEXEC, 0).unwrap();
         close(fd);
     }
 
@@ -545,28 +527,29 @@ mod tests {
     fn buffers_are_checked_at_their_kernel_sizes() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
-        mem.write_bytes(0x10, b"/\0").unwrap();
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let root = GuestPath(0x10);
+        mem.write_bytes(root.addr(), b"/\0").unwrap();
         let efault = |r: SysResult| matches!(r, Err(SysError::Errno(Errno::EFAULT)));
-        let end = 4096u64;
-        assert!(efault(stat(&ctx, &Args([0x10, end - 143, 0, 0, 0, 0]))));
-        assert_eq!(stat(&ctx, &Args([0x10, end - 144, 0, 0, 0, 0])).unwrap(), 0);
-        assert!(efault(statfs(&ctx, &Args([0x10, end - 119, 0, 0, 0, 0]))));
-        assert_eq!(statfs(&ctx, &Args([0x10, end - 120, 0, 0, 0, 0])).unwrap(), 0);
-        let statx_args = |out| Args([AT_FDCWD as u64, 0x10, 0, 0x7ff, out, 0]);
-        assert!(efault(statx(&ctx, &statx_args(end - 255))));
-        assert_eq!(statx(&ctx, &statx_args(end - 256)).unwrap(), 0);
+        let end = 4096u32;
+        assert!(efault(stat(&ctx, root, GuestPtr::new(end - 143))));
+        assert_eq!(stat(&ctx, root, GuestPtr::new(end - 144)).unwrap(), 0);
+        assert!(efault(statfs(&ctx, root, GuestPtr::new(end - 119))));
+        assert_eq!(statfs(&ctx, root, GuestPtr::new(end - 120)).unwrap(), 0);
+        let statx_at = |out| statx(&ctx, AT_FDCWD, root, 0, 0x7ff, GuestPtr::new(out));
+        assert!(efault(statx_at(end - 255)));
+        assert_eq!(statx_at(end - 256).unwrap(), 0);
         // readlink: a size that is not positive is the kernel's EINVAL.
-        for size in [0u64, 0x8000_0000, 0xffff_ffff] {
-            let r = readlink(&ctx, &Args([0x10, end, size, 0, 0, 0]));
+        for size in [0, i32::MIN, -1] {
+            let r = readlink(&ctx, root, GuestBuf(end), size);
             assert!(matches!(r, Err(SysError::Errno(Errno::EINVAL))), "{size:#x}: {r:?}");
         }
-        assert!(efault(readlink(&ctx, &Args([0x10, end - 10, 11, 0, 0, 0]))));
+        assert!(efault(readlink(&ctx, root, GuestBuf(end - 10), 11)));
         // getcwd and getdents64 are checked over the size the guest gives.
-        assert!(efault(getcwd(&ctx, &Args([end - 10, 11, 0, 0, 0, 0]))));
-        assert!(efault(getdents64(&ctx, &Args([0, end - 10, 0xffff_ffff, 0, 0, 0]))));
+        assert!(efault(getcwd(&ctx, GuestBuf(end - 10), 11)));
+        assert!(efault(getdents64(&ctx, Fd(0), GuestBuf(end - 10), u32::MAX)));
         // utimensat's times are two timespecs.
-        let r = utimensat(&ctx, &Args([AT_FDCWD as u64, 0x10, end - 31, 0, 0, 0]));
-        assert!(efault(r));
+        assert!(efault(utimensat(&ctx, AT_FDCWD, root, GuestPtr::new(end - 31), 0)));
     }
 }

@@ -7,103 +7,182 @@
 //! scheduling) is the guest thread's, exactly as the raw syscalls behave in a
 //! native program.
 
-use lamina_memory::GuestMemory;
+use lamina_memory::{GuestBuf, GuestMemory, GuestPtr};
 use libc::c_long;
 
-use super::buf;
-use crate::abi;
+use crate::abi::{Rlimit, RobustListHead, Rusage, SchedParam, Sysinfo, Utsname};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Restartable;
+use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
-use crate::host::{self, syscall};
+use crate::host;
+use crate::kinds::{Hex, Int, OutBuf, Pid, Ptr, Struct, UInt, ULong};
 use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(getuid => ints::<{ libc::SYS_getuid }, 0>, []),
-    syscall!(getgid => ints::<{ libc::SYS_getgid }, 0>, []),
-    syscall!(geteuid => ints::<{ libc::SYS_geteuid }, 0>, []),
-    syscall!(getegid => ints::<{ libc::SYS_getegid }, 0>, []),
-    syscall!(setuid => ints::<{ libc::SYS_setuid }, 1>, [uid: UInt]),
-    syscall!(setgid => ints::<{ libc::SYS_setgid }, 1>, [gid: UInt]),
-    syscall!(setreuid => ints::<{ libc::SYS_setreuid }, 2>, [ruid: UInt, euid: UInt]),
-    syscall!(setregid => ints::<{ libc::SYS_setregid }, 2>, [rgid: UInt, egid: UInt]),
-    syscall!(setresuid => ints::<{ libc::SYS_setresuid }, 3>, [ruid: UInt, euid: UInt, suid: UInt]),
-    syscall!(setresgid => ints::<{ libc::SYS_setresgid }, 3>, [rgid: UInt, egid: UInt, sgid: UInt]),
+    syscall!(getuid => getuid, []),
+    syscall!(getgid => getgid, []),
+    syscall!(geteuid => geteuid, []),
+    syscall!(getegid => getegid, []),
+    syscall!(setuid => setuid, [uid: UInt]),
+    syscall!(setgid => setgid, [gid: UInt]),
+    syscall!(setreuid => setreuid, [ruid: UInt, euid: UInt]),
+    syscall!(setregid => setregid, [rgid: UInt, egid: UInt]),
+    syscall!(setresuid => setresuid, [ruid: UInt, euid: UInt, suid: UInt]),
+    syscall!(setresgid => setresgid, [rgid: UInt, egid: UInt, sgid: UInt]),
     syscall!(getgroups => getgroups, [size: UInt, list: Ptr]),
     syscall!(setgroups => setgroups, [size: UInt, list: Ptr]),
-    syscall!(getppid => ints::<{ libc::SYS_getppid }, 0>, []),
-    syscall!(getpgid => ints::<{ libc::SYS_getpgid }, 1>, [pid: Int]),
-    syscall!(getsid => ints::<{ libc::SYS_getsid }, 1>, [pid: Int]),
-    syscall!(setsid => ints::<{ libc::SYS_setsid }, 0>, []),
-    syscall!(setpgid => ints::<{ libc::SYS_setpgid }, 2>, [pid: Int, pgid: Int]),
-    syscall!(getrlimit => getrlimit, [resource: Int, rlim: Struct("rlimit")]),
-    syscall!(setrlimit => setrlimit, [resource: Int, rlim: Struct("rlimit")]),
+    syscall!(getppid => getppid, []),
+    syscall!(getpgid => getpgid, [pid: Pid]),
+    syscall!(getsid => getsid, [pid: Pid]),
+    syscall!(setsid => setsid, []),
+    syscall!(setpgid => setpgid, [pid: Pid, pgid: Pid]),
+    syscall!(getrlimit => getrlimit, [resource: Int, rlim: Struct<Rlimit>]),
+    syscall!(setrlimit => setrlimit, [resource: Int, rlim: Struct<Rlimit>]),
     syscall!(prlimit64 => prlimit64, [
-        pid: Int,
+        pid: Pid,
         resource: Int,
-        new_limit: Struct("rlimit"),
-        old_limit: Struct("rlimit"),
+        new_limit: Struct<Rlimit>,
+        old_limit: Struct<Rlimit>,
     ]),
-    syscall!(getrusage => getrusage, [who: Int, usage: Struct("rusage")]),
-    syscall!(sysinfo => sysinfo, [info: Struct("sysinfo")]),
-    syscall!(uname => uname, [buf: Struct("utsname")]),
-    syscall!(sched_getaffinity => sched_getaffinity, [pid: Int, cpusetsize: UInt, mask: Ptr]),
-    syscall!(sched_setscheduler => sched_setscheduler, [pid: Int, policy: Int, param: Struct("sched_param")]),
-    syscall!(sched_yield => ints::<{ libc::SYS_sched_yield }, 0>, []),
-    syscall!(getrandom => getrandom, [buf: OutBuf, buflen: UInt, flags: Hex]),
+    syscall!(getrusage => getrusage, [who: Int, usage: Struct<Rusage>]),
+    syscall!(sysinfo => sysinfo, [info: Struct<Sysinfo>]),
+    syscall!(uname => uname, [buf: Struct<Utsname>]),
+    syscall!(sched_getaffinity => sched_getaffinity, [pid: Pid, cpusetsize: UInt, mask: Ptr]),
+    syscall!(sched_setscheduler => sched_setscheduler, [pid: Pid, policy: Int, param: Struct<SchedParam>]),
+    syscall!(sched_yield => sched_yield, []),
+    syscall!(getrandom => getrandom, [buf: OutBuf, buflen: UInt, flags: Hex], Restartable),
     syscall!(prctl => prctl, [option: Int, arg2: ULong, arg3: ULong, arg4: ULong, arg5: ULong]),
     syscall!(mlockall => mlockall, [flags: Hex]),
-    syscall!(set_robust_list => set_robust_list, [head: Struct("robust_list_head"), len: UInt]),
+    syscall!(set_robust_list => set_robust_list, [head: Struct<RobustListHead>, len: UInt]),
 ];
 
 /// The calls whose arguments are all ids or other plain integers: host
-/// syscall `NR` with its `N` arguments widened as a native `int` (the kernel
-/// reads 32 bits of each, so `-1` ids keep their meaning).
-fn ints<const NR: c_long, const N: usize>(_: &Ctx<'_>, a: &Args) -> SysResult {
-    let args: [i64; N] = std::array::from_fn(|i| a.int_arg(i));
-    syscall(NR, &args)
+/// syscall `nr` with its arguments widened as a native `int` (the kernel
+/// reads 32 bits of each, so `-1` ids keep their meaning). Unsigned ids
+/// (`uid_t`, `gid_t`) are passed as the `int`s of the same bits.
+fn ints(ctx: &Ctx<'_>, nr: c_long, args: &[i32]) -> SysResult {
+    let mut wide = [0; 6];
+    for (w, &a) in wide.iter_mut().zip(args) {
+        *w = a.into();
+    }
+    ctx.syscall(nr, &wide[..args.len()])
+}
+
+fn getuid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_getuid, &[])
+}
+
+fn getgid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_getgid, &[])
+}
+
+fn geteuid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_geteuid, &[])
+}
+
+fn getegid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_getegid, &[])
+}
+
+fn setuid(ctx: &Ctx<'_>, uid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setuid, &[uid as i32])
+}
+
+fn setgid(ctx: &Ctx<'_>, gid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setgid, &[gid as i32])
+}
+
+fn setreuid(ctx: &Ctx<'_>, ruid: u32, euid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setreuid, &[ruid as i32, euid as i32])
+}
+
+fn setregid(ctx: &Ctx<'_>, rgid: u32, egid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setregid, &[rgid as i32, egid as i32])
+}
+
+fn setresuid(ctx: &Ctx<'_>, ruid: u32, euid: u32, suid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setresuid, &[ruid as i32, euid as i32, suid as i32])
+}
+
+fn setresgid(ctx: &Ctx<'_>, rgid: u32, egid: u32, sgid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setresgid, &[rgid as i32, egid as i32, sgid as i32])
+}
+
+fn getppid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_getppid, &[])
+}
+
+fn getpgid(ctx: &Ctx<'_>, pid: i32) -> SysResult {
+    ints(ctx, libc::SYS_getpgid, &[pid])
+}
+
+fn getsid(ctx: &Ctx<'_>, pid: i32) -> SysResult {
+    ints(ctx, libc::SYS_getsid, &[pid])
+}
+
+fn setsid(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_setsid, &[])
+}
+
+fn setpgid(ctx: &Ctx<'_>, pid: i32, pgid: i32) -> SysResult {
+    ints(ctx, libc::SYS_setpgid, &[pid, pgid])
+}
+
+fn sched_yield(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_sched_yield, &[])
 }
 
 /// The kernel's cap on supplementary groups.
-const NGROUPS_MAX: usize = 65536;
-const GID_SIZE: usize = 4;
+const NGROUPS_MAX: usize = linux_raw_sys::general::NGROUPS_MAX as usize;
 
 /// The kernel writes only the groups there are (and nothing for size 0), not
 /// `size` entries, so the number of groups is asked first and exactly that
 /// much of the list is checked. The list cannot change in between: only the
 /// thread itself changes its credentials. A size below the count is the
 /// kernel's `EINVAL`, before it touches the list.
-fn getgroups(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let size = a.int_arg(0);
-    let count = syscall(libc::SYS_getgroups, &[0, 0])?;
-    let list = if count > 0 && size >= count { buf(ctx, a.ptr(1), count as usize * GID_SIZE)? } else { 0 };
-    syscall(libc::SYS_getgroups, &[size, list])
+fn getgroups(ctx: &Ctx<'_>, size: u32, list: u32) -> SysResult {
+    // The kernel's `int gidsetsize`.
+    let size = i64::from(size as i32);
+    let count = host::syscall(libc::SYS_getgroups, &[0, 0])?;
+    let list = if count > 0 && size >= count { gids(list).array_arg(ctx.mem, count as usize)? } else { 0 };
+    ctx.syscall(libc::SYS_getgroups, &[size, list])
 }
 
 /// The kernel reads `size` ids, none if the list is empty or longer than
 /// `NGROUPS_MAX` (then refused with `EINVAL` before reading).
-fn setgroups(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let size = a.len(0);
-    let list = if size == 0 || size > NGROUPS_MAX { 0 } else { buf(ctx, a.ptr(1), size * GID_SIZE)? };
-    syscall(libc::SYS_setgroups, &[a.int_arg(0), list])
+fn setgroups(ctx: &Ctx<'_>, size: u32, list: u32) -> SysResult {
+    let count = size as usize;
+    let list = if count == 0 || count > NGROUPS_MAX { 0 } else { gids(list).array_arg(ctx.mem, count)? };
+    ctx.syscall(libc::SYS_setgroups, &[(size as i32).into(), list])
 }
 
-fn getrlimit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_getrlimit, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::RLIMIT_SIZE)?])
+/// A group list: `gid_t`s, as many as the call says.
+fn gids(list: u32) -> GuestPtr<libc::gid_t> {
+    GuestPtr::new(list)
 }
 
-fn setrlimit(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let new = NewLimit::read(ctx, a.int(0), a.ptr(1), true)?;
-    syscall(libc::SYS_setrlimit, &[a.int_arg(0), new.arg()])
+fn getrlimit(ctx: &Ctx<'_>, resource: i32, rlim: GuestPtr<Rlimit>) -> SysResult {
+    ctx.syscall(libc::SYS_getrlimit, &[resource.into(), rlim.arg(ctx.mem)?])
+}
+
+fn setrlimit(ctx: &Ctx<'_>, resource: i32, rlim: GuestPtr<Rlimit>) -> SysResult {
+    let new = NewLimit::read(ctx, resource, rlim, true)?;
+    ctx.syscall(libc::SYS_setrlimit, &[resource.into(), new.arg()])
 }
 
 /// Either limit pointer may be NULL (get only, set only).
-fn prlimit64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let pid = a.int(0);
+fn prlimit64(
+    ctx: &Ctx<'_>,
+    pid: i32,
+    resource: i32,
+    new_limit: GuestPtr<Rlimit>,
+    old_limit: GuestPtr<Rlimit>,
+) -> SysResult {
     let own = pid == 0 || pid as u32 == std::process::id();
-    let new = NewLimit::read(ctx, a.int(1), a.ptr(2), own)?;
-    let old = buf(ctx, a.ptr(3), abi::RLIMIT_SIZE)?;
-    syscall(libc::SYS_prlimit64, &[a.int_arg(0), a.int_arg(1), new.arg(), old])
+    let new = NewLimit::read(ctx, resource, new_limit, own)?;
+    let old = old_limit.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_prlimit64, &[pid.into(), resource.into(), new.arg(), old])
 }
 
 /// A new resource limit, copied out of guest memory so that what is checked
@@ -111,18 +190,18 @@ fn prlimit64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 struct NewLimit(Option<[u64; 2]>);
 
 impl NewLimit {
-    /// Reads the limit at `addr` (NULL stays NULL, for the kernel to judge).
+    /// Reads the limit at `limit` (NULL stays NULL, for the kernel to judge).
     ///
     /// A finite `RLIMIT_AS` for this process is refused: it would bound the
     /// address space of the whole runtime, which reserves many GiB of guard
     /// regions around linear memory, so the runtime itself would fail to map
     /// memory (a thread's stack, its heap) at limits the program runs well
     /// within natively.
-    fn read(ctx: &Ctx<'_>, resource: i32, addr: u32, own: bool) -> Result<NewLimit, SysError> {
-        if addr == 0 {
+    fn read(ctx: &Ctx<'_>, resource: i32, limit: GuestPtr<Rlimit>, own: bool) -> Result<NewLimit, SysError> {
+        if limit.is_null() {
             return Ok(NewLimit(None));
         }
-        let [cur, max] = ctx.mem.read::<[u64; 2]>(addr)?;
+        let [cur, max] = limit.cast::<[u64; 2]>().read(ctx.mem)?;
         if own && resource == libc::RLIMIT_AS as i32 && cur != libc::RLIM_INFINITY {
             ctx.process.warn_once("rlimit:as", || {
                 "a finite RLIMIT_AS would limit the runtime's whole address space (including the \
@@ -140,38 +219,36 @@ impl NewLimit {
 }
 
 /// The kernel fills the 144-byte prefix of the guest's 272-byte `rusage`.
-fn getrusage(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_getrusage, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::RUSAGE_KERNEL_SIZE)?])
+fn getrusage(ctx: &Ctx<'_>, who: i32, usage: GuestPtr<Rusage>) -> SysResult {
+    ctx.syscall(libc::SYS_getrusage, &[who.into(), usage.arg(ctx.mem)?])
 }
 
 /// The kernel fills the 112-byte prefix of the guest's 368-byte `sysinfo`.
-fn sysinfo(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_sysinfo, &[buf(ctx, a.ptr(0), abi::SYSINFO_KERNEL_SIZE)?])
+fn sysinfo(ctx: &Ctx<'_>, info: GuestPtr<Sysinfo>) -> SysResult {
+    ctx.syscall(libc::SYS_sysinfo, &[info.arg(ctx.mem)?])
 }
 
 /// The host's values, as natively (`machine` is `x86_64`).
-fn uname(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_uname, &[buf(ctx, a.ptr(0), abi::UTSNAME_SIZE)?])
+fn uname(ctx: &Ctx<'_>, buf: GuestPtr<Utsname>) -> SysResult {
+    ctx.syscall(libc::SYS_uname, &[buf.arg(ctx.mem)?])
 }
 
 /// The mask is `cpusetsize` bytes; the kernel writes a prefix of it (as long
 /// as its own CPU mask) and returns how many bytes that is.
-fn sched_getaffinity(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let mask = buf(ctx, a.ptr(2), a.len(1))?;
-    syscall(libc::SYS_sched_getaffinity, &[a.int_arg(0), a.uint(1) as i64, mask])
+fn sched_getaffinity(ctx: &Ctx<'_>, pid: i32, cpusetsize: u32, mask: u32) -> SysResult {
+    let mask = GuestBuf(mask).arg(ctx.mem, cpusetsize as usize)?;
+    ctx.syscall(libc::SYS_sched_getaffinity, &[pid.into(), cpusetsize.into(), mask])
 }
 
 /// `struct sched_param` is one `int` as far as the kernel reads (musl's is
 /// larger, with reserved fields); NULL is the kernel's `EINVAL`.
-fn sched_setscheduler(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let param = buf(ctx, a.ptr(2), SCHED_PARAM_SIZE)?;
-    syscall(libc::SYS_sched_setscheduler, &[a.int_arg(0), a.int_arg(1), param])
+fn sched_setscheduler(ctx: &Ctx<'_>, pid: i32, policy: i32, param: GuestPtr<SchedParam>) -> SysResult {
+    ctx.syscall(libc::SYS_sched_setscheduler, &[pid.into(), policy.into(), param.arg(ctx.mem)?])
 }
 
-const SCHED_PARAM_SIZE: usize = 4;
-
-fn getrandom(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_getrandom, &[buf(ctx, a.ptr(0), a.len(1))?, a.len(1) as i64, a.int_arg(2)])
+fn getrandom(ctx: &Ctx<'_>, buf: GuestBuf, buflen: u32, flags: u32) -> SysResult {
+    let len = buflen as usize;
+    ctx.syscall(libc::SYS_getrandom, &[buf.arg(ctx.mem, len)?, len as i64, (flags as i32).into()])
 }
 
 /// How the kernel uses `prctl`'s second argument, for the supported options.
@@ -215,14 +292,13 @@ fn prctl_arg(option: i32) -> Option<PrctlArg> {
 /// `prctl` for the options whose arguments can be translated; others are
 /// refused with `EINVAL` (the kernel's answer to an unknown option) and a
 /// one-time warning, never passed through.
-fn prctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let option = a.int(0);
+fn prctl(ctx: &Ctx<'_>, option: i32, arg2: u64, arg3: u64, arg4: u64, arg5: u64) -> SysResult {
     let name: [u8; TASK_COMM_LEN];
     let arg2 = match prctl_arg(option) {
-        Some(PrctlArg::Value) => a.long(1),
-        Some(PrctlArg::Out(len)) => buf(ctx, guest_ptr(a.long(1))?, len)?,
+        Some(PrctlArg::Value) => arg2 as i64,
+        Some(PrctlArg::Out(len)) => GuestBuf(guest_ptr(arg2)?).arg(ctx.mem, len)?,
         Some(PrctlArg::Name) => {
-            name = task_name(ctx.mem, guest_ptr(a.long(1))?)?;
+            name = task_name(ctx.mem, guest_ptr(arg2)?)?;
             host::ptr(name.as_ptr())
         }
         None => {
@@ -232,13 +308,13 @@ fn prctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
             return Err(Errno::EINVAL.into());
         }
     };
-    syscall(libc::SYS_prctl, &[option as i64, arg2, a.long(2), a.long(3), a.long(4)])
+    ctx.syscall(libc::SYS_prctl, &[option.into(), arg2, arg3 as i64, arg4 as i64, arg5 as i64])
 }
 
 /// A pointer passed in an `unsigned long` argument: a value above 4 GiB is
 /// no guest address (and must not be truncated into one).
-fn guest_ptr(value: i64) -> Result<u32, SysError> {
-    u32::try_from(value as u64).map_err(|_| Errno::EFAULT.into())
+fn guest_ptr(value: u64) -> Result<u32, SysError> {
+    u32::try_from(value).map_err(|_| Errno::EFAULT.into())
 }
 
 /// The name `PR_SET_NAME` reads, read as the kernel does: at most 15 bytes,
@@ -272,8 +348,8 @@ const MCL_VALID: i32 = libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT;
 /// instead. It is accepted with a one-time warning. With `MCL_FUTURE` alone
 /// nothing is locked now, and `mlock2` of an empty range still makes the
 /// kernel's permission check (`EPERM`), as `mlockall` does.
-fn mlockall(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let flags = a.int(0);
+fn mlockall(ctx: &Ctx<'_>, flags: u32) -> SysResult {
+    let flags = flags as i32;
     if flags & !MCL_VALID != 0 || flags & (libc::MCL_CURRENT | libc::MCL_FUTURE) == 0 {
         return Err(Errno::EINVAL.into());
     }
@@ -284,13 +360,13 @@ fn mlockall(ctx: &Ctx<'_>, a: &Args) -> SysResult {
     }
     let len = if flags & libc::MCL_CURRENT != 0 { ctx.mem.size() } else { 0 };
     let onfault = if flags & libc::MCL_ONFAULT != 0 { libc::MLOCK_ONFAULT as i64 } else { 0 };
-    syscall(libc::SYS_mlock2, &[host::ptr(ctx.mem.host_ptr(0, len)?), len as i64, onfault])
+    ctx.syscall(libc::SYS_mlock2, &[host::ptr(ctx.mem.host_ptr(0, len)?), len as i64, onfault])
 }
 
 /// The length of a robust list head: the kernel's `struct robust_list_head`,
 /// and what musl passes for the guest's (`3 * sizeof(long)` with WALI's 8-byte
 /// `long`).
-const ROBUST_LIST_HEAD_SIZE: usize = 24;
+const ROBUST_LIST_HEAD_SIZE: usize = size_of::<RobustListHead>();
 
 /// Robust futex lists cannot be passed through: the guest's head has the
 /// kernel's size but holds 32-bit guest addresses (each padded to 8 bytes),
@@ -299,8 +375,8 @@ const ROBUST_LIST_HEAD_SIZE: usize = 24;
 /// well-formed call gets `ENOSYS`, which musl ignores (it detects robust mutex
 /// support with `get_robust_list`, which is not implemented either); a wrong
 /// length is the kernel's `EINVAL`.
-fn set_robust_list(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    if a.len(1) != ROBUST_LIST_HEAD_SIZE {
+fn set_robust_list(ctx: &Ctx<'_>, _head: GuestPtr<RobustListHead>, len: u32) -> SysResult {
+    if len as usize != ROBUST_LIST_HEAD_SIZE {
         return Err(Errno::EINVAL.into());
     }
     ctx.process.warn_once("set_robust_list", || {
@@ -340,7 +416,7 @@ mod tests {
     fn prctl_pointers_above_4_gib_are_not_truncated() {
         assert_eq!(guest_ptr(0x1234).unwrap(), 0x1234);
         assert!(matches!(guest_ptr(0x1_0000_1234), Err(SysError::Errno(Errno::EFAULT))));
-        assert!(matches!(guest_ptr(-1), Err(SysError::Errno(Errno::EFAULT))));
+        assert!(matches!(guest_ptr(u64::MAX), Err(SysError::Errno(Errno::EFAULT))));
     }
 
     #[test]
@@ -355,7 +431,8 @@ mod tests {
     fn with_ctx(test: impl FnOnce(&Ctx<'_>)) {
         let (_keep, mem) = TestMemory::new(4096);
         let process = crate::ctx::Process::new(Default::default());
-        test(&Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() });
+        let thread = crate::ctx::ThreadState::default();
+        test(&Ctx::new(&mem, &process, &thread));
     }
 
     fn errno(r: SysResult) -> Option<Errno> {
@@ -369,7 +446,7 @@ mod tests {
     fn mlockall_validates_flags_like_the_kernel() {
         with_ctx(|ctx| {
             for flags in [0, libc::MCL_ONFAULT, 8, libc::MCL_CURRENT | 8, -1] {
-                assert_eq!(errno(mlockall(ctx, &Args([flags as u32 as u64, 0, 0, 0, 0, 0]))), Some(Errno::EINVAL));
+                assert_eq!(errno(mlockall(ctx, flags as u32)), Some(Errno::EINVAL));
             }
         });
     }
@@ -377,8 +454,8 @@ mod tests {
     #[test]
     fn set_robust_list_is_refused_after_the_length_check() {
         with_ctx(|ctx| {
-            assert_eq!(errno(set_robust_list(ctx, &Args([64, 12, 0, 0, 0, 0]))), Some(Errno::EINVAL));
-            assert_eq!(errno(set_robust_list(ctx, &Args([64, 24, 0, 0, 0, 0]))), Some(Errno::ENOSYS));
+            assert_eq!(errno(set_robust_list(ctx, GuestPtr::new(64), 12)), Some(Errno::EINVAL));
+            assert_eq!(errno(set_robust_list(ctx, GuestPtr::new(64), 24)), Some(Errno::ENOSYS));
         });
     }
 
@@ -387,13 +464,16 @@ mod tests {
         with_ctx(|ctx| {
             let as_ = libc::RLIMIT_AS as i32;
             ctx.mem.write::<[u64; 2]>(64, [1 << 30, libc::RLIM_INFINITY]).unwrap();
-            assert!(matches!(NewLimit::read(ctx, as_, 64, true), Err(SysError::Errno(Errno::EPERM))));
-            assert_eq!(NewLimit::read(ctx, as_, 64, false).unwrap().0, Some([1 << 30, libc::RLIM_INFINITY]));
-            assert!(NewLimit::read(ctx, libc::RLIMIT_NOFILE as i32, 64, true).is_ok());
+            assert!(matches!(NewLimit::read(ctx, as_, GuestPtr::new(64), true), Err(SysError::Errno(Errno::EPERM))));
+            assert_eq!(
+                NewLimit::read(ctx, as_, GuestPtr::new(64), false).unwrap().0,
+                Some([1 << 30, libc::RLIM_INFINITY])
+            );
+            assert!(NewLimit::read(ctx, libc::RLIMIT_NOFILE as i32, GuestPtr::new(64), true).is_ok());
             ctx.mem.write::<[u64; 2]>(64, [libc::RLIM_INFINITY; 2]).unwrap();
-            assert!(NewLimit::read(ctx, as_, 64, true).is_ok());
-            assert!(NewLimit::read(ctx, as_, 0, true).unwrap().0.is_none());
-            assert!(matches!(NewLimit::read(ctx, as_, 4090, true), Err(SysError::Errno(Errno::EFAULT))));
+            assert!(NewLimit::read(ctx, as_, GuestPtr::new(64), true).is_ok());
+            assert!(NewLimit::read(ctx, as_, GuestPtr::new(0), true).unwrap().0.is_none());
+            assert!(matches!(NewLimit::read(ctx, as_, GuestPtr::new(4090), true), Err(SysError::Errno(Errno::EFAULT))));
         });
     }
 }

@@ -1,97 +1,103 @@
 //! Descriptor I/O: read/write and their vector and positioned forms, seeking,
 //! duplication, pipes, `fcntl` and `ioctl`.
 
+use lamina_memory::{GuestBuf, GuestPtr};
 use libc::c_long;
 
-use super::buf;
-use crate::abi::{self, read_iovecs};
+use crate::abi::{self, FdPair, GuestIovec, read_iovecs};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Restartable;
+use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
-use crate::host::{self, syscall};
+use crate::host;
+use crate::kinds::{Fd, Hex, InBuf, Int, Long, OpenFlags, OutBuf, Ptr, Struct, UInt, ULong};
 use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(read => read, [fd: Fd, buf: OutBuf, count: UInt]),
-    syscall!(write => write, [fd: Fd, buf: InBuf(2), count: UInt]),
-    syscall!(pread64 => pread64, [fd: Fd, buf: OutBuf, count: UInt, offset: Long]),
-    syscall!(pwrite64 => pwrite64, [fd: Fd, buf: InBuf(2), count: UInt, offset: Long]),
-    syscall!(readv => readv, [fd: Fd, iov: Struct("iovec"), iovcnt: Int]),
-    syscall!(writev => writev, [fd: Fd, iov: Struct("iovec"), iovcnt: Int]),
-    syscall!(preadv => preadv, [fd: Fd, iov: Struct("iovec"), iovcnt: Int, pos_l: Long, pos_h: Long]),
+    syscall!(read => read, [fd: Fd, buf: OutBuf, count: UInt], Restartable),
+    syscall!(write => write, [fd: Fd, buf: InBuf<2>, count: UInt], Restartable),
+    syscall!(pread64 => pread64, [fd: Fd, buf: OutBuf, count: UInt, offset: Long], Restartable),
+    syscall!(pwrite64 => pwrite64, [fd: Fd, buf: InBuf<2>, count: UInt, offset: Long], Restartable),
+    syscall!(readv => readv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
+    syscall!(writev => writev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
+    syscall!(preadv => preadv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
     syscall!(lseek => lseek, [fd: Fd, offset: Long, whence: Int]),
     syscall!(close => close, [fd: Fd]),
     syscall!(dup => dup, [oldfd: Fd]),
     syscall!(dup2 => dup2, [oldfd: Fd, newfd: Fd]),
     syscall!(dup3 => dup3, [oldfd: Fd, newfd: Fd, flags: OpenFlags]),
-    syscall!(pipe => pipe, [pipefd: Ptr]),
-    syscall!(pipe2 => pipe2, [pipefd: Ptr, flags: OpenFlags]),
-    syscall!(fcntl => fcntl, [fd: Fd, cmd: Int, arg: ULong]),
-    syscall!(ioctl => ioctl, [fd: Fd, request: Hex, argp: Ptr]),
+    syscall!(pipe => pipe, [pipefd: Struct<FdPair>]),
+    syscall!(pipe2 => pipe2, [pipefd: Struct<FdPair>, flags: OpenFlags]),
+    syscall!(fcntl => fcntl, [fd: Fd, cmd: Int, arg: ULong], Restartable),
+    syscall!(ioctl => ioctl, [fd: Fd, request: Hex, argp: Ptr], Restartable),
 ];
 
-fn read(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_read, &[a.int_arg(0), buf(ctx, a.ptr(1), a.len(2))?, a.len(2) as i64])
+fn read(ctx: &Ctx<'_>, fd: Fd, buf: GuestBuf, count: u32) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_read, &[fd.arg(), buf.arg(ctx.mem, len)?, len as i64])
 }
 
-fn write(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_write, &[a.int_arg(0), buf(ctx, a.ptr(1), a.len(2))?, a.len(2) as i64])
+fn write(ctx: &Ctx<'_>, fd: Fd, buf: GuestBuf, count: u32) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_write, &[fd.arg(), buf.arg(ctx.mem, len)?, len as i64])
 }
 
-fn pread64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_pread64, &[a.int_arg(0), buf(ctx, a.ptr(1), a.len(2))?, a.len(2) as i64, a.long(3)])
+fn pread64(ctx: &Ctx<'_>, fd: Fd, buf: GuestBuf, count: u32, offset: i64) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_pread64, &[fd.arg(), buf.arg(ctx.mem, len)?, len as i64, offset])
 }
 
-fn pwrite64(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_pwrite64, &[a.int_arg(0), buf(ctx, a.ptr(1), a.len(2))?, a.len(2) as i64, a.long(3)])
+fn pwrite64(ctx: &Ctx<'_>, fd: Fd, buf: GuestBuf, count: u32, offset: i64) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_pwrite64, &[fd.arg(), buf.arg(ctx.mem, len)?, len as i64, offset])
 }
 
 /// The vector calls share one shape: translate the iovec array, then issue.
-fn vectored(ctx: &Ctx<'_>, nr: c_long, a: &Args, extra: &[i64]) -> SysResult {
-    let iov = read_iovecs(ctx.mem, a.ptr(1), a.int_arg(2))?;
-    let mut args = vec![a.int_arg(0), host::ptr(iov.as_ptr()), iov.len() as i64];
+fn vectored(ctx: &Ctx<'_>, nr: c_long, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, extra: &[i64]) -> SysResult {
+    let iov = read_iovecs(ctx.mem, iov, iovcnt.into())?;
+    let mut args = vec![fd.arg(), host::ptr(iov.as_ptr()), iov.len() as i64];
     args.extend_from_slice(extra);
-    syscall(nr, &args)
+    ctx.syscall(nr, &args)
 }
 
-fn readv(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    vectored(ctx, libc::SYS_readv, a, &[])
+fn readv(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32) -> SysResult {
+    vectored(ctx, libc::SYS_readv, fd, iov, iovcnt, &[])
 }
 
-fn writev(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    vectored(ctx, libc::SYS_writev, a, &[])
+fn writev(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32) -> SysResult {
+    vectored(ctx, libc::SYS_writev, fd, iov, iovcnt, &[])
 }
 
-fn preadv(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    vectored(ctx, libc::SYS_preadv, a, &[a.long(3), a.long(4)])
+fn preadv(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, pos_l: i64, pos_h: i64) -> SysResult {
+    vectored(ctx, libc::SYS_preadv, fd, iov, iovcnt, &[pos_l, pos_h])
 }
 
-fn lseek(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_lseek, &[a.int_arg(0), a.long(1), a.int_arg(2)])
+fn lseek(ctx: &Ctx<'_>, fd: Fd, offset: i64, whence: i32) -> SysResult {
+    ctx.syscall(libc::SYS_lseek, &[fd.arg(), offset, whence.into()])
 }
 
-fn close(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_close, &[a.int_arg(0)])
+fn close(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_close, &[fd.arg()])
 }
 
-fn dup(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_dup, &[a.int_arg(0)])
+fn dup(ctx: &Ctx<'_>, oldfd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_dup, &[oldfd.arg()])
 }
 
-fn dup2(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_dup2, &[a.int_arg(0), a.int_arg(1)])
+fn dup2(ctx: &Ctx<'_>, oldfd: Fd, newfd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_dup2, &[oldfd.arg(), newfd.arg()])
 }
 
-fn dup3(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_dup3, &[a.int_arg(0), a.int_arg(1), a.int_arg(2)])
+fn dup3(ctx: &Ctx<'_>, oldfd: Fd, newfd: Fd, flags: i32) -> SysResult {
+    ctx.syscall(libc::SYS_dup3, &[oldfd.arg(), newfd.arg(), flags.into()])
 }
 
-fn pipe(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_pipe, &[buf(ctx, a.ptr(0), 8)?])
+fn pipe(ctx: &Ctx<'_>, pipefd: GuestPtr<FdPair>) -> SysResult {
+    ctx.syscall(libc::SYS_pipe, &[pipefd.arg(ctx.mem)?])
 }
 
-fn pipe2(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_pipe2, &[buf(ctx, a.ptr(0), 8)?, a.int_arg(1)])
+fn pipe2(ctx: &Ctx<'_>, pipefd: GuestPtr<FdPair>, flags: i32) -> SysResult {
+    ctx.syscall(libc::SYS_pipe2, &[pipefd.arg(ctx.mem)?, flags.into()])
 }
 
 /// How the kernel reads `fcntl`'s third argument, per command.
@@ -102,8 +108,8 @@ fn fcntl_arg(cmd: i32) -> Option<FcntlArg> {
         libc::F_SETOWN | libc::F_GETOWN | F_SETSIG | F_GETSIG => Value,
         libc::F_SETLEASE | libc::F_GETLEASE | libc::F_NOTIFY | libc::F_DUPFD_CLOEXEC => Value,
         libc::F_SETPIPE_SZ | libc::F_GETPIPE_SZ | libc::F_ADD_SEALS | libc::F_GET_SEALS => Value,
-        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW => Pointer(abi::FLOCK_SIZE),
-        libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => Pointer(abi::FLOCK_SIZE),
+        libc::F_GETLK | libc::F_SETLK | libc::F_SETLKW => Pointer(size_of::<abi::Flock>()),
+        libc::F_OFD_GETLK | libc::F_OFD_SETLK | libc::F_OFD_SETLKW => Pointer(size_of::<abi::Flock>()),
         // struct f_owner_ex, uid_t[2], and the u64 read/write hints
         F_SETOWN_EX | F_GETOWN_EX | F_GETOWNER_UIDS => Pointer(8),
         F_GET_RW_HINT..=F_SET_FILE_RW_HINT => Pointer(8),
@@ -129,27 +135,26 @@ enum FcntlArg {
 /// pointer translated; commands Lamina does not know are refused with
 /// `EINVAL` (the kernel's answer to an unknown command) rather than letting
 /// the kernel read a guest integer as a host pointer.
-fn fcntl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let cmd = a.int(1);
+fn fcntl(ctx: &Ctx<'_>, fd: Fd, cmd: i32, arg: u64) -> SysResult {
     let arg = match fcntl_arg(cmd) {
-        Some(FcntlArg::Value) => a.long(2),
+        Some(FcntlArg::Value) => arg as i64,
         // The guest passes the address in an `unsigned long`; one beyond 32
         // bits is outside its memory, not an alias of the low half.
-        Some(FcntlArg::Pointer(len)) => buf(ctx, u32::try_from(a.long(2) as u64).map_err(|_| Errno::EFAULT)?, len)?,
+        Some(FcntlArg::Pointer(len)) => GuestBuf(u32::try_from(arg).map_err(|_| Errno::EFAULT)?).arg(ctx.mem, len)?,
         None => {
             ctx.process.warn_once(&format!("fcntl:{cmd}"), || format!("fcntl command {cmd} is not supported"));
             return Err(Errno::EINVAL.into());
         }
     };
-    syscall(libc::SYS_fcntl, &[a.int_arg(0), cmd as i64, arg])
+    ctx.syscall(libc::SYS_fcntl, &[fd.arg(), cmd.into(), arg])
 }
 
 /// What `ioctl`'s third argument is for the requests Lamina supports.
 fn ioctl_arg(request: u32) -> Option<IoctlArg> {
     use IoctlArg::*;
     Some(match request as libc::c_ulong {
-        libc::TCGETS | libc::TCSETS | libc::TCSETSW | libc::TCSETSF => In(abi::TERMIOS_KERNEL_SIZE),
-        libc::TIOCGWINSZ | libc::TIOCSWINSZ => In(abi::WINSIZE_SIZE),
+        libc::TCGETS | libc::TCSETS | libc::TCSETSW | libc::TCSETSF => In(size_of::<abi::Termios>()),
+        libc::TIOCGWINSZ | libc::TIOCSWINSZ => In(size_of::<abi::Winsize>()),
         libc::TIOCGPGRP | libc::TIOCSPGRP | libc::TIOCGSID | libc::FIONREAD | libc::TIOCOUTQ => In(4),
         libc::FIONBIO | libc::FIOASYNC | libc::TIOCGPTN | libc::TIOCSPTLCK | libc::TIOCMGET => In(4),
         libc::TIOCMSET | libc::TIOCMBIS | libc::TIOCMBIC | libc::TIOCGETD | libc::TIOCSETD => In(4),
@@ -183,11 +188,10 @@ enum IoctlArg {
 /// interface lookups. Other requests
 /// are refused with `ENOTTY` and a one-time warning: their argument layout is
 /// unknown, so it cannot be checked against guest memory.
-fn ioctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let request = a.uint(1);
+fn ioctl(ctx: &Ctx<'_>, fd: Fd, request: u32, argp: u32) -> SysResult {
     let arg = match ioctl_arg(request) {
-        Some(IoctlArg::Value) => a.uint(2) as i64,
-        Some(IoctlArg::In(len)) => buf(ctx, a.ptr(2), len)?,
+        Some(IoctlArg::Value) => argp.into(),
+        Some(IoctlArg::In(len)) => GuestBuf(argp).arg(ctx.mem, len)?,
         None => {
             ctx.process.warn_once(&format!("ioctl:{request:#x}"), || {
                 format!("ioctl request {request:#x} is not supported; the guest gets ENOTTY")
@@ -195,7 +199,7 @@ fn ioctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
             return Err(SysError::Errno(Errno::ENOTTY));
         }
     };
-    syscall(libc::SYS_ioctl, &[a.int_arg(0), request as i64, arg])
+    ctx.syscall(libc::SYS_ioctl, &[fd.arg(), request.into(), arg])
 }
 
 #[cfg(test)]
@@ -205,8 +209,8 @@ mod tests {
     #[test]
     fn fixed_size_arguments_match_the_host_structures() {
         assert_eq!(size_of::<libc::ifreq>(), IFREQ_SIZE);
-        assert_eq!(size_of::<libc::winsize>(), abi::WINSIZE_SIZE);
-        assert_eq!(size_of::<libc::flock>(), abi::FLOCK_SIZE);
+        assert_eq!(size_of::<libc::winsize>(), size_of::<abi::Winsize>());
+        assert_eq!(size_of::<libc::flock>(), size_of::<abi::Flock>());
         assert!(matches!(ioctl_arg(libc::SIOCGIFINDEX as u32), Some(IoctlArg::In(IFREQ_SIZE))));
         // SIOCGIFCONF's struct ifconf holds a pointer: not accepted.
         assert!(ioctl_arg(libc::SIOCGIFCONF as u32).is_none());
@@ -214,11 +218,12 @@ mod tests {
 
     #[test]
     fn fcntl_pointers_above_4_gib_are_outside_the_guest() {
-        use crate::ctx::{Process, ProcessConfig};
+        use crate::ctx::{Process, ProcessConfig, ThreadState};
         let (_keep, mem) = lamina_memory::TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
-        let args = Args([0, libc::F_GETLK as u64, (1 << 32) | 64, 0, 0, 0]);
-        assert!(matches!(fcntl(&ctx, &args), Err(SysError::Errno(Errno::EFAULT))));
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let arg = (1 << 32) | 64;
+        assert!(matches!(fcntl(&ctx, Fd(0), libc::F_GETLK, arg), Err(SysError::Errno(Errno::EFAULT))));
     }
 }

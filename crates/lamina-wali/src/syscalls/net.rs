@@ -17,114 +17,137 @@
 
 use std::ops::RangeInclusive;
 
-use super::buf;
-use crate::abi::{self, GuestMsghdr, HostMsghdr};
+use lamina_memory::{GuestBuf, GuestPtr};
+use libc::c_long;
+
+use crate::abi::{self, FdPair, GuestMsghdr, HostMsghdr};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Restartable;
+use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
-use crate::host::{self, syscall};
+use crate::host;
+use crate::kinds::{
+    Fd, InBuf, Int, LenPtr, MsgFlags, OutBuf, Ptr, SockDomain, SockFlags, SockProto, SockType, Sockaddr, SockaddrOut,
+    Struct, UInt,
+};
 use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(socket => socket, [domain: SockDomain, socktype: SockType, protocol: SockProto(0)]),
-    syscall!(socketpair => socketpair, [domain: SockDomain, socktype: SockType, protocol: SockProto(0), sv: Ptr]),
-    syscall!(bind => bind, [sockfd: Fd, addr: Sockaddr(2), addrlen: UInt]),
-    syscall!(connect => connect, [sockfd: Fd, addr: Sockaddr(2), addrlen: UInt]),
+    syscall!(socket => socket, [domain: SockDomain, socktype: SockType, protocol: SockProto<0>]),
+    syscall!(socketpair => socketpair, [
+        domain: SockDomain, socktype: SockType, protocol: SockProto<0>, sv: Struct<FdPair>,
+    ]),
+    syscall!(bind => bind, [sockfd: Fd, addr: Sockaddr<2>, addrlen: UInt]),
+    syscall!(connect => connect, [sockfd: Fd, addr: Sockaddr<2>, addrlen: UInt], Restartable),
     syscall!(listen => listen, [sockfd: Fd, backlog: Int]),
-    syscall!(accept => accept, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
-    syscall!(accept4 => accept4, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr, flags: SockFlags]),
-    syscall!(getsockname => getsockname, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
-    syscall!(getpeername => getpeername, [sockfd: Fd, addr: SockaddrOut(2), addrlen: LenPtr]),
+    syscall!(accept => accept, [sockfd: Fd, addr: SockaddrOut<2>, addrlen: LenPtr], Restartable),
+    syscall!(accept4 => accept4, [sockfd: Fd, addr: SockaddrOut<2>, addrlen: LenPtr, flags: SockFlags], Restartable),
+    syscall!(getsockname => getsockname, [sockfd: Fd, addr: SockaddrOut<2>, addrlen: LenPtr]),
+    syscall!(getpeername => getpeername, [sockfd: Fd, addr: SockaddrOut<2>, addrlen: LenPtr]),
     syscall!(sendto => sendto, [
-        sockfd: Fd, buf: InBuf(2), len: UInt, flags: MsgFlags, dest_addr: Sockaddr(5), addrlen: UInt,
-    ]),
+        sockfd: Fd, buf: InBuf<2>, len: UInt, flags: MsgFlags, dest_addr: Sockaddr<5>, addrlen: UInt,
+    ], Restartable),
     syscall!(recvfrom => recvfrom, [
-        sockfd: Fd, buf: OutBuf, len: UInt, flags: MsgFlags, src_addr: SockaddrOut(5), addrlen: LenPtr,
-    ]),
-    syscall!(sendmsg => sendmsg, [sockfd: Fd, msg: Struct("msghdr"), flags: MsgFlags]),
-    syscall!(recvmsg => recvmsg, [sockfd: Fd, msg: Struct("msghdr"), flags: MsgFlags]),
+        sockfd: Fd, buf: OutBuf, len: UInt, flags: MsgFlags, src_addr: SockaddrOut<5>, addrlen: LenPtr,
+    ], Restartable),
+    syscall!(sendmsg => sendmsg, [sockfd: Fd, msg: Struct<GuestMsghdr>, flags: MsgFlags], Restartable),
+    syscall!(recvmsg => recvmsg, [sockfd: Fd, msg: Struct<GuestMsghdr>, flags: MsgFlags], Restartable),
     syscall!(shutdown => shutdown, [sockfd: Fd, how: Int]),
-    syscall!(setsockopt => setsockopt, [sockfd: Fd, level: Int, optname: Int, optval: InBuf(4), optlen: UInt]),
+    syscall!(setsockopt => setsockopt, [sockfd: Fd, level: Int, optname: Int, optval: InBuf<4>, optlen: UInt]),
     syscall!(getsockopt => getsockopt, [sockfd: Fd, level: Int, optname: Int, optval: Ptr, optlen: LenPtr]),
 ];
 
 /// `sizeof(struct sockaddr_storage)`: the kernel never reads or writes a
 /// longer socket address.
-const SOCKADDR_STORAGE_SIZE: u32 = 128;
+const SOCKADDR_STORAGE_SIZE: u32 = linux_raw_sys::net::_K_SS_MAXSIZE;
 
 /// `sizeof(struct sock_filter)`: `SO_GET_FILTER` counts its buffer in these.
-const SOCK_FILTER_SIZE: usize = 8;
+const SOCK_FILTER_SIZE: usize = size_of::<libc::sock_filter>();
 
-fn socket(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_socket, &[a.int_arg(0), a.int_arg(1), a.int_arg(2)])
+fn socket(ctx: &Ctx<'_>, domain: i32, socktype: i32, protocol: i32) -> SysResult {
+    ctx.syscall(libc::SYS_socket, &[domain.into(), socktype.into(), protocol.into()])
 }
 
-fn socketpair(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_socketpair, &[a.int_arg(0), a.int_arg(1), a.int_arg(2), buf(ctx, a.ptr(3), 8)?])
+fn socketpair(ctx: &Ctx<'_>, domain: i32, socktype: i32, protocol: i32, sv: GuestPtr<FdPair>) -> SysResult {
+    ctx.syscall(libc::SYS_socketpair, &[domain.into(), socktype.into(), protocol.into(), sv.arg(ctx.mem)?])
 }
 
-fn bind(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    with_address(ctx, libc::SYS_bind, a)
+fn bind(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
+    with_address(ctx, libc::SYS_bind, sockfd, addr, addrlen)
 }
 
-fn connect(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    with_address(ctx, libc::SYS_connect, a)
+fn connect(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
+    with_address(ctx, libc::SYS_connect, sockfd, addr, addrlen)
 }
 
 /// `bind` and `connect` share one shape: a socket and an address it reads.
-fn with_address(ctx: &Ctx<'_>, nr: libc::c_long, a: &Args) -> SysResult {
-    syscall(nr, &[a.int_arg(0), address_in(ctx, a.ptr(1), a.uint(2))?, a.uint(2) as i64])
+fn with_address(ctx: &Ctx<'_>, nr: c_long, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
+    ctx.syscall(nr, &[sockfd.arg(), address_in(ctx, addr, addrlen)?, addrlen.into()])
 }
 
-fn listen(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_listen, &[a.int_arg(0), a.int_arg(1)])
+fn listen(ctx: &Ctx<'_>, sockfd: Fd, backlog: i32) -> SysResult {
+    ctx.syscall(libc::SYS_listen, &[sockfd.arg(), backlog.into()])
 }
 
-fn shutdown(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_shutdown, &[a.int_arg(0), a.int_arg(1)])
+fn shutdown(ctx: &Ctx<'_>, sockfd: Fd, how: i32) -> SysResult {
+    ctx.syscall(libc::SYS_shutdown, &[sockfd.arg(), how.into()])
 }
 
 /// `accept` is the kernel's `accept4` without flags.
-fn accept(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    accept_with(ctx, a, 0)
+fn accept(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>) -> SysResult {
+    accept_with(ctx, sockfd, addr, addrlen, 0)
 }
 
-fn accept4(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    accept_with(ctx, a, a.int_arg(3))
+fn accept4(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>, flags: i32) -> SysResult {
+    accept_with(ctx, sockfd, addr, addrlen, flags.into())
 }
 
-fn accept_with(ctx: &Ctx<'_>, a: &Args, flags: i64) -> SysResult {
-    let addr = a.ptr(1);
-    with_len(ctx, addr, len_if_address(addr, a.ptr(2)), address_extent, |addr, len| {
-        syscall(libc::SYS_accept4, &[a.int_arg(0), addr, len, flags])
+fn accept_with(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>, flags: i64) -> SysResult {
+    with_len(ctx, addr, len_if_address(addr, addrlen), address_extent, |addr, len| {
+        ctx.syscall(libc::SYS_accept4, &[sockfd.arg(), addr, len, flags])
     })
 }
 
-fn getsockname(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    socket_name(ctx, libc::SYS_getsockname, a)
+fn getsockname(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>) -> SysResult {
+    socket_name(ctx, libc::SYS_getsockname, sockfd, addr, addrlen)
 }
 
-fn getpeername(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    socket_name(ctx, libc::SYS_getpeername, a)
+fn getpeername(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>) -> SysResult {
+    socket_name(ctx, libc::SYS_getpeername, sockfd, addr, addrlen)
 }
 
 /// `getsockname` and `getpeername`: the kernel always reads the length word,
 /// even without an address buffer (a zero length then just reports the size).
-fn socket_name(ctx: &Ctx<'_>, nr: libc::c_long, a: &Args) -> SysResult {
-    with_len(ctx, a.ptr(1), a.ptr(2), address_extent, |addr, len| syscall(nr, &[a.int_arg(0), addr, len]))
+fn socket_name(ctx: &Ctx<'_>, nr: c_long, sockfd: Fd, addr: GuestBuf, addrlen: GuestPtr<u32>) -> SysResult {
+    with_len(ctx, addr, addrlen, address_extent, |addr, len| ctx.syscall(nr, &[sockfd.arg(), addr, len]))
 }
 
-fn sendto(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let data = buf(ctx, a.ptr(1), a.len(2))?;
-    let dest = address_in(ctx, a.ptr(4), a.uint(5))?;
-    syscall(libc::SYS_sendto, &[a.int_arg(0), data, a.len(2) as i64, a.int_arg(3), dest, a.uint(5) as i64])
+fn sendto(
+    ctx: &Ctx<'_>,
+    sockfd: Fd,
+    buf: GuestBuf,
+    len: u32,
+    flags: i32,
+    dest_addr: GuestBuf,
+    addrlen: u32,
+) -> SysResult {
+    let data = buf.arg(ctx.mem, len as usize)?;
+    let dest = address_in(ctx, dest_addr, addrlen)?;
+    ctx.syscall(libc::SYS_sendto, &[sockfd.arg(), data, len.into(), flags.into(), dest, addrlen.into()])
 }
 
-fn recvfrom(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let data = buf(ctx, a.ptr(1), a.len(2))?;
-    let addr = a.ptr(4);
-    with_len(ctx, addr, len_if_address(addr, a.ptr(5)), address_extent, |addr, len| {
-        syscall(libc::SYS_recvfrom, &[a.int_arg(0), data, a.len(2) as i64, a.int_arg(3), addr, len])
+fn recvfrom(
+    ctx: &Ctx<'_>,
+    sockfd: Fd,
+    buf: GuestBuf,
+    len: u32,
+    flags: i32,
+    src_addr: GuestBuf,
+    addrlen: GuestPtr<u32>,
+) -> SysResult {
+    let data = buf.arg(ctx.mem, len as usize)?;
+    with_len(ctx, src_addr, len_if_address(src_addr, addrlen), address_extent, |addr, addr_len| {
+        ctx.syscall(libc::SYS_recvfrom, &[sockfd.arg(), data, len.into(), flags.into(), addr, addr_len])
     })
 }
 
@@ -132,17 +155,17 @@ fn recvfrom(ctx: &Ctx<'_>, a: &Args) -> SysResult {
 /// kernel refuses a length over `sizeof(struct sockaddr_storage)` (or
 /// negative) with `EINVAL` before reading; a NULL address goes to the kernel,
 /// which decides what it means with that length.
-fn address_in(ctx: &Ctx<'_>, addr: u32, len: u32) -> Result<i64, SysError> {
-    if addr != 0 && len > SOCKADDR_STORAGE_SIZE {
+fn address_in(ctx: &Ctx<'_>, addr: GuestBuf, len: u32) -> Result<i64, SysError> {
+    if !addr.is_null() && len > SOCKADDR_STORAGE_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    buf(ctx, addr, len as usize)
+    Ok(addr.arg(ctx.mem, len as usize)?)
 }
 
 /// `accept` and `recvfrom` ignore the length word when there is no address
 /// buffer, so it is not read either.
-fn len_if_address(addr: u32, len_at: u32) -> u32 {
-    if addr == 0 { 0 } else { len_at }
+fn len_if_address(addr: GuestBuf, len_at: GuestPtr<u32>) -> GuestPtr<u32> {
+    if addr.is_null() { GuestPtr::new(0) } else { len_at }
 }
 
 /// The kernel writes at most the address's own size, and never more than
@@ -166,49 +189,49 @@ fn nonnegative(len: u32) -> u32 {
 /// some options on failure too).
 fn with_len(
     ctx: &Ctx<'_>,
-    buf_at: u32,
-    len_at: u32,
+    buf: GuestBuf,
+    len_at: GuestPtr<u32>,
     extent: impl Fn(u32) -> usize,
     call: impl FnOnce(i64, i64) -> SysResult,
 ) -> SysResult {
-    if len_at == 0 {
+    if len_at.is_null() {
         // The kernel fails reading the NULL word before it writes the buffer.
-        return call(buf(ctx, buf_at, 0)?, 0);
+        return call(buf.arg(ctx.mem, 0)?, 0);
     }
-    let before = ctx.mem.read::<u32>(len_at)?;
+    let before = len_at.read(ctx.mem)?;
     let mut len = before;
-    let data = buf(ctx, buf_at, extent(nonnegative(before)))?;
+    let data = buf.arg(ctx.mem, extent(nonnegative(before)))?;
     let result = call(data, host::ptr(&raw mut len));
     if len != before {
-        ctx.mem.write(len_at, len)?;
+        len_at.write(ctx.mem, len)?;
     }
     result
 }
 
-fn sendmsg(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let guest = GuestMsghdr::read(ctx.mem, a.ptr(1))?;
+fn sendmsg(ctx: &Ctx<'_>, sockfd: Fd, msg: GuestPtr<GuestMsghdr>, flags: i32) -> SysResult {
+    let guest = msg.read(ctx.mem)?;
     // The kernel refuses this much control data before reading any.
     if guest.controllen > i32::MAX as u32 {
-        return Err(Errno(libc::ENOBUFS).into());
+        return Err(Errno::ENOBUFS.into());
     }
-    let msg = host_msghdr(ctx, &guest)?;
-    if msg.hdr.msg_controllen > 0 {
-        refuse_rds_control(ctx, a.int_arg(0))?;
+    let host_msg = host_msghdr(ctx, &guest)?;
+    if host_msg.hdr.msg_controllen > 0 {
+        refuse_rds_control(ctx, sockfd)?;
     }
-    syscall(libc::SYS_sendmsg, &[a.int_arg(0), host::ptr(&msg.hdr), a.int_arg(2)])
+    ctx.syscall(libc::SYS_sendmsg, &[sockfd.arg(), host::ptr(&host_msg.hdr), flags.into()])
 }
 
 /// `recvmsg`, writing back what the kernel reports in the header: the
 /// lengths of the name and control data received, and the flags.
-fn recvmsg(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let guest = GuestMsghdr::read(ctx.mem, a.ptr(1))?;
-    let mut msg = host_msghdr(ctx, &guest)?;
-    let n = syscall(libc::SYS_recvmsg, &[a.int_arg(0), host::ptr(&raw mut msg.hdr), a.int_arg(2)])?;
+fn recvmsg(ctx: &Ctx<'_>, sockfd: Fd, msg: GuestPtr<GuestMsghdr>, flags: i32) -> SysResult {
+    let guest = msg.read(ctx.mem)?;
+    let mut host_msg = host_msghdr(ctx, &guest)?;
+    let n = ctx.syscall(libc::SYS_recvmsg, &[sockfd.arg(), host::ptr(&raw mut host_msg.hdr), flags.into()])?;
     // Without a name buffer the kernel leaves the guest's name length alone.
     if guest.name == 0 {
-        msg.hdr.msg_namelen = guest.namelen;
+        host_msg.hdr.msg_namelen = guest.namelen;
     }
-    GuestMsghdr::write_back(ctx.mem, a.ptr(1), &msg.hdr)?;
+    GuestMsghdr::write_back(ctx.mem, msg, &host_msg.hdr)?;
     Ok(n)
 }
 
@@ -228,7 +251,7 @@ fn host_msghdr(ctx: &Ctx<'_>, guest: &GuestMsghdr) -> Result<HostMsghdr, SysErro
     g.namelen = g.namelen.min(SOCKADDR_STORAGE_SIZE);
     // The guest's int count is the low half of the kernel's size_t.
     if g.iovlen as u32 as usize > abi::IOV_MAX {
-        return Err(Errno(libc::EMSGSIZE).into());
+        return Err(Errno::EMSGSIZE.into());
     }
     let mut msg = HostMsghdr::new(ctx.mem, &g)?;
     // A NULL control buffer keeps its length, for the kernel to judge
@@ -240,11 +263,12 @@ fn host_msghdr(ctx: &Ctx<'_>, guest: &GuestMsghdr) -> Result<HostMsghdr, SysErro
 /// RDS control messages carry host addresses that the kernel dereferences
 /// (RDMA arguments and atomic operands), so a guest may not send control data
 /// on an RDS socket. Every other family's control messages are plain data.
-fn refuse_rds_control(ctx: &Ctx<'_>, fd: i64) -> Result<(), SysError> {
+fn refuse_rds_control(ctx: &Ctx<'_>, sockfd: Fd) -> Result<(), SysError> {
     let mut domain: i32 = 0;
     let mut len: u32 = size_of::<i32>() as u32;
-    let (level, name) = (libc::SOL_SOCKET as i64, libc::SO_DOMAIN as i64);
-    syscall(libc::SYS_getsockopt, &[fd, level, name, host::ptr(&raw mut domain), host::ptr(&raw mut len)])?;
+    let (level, name) = (libc::SOL_SOCKET.into(), libc::SO_DOMAIN.into());
+    let args = [sockfd.arg(), level, name, host::ptr(&raw mut domain), host::ptr(&raw mut len)];
+    host::syscall(libc::SYS_getsockopt, &args)?;
     if domain != libc::AF_RDS {
         return Ok(());
     }
@@ -252,28 +276,26 @@ fn refuse_rds_control(ctx: &Ctx<'_>, fd: i64) -> Result<(), SysError> {
         "control messages on RDS sockets are not supported (they hold host addresses); the guest gets EOPNOTSUPP"
             .to_string()
     });
-    Err(Errno(libc::EOPNOTSUPP).into())
+    Err(Errno::EOPNOTSUPP.into())
 }
 
-fn setsockopt(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let (level, name, len) = (a.int(1), a.int(2), a.uint(4));
-    refuse_option(ctx, level, name, Direction::Set)?;
-    let value = buf(ctx, a.ptr(3), nonnegative(len) as usize)?;
-    syscall(libc::SYS_setsockopt, &[a.int_arg(0), level as i64, name as i64, value, len as i64])
+fn setsockopt(ctx: &Ctx<'_>, sockfd: Fd, level: i32, optname: i32, optval: GuestBuf, optlen: u32) -> SysResult {
+    refuse_option(ctx, level, optname, Direction::Set)?;
+    let value = optval.arg(ctx.mem, nonnegative(optlen) as usize)?;
+    ctx.syscall(libc::SYS_setsockopt, &[sockfd.arg(), level.into(), optname.into(), value, optlen.into()])
 }
 
-fn getsockopt(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let (level, name) = (a.int(1), a.int(2));
-    refuse_option(ctx, level, name, Direction::Get)?;
+fn getsockopt(ctx: &Ctx<'_>, sockfd: Fd, level: i32, optname: i32, optval: u32, optlen: GuestPtr<u32>) -> SysResult {
+    refuse_option(ctx, level, optname, Direction::Get)?;
     // `SO_GET_FILTER` sizes its buffer in filter blocks, every other option
     // in bytes.
-    let unit = if (level, name) == (libc::SOL_SOCKET, libc::SO_GET_FILTER) { SOCK_FILTER_SIZE } else { 1 };
+    let unit = if (level, optname) == (libc::SOL_SOCKET, libc::SO_GET_FILTER) { SOCK_FILTER_SIZE } else { 1 };
     with_len(
         ctx,
-        a.ptr(3),
-        a.ptr(4),
+        GuestBuf(optval),
+        optlen,
         |len| len as usize * unit,
-        |value, len| syscall(libc::SYS_getsockopt, &[a.int_arg(0), level as i64, name as i64, value, len]),
+        |value, len| ctx.syscall(libc::SYS_getsockopt, &[sockfd.arg(), level.into(), optname.into(), value, len]),
     )
 }
 
@@ -284,16 +306,17 @@ enum Direction {
     Both,
 }
 
-// Option numbers the libc crate does not name (Linux uapi headers).
-const SOL_SCTP: i32 = 132;
-const SOL_MPTCP: i32 = 284;
+// Option numbers the libc crate does not name, as the `int`s they are.
+const SOL_SCTP: i32 = linux_raw_sys::net::SOL_SCTP as i32;
+const SOL_MPTCP: i32 = linux_raw_sys::net::SOL_MPTCP as i32;
+const TCP_AO_GET_KEYS: i32 = linux_raw_sys::net::TCP_AO_GET_KEYS as i32;
+const IP6T_SO_SET_REPLACE: i32 = linux_raw_sys::net::IP6T_SO_SET_REPLACE as i32;
+// Option numbers neither names (Linux uapi headers).
 const MPTCP_FULL_INFO: i32 = 4;
-const PACKET_FANOUT_DATA: i32 = 22;
-const TCP_AO_GET_KEYS: i32 = 41;
 const SCTP_SOCKOPT_CONNECTX3: i32 = 111;
 const RDS_GET_MR: i32 = 2;
 const RDS_GET_MR_FOR_DEST: i32 = 7;
-/// `IPT_SO_SET_REPLACE`, and ip6tables' at `SOL_IPV6`.
+/// `IPT_SO_SET_REPLACE` (iptables, at `SOL_IP`).
 const IPT_SO_SET_REPLACE: i32 = 64;
 const ARPT_SO_SET_REPLACE: i32 = 96;
 /// `EBT_SO_SET_ENTRIES` .. `EBT_SO_GET_INIT_ENTRIES`.
@@ -309,7 +332,7 @@ const fn one(name: i32) -> RangeInclusive<i32> {
 /// handled in `getsockopt`).
 const REFUSED_OPTIONS: &[(i32, RangeInclusive<i32>, Direction, &str)] = {
     use Direction::*;
-    use libc::{IP_MSFILTER, MCAST_MSFILTER, TCP_ZEROCOPY_RECEIVE as TCP_ZC, XDP_UMEM_REG};
+    use libc::{IP_MSFILTER, MCAST_MSFILTER, PACKET_FANOUT_DATA, TCP_ZEROCOPY_RECEIVE as TCP_ZC, XDP_UMEM_REG};
     use libc::{SO_ATTACH_FILTER as FILTER, SO_ATTACH_REUSEPORT_CBPF as CBPF};
     use libc::{SOL_IP, SOL_IPV6, SOL_PACKET, SOL_RDS, SOL_SOCKET, SOL_TCP, SOL_XDP};
     const FPROG: &str = "its struct sock_fprog holds a pointer to the filter";
@@ -324,7 +347,7 @@ const REFUSED_OPTIONS: &[(i32, RangeInclusive<i32>, Direction, &str)] = {
         (SOL_SOCKET, one(CBPF), Set, FPROG),
         (SOL_PACKET, one(PACKET_FANOUT_DATA), Set, FPROG),
         (SOL_IP, one(IPT_SO_SET_REPLACE), Set, TABLE),
-        (SOL_IPV6, one(IPT_SO_SET_REPLACE), Set, TABLE),
+        (SOL_IPV6, one(IP6T_SO_SET_REPLACE), Set, TABLE),
         (SOL_IP, one(ARPT_SO_SET_REPLACE), Set, TABLE),
         (SOL_IP, EBT_SOCKOPTS, Both, EBT),
         (SOL_IP, one(IP_MSFILTER), Get, SOURCES),
@@ -364,7 +387,7 @@ fn refuse_option(ctx: &Ctx<'_>, level: i32, name: i32, dir: Direction) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ctx::{Process, ProcessConfig};
+    use crate::ctx::{Process, ProcessConfig, ThreadState};
     use lamina_memory::TestMemory;
 
     fn errno<T>(r: Result<T, SysError>) -> i32 {
@@ -379,26 +402,31 @@ mod tests {
     fn addresses_read_are_checked_for_their_length() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
-        assert_eq!(address_in(&ctx, 4080, 16).unwrap(), mem.host_ptr(4080, 16).unwrap() as i64);
-        assert_eq!(errno(address_in(&ctx, 4081, 16)), libc::EFAULT);
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        assert_eq!(address_in(&ctx, GuestBuf(4080), 16).unwrap(), mem.host_ptr(4080, 16).unwrap() as i64);
+        assert_eq!(errno(address_in(&ctx, GuestBuf(4081), 16)), libc::EFAULT);
         // Lengths the kernel refuses, unless there is no address at all.
-        assert_eq!(errno(address_in(&ctx, 100, 129)), libc::EINVAL);
-        assert_eq!(errno(address_in(&ctx, 100, u32::MAX)), libc::EINVAL);
-        assert_eq!(address_in(&ctx, 0, u32::MAX).unwrap(), 0);
+        assert_eq!(errno(address_in(&ctx, GuestBuf(100), 129)), libc::EINVAL);
+        assert_eq!(errno(address_in(&ctx, GuestBuf(100), u32::MAX)), libc::EINVAL);
+        assert_eq!(address_in(&ctx, GuestBuf(0), u32::MAX).unwrap(), 0);
     }
 
     #[test]
     fn value_result_lengths_go_through_a_host_copy() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
         mem.write::<u32>(100, 1000).unwrap();
         // With a large length the kernel may write a whole sockaddr_storage:
         // 128 bytes must fit, not 1000.
-        assert_eq!(errno(with_len(&ctx, 4000, 100, address_extent, |_, _| Ok(0))), libc::EFAULT);
+        assert_eq!(
+            errno(with_len(&ctx, GuestBuf(4000), GuestPtr::new(100), address_extent, |_, _| Ok(0))),
+            libc::EFAULT
+        );
         let host_buf = mem.host_ptr(3968, 128).unwrap() as i64;
-        let r = with_len(&ctx, 3968, 100, address_extent, |data, len| {
+        let r = with_len(&ctx, GuestBuf(3968), GuestPtr::new(100), address_extent, |data, len| {
             assert_eq!(data, host_buf);
             assert_ne!(len, mem.host_ptr(100, 4).unwrap() as i64, "the kernel must not see the guest's word");
             // SAFETY: `len` is the host copy handed to the "kernel".
@@ -409,21 +437,30 @@ mod tests {
         assert_eq!(mem.read::<u32>(100).unwrap(), 16);
         // Negative lengths describe no bytes; a NULL word reaches the kernel.
         mem.write::<u32>(100, u32::MAX).unwrap();
-        assert!(with_len(&ctx, 4096, 100, address_extent, |_, _| Ok(0)).is_ok());
-        assert!(with_len(&ctx, 100, 0, address_extent, |_, len| Ok(len)).unwrap() == 0);
-        assert_eq!(errno(with_len(&ctx, 100, 4094, address_extent, |_, _| Ok(0))), libc::EFAULT);
+        assert!(with_len(&ctx, GuestBuf(4096), GuestPtr::new(100), address_extent, |_, _| Ok(0)).is_ok());
+        assert!(with_len(&ctx, GuestBuf(100), GuestPtr::new(0), address_extent, |_, len| Ok(len)).unwrap() == 0);
+        assert_eq!(
+            errno(with_len(&ctx, GuestBuf(100), GuestPtr::new(4094), address_extent, |_, _| Ok(0))),
+            libc::EFAULT
+        );
         // Filter blocks are 8 bytes each.
         mem.write::<u32>(100, 3).unwrap();
-        assert!(with_len(&ctx, 4072, 100, |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0)).is_ok());
-        assert_eq!(errno(with_len(&ctx, 4073, 100, |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0))), libc::EFAULT);
+        assert!(
+            with_len(&ctx, GuestBuf(4072), GuestPtr::new(100), |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0)).is_ok()
+        );
+        assert_eq!(
+            errno(with_len(&ctx, GuestBuf(4073), GuestPtr::new(100), |n| n as usize * SOCK_FILTER_SIZE, |_, _| Ok(0))),
+            libc::EFAULT
+        );
     }
 
     #[test]
     fn msghdr_is_normalized_like_the_kernel_does() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
-        let base = GuestMsghdr { name: 3900, namelen: 5000, iov: 0, iovlen: 0, control: 0, controllen: 0, flags: 0 };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let base = GuestMsghdr { name: 3900, namelen: 5000, ..Default::default() };
         let msg = host_msghdr(&ctx, &base).unwrap();
         assert_eq!(msg.hdr.msg_namelen, 128);
         assert_eq!(msg.hdr.msg_name as usize, mem.host_ptr(3900, 128).unwrap() as usize);

@@ -10,40 +10,42 @@
 //! Where the kernel rejects an argument before it touches an array, the checks
 //! here keep that order, so a hostile call gets the errno a native one would.
 
-use super::buf;
-use crate::abi;
+use lamina_memory::{GuestBuf, GuestPtr};
+
+use super::settime;
+use crate::abi::{self, FdSet, Itimerspec, Pollfd, Pselect6Sigmask, Sigset, Timespec, Timeval};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Interrupted;
+use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
-use crate::host::{self, syscall};
-use crate::signals;
-use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
+use crate::kinds::{EpollEvent, EpollEvents, EpollFlags, EpollOp, Fd, Hex, Int, Struct, UInt, ULong};
+use crate::{host, signal_state, syscall};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(poll => poll, [fds: Struct("pollfd"), nfds: ULong, timeout: Int]),
+    syscall!(poll => poll, [fds: Struct<Pollfd>, nfds: ULong, timeout: Int], Interrupted),
     syscall!(ppoll => ppoll, [
-        fds: Struct("pollfd"), nfds: ULong, tmo_p: Struct("timespec"), sigmask: Ptr, sigsetsize: UInt,
-    ]),
+        fds: Struct<Pollfd>, nfds: ULong, tmo_p: Struct<Timespec>, sigmask: Struct<Sigset>, sigsetsize: UInt,
+    ], Interrupted),
     syscall!(select => select, [
-        nfds: Int, readfds: Struct("fd_set"), writefds: Struct("fd_set"), exceptfds: Struct("fd_set"),
-        timeout: Struct("timeval"),
-    ]),
+        nfds: Int, readfds: Struct<FdSet>, writefds: Struct<FdSet>, exceptfds: Struct<FdSet>,
+        timeout: Struct<Timeval>,
+    ], Interrupted),
     syscall!(pselect6 => pselect6, [
-        nfds: Int, readfds: Struct("fd_set"), writefds: Struct("fd_set"), exceptfds: Struct("fd_set"),
-        timeout: Struct("timespec"), sigmask: Struct("pselect6_sigmask"),
-    ]),
+        nfds: Int, readfds: Struct<FdSet>, writefds: Struct<FdSet>, exceptfds: Struct<FdSet>,
+        timeout: Struct<Timespec>, sigmask: Struct<Pselect6Sigmask>,
+    ], Interrupted),
     syscall!(epoll_create => epoll_create, [size: Int]),
     syscall!(epoll_create1 => epoll_create1, [flags: EpollFlags]),
     syscall!(epoll_ctl => epoll_ctl, [epfd: Fd, op: EpollOp, fd: Fd, event: EpollEvent]),
-    syscall!(epoll_wait => epoll_wait, [epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Int]),
+    syscall!(epoll_wait => epoll_wait, [epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Int], Interrupted),
     syscall!(epoll_pwait => epoll_pwait, [
-        epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Int, sigmask: Ptr, sigsetsize: UInt,
-    ]),
+        epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Int, sigmask: Struct<Sigset>, sigsetsize: UInt,
+    ], Interrupted),
     syscall!(eventfd => eventfd, [initval: UInt]),
     syscall!(eventfd2 => eventfd2, [initval: UInt, flags: Hex]),
     syscall!(timerfd_create => timerfd_create, [clockid: Int, flags: Hex]),
     syscall!(timerfd_settime => timerfd_settime, [
-        fd: Fd, flags: Hex, new_value: Struct("itimerspec"), old_value: Struct("itimerspec"),
+        fd: Fd, flags: Hex, new_value: Struct<Itimerspec>, old_value: Struct<Itimerspec>,
     ]),
 ];
 
@@ -51,14 +53,13 @@ pub static SYSCALLS: &[SyscallDef] = &[
 /// so it gets NULL whatever the address, as a native caller's would be
 /// ignored (`poll(p, 0, ms)` is a plain sleep for any `p`).
 fn array(ctx: &Ctx<'_>, addr: u32, bytes: usize) -> Result<i64, SysError> {
-    if bytes == 0 { Ok(0) } else { buf(ctx, addr, bytes) }
+    if bytes == 0 { Ok(0) } else { Ok(GuestBuf(addr).arg(ctx.mem, bytes)?) }
 }
 
 /// A kernel signal set argument (the kernel reads 8 bytes). An address
 /// beyond 32 bits, possible in pselect6's 64-bit slot, is outside the guest.
-fn sigset(ctx: &Ctx<'_>, addr: u64) -> Result<i64, SysError> {
-    let addr = u32::try_from(addr).map_err(|_| Errno::EFAULT)?;
-    buf(ctx, addr, abi::KERNEL_SIGSET_SIZE)
+fn sigset(addr: u64) -> Result<GuestPtr<Sigset>, SysError> {
+    Ok(GuestPtr::new(u32::try_from(addr).map_err(|_| Errno::EFAULT)?))
 }
 
 /// Runs a wait that installs the guest's signal mask at `mask` (a guest
@@ -67,17 +68,17 @@ fn sigset(ctx: &Ctx<'_>, addr: u64) -> Result<i64, SysError> {
 /// choose, the runtime's fault signals included: no wasm runs during the
 /// wait, and the kernel restores the caller's mask afterwards.
 fn waiting(ctx: &Ctx<'_>, mask: u64, size: u64, call: impl FnOnce() -> SysResult) -> SysResult {
-    if mask == 0 || size != abi::KERNEL_SIGSET_SIZE as u64 {
+    if mask == 0 || size != size_of::<Sigset>() as u64 {
         return call();
     }
-    let set = ctx.mem.read::<u64>(u32::try_from(mask).map_err(|_| Errno::EFAULT)?)?;
-    signals::with_wait_mask(set, call)
+    let set = sigset(mask)?.read(ctx.mem)?;
+    signal_state::with_wait_mask(set, call)
 }
 
 /// The soft `RLIMIT_NOFILE`, the most `pollfd`s the kernel accepts.
 fn nofile_limit() -> Result<u64, SysError> {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    syscall(libc::SYS_prlimit64, &[0, libc::RLIMIT_NOFILE as i64, 0, host::ptr(&raw mut limit)])?;
+    host::syscall(libc::SYS_prlimit64, &[0, libc::RLIMIT_NOFILE as i64, 0, host::ptr(&raw mut limit)])?;
     Ok(limit.rlim_cur)
 }
 
@@ -85,28 +86,35 @@ fn nofile_limit() -> Result<u64, SysError> {
 /// takes as an `unsigned int` (the upper half of the guest's 64-bit `nfds_t`
 /// is ignored, as natively). The kernel refuses a count above RLIMIT_NOFILE
 /// with EINVAL before it reads the array, so that comes before EFAULT.
-fn pollfds(ctx: &Ctx<'_>, addr: u32, nfds: i64) -> Result<(i64, i64), SysError> {
+fn pollfds(ctx: &Ctx<'_>, fds: GuestPtr<Pollfd>, nfds: u64) -> Result<(i64, i64), SysError> {
     let nfds = nfds as u32;
-    match array(ctx, addr, nfds as usize * abi::POLLFD_SIZE) {
-        Ok(fds) => Ok((fds, nfds as i64)),
+    match array(ctx, fds.addr(), nfds as usize * size_of::<Pollfd>()) {
+        Ok(fds) => Ok((fds, nfds.into())),
         Err(_) if u64::from(nfds) > nofile_limit()? => Err(Errno::EINVAL.into()),
         Err(e) => Err(e),
     }
 }
 
-fn poll(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let (fds, nfds) = pollfds(ctx, a.ptr(0), a.long(1))?;
-    syscall(libc::SYS_poll, &[fds, nfds, a.int_arg(2)])
+fn poll(ctx: &Ctx<'_>, fds: GuestPtr<Pollfd>, nfds: u64, timeout: i32) -> SysResult {
+    let (fds, nfds) = pollfds(ctx, fds, nfds)?;
+    ctx.syscall(libc::SYS_poll, &[fds, nfds, timeout.into()])
 }
 
 /// The timeout (read, and written back with the time left) and the mask are
 /// checked first, in the kernel's order.
-fn ppoll(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let timeout = buf(ctx, a.ptr(2), abi::TIMESPEC_SIZE)?;
-    let mask = sigset(ctx, a.ptr(3).into())?;
-    let (fds, nfds) = pollfds(ctx, a.ptr(0), a.long(1))?;
-    waiting(ctx, a.ptr(3).into(), a.uint(4).into(), || {
-        syscall(libc::SYS_ppoll, &[fds, nfds, timeout, mask, a.uint(4) as i64])
+fn ppoll(
+    ctx: &Ctx<'_>,
+    fds: GuestPtr<Pollfd>,
+    nfds: u64,
+    tmo_p: GuestPtr<Timespec>,
+    sigmask: GuestPtr<Sigset>,
+    sigsetsize: u32,
+) -> SysResult {
+    let timeout = tmo_p.arg(ctx.mem)?;
+    let mask = sigmask.arg(ctx.mem)?;
+    let (fds, nfds) = pollfds(ctx, fds, nfds)?;
+    waiting(ctx, sigmask.addr().into(), sigsetsize.into(), || {
+        ctx.syscall(libc::SYS_ppoll, &[fds, nfds, timeout, mask, sigsetsize.into()])
     })
 }
 
@@ -118,112 +126,141 @@ fn fd_set_bytes(nfds: i32) -> usize {
 }
 
 /// The three `fd_set` arguments of select and pselect6.
-fn fd_sets(ctx: &Ctx<'_>, a: &Args) -> Result<[i64; 3], SysError> {
-    let bytes = fd_set_bytes(a.int(0));
-    Ok([array(ctx, a.ptr(1), bytes)?, array(ctx, a.ptr(2), bytes)?, array(ctx, a.ptr(3), bytes)?])
+fn fd_sets(ctx: &Ctx<'_>, nfds: i32, sets: [GuestPtr<FdSet>; 3]) -> Result<[i64; 3], SysError> {
+    let bytes = fd_set_bytes(nfds);
+    let [r, w, e] = sets.map(GuestPtr::addr);
+    Ok([array(ctx, r, bytes)?, array(ctx, w, bytes)?, array(ctx, e, bytes)?])
 }
 
-fn select(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let timeout = buf(ctx, a.ptr(4), abi::TIMEVAL_SIZE)?;
-    let [r, w, e] = fd_sets(ctx, a)?;
-    syscall(libc::SYS_select, &[a.int_arg(0), r, w, e, timeout])
+fn select(
+    ctx: &Ctx<'_>,
+    nfds: i32,
+    readfds: GuestPtr<FdSet>,
+    writefds: GuestPtr<FdSet>,
+    exceptfds: GuestPtr<FdSet>,
+    timeout: GuestPtr<Timeval>,
+) -> SysResult {
+    let timeout = timeout.arg(ctx.mem)?;
+    let [r, w, e] = fd_sets(ctx, nfds, [readfds, writefds, exceptfds])?;
+    ctx.syscall(libc::SYS_select, &[nfds.into(), r, w, e, timeout])
 }
-
-/// pselect6's sixth argument, `{u64 sigmask address, u64 sigset size}`.
-type SigmaskPair = [u64; 2];
 
 /// pselect6's sixth argument as the host kernel wants it, with the address
 /// translated (NULL stays NULL: no mask change), and the guest's own. `None`
 /// when the argument is NULL.
-fn pselect6_sigmask(ctx: &Ctx<'_>, addr: u32) -> Result<Option<(SigmaskPair, SigmaskPair)>, SysError> {
-    if addr == 0 {
+fn pselect6_sigmask(
+    ctx: &Ctx<'_>,
+    sigmask: GuestPtr<Pselect6Sigmask>,
+) -> Result<Option<(Pselect6Sigmask, Pselect6Sigmask)>, SysError> {
+    if sigmask.is_null() {
         return Ok(None);
     }
-    let [mask, size] = ctx.mem.read::<[u64; 2]>(addr)?;
-    Ok(Some(([sigset(ctx, mask)? as u64, size], [mask, size])))
+    let guest = sigmask.read(ctx.mem)?;
+    let host = Pselect6Sigmask { set: sigset(guest.set)?.arg(ctx.mem)? as u64, ..guest };
+    Ok(Some((host, guest)))
 }
 
-fn pselect6(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let sigmask = pselect6_sigmask(ctx, a.ptr(5))?;
-    let timeout = buf(ctx, a.ptr(4), abi::TIMESPEC_SIZE)?;
-    let [r, w, e] = fd_sets(ctx, a)?;
-    let [mask, size] = sigmask.map_or([0, 0], |(_, guest)| guest);
-    let sigmask = sigmask.as_ref().map_or(0, |(host, _)| host::ptr(host.as_ptr()));
-    waiting(ctx, mask, size, || syscall(libc::SYS_pselect6, &[a.int_arg(0), r, w, e, timeout, sigmask]))
+fn pselect6(
+    ctx: &Ctx<'_>,
+    nfds: i32,
+    readfds: GuestPtr<FdSet>,
+    writefds: GuestPtr<FdSet>,
+    exceptfds: GuestPtr<FdSet>,
+    timeout: GuestPtr<Timespec>,
+    sigmask: GuestPtr<Pselect6Sigmask>,
+) -> SysResult {
+    let sigmask = pselect6_sigmask(ctx, sigmask)?;
+    let timeout = timeout.arg(ctx.mem)?;
+    let [r, w, e] = fd_sets(ctx, nfds, [readfds, writefds, exceptfds])?;
+    let guest = sigmask.map_or(Pselect6Sigmask::default(), |(_, guest)| guest);
+    let sigmask = sigmask.as_ref().map_or(0, |(host, _)| host::ptr(host));
+    waiting(ctx, guest.set, guest.size, || ctx.syscall(libc::SYS_pselect6, &[nfds.into(), r, w, e, timeout, sigmask]))
 }
 
-fn epoll_create(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_epoll_create, &[a.int_arg(0)])
+fn epoll_create(ctx: &Ctx<'_>, size: i32) -> SysResult {
+    ctx.syscall(libc::SYS_epoll_create, &[size.into()])
 }
 
-fn epoll_create1(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_epoll_create1, &[a.int_arg(0)])
+fn epoll_create1(ctx: &Ctx<'_>, flags: i32) -> SysResult {
+    ctx.syscall(libc::SYS_epoll_create1, &[flags.into()])
 }
 
 /// The kernel reads the 12-byte event for every operation but
 /// `EPOLL_CTL_DEL`, which ignores it: there any address, NULL included, is
 /// accepted.
-fn epoll_ctl(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let event = match a.int(1) {
+fn epoll_ctl(ctx: &Ctx<'_>, epfd: Fd, op: i32, fd: Fd, event: GuestPtr<abi::EpollEvent>) -> SysResult {
+    let event = match op {
         libc::EPOLL_CTL_DEL => 0,
-        _ => buf(ctx, a.ptr(3), abi::EPOLL_EVENT_SIZE)?,
+        _ => event.arg(ctx.mem)?,
     };
-    syscall(libc::SYS_epoll_ctl, &[a.int_arg(0), a.int_arg(1), a.int_arg(2), event])
+    ctx.syscall(libc::SYS_epoll_ctl, &[epfd.arg(), op.into(), fd.arg(), event])
 }
 
 /// Most events one wait may ask for (the kernel's `EP_MAX_EVENTS`).
-const EP_MAX_EVENTS: i32 = i32::MAX / abi::EPOLL_EVENT_SIZE as i32;
+const EP_MAX_EVENTS: i32 = i32::MAX / size_of::<abi::EpollEvent>() as i32;
 
 /// The events array of epoll_wait and epoll_pwait, filled in place. A count
 /// the kernel refuses (EINVAL) goes to it with NULL so that it refuses it.
-fn epoll_events(ctx: &Ctx<'_>, addr: u32, maxevents: i32) -> Result<i64, SysError> {
-    if (1..=EP_MAX_EVENTS).contains(&maxevents) {
-        buf(ctx, addr, maxevents as usize * abi::EPOLL_EVENT_SIZE)
-    } else {
-        Ok(0)
-    }
+fn epoll_events(ctx: &Ctx<'_>, events: GuestPtr<abi::EpollEvent>, maxevents: i32) -> Result<i64, SysError> {
+    if (1..=EP_MAX_EVENTS).contains(&maxevents) { Ok(events.array_arg(ctx.mem, maxevents as usize)?) } else { Ok(0) }
 }
 
-fn epoll_wait(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let events = epoll_events(ctx, a.ptr(1), a.int(2))?;
-    syscall(libc::SYS_epoll_wait, &[a.int_arg(0), events, a.int_arg(2), a.int_arg(3)])
+fn epoll_wait(ctx: &Ctx<'_>, epfd: Fd, events: GuestPtr<abi::EpollEvent>, maxevents: i32, timeout: i32) -> SysResult {
+    let events = epoll_events(ctx, events, maxevents)?;
+    ctx.syscall(libc::SYS_epoll_wait, &[epfd.arg(), events, maxevents.into(), timeout.into()])
 }
 
 /// The kernel installs the mask before it looks at the events array.
-fn epoll_pwait(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let mask = sigset(ctx, a.ptr(4).into())?;
-    let events = epoll_events(ctx, a.ptr(1), a.int(2))?;
-    waiting(ctx, a.ptr(4).into(), a.uint(5).into(), || {
-        syscall(libc::SYS_epoll_pwait, &[a.int_arg(0), events, a.int_arg(2), a.int_arg(3), mask, a.uint(5) as i64])
+fn epoll_pwait(
+    ctx: &Ctx<'_>,
+    epfd: Fd,
+    events: GuestPtr<abi::EpollEvent>,
+    maxevents: i32,
+    timeout: i32,
+    sigmask: GuestPtr<Sigset>,
+    sigsetsize: u32,
+) -> SysResult {
+    let mask = sigmask.arg(ctx.mem)?;
+    let events = epoll_events(ctx, events, maxevents)?;
+    waiting(ctx, sigmask.addr().into(), sigsetsize.into(), || {
+        let args = [epfd.arg(), events, maxevents.into(), timeout.into(), mask, sigsetsize.into()];
+        ctx.syscall(libc::SYS_epoll_pwait, &args)
     })
 }
 
-fn eventfd(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_eventfd, &[a.uint(0) as i64])
+fn eventfd(ctx: &Ctx<'_>, initval: u32) -> SysResult {
+    ctx.syscall(libc::SYS_eventfd, &[initval.into()])
 }
 
-fn eventfd2(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_eventfd2, &[a.uint(0) as i64, a.int_arg(1)])
+fn eventfd2(ctx: &Ctx<'_>, initval: u32, flags: u32) -> SysResult {
+    ctx.syscall(libc::SYS_eventfd2, &[initval.into(), int_flags(flags)])
 }
 
-fn timerfd_create(_: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_timerfd_create, &[a.int_arg(0), a.int_arg(1)])
+fn timerfd_create(ctx: &Ctx<'_>, clockid: i32, flags: u32) -> SysResult {
+    ctx.syscall(libc::SYS_timerfd_create, &[clockid.into(), int_flags(flags)])
 }
 
-/// The kernel arms the timer before it stores the previous setting, so an
-/// unwritable `old_value` still arms it and then fails with EFAULT; the same
-/// happens here.
-fn timerfd_settime(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let new = buf(ctx, a.ptr(2), abi::ITIMERSPEC_SIZE)?;
-    let old = buf(ctx, a.ptr(3), abi::ITIMERSPEC_SIZE);
-    let ret = syscall(libc::SYS_timerfd_settime, &[a.int_arg(0), a.int_arg(1), new, *old.as_ref().unwrap_or(&0)])?;
-    old.map(|_| ret)
+/// `timerfd_settime(fd, flags, new_value, old_value)`: the host's.
+fn timerfd_settime(
+    ctx: &Ctx<'_>,
+    fd: Fd,
+    flags: u32,
+    new_value: GuestPtr<Itimerspec>,
+    old_value: GuestPtr<Itimerspec>,
+) -> SysResult {
+    settime(ctx, libc::SYS_timerfd_settime, &[fd.arg(), int_flags(flags)], new_value, old_value)
+}
+
+/// A flags argument declared `Hex` that the kernel takes as an `int`:
+/// sign-extended, as a native caller passes it.
+fn int_flags(flags: u32) -> i64 {
+    (flags as i32).into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ctx::{Process, ProcessConfig};
+    use crate::ctx::{Process, ProcessConfig, ThreadState};
     use lamina_memory::TestMemory;
 
     fn efault<T: std::fmt::Debug>(r: Result<T, SysError>) -> bool {
@@ -237,7 +274,7 @@ mod tests {
         assert_eq!(fd_set_bytes(1), 8);
         assert_eq!(fd_set_bytes(64), 8);
         assert_eq!(fd_set_bytes(65), 16);
-        assert_eq!(fd_set_bytes(1024), abi::FD_SET_SIZE);
+        assert_eq!(fd_set_bytes(1024), size_of::<FdSet>());
         assert_eq!(fd_set_bytes(i32::MAX), (1 << 25) * 8);
     }
 
@@ -245,39 +282,43 @@ mod tests {
     fn pselect6_sigmask_is_rebuilt_with_a_host_pointer() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
-        assert_eq!(pselect6_sigmask(&ctx, 0).unwrap(), None);
-        mem.write::<[u64; 2]>(100, [200, 8]).unwrap();
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let pair = |set, size| Pselect6Sigmask { set, size };
+        assert_eq!(pselect6_sigmask(&ctx, GuestPtr::new(0)).unwrap(), None);
+        let arg = GuestPtr::new(100);
+        arg.write(&mem, pair(200, 8)).unwrap();
         let host = mem.host_ptr(200, 8).unwrap() as u64;
-        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some(([host, 8], [200, 8])));
+        assert_eq!(pselect6_sigmask(&ctx, arg).unwrap(), Some((pair(host, 8), pair(200, 8))));
         // NULL mask stays NULL; the size goes to the kernel as given.
-        mem.write::<[u64; 2]>(100, [0, 3]).unwrap();
-        assert_eq!(pselect6_sigmask(&ctx, 100).unwrap(), Some(([0, 3], [0, 3])));
+        arg.write(&mem, pair(0, 3)).unwrap();
+        assert_eq!(pselect6_sigmask(&ctx, arg).unwrap(), Some((pair(0, 3), pair(0, 3))));
         // A mask past the end, a mask above 4 GiB, an argument past the end.
-        mem.write::<[u64; 2]>(100, [4092, 8]).unwrap();
-        assert!(efault(pselect6_sigmask(&ctx, 100)));
-        mem.write::<[u64; 2]>(100, [(1 << 32) | 200, 8]).unwrap();
-        assert!(efault(pselect6_sigmask(&ctx, 100)));
-        assert!(efault(pselect6_sigmask(&ctx, 4088)));
+        arg.write(&mem, pair(4092, 8)).unwrap();
+        assert!(efault(pselect6_sigmask(&ctx, arg)));
+        arg.write(&mem, pair((1 << 32) | 200, 8)).unwrap();
+        assert!(efault(pselect6_sigmask(&ctx, arg)));
+        assert!(efault(pselect6_sigmask(&ctx, GuestPtr::new(4088))));
     }
 
     #[test]
     fn empty_arrays_are_null_and_event_counts_follow_the_kernel() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
         assert_eq!(array(&ctx, u32::MAX, 0).unwrap(), 0);
         assert!(efault(array(&ctx, 4095, 2)));
-        assert_eq!(epoll_events(&ctx, 4084, 1).unwrap(), mem.host_ptr(4084, 12).unwrap() as i64);
-        assert!(efault(epoll_events(&ctx, 4084, 2)));
+        assert_eq!(epoll_events(&ctx, GuestPtr::new(4084), 1).unwrap(), mem.host_ptr(4084, 12).unwrap() as i64);
+        assert!(efault(epoll_events(&ctx, GuestPtr::new(4084), 2)));
         // Counts the kernel refuses are left for it to refuse.
         for n in [0, -1, EP_MAX_EVENTS + 1] {
-            assert_eq!(epoll_events(&ctx, u32::MAX, n).unwrap(), 0);
+            assert_eq!(epoll_events(&ctx, GuestPtr::new(u32::MAX), n).unwrap(), 0);
         }
-        assert!(efault(epoll_events(&ctx, 0x100, EP_MAX_EVENTS)));
+        assert!(efault(epoll_events(&ctx, GuestPtr::new(0x100), EP_MAX_EVENTS)));
         // nfds is the kernel's unsigned int: the upper half is ignored.
-        assert_eq!(pollfds(&ctx, 8, (1 << 32) | 2).unwrap(), (mem.host_ptr(8, 16).unwrap() as i64, 2));
-        assert!(efault(pollfds(&ctx, 4092, 1)));
-        assert!(matches!(pollfds(&ctx, 8, u32::MAX as i64), Err(SysError::Errno(Errno::EINVAL))));
+        assert_eq!(pollfds(&ctx, GuestPtr::new(8), (1 << 32) | 2).unwrap(), (mem.host_ptr(8, 16).unwrap() as i64, 2));
+        assert!(efault(pollfds(&ctx, GuestPtr::new(4092), 1)));
+        assert!(matches!(pollfds(&ctx, GuestPtr::new(8), u32::MAX.into()), Err(SysError::Errno(Errno::EINVAL))));
     }
 }

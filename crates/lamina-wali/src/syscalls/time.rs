@@ -7,47 +7,55 @@
 //! host `timespec` so that the guest's pointer is checked exactly when the
 //! kernel would use it (see [`sleep`]).
 
+use lamina_memory::GuestPtr;
 use libc::c_long;
 
-use super::buf;
-use crate::abi;
+use crate::abi::{Timespec, Timeval, Timezone};
 use crate::ctx::Ctx;
+use crate::entry::Blocking::Interrupted;
+use crate::entry::SyscallDef;
 use crate::errno::SysResult;
-use crate::host::{self, syscall};
+use crate::host;
+use crate::kinds::{Hex, Int, Struct};
 use crate::syscall;
-use crate::table::{Args, Kind::*, SyscallDef};
 
 pub static SYSCALLS: &[SyscallDef] = &[
-    syscall!(clock_gettime => clock_gettime, [clockid: Int, tp: Struct("timespec")]),
-    syscall!(clock_getres => clock_getres, [clockid: Int, res: Struct("timespec")]),
-    syscall!(nanosleep => nanosleep, [req: Struct("timespec"), rem: Struct("timespec")]),
-    syscall!(clock_nanosleep => clock_nanosleep, [
-        clockid: Int,
-        flags: Hex,
-        request: Struct("timespec"),
-        remain: Struct("timespec"),
-    ]),
-    syscall!(gettimeofday => gettimeofday, [tv: Struct("timeval"), tz: Struct("timezone")]),
+    syscall!(clock_gettime => clock_gettime, [clockid: Int, tp: Struct<Timespec>]),
+    syscall!(clock_getres => clock_getres, [clockid: Int, res: Struct<Timespec>]),
+    syscall!(nanosleep => nanosleep, [req: Struct<Timespec>, rem: Struct<Timespec>], Interrupted),
+    syscall!(
+        clock_nanosleep => clock_nanosleep,
+        [clockid: Int, flags: Hex, request: Struct<Timespec>, remain: Struct<Timespec>],
+        Interrupted
+    ),
+    syscall!(gettimeofday => gettimeofday, [tv: Struct<Timeval>, tz: Struct<Timezone>]),
 ];
 
 /// Clock ids are passed sign-extended: negative ids name per-process and
 /// per-thread CPU clocks and clock descriptors, which the kernel resolves.
-fn clock_gettime(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_clock_gettime, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::TIMESPEC_SIZE)?])
+fn clock_gettime(ctx: &Ctx<'_>, clockid: i32, tp: GuestPtr<Timespec>) -> SysResult {
+    ctx.syscall(libc::SYS_clock_gettime, &[clockid.into(), tp.arg(ctx.mem)?])
 }
 
 /// `res` may be NULL: the kernel then only validates the clock.
-fn clock_getres(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    syscall(libc::SYS_clock_getres, &[a.int_arg(0), buf(ctx, a.ptr(1), abi::TIMESPEC_SIZE)?])
+fn clock_getres(ctx: &Ctx<'_>, clockid: i32, res: GuestPtr<Timespec>) -> SysResult {
+    ctx.syscall(libc::SYS_clock_getres, &[clockid.into(), res.arg(ctx.mem)?])
 }
 
-fn nanosleep(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    sleep(ctx, libc::SYS_nanosleep, &[], a.ptr(0), a.ptr(1))
+fn nanosleep(ctx: &Ctx<'_>, req: GuestPtr<Timespec>, rem: GuestPtr<Timespec>) -> SysResult {
+    sleep(ctx, libc::SYS_nanosleep, &[], req, rem)
 }
 
 /// Returns the raw kernel result (`-errno`), not libc's positive error number.
-fn clock_nanosleep(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    sleep(ctx, libc::SYS_clock_nanosleep, &[a.int_arg(0), a.int_arg(1)], a.ptr(2), a.ptr(3))
+fn clock_nanosleep(
+    ctx: &Ctx<'_>,
+    clockid: i32,
+    flags: u32,
+    request: GuestPtr<Timespec>,
+    remain: GuestPtr<Timespec>,
+) -> SysResult {
+    // `flags` is a C `int`, sign-extended as a native caller's.
+    sleep(ctx, libc::SYS_clock_nanosleep, &[clockid.into(), (flags as i32).into()], request, remain)
 }
 
 /// A `tv_nsec` the kernel never writes: marks a remainder left unwritten.
@@ -62,29 +70,29 @@ const UNWRITTEN: [i64; 2] = [0, -1];
 /// whatever it wrote is copied out, with the kernel's `EFAULT` if the guest
 /// pointer is bad. If the sleep is restarted transparently, the restart runs
 /// inside this same call, while the host `timespec` is still alive.
-fn sleep(ctx: &Ctx<'_>, nr: c_long, lead: &[i64], req: u32, rem: u32) -> SysResult {
+fn sleep(ctx: &Ctx<'_>, nr: c_long, lead: &[i64], req: GuestPtr<Timespec>, rem: GuestPtr<Timespec>) -> SysResult {
     let mut left = UNWRITTEN;
     let mut args = lead.to_vec();
-    args.push(buf(ctx, req, abi::TIMESPEC_SIZE)?);
-    args.push(if rem == 0 { 0 } else { host::ptr(left.as_mut_ptr()) });
-    let result = syscall(nr, &args);
+    args.push(req.arg(ctx.mem)?);
+    args.push(if rem.is_null() { 0 } else { host::ptr(left.as_mut_ptr()) });
+    let result = ctx.syscall(nr, &args);
     if left != UNWRITTEN {
-        ctx.mem.write(rem, left)?;
+        rem.cast::<[i64; 2]>().write(ctx.mem, left)?;
     }
     result
 }
 
 /// Either pointer may be NULL (the timezone is obsolete but still filled in).
-fn gettimeofday(ctx: &Ctx<'_>, a: &Args) -> SysResult {
-    let tv = buf(ctx, a.ptr(0), abi::TIMEVAL_SIZE)?;
-    let tz = buf(ctx, a.ptr(1), abi::TIMEZONE_SIZE)?;
-    syscall(libc::SYS_gettimeofday, &[tv, tz])
+fn gettimeofday(ctx: &Ctx<'_>, tv: GuestPtr<Timeval>, tz: GuestPtr<Timezone>) -> SysResult {
+    let tv = tv.arg(ctx.mem)?;
+    let tz = tz.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_gettimeofday, &[tv, tz])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ctx::Process;
+    use crate::ctx::{Process, ThreadState};
     use crate::errno::{Errno, SysError};
     use lamina_memory::TestMemory;
 
@@ -92,14 +100,16 @@ mod tests {
     fn a_remainder_is_only_checked_when_the_kernel_writes_one() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(Default::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
         mem.write::<[i64; 2]>(64, [0, 1_000]).unwrap();
         mem.write::<[i64; 2]>(4080, [7, 7]).unwrap();
         // An uninterrupted sleep leaves a bad remainder pointer unused, as natively.
-        assert_eq!(nanosleep(&ctx, &Args([64, 4090, 0, 0, 0, 0])).unwrap(), 0);
-        assert_eq!(nanosleep(&ctx, &Args([64, 4080, 0, 0, 0, 0])).unwrap(), 0);
+        assert_eq!(nanosleep(&ctx, GuestPtr::new(64), GuestPtr::new(4090)).unwrap(), 0);
+        assert_eq!(nanosleep(&ctx, GuestPtr::new(64), GuestPtr::new(4080)).unwrap(), 0);
         assert_eq!(mem.read::<[i64; 2]>(4080).unwrap(), [7, 7]);
-        assert!(matches!(nanosleep(&ctx, &Args([4090, 0, 0, 0, 0, 0])), Err(SysError::Errno(Errno::EFAULT))));
+        let r = nanosleep(&ctx, GuestPtr::new(4090), GuestPtr::new(0));
+        assert!(matches!(r, Err(SysError::Errno(Errno::EFAULT))));
     }
 
     /// Sleeps 10 s at guest `req` = 64 with remainder `rem`, interrupted by a
@@ -115,7 +125,8 @@ mod tests {
         }
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(Default::default());
-        let ctx = Ctx { mem: &mem, process: &process, thread: &crate::ctx::ThreadState::default() };
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
         mem.write::<[i64; 2]>(64, [10, 0]).unwrap();
         // SAFETY: pthread_self has no preconditions.
         let me = unsafe { libc::pthread_self() } as usize;
@@ -124,7 +135,7 @@ mod tests {
             // SAFETY: the sleeping thread is alive until it has been interrupted.
             unsafe { libc::pthread_kill(me as libc::pthread_t, libc::SIGUSR2) };
         });
-        let result = nanosleep(&ctx, &Args([64, rem as u64, 0, 0, 0, 0]));
+        let result = nanosleep(&ctx, GuestPtr::new(64), GuestPtr::new(rem));
         kicker.join().unwrap();
         let left = if (rem as usize) + 16 <= 4096 { mem.read::<[i64; 2]>(rem).unwrap() } else { [0; 2] };
         (result, left)
@@ -133,7 +144,7 @@ mod tests {
     #[test]
     fn an_interrupted_sleep_writes_its_remainder_or_faults() {
         let (result, left) = interrupted_sleep(128);
-        assert!(matches!(result, Err(SysError::Errno(Errno(libc::EINTR)))), "{result:?}");
+        assert!(matches!(result, Err(SysError::Errno(Errno::EINTR))), "{result:?}");
         assert!(left[0] >= 8 && left[0] < 10 && (0..1_000_000_000).contains(&left[1]), "{left:?}");
         // A remainder the kernel cannot write turns EINTR into EFAULT, as natively.
         let (result, _) = interrupted_sleep(4090);

@@ -26,8 +26,7 @@ use lamina_wali::signals::{self, AltStack, Delivery, SA_ONSTACK, SA_RESTART};
 use wasmtime::{AsContextMut, Engine, Store, StoreContextMut, Trap, UpdateDeadline, Val, ValType};
 use wasmtime::{Result, format_err};
 
-use crate::link::Host;
-use crate::process::crash_signal;
+use crate::store::Host;
 
 /// The engine whose epoch the native handler advances.
 static ENGINE: OnceLock<Engine> = OnceLock::new();
@@ -55,10 +54,12 @@ pub(crate) fn set_engine(engine: &Engine) {
 /// while it runs (a nested deadline would trap instead of calling it).
 const NEVER: u64 = 1 << 62;
 
-/// Makes a store's wasm reach a safe point at every epoch change (every
-/// signal received for a guest handler, by any thread: the epoch is the
-/// engine's, so other threads find nothing to do and go on).
-pub(crate) fn prepare_store(store: &mut Store<Host>) {
+/// A store for one guest thread whose wasm (from the module's start function
+/// on) reaches a safe point at every epoch change (every signal received for
+/// a guest handler, by any thread: the epoch is the engine's, so other
+/// threads find nothing to do and go on).
+pub(crate) fn new_store(engine: &Engine, host: Host) -> Store<Host> {
+    let mut store = Store::new(engine, host);
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(|mut cx: StoreContextMut<'_, Host>| {
         if signals::has_deliveries() {
@@ -67,6 +68,7 @@ pub(crate) fn prepare_store(store: &mut Store<Host>) {
         }
         Ok(UpdateDeadline::Continue(1))
     });
+    store
 }
 
 /// Runs this thread's waiting handlers, latest signal first (they nest in
@@ -116,7 +118,7 @@ pub(crate) fn after_trap(store: &mut Store<Host>, error: wasmtime::Error) -> was
 const UCONTEXT_SIZE: u32 = 920;
 const UC_STACK: u32 = 12;
 const UC_SIGMASK: u32 = 280;
-const SIGINFO_SIZE: u32 = lamina_wali::abi::SIGINFO_SIZE as u32;
+const SIGINFO_SIZE: u32 = signals::SIGINFO_SIZE as u32;
 /// Room below the stack pointer for a handler's context and `siginfo_t`.
 const FRAME_SIZE: u32 = UCONTEXT_SIZE + SIGINFO_SIZE;
 
@@ -217,7 +219,7 @@ impl Frame {
     /// zero), and a `ucontext_t` with the alternate stack settings and the
     /// mask to restore (machine state has no meaning in wasm: zero).
     fn write(&self, memory: &lamina_memory::GuestMemory, d: &Delivery, alt: AltStack) -> Result<()> {
-        let info = lamina_wali::abi::siginfo_bytes(d.info);
+        let info = signals::siginfo_bytes(d.info);
         let mut context = [0u8; UCONTEXT_SIZE as usize];
         let stack = [alt.sp.to_le_bytes(), alt.flags.to_le_bytes(), alt.size.to_le_bytes()].concat();
         context[UC_STACK as usize..][..12].copy_from_slice(&stack);
@@ -233,5 +235,17 @@ impl Frame {
         let mask = memory.read::<u64>(self.context + UC_SIGMASK).map_err(fault)?;
         let [sp, flags, size] = memory.read::<[u32; 3]>(self.context + UC_STACK).map_err(fault)?;
         Ok((mask, AltStack { sp, flags: flags as i32, size }))
+    }
+}
+
+/// The signal a native program would have died of for the same fault.
+pub fn crash_signal(trap: Trap) -> i32 {
+    match trap {
+        // `__builtin_trap()` / `abort()` paths: `ud2` natively.
+        Trap::UnreachableCodeReached => libc::SIGILL,
+        Trap::IntegerDivisionByZero | Trap::IntegerOverflow | Trap::BadConversionToInteger => libc::SIGFPE,
+        // Out-of-bounds accesses, null or mistyped indirect calls, stack
+        // exhaustion and the rest are memory faults natively.
+        _ => libc::SIGSEGV,
     }
 }

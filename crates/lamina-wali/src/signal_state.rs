@@ -24,11 +24,12 @@
 //! issues them through a stub that gives up before entering the kernel when
 //! one is pending, and the native handler moves a thread that is between that
 //! check and the `syscall` instruction to the stub's exit; either way the call
-//! reports [`NOT_STARTED`], and the runtime runs the handlers and issues it
+//! reports [`NOT_STARTED`](crate::host::NOT_STARTED), and the runtime runs the handlers and issues it
 //! again, as if the signal had come just before it. `SA_RESTART` is
 //! emulated the same way: host handlers never ask the kernel to restart, so a
 //! blocking call returns `EINTR`, the guest handler runs at once, and the call
-//! is issued again if the kernel would have restarted it ([`restarts`]).
+//! is issued again if the kernel would have restarted it (as the call's table
+//! entry says).
 //!
 //! Wasmtime owns `SIGSEGV`, `SIGILL` and `SIGFPE` (and a fault is a fault, so
 //! `SIGBUS` too): their host handlers never change, and they are never blocked
@@ -43,26 +44,29 @@ use std::mem::MaybeUninit;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
 
+use linux_raw_sys::general as kernel;
+
+use crate::abi::GuestSigaction;
 use crate::errno::Errno;
-use crate::table::Args;
 
 /// Highest signal number (the kernel's `_NSIG`).
-pub const NSIG: i32 = 64;
+pub const NSIG: i32 = kernel::_NSIG as i32;
 /// Guest handler values that are not table indices (WALI's `SIG_IGN` is -2:
 /// 1 is a valid index). Anything else, `SIG_ERR` (-1) included, is called
 /// as a function when the signal comes, as natively.
 pub const SIG_DFL: u32 = 0;
 pub const SIG_IGN: u32 = 0xFFFF_FFFE;
 
-pub const SA_NOCLDSTOP: u64 = 1;
-pub const SA_NOCLDWAIT: u64 = 2;
-pub const SA_SIGINFO: u64 = 4;
-pub const SA_EXPOSE_TAGBITS: u64 = 0x800;
-pub const SA_RESTORER: u64 = 0x0400_0000;
-pub const SA_ONSTACK: u64 = 0x0800_0000;
-pub const SA_RESTART: u64 = 0x1000_0000;
-pub const SA_NODEFER: u64 = 0x4000_0000;
-pub const SA_RESETHAND: u64 = 0x8000_0000;
+// The kernel's flag values, as the guest's `k_sigaction` and `stack_t` hold them.
+pub const SA_NOCLDSTOP: u64 = kernel::SA_NOCLDSTOP as u64;
+pub const SA_NOCLDWAIT: u64 = kernel::SA_NOCLDWAIT as u64;
+pub const SA_SIGINFO: u64 = kernel::SA_SIGINFO as u64;
+pub const SA_EXPOSE_TAGBITS: u64 = kernel::SA_EXPOSE_TAGBITS as u64;
+pub const SA_RESTORER: u64 = kernel::SA_RESTORER as u64;
+pub const SA_ONSTACK: u64 = kernel::SA_ONSTACK as u64;
+pub const SA_RESTART: u64 = kernel::SA_RESTART as u64;
+pub const SA_NODEFER: u64 = kernel::SA_NODEFER as u64;
+pub const SA_RESETHAND: u64 = kernel::SA_RESETHAND as u64;
 /// The flags the x86-64 kernel keeps (`UAPI_SA_FLAGS`); it drops the others.
 pub const KNOWN_FLAGS: u64 = SA_NOCLDSTOP
     | SA_NOCLDWAIT
@@ -74,15 +78,10 @@ pub const KNOWN_FLAGS: u64 = SA_NOCLDSTOP
     | SA_EXPOSE_TAGBITS
     | SA_RESTORER;
 
-pub const SS_ONSTACK: i32 = 1;
-pub const SS_DISABLE: i32 = 2;
-pub const SS_AUTODISARM: i32 = 1 << 31;
-pub const MINSIGSTKSZ: u32 = 2048;
-
-/// What a call reports when it gave up before entering the kernel because a
-/// delivery was waiting (the kernel's internal `ERESTARTNOINTR`, which never
-/// reaches a program): the runtime runs the handlers and issues it again.
-pub const NOT_STARTED: i32 = 513;
+pub const SS_ONSTACK: i32 = kernel::SS_ONSTACK as i32;
+pub const SS_DISABLE: i32 = kernel::SS_DISABLE as i32;
+pub const SS_AUTODISARM: i32 = kernel::SS_AUTODISARM as i32;
+pub const MINSIGSTKSZ: u32 = kernel::MINSIGSTKSZ;
 
 /// The bit of `sig` in a kernel signal set.
 pub const fn bit(sig: i32) -> u64 {
@@ -114,24 +113,15 @@ impl Action {
     }
 }
 
-/// Size of the guest's packed `struct k_sigaction`.
-pub const K_SIGACTION_SIZE: usize = 24;
-
 /// The guest's `k_sigaction` (handler u32 @0, flags u64 @4, restorer u32 @12,
 /// mask u64 @16). The restorer is the guest's own business and is ignored.
-pub fn decode_action(bytes: [u8; K_SIGACTION_SIZE]) -> Action {
-    let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().expect("4 bytes"));
-    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().expect("8 bytes"));
-    Action { handler: u32_at(0), flags: u64_at(4), mask: u64_at(16) }
+pub fn decode_action(g: GuestSigaction) -> Action {
+    Action { handler: g.handler, flags: g.flags, mask: g.mask }
 }
 
 /// The guest's `k_sigaction` for `oldact` (restorer 0).
-pub fn encode_action(a: Action) -> [u8; K_SIGACTION_SIZE] {
-    let mut out = [0u8; K_SIGACTION_SIZE];
-    out[0..4].copy_from_slice(&a.handler.to_le_bytes());
-    out[4..12].copy_from_slice(&a.flags.to_le_bytes());
-    out[16..24].copy_from_slice(&a.mask.to_le_bytes());
-    out
+pub fn encode_action(a: Action) -> GuestSigaction {
+    GuestSigaction { handler: a.handler, flags: a.flags, restorer: 0, mask: a.mask }
 }
 
 // ---- the process's dispositions --------------------------------------------
@@ -233,7 +223,10 @@ pub fn set_action(sig: i32, new: Action) -> Result<Action, Errno> {
     Ok(old)
 }
 
-/// The kernel's `struct sigaction` for the raw x86-64 syscall.
+/// The kernel's `struct sigaction` for the raw x86-64 syscall: the layout of
+/// `linux_raw_sys`'s `kernel_sigaction` (a test checks), with the handler
+/// and restorer as plain addresses, since `SIG_DFL` and `SIG_IGN` are not
+/// functions.
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct KernelAction {
@@ -421,9 +414,9 @@ fn push(d: Delivery) -> bool {
 fn pop() -> Option<Delivery> {
     IN_FLIGHT.with(|f| {
         let n = f.len.load(Ordering::Acquire);
-        // SAFETY: slots below `len` hold deliveries; signals are blocked, so
-        // the handler cannot push meanwhile.
         (n > 0).then(|| {
+            // SAFETY: slots below `len` hold deliveries; signals are blocked,
+            // so the handler cannot push meanwhile.
             let d = unsafe { (*f.slots[n - 1].get()).assume_init() };
             f.len.store(n - 1, Ordering::Release);
             d
@@ -465,11 +458,6 @@ impl Drop for BlockAll {
     fn drop(&mut self) {
         host_mask(libc::SIG_SETMASK, Some(self.0));
     }
-}
-
-/// The calling thread's guest mask.
-pub fn thread_mask() -> u64 {
-    (host_mask(libc::SIG_BLOCK, None) & !RESERVED) | VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed))
 }
 
 /// Sets the calling thread's guest mask; signals must be blocked (the
@@ -851,56 +839,40 @@ fn raise(sig: i32) {
     unsafe { libc::syscall(libc::SYS_tgkill, libc::getpid(), libc::gettid(), sig) };
 }
 
-// ---- restarting ----------------------------------------------------------------
-
-/// Whether the kernel restarts the call after a handler with `SA_RESTART`
-/// (signal(7): reads and writes, opens, waits, sockets without timeouts,
-/// locks, futex waits without a timeout, getrandom); the rest (poll, select,
-/// epoll, sleeps, sigsuspend, …) fail with `EINTR` whatever the flag.
-pub fn restarts(name: &str, args: &Args) -> bool {
-    match name {
-        "SYS_read" | "SYS_write" | "SYS_readv" | "SYS_writev" | "SYS_pread64" | "SYS_pwrite64" | "SYS_preadv"
-        | "SYS_pwritev" | "SYS_ioctl" | "SYS_open" | "SYS_openat" | "SYS_wait4" | "SYS_waitid" | "SYS_accept"
-        | "SYS_accept4" | "SYS_connect" | "SYS_recvfrom" | "SYS_recvmsg" | "SYS_sendto" | "SYS_sendmsg"
-        | "SYS_flock" | "SYS_fcntl" | "SYS_getrandom" => true,
-        // FUTEX_WAIT and FUTEX_WAIT_BITSET without a timeout (with one, the
-        // kernel's restart block gives EINTR once a handler ran).
-        "SYS_futex" => matches!(args.int(1) & 0x7f, 0 | 9) && args.ptr(3) == 0,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn k_sigaction_round_trips_in_the_packed_guest_layout() {
-        let mut bytes = [0u8; K_SIGACTION_SIZE];
+        let (_keep, mem) = lamina_memory::TestMemory::new(4096);
+        let p = lamina_memory::GuestPtr::<GuestSigaction>::new(64);
+        let mut bytes = [0u8; 24];
         bytes[0..4].copy_from_slice(&7u32.to_le_bytes());
         bytes[4..12].copy_from_slice(&(SA_RESTART | SA_RESTORER).to_le_bytes());
         bytes[12..16].copy_from_slice(&99u32.to_le_bytes());
         bytes[16..24].copy_from_slice(&(bit(2) | bit(64)).to_le_bytes());
-        let a = decode_action(bytes);
+        mem.write_bytes(64, &bytes).unwrap();
+        let a = decode_action(p.read(&mem).unwrap());
         assert_eq!(a, Action { handler: 7, flags: SA_RESTART | SA_RESTORER, mask: bit(2) | bit(64) });
         let mut expected = bytes;
         expected[12..16].fill(0);
-        assert_eq!(encode_action(a), expected);
+        p.write(&mem, encode_action(a)).unwrap();
+        assert_eq!(mem.read_bytes(64, 24).unwrap(), expected);
         assert!(a.is_function());
         assert!(![SIG_DFL, SIG_IGN].iter().any(|&h| Action { handler: h, ..a }.is_function()));
         assert!(Action { handler: u32::MAX, ..a }.is_function());
     }
 
     #[test]
-    fn restart_follows_the_kernel_per_call() {
-        let args = |op: u32, timeout: u32| Args([0, op as u64, 0, timeout as u64, 0, 0]);
-        assert!(restarts("SYS_read", &Args::default()));
-        assert!(!restarts("SYS_ppoll", &Args::default()));
-        assert!(!restarts("SYS_nanosleep", &Args::default()));
-        assert!(!restarts("SYS_rt_sigsuspend", &Args::default()));
-        assert!(restarts("SYS_futex", &args(128, 0)));
-        assert!(!restarts("SYS_futex", &args(128, 64)));
-        assert!(!restarts("SYS_futex", &args(1, 0)));
+    fn kernel_action_has_the_kernels_layout() {
+        use std::mem::offset_of;
+        type K = kernel::kernel_sigaction;
+        assert_eq!(size_of::<KernelAction>(), size_of::<K>());
+        assert_eq!(offset_of!(KernelAction, handler), offset_of!(K, sa_handler_kernel));
+        assert_eq!(offset_of!(KernelAction, flags), offset_of!(K, sa_flags));
+        assert_eq!(offset_of!(KernelAction, restorer), offset_of!(K, sa_restorer));
+        assert_eq!(offset_of!(KernelAction, mask), offset_of!(K, sa_mask));
     }
 
     #[test]
@@ -911,11 +883,11 @@ mod tests {
             assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
             let mut byte = 0u8;
             let buf = crate::host::ptr(&raw mut byte);
-            let read = || crate::host::syscall(libc::SYS_read, &[fds[0].into(), buf, 1]);
+            let read = || crate::host::blocking_syscall(libc::SYS_read, &[fds[0].into(), buf, 1], waiting_word());
             let d = Delivery { signo: 10, action: Action::DEFAULT, info: [0; 6], run_mask: 0, restore_mask: 0 };
             assert!(push(d));
             // An empty pipe would block forever: the call gives up instead.
-            assert!(matches!(read(), Err(crate::SysError::Errno(Errno(NOT_STARTED)))));
+            assert!(matches!(read(), Err(crate::errno::SysError::Errno(Errno(crate::host::NOT_STARTED)))));
             // Calls that cannot block are made as usual.
             assert!(crate::host::syscall(libc::SYS_getpid, &[]).is_ok());
             assert_eq!(pop().map(|d| d.signo), Some(10));
