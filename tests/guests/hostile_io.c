@@ -1,5 +1,6 @@
 /* Hostile arguments to the descriptor I/O calls (WALI only): buffers outside
- * guest memory, wrapping lengths, bad iovec arrays and counts, bad fds,
+ * guest memory, wrapping lengths, bad iovec arrays and counts, sendfile
+ * offsets outside memory, bad fds,
  * unknown fcntl commands and ioctl requests. The runtime must answer with
  * the kernel's errno and survive. */
 #include "lt_poll.h"
@@ -31,6 +32,20 @@ static void buffers(int file, int p[2]) {
     expect_eq("pipe NULL", wali_pipe(NULL), -EFAULT);
     expect_eq("pipe2 wild array", wali_pipe2(LT_WILD, 0), -EFAULT);
     expect_eq("pipe2 array past the end", wali_pipe2(lt_mem_tail(7), O_CLOEXEC), -EFAULT);
+}
+
+static void sendfile_offsets(int file, int p[2]) {
+    long long off = 0;
+    expect_eq("sendfile wild offset", wali_sendfile(p[1], file, LT_WILD, 4), -EFAULT);
+    /* The offset is 8 bytes: 4 left at the end of memory are too few. */
+    expect_eq("sendfile offset past the end", wali_sendfile(p[1], file, lt_mem_tail(4), 4), -EFAULT);
+    expect_eq("sendfile bad in fd", wali_sendfile(p[1], closed_fd(), &off, 4), -EBADF);
+    expect_eq("sendfile bad out fd", wali_sendfile(closed_fd(), file, &off, 4), -EBADF);
+    /* A count past the kernel's limit is capped: the whole file is copied. */
+    expect_eq("sendfile huge count", wali_sendfile(p[1], file, &off, 0xffffffffu), 16);
+    expect_eq("sendfile advanced the offset", off, 16);
+    char drain[16];
+    expect_eq("drain the pipe", wali_read(p[0], drain, sizeof drain), 16);
 }
 
 static void iovecs(int file, int p[2]) {
@@ -150,6 +165,7 @@ int main(int argc, char **argv) {
     int p[2];
     expect_eq("pipe", wali_pipe(p), 0);
     buffers(file, p);
+    sendfile_offsets(file, p);
     iovecs(file, p);
     bad_fds();
     fcntl_and_ioctl(file, p);

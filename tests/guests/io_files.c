@@ -1,5 +1,6 @@
 /* Data through regular files: read/write, positioned and vectored I/O,
- * seeking, close; and the errors for the wrong kind of descriptor. */
+ * seeking, copying with sendfile, close; and the errors for the wrong kind
+ * of descriptor. */
 #include "lt_poll.h"
 
 static int same(const void *a, const char *b, long n) { return memcmp(a, b, (size_t)n) == 0; }
@@ -128,10 +129,46 @@ static void wrong_kind_of_fd(void) {
     wali_close(p[1]);
 }
 
+static void copied_with_sendfile(void) {
+    int src = (int)wali_open("sf_src.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    int dst = (int)wali_open("sf_dst.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    expect_eq("write source", wali_write(src, "0123456789", 10), 10);
+    long long off = 2;
+    expect_eq("sendfile from an offset", wali_sendfile(dst, src, &off, 5), 5);
+    expect_eq("sendfile advances the offset it was given", off, 7);
+    expect_eq("sendfile leaves the file offset alone", wali_lseek(src, 0, SEEK_CUR), 10);
+    expect_eq("seek source to 8", wali_lseek(src, 8, SEEK_SET), 8);
+    expect_eq("sendfile from the file offset", wali_sendfile(dst, src, NULL, 100), 2);
+    expect_eq("file offset advanced", wali_lseek(src, 0, SEEK_CUR), 10);
+    expect_eq("sendfile at end of file", wali_sendfile(dst, src, NULL, 5), 0);
+    expect_eq("sendfile nothing", wali_sendfile(dst, src, &off, 0), 0);
+    char buf[16];
+    expect_eq("read the copy", wali_pread64(dst, buf, sizeof buf, 0), 7);
+    expect_true("copied data", same(buf, "2345689", 7));
+    int p[2];
+    expect_eq("pipe", wali_pipe(p), 0);
+    expect_eq("sendfile into a pipe", wali_sendfile(p[1], src, &off, 3), 3);
+    expect_eq("offset after the pipe copy", off, 10);
+    expect_eq("read the pipe", wali_read(p[0], buf, sizeof buf), 3);
+    expect_true("piped data", same(buf, "789", 3));
+    off = -1;
+    expect_eq("sendfile negative offset", wali_sendfile(dst, src, &off, 1), -EINVAL);
+    expect_eq("sendfile from a closed fd", wali_sendfile(dst, 99, NULL, 1), -EBADF);
+    int ro = (int)wali_open("sf_src.txt", O_RDONLY, 0);
+    off = 0;
+    expect_eq("sendfile to a read-only fd", wali_sendfile(ro, src, &off, 1), -EBADF);
+    wali_close(ro);
+    wali_close(p[0]);
+    wali_close(p[1]);
+    wali_close(src);
+    wali_close(dst);
+}
+
 int main(int argc, char **argv) {
     plain_io();
     positioned_io();
     vectored_io();
+    copied_with_sendfile();
     wrong_kind_of_fd();
     return lt_failures;
 }

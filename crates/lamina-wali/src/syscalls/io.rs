@@ -1,5 +1,5 @@
 //! Descriptor I/O: read/write and their vector and positioned forms, seeking,
-//! duplication, pipes, `fcntl` and `ioctl`.
+//! copying between descriptors, duplication, pipes, `fcntl` and `ioctl`.
 
 use lamina_memory::{GuestBuf, GuestPtr};
 use libc::c_long;
@@ -22,6 +22,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(writev => writev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
     syscall!(preadv => preadv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
     syscall!(lseek => lseek, [fd: Fd, offset: Long, whence: Int]),
+    syscall!(sendfile => sendfile, [out_fd: Fd, in_fd: Fd, offset: Struct<i64>, count: UInt], Restartable),
     syscall!(close => close, [fd: Fd]),
     syscall!(dup => dup, [oldfd: Fd]),
     syscall!(dup2 => dup2, [oldfd: Fd, newfd: Fd]),
@@ -74,6 +75,13 @@ fn preadv(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, pos_l: 
 
 fn lseek(ctx: &Ctx<'_>, fd: Fd, offset: i64, whence: i32) -> SysResult {
     ctx.syscall(libc::SYS_lseek, &[fd.arg(), offset, whence.into()])
+}
+
+/// `sendfile(out_fd, in_fd, offset, count)`: the host's. The kernel reads
+/// and advances the `off_t` at `offset` in place (NULL: `in_fd`'s own file
+/// offset is used and advanced).
+fn sendfile(ctx: &Ctx<'_>, out_fd: Fd, in_fd: Fd, offset: GuestPtr<i64>, count: u32) -> SysResult {
+    ctx.syscall(libc::SYS_sendfile, &[out_fd.arg(), in_fd.arg(), offset.arg(ctx.mem)?, count.into()])
 }
 
 fn close(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
