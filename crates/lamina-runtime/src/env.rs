@@ -11,10 +11,11 @@
 
 use std::ffi::{CString, OsString};
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
+use rustix::fs::MemfdFlags;
 use wasmtime::error::Context;
 use wasmtime::{Result, bail};
 
@@ -98,20 +99,21 @@ pub fn env_file_content(options: &EnvOptions) -> Result<Option<Vec<u8>>> {
     Ok(Some(vars.iter().flat_map(|(n, v)| [entry(n, v), b"\n".to_vec()]).flatten().collect()))
 }
 
+/// An anonymous in-memory file (close-on-exec) holding `content`: the env
+/// file of this run, and of the Lamina an `execve` starts.
+pub(crate) fn memfd_with(content: &[u8]) -> std::io::Result<OwnedFd> {
+    let mut file = std::fs::File::from(rustix::fs::memfd_create(c"lamina-env", MemfdFlags::CLOEXEC)?);
+    file.write_all(content)?;
+    Ok(file.into())
+}
+
 /// Creates the in-memory env file; returns the path the guest opens and the
 /// descriptor that keeps the file alive.
 pub fn env_file(options: &EnvOptions) -> Result<Option<(CString, OwnedFd)>> {
     let Some(content) = env_file_content(options)? else {
         return Ok(None);
     };
-    // SAFETY: plain syscall with a static name.
-    let raw = unsafe { libc::memfd_create(c"lamina-env".as_ptr(), libc::MFD_CLOEXEC) };
-    if raw < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot create the guest's environment file");
-    }
-    // SAFETY: `raw` is a fresh descriptor we own.
-    let memfd = unsafe { OwnedFd::from_raw_fd(raw) };
-    std::fs::File::from(memfd.try_clone()?).write_all(&content)?;
+    let memfd = memfd_with(&content).context("cannot create the guest's environment file")?;
     let high = crate::fds::move_high(memfd)?;
     let path = CString::new(format!("/proc/self/fd/{}", high.as_raw_fd())).expect("no NUL");
     Ok(Some((path, high)))

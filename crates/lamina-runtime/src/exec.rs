@@ -26,13 +26,15 @@
 
 use std::collections::HashSet;
 use std::ffi::{CStr, CString, OsStr, OsString};
-use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use lamina_wali::{Errno, ExecRequest, Process, check_executable};
+use rustix::io::FdFlags;
 use wasmtime::{Engine, Precompiled};
 
+use crate::env::memfd_with;
 use crate::options::{RunOptions, flag};
 
 /// How much of a file the kernel reads to recognise it (`BINPRM_BUF_SIZE`).
@@ -238,27 +240,18 @@ fn env_file(envp: &[CString]) -> Result<Option<OwnedFd>, Errno> {
     if content.is_empty() {
         return Ok(None);
     }
-    // SAFETY: plain syscall with a static name.
-    let raw = unsafe { libc::memfd_create(c"lamina-env".as_ptr(), libc::MFD_CLOEXEC) };
-    if raw < 0 {
-        return Err(Errno::last());
-    }
-    // SAFETY: a fresh descriptor we own.
-    let memfd = unsafe { OwnedFd::from_raw_fd(raw) };
-    std::fs::File::from(memfd.try_clone().map_err(io_errno)?).write_all(&content).map_err(io_errno)?;
+    let memfd = memfd_with(&content).map_err(io_errno)?;
     inheritable(memfd.as_fd()).map(Some)
 }
 
 /// A copy of `fd` that survives exec, above the standard descriptors (the
 /// new Lamina accepts no others), closed again if the exec fails.
 fn inheritable(fd: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
-    // SAFETY: duplicating a valid descriptor.
-    let raw = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD, 3) };
-    if raw < 0 {
-        return Err(Errno::last());
-    }
-    // SAFETY: a fresh descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+    // rustix duplicates only with close-on-exec (`F_DUPFD_CLOEXEC`): the
+    // copy's flag is cleared after.
+    let copy = rustix::io::fcntl_dupfd_cloexec(fd, 3)?;
+    rustix::io::fcntl_setfd(&copy, FdFlags::empty())?;
+    Ok(copy)
 }
 
 fn io_errno(e: std::io::Error) -> Errno {
@@ -321,8 +314,7 @@ mod tests {
         let envp = ["A=1", "B=x=y", "A=2", "NOEQUALS", "=v", "C=line\nbreak", "D="].map(|s| CString::new(s).unwrap());
         let fd = env_file(&envp).unwrap().unwrap();
         assert!(fd.as_raw_fd() > 2);
-        // SAFETY: F_GETFD on our own descriptor.
-        assert_eq!(unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFD) } & libc::FD_CLOEXEC, 0);
+        assert!(!rustix::io::fcntl_getfd(&fd).unwrap().contains(FdFlags::CLOEXEC));
         let mut content = String::new();
         let mut file = std::fs::File::from(fd);
         std::io::Seek::rewind(&mut file).unwrap();

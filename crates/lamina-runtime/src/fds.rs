@@ -6,28 +6,22 @@
 //! artifact, the environment file, the strace output) are therefore moved to
 //! high numbers.
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
+use rustix::process::{Resource, getrlimit};
 use wasmtime::Result;
 use wasmtime::error::Context;
 
 /// Lowest descriptor number the runtime uses for files it keeps open.
 fn high_base() -> i32 {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: valid out-pointer.
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    (limit.rlim_cur.min(1024) as i32 - 64).max(3)
+    // An unlimited soft limit (`None`) counts as 1024, like any above it.
+    let limit = getrlimit(Resource::Nofile).current.map_or(1024, |current| current.min(1024));
+    (limit as i32 - 64).max(3)
 }
 
 /// Moves `fd` to the lowest free number at or above the runtime's range
 /// (close-on-exec), closing the original.
 pub fn move_high(fd: OwnedFd) -> Result<OwnedFd> {
-    // SAFETY: duplicating a descriptor we own.
-    let raw = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, high_base()) };
-    if raw < 0 {
-        return Err(std::io::Error::last_os_error())
-            .context("cannot move a runtime descriptor out of the guest's range");
-    }
-    // SAFETY: a fresh descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+    rustix::io::fcntl_dupfd_cloexec(&fd, high_base())
+        .context("cannot move a runtime descriptor out of the guest's range")
 }

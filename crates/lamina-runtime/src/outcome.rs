@@ -1,6 +1,7 @@
 //! How a guest process ended, and ending the OS process the same way.
 
 use lamina_wali::{Ending, Exit};
+use rustix::process::{Resource, Rlimit, setrlimit};
 use wasmtime::{Result, Trap, WasmBacktrace};
 
 use crate::delivery::crash_signal;
@@ -54,11 +55,10 @@ pub fn terminate(outcome: Outcome) -> ! {
         Outcome::Exited(status) => std::process::exit(status & 0xff),
         Outcome::Crashed { signal, report } => {
             eprintln!("lamina: {report}");
-            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
             // SAFETY: plain libc calls; wasmtime's handler for this signal is
             // replaced by the default action so that raising it kills us.
             unsafe {
-                libc::setrlimit(libc::RLIMIT_CORE, &no_core);
                 libc::signal(signal, libc::SIG_DFL);
                 libc::raise(signal);
             }

@@ -85,8 +85,7 @@ impl Threads {
     }
 
     fn run_thread(&self, start: u32, arg: u32, tid_tx: std::sync::mpsc::SyncSender<i32>) {
-        // SAFETY: plain syscall.
-        let tid = unsafe { libc::gettid() };
+        let tid = rustix::thread::gettid().as_raw_nonzero().get();
         let mut store =
             delivery::new_store(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
         let entry = match self.entry(&mut store, start) {

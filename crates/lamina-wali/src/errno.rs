@@ -108,6 +108,12 @@ pub enum SysError {
     NotImplemented,
 }
 
+impl From<rustix::io::Errno> for Errno {
+    fn from(e: rustix::io::Errno) -> Self {
+        Errno(e.raw_os_error())
+    }
+}
+
 impl From<Errno> for SysError {
     fn from(e: Errno) -> Self {
         SysError::Errno(e)

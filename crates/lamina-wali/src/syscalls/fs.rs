@@ -11,9 +11,10 @@
 //! open is checked, and such descriptors are closed and refused.
 
 use std::ffi::CString;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use lamina_memory::{GuestBuf, GuestPtr};
+use rustix::fs::OFlags;
 
 use crate::abi::{Stat, Statfs, Statx, Timespec, Timeval};
 use crate::ctx::Ctx;
@@ -135,17 +136,19 @@ const PROC_ROOT_INO: u64 = 1;
 /// number could use it. Closing that window needs the open itself split (an
 /// `O_PATH` open, this check, then a reopen through the checked descriptor).
 fn opens_process_memory(fd: i64) -> bool {
+    // SAFETY: the descriptor the guest's open just returned, borrowed for
+    // these checks only. A second guest thread may close it meanwhile (see
+    // above); the calls then fail or see whatever took the number, as raw
+    // syscalls would, and either way no memory is at stake.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd as RawFd) };
     match is_procfs(fd) {
         Some(false) => false,
         _ => fd_target(fd).is_none_or(|target| names_mem_file(&target)),
     }
 }
 
-fn is_procfs(fd: i64) -> Option<bool> {
-    // SAFETY: statfs is plain data; the kernel fills it in.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    host::syscall(libc::SYS_fstatfs, &[fd, host::ptr(&raw mut st)]).ok()?;
-    Some(st.f_type == libc::PROC_SUPER_MAGIC)
+fn is_procfs(fd: BorrowedFd<'_>) -> Option<bool> {
+    Some(rustix::fs::fstatfs(fd).ok()?.f_type == rustix::fs::PROC_SUPER_MAGIC)
 }
 
 /// The kernel's name for what `fd` refers to (the target of
@@ -156,26 +159,16 @@ fn is_procfs(fd: i64) -> Option<bool> {
 /// `thread-self/fd/<fd>` names a harmless file, or a symlink to another
 /// process's `fd` directory. Only a procfs root (inode 1) has the kernel's
 /// `thread-self`, which always means the calling thread.
-fn fd_target(fd: i64) -> Option<Vec<u8>> {
-    let proc = host::syscall(
-        libc::SYS_openat,
-        &[AT_FDCWD.arg(), host::ptr(c"/proc".as_ptr()), (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as i64, 0],
-    )
-    .ok()?;
-    // SAFETY: a descriptor we just opened and nobody else owns.
-    let proc = unsafe { OwnedFd::from_raw_fd(proc as i32) };
-    let root = proc.as_raw_fd() as i64;
-    // SAFETY: stat is plain data; the kernel fills it in.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    host::syscall(libc::SYS_fstat, &[root, host::ptr(&raw mut st)]).ok()?;
-    if is_procfs(root) != Some(true) || st.st_ino != PROC_ROOT_INO {
+fn fd_target(fd: BorrowedFd<'_>) -> Option<Vec<u8>> {
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let root = rustix::fs::open(c"/proc", flags, rustix::fs::Mode::empty()).ok()?;
+    let st = rustix::fs::fstat(&root).ok()?;
+    if is_procfs(root.as_fd()) != Some(true) || st.st_ino != PROC_ROOT_INO {
         return None;
     }
-    let link = CString::new(format!("thread-self/fd/{fd}")).expect("no NUL in a number");
+    let link = format!("thread-self/fd/{}", fd.as_raw_fd());
     let mut target = vec![0u8; lamina_memory::PATH_MAX + 1];
-    let n =
-        host::syscall(libc::SYS_readlinkat, &[root, arg(&link), host::ptr(target.as_mut_ptr()), target.len() as i64])
-            .ok()? as usize;
+    let n = rustix::fs::readlinkat_raw(&root, link, target.as_mut_slice()).ok()?;
     // A full buffer may be a truncated name.
     (n < target.len()).then(|| {
         target.truncate(n);
@@ -481,8 +474,7 @@ mod tests {
 
     #[test]
     fn process_memory_descriptors_are_detected_however_reached() {
-        // SAFETY: plain syscall.
-        let tid = unsafe { libc::gettid() };
+        let tid = rustix::thread::gettid().as_raw_nonzero().get();
         let spellings = [
             c"/proc/self/mem".to_owned(),
             c"/proc/thread-self/mem".to_owned(),

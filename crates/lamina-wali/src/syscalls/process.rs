@@ -7,9 +7,11 @@
 //! (`Process::exec`).
 
 use std::ffi::{CStr, CString};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 
 use lamina_memory::{GuestMemory, GuestPtr, MemoryError};
+use rustix::fs::{FileType, Mode, OFlags};
+use rustix::process::{Resource, getrlimit};
 
 use crate::abi::{Rusage, Siginfo, Timespec};
 use crate::ctx::{Ctx, ExecRequest};
@@ -212,21 +214,16 @@ fn execve(ctx: &Ctx<'_>, pathname: GuestPath, argv: u32, envp: u32) -> SysResult
 /// (`EACCES` otherwise) that the caller's effective ids may execute on a mount
 /// that allows it (`EACCES`). The runtime applies it to interpreters too.
 pub fn check_executable(path: &CStr) -> Result<(), Errno> {
-    let last = |r: libc::c_long| if r < 0 { Err(Errno::last()) } else { Ok(r) };
-    // SAFETY: a NUL-terminated path; the descriptor is owned below.
-    let fd = last(unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) }.into())?;
-    // SAFETY: a descriptor the kernel just returned, owned here.
-    let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
-    let mut st = std::mem::MaybeUninit::<libc::stat>::zeroed();
-    // SAFETY: a valid descriptor and out-pointer.
-    last(unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) }.into())?;
-    // SAFETY: zero-initialised, and filled by fstat.
-    if unsafe { st.assume_init() }.st_mode & libc::S_IFMT != libc::S_IFREG {
+    let fd = rustix::fs::open(path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty())?;
+    if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) != FileType::RegularFile {
         return Err(Errno::EACCES);
     }
+    // rustix's `accessat` refuses `AT_EMPTY_PATH`: this call is made by hand.
     let flags = libc::AT_EMPTY_PATH | libc::AT_EACCESS;
     // SAFETY: a valid descriptor and an empty NUL-terminated path.
-    last(unsafe { libc::syscall(libc::SYS_faccessat2, fd.as_raw_fd(), c"".as_ptr(), libc::X_OK, flags) })?;
+    if unsafe { libc::syscall(libc::SYS_faccessat2, fd.as_raw_fd(), c"".as_ptr(), libc::X_OK, flags) } < 0 {
+        return Err(Errno::last());
+    }
     Ok(())
 }
 
@@ -264,10 +261,7 @@ impl ArgSpace {
 
 /// The caller's soft stack limit, which sizes the argument space.
 fn stack_limit() -> u64 {
-    let mut limit = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
-    // SAFETY: valid out-pointer.
-    unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) };
-    limit.rlim_cur
+    getrlimit(Resource::Stack).current.unwrap_or(libc::RLIM_INFINITY)
 }
 
 /// The entries of a NULL-terminated array of guest pointers (a NULL array is
