@@ -31,11 +31,13 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use lamina_wali::{Errno, ExecRequest, Process, check_executable};
+use rustix::fs::{Mode, OFlags};
 use rustix::io::FdFlags;
 use wasmtime::{Engine, Precompiled};
 
 use crate::env::memfd_with;
 use crate::options::{RunOptions, flag};
+use crate::sandbox::runtime_files;
 
 /// How much of a file the kernel reads to recognise it (`BINPRM_BUF_SIZE`).
 const HEAD: usize = 256;
@@ -54,8 +56,10 @@ pub(crate) fn install(process: &Process, options: &RunOptions, strace_fd: Option
 enum Image {
     /// A WALI module or `.cwasm` artifact, to run with this argv.
     Module { path: CString, argv: Vec<CString> },
-    /// A native ELF executable (possibly behind scripts), for the kernel.
-    Native,
+    /// A native ELF executable (possibly behind scripts), for the kernel;
+    /// `file` is the ELF itself, run with `argv` (what the kernel builds from
+    /// the scripts' `#!` lines).
+    Native { file: CString, argv: Vec<CString> },
     /// Something Lamina does not recognise or cannot read: the kernel decides
     /// (`ENOEXEC`, unless a `binfmt_misc` handler takes it).
     Unknown,
@@ -73,7 +77,7 @@ fn resolve(path: &CStr, argv: &[CString]) -> Result<Image, Errno> {
             return Ok(Image::Module { path: file, argv });
         }
         if head.starts_with(b"\x7fELF") {
-            return Ok(Image::Native);
+            return Ok(Image::Native { file, argv });
         }
         let Some((interpreter, arg)) = shebang(&head) else { return Ok(Image::Unknown) };
         // The kernel opens the interpreter as it opened the script.
@@ -142,6 +146,8 @@ fn shebang(head: &[u8]) -> Option<(CString, Option<CString>)> {
 /// that carry over, fixed when the process starts (so a relative cache
 /// directory is resolved against the directory Lamina was started in).
 struct Relaunch {
+    /// The guest runs in a sandbox: what it executes is checked first.
+    sandboxed: bool,
     argv0: CString,
     options: Vec<CString>,
     /// The strace output file, handed down to the new image.
@@ -152,7 +158,7 @@ impl Relaunch {
     fn new(options: &RunOptions, strace_fd: Option<RawFd>) -> Relaunch {
         let flags = [OsString::from("run")].into_iter().chain(options.carried_flags()).map(cstring).collect();
         let argv0 = std::env::args_os().next().unwrap_or_else(|| "lamina".into());
-        Relaunch { argv0: cstring(argv0), options: flags, strace_fd }
+        Relaunch { sandboxed: options.sandbox.is_some(), argv0: cstring(argv0), options: flags, strace_fd }
     }
 
     /// Replaces the process image with `request`'s target; returns only on
@@ -161,10 +167,11 @@ impl Relaunch {
         match resolve(request.path, request.argv) {
             Err(e) => e,
             Ok(Image::Module { path, argv }) => self.run_module(&path, &argv, request),
+            Ok(Image::Native { file, argv }) if self.sandboxed => exec_contained(&file, &argv, request),
             Ok(image) => {
                 // Whether the kernel will take it is known only once it has:
                 // announce success only where it is all but certain.
-                if image == Image::Native {
+                if matches!(image, Image::Native { .. }) {
                     (request.replacing)();
                 }
                 execve(request.path, request.argv, request.envp)
@@ -256,6 +263,45 @@ fn inheritable(fd: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
 
 fn io_errno(e: std::io::Error) -> Errno {
     Errno(e.raw_os_error().unwrap_or(libc::EIO))
+}
+
+/// A sandboxed guest's exec of a native program: never Lamina itself, which
+/// the guest could otherwise start without the sandbox's own checks, nor the
+/// dynamic loader or another file Lamina runs with (the loader runs any ELF
+/// file it is given, past `--allow-exec`); the kernel must be able to execute
+/// those for Lamina. The program is opened once, checked, and that very file
+/// executed (`execveat`), with the argv the scripts in front of it give, so
+/// nothing can be swapped in between; Landlock decides whether it may run at
+/// all (`--allow-exec`).
+fn exec_contained(file: &CStr, argv: &[CString], request: &ExecRequest<'_>) -> Errno {
+    let target = match rustix::fs::open(file, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => return Errno(e.raw_os_error()),
+    };
+    let id = |st: rustix::fs::Stat| (st.st_dev, st.st_ino);
+    let target_id = match rustix::fs::fstat(&target) {
+        Ok(st) => id(st),
+        Err(e) => return Errno(e.raw_os_error()),
+    };
+    if runtime_files().iter().any(|f| rustix::fs::stat(f).is_ok_and(|st| id(st) == target_id)) {
+        return Errno::EACCES;
+    }
+    (request.replacing)();
+    let pointers = |v: &[CString]| v.iter().map(|s| s.as_ptr()).chain([std::ptr::null()]).collect::<Vec<_>>();
+    let (argv, envp) = (pointers(argv), pointers(request.envp));
+    // SAFETY: an open descriptor, an empty path with AT_EMPTY_PATH, and
+    // NUL-terminated strings in NULL-terminated arrays, alive for the call.
+    unsafe {
+        libc::syscall(
+            libc::SYS_execveat,
+            target.as_raw_fd(),
+            c"".as_ptr(),
+            argv.as_ptr(),
+            envp.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    Errno::last()
 }
 
 /// The host's execve; returns only on failure.

@@ -29,12 +29,13 @@ pub mod options;
 pub mod outcome;
 pub mod prepare;
 pub mod process;
+mod sandbox;
 pub mod store;
 mod thread;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
-pub use options::{RunOptions, StraceOptions, StraceOutput};
+pub use options::{DirOption, Limits, RunOptions, SandboxOptions, StraceOptions, StraceOutput};
 pub use outcome::{Outcome, terminate};
 pub use process::run;

@@ -9,6 +9,12 @@ use std::os::fd::{FromRawFd, RawFd};
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
+
+use lamina_wali::Allow;
+use serde::Deserialize;
+
 use crate::cache::CacheMode;
 use crate::engine::EngineOptions;
 use crate::env::EnvOptions;
@@ -54,6 +60,49 @@ pub struct RunOptions {
     pub cache: CacheMode,
     /// 0: quiet; 1: load/compile information; 2: also every import binding.
     pub verbose: u8,
+    /// The sandbox, if any flag or policy file asked for one; without one
+    /// the guest has the authority of the user who runs it.
+    pub sandbox: Option<SandboxOptions>,
+    pub limits: Limits,
+}
+
+/// What a sandboxed guest may reach (`--dir`, `--ro-dir`, `--allow-net`,
+/// `--allow-exec`, `--policy`, `--sandbox`); everything else is denied.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SandboxOptions {
+    pub dirs: Vec<DirOption>,
+    /// TCP and UDP addresses to bind, connect or send to.
+    pub net: Allow<SocketAddr>,
+    /// Native programs the guest may execute.
+    pub exec: Allow<PathBuf>,
+    /// `--sandbox=best-effort`: where the kernel cannot enforce the policy
+    /// (no Landlock), run with the syscall layer's own checks only, and say
+    /// so, instead of refusing to start.
+    pub best_effort: bool,
+    /// Lamina started by a sandboxed guest's exec: the kernel's part of the
+    /// sandbox is inherited, and only the syscall layer's is set up again
+    /// (`--sandbox-inherited`, which Lamina passes itself and checks).
+    pub inherited: bool,
+}
+
+/// `--dir HOST[::GUEST]` or `--ro-dir`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirOption {
+    pub host: PathBuf,
+    /// Where the guest sees it; the host path unless given.
+    pub guest: PathBuf,
+    pub writable: bool,
+}
+
+/// Resource limits, with or without a sandbox.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of linear memory (the module's own maximum lowered to it).
+    pub max_memory: Option<u64>,
+    /// Guest threads alive at once, the main thread included.
+    pub max_threads: Option<u32>,
+    /// Seconds of CPU time (`RLIMIT_CPU`: SIGXCPU, then SIGKILL a second later).
+    pub max_cpu: Option<u64>,
 }
 
 impl RunOptions {
@@ -68,6 +117,8 @@ impl RunOptions {
             engine: EngineOptions::default(),
             cache: CacheMode::default_dir(),
             verbose: 0,
+            sandbox: None,
+            limits: Limits::default(),
         }
     }
 
@@ -81,9 +132,16 @@ impl RunOptions {
             flags.push(flag("--no-safe-points", ""));
         }
         flags.push(match &self.cache {
+            // A sandboxed guest never reaches the cache (it could plant
+            // compiled code for later runs): a module it executes is compiled.
+            CacheMode::Dir(_) if self.sandbox.is_some() => flag("--no-cache", ""),
             CacheMode::Dir(dir) => flag("--cache-dir", std::path::absolute(dir).unwrap_or_else(|_| dir.clone())),
             CacheMode::Disabled => flag("--no-cache", ""),
         });
+        if let Some(sandbox) = &self.sandbox {
+            flags.extend(sandbox.flags());
+        }
+        flags.extend(self.limits.flags());
         if self.verbose > 0 {
             flags.push(flag("-v", self.verbose.to_string()));
         }
@@ -120,6 +178,49 @@ impl RunOptions {
             self.strace_options().root_pid = Some(pid);
         } else if let Some(v) = value_of(arg, "--stack-size", rest) {
             self.engine.stack_size = stack_size(&v?)?;
+        } else if let Some(v) = value_of(arg, "--dir", rest) {
+            self.sandbox_options().dirs.push(DirOption::parse(&v?, true)?);
+        } else if let Some(v) = value_of(arg, "--ro-dir", rest) {
+            self.sandbox_options().dirs.push(DirOption::parse(&v?, false)?);
+        } else if let Some(v) = value_of(arg, "--policy", rest) {
+            let file = PathBuf::from(v?);
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            PolicyFile::parse(&text, &file)?.apply(self)?;
+        } else if let Some(v) = value_of(arg, "--max-memory", rest) {
+            self.limits.max_memory =
+                Some(size(&v?).ok_or("--max-memory needs a byte count (K/M/G suffixes accepted)")?);
+        } else if let Some(v) = value_of(arg, "--max-threads", rest) {
+            self.limits.max_threads = Some(
+                v?.to_str()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--max-threads needs a number above 0")?,
+            );
+        } else if let Some(v) = value_of(arg, "--max-cpu", rest) {
+            self.limits.max_cpu = Some(
+                v?.to_str()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or("--max-cpu needs a number of seconds")?,
+            );
+        } else if arg == "--allow-net" || arg.starts_with("--allow-net=") {
+            let net = match arg.strip_prefix("--allow-net=") {
+                Some(list) => Allow::Only(socket_addresses(list.split(','))?),
+                None => Allow::All,
+            };
+            self.sandbox_options().net.grant(net);
+        } else if arg == "--allow-exec" || arg.starts_with("--allow-exec=") {
+            let exec = match arg.strip_prefix("--allow-exec=") {
+                Some(list) => Allow::Only(list.split(',').map(PathBuf::from).collect()),
+                None => Allow::All,
+            };
+            self.sandbox_options().exec.grant(exec);
+        } else if arg == "--sandbox" {
+            self.sandbox_options();
+        } else if arg == "--sandbox=best-effort" {
+            self.sandbox_options().best_effort = true;
+        } else if arg == "--sandbox-inherited" {
+            self.sandbox_options().inherited = true;
         } else if arg == "--strace" || arg.starts_with("--strace=") {
             let t = self.strace_options();
             t.lines = true;
@@ -151,6 +252,177 @@ impl RunOptions {
     fn strace_options(&mut self) -> &mut StraceOptions {
         self.strace.get_or_insert_with(Default::default)
     }
+
+    fn sandbox_options(&mut self) -> &mut SandboxOptions {
+        self.sandbox.get_or_insert_with(Default::default)
+    }
+}
+
+impl DirOption {
+    /// `HOST` or `HOST::GUEST` (wasmtime's spelling).
+    fn parse(spec: &OsStr, writable: bool) -> Result<DirOption, String> {
+        let spec = spec.to_str().ok_or("a directory given to --dir or --ro-dir must be valid UTF-8")?;
+        let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        if host.is_empty() || guest.is_empty() {
+            return Err(format!("bad directory {spec:?} (HOST or HOST::GUEST)"));
+        }
+        Ok(DirOption { host: host.into(), guest: guest.into(), writable })
+    }
+}
+
+impl SandboxOptions {
+    /// The flags that ask a new Lamina for the same sandbox (directories
+    /// absolute: the new image may run elsewhere).
+    fn flags(&self) -> Vec<OsString> {
+        let mut flags: Vec<OsString> = self
+            .dirs
+            .iter()
+            .map(|d| {
+                let host = std::path::absolute(&d.host).unwrap_or_else(|_| d.host.clone());
+                let mut spec = host.into_os_string();
+                spec.push("::");
+                spec.push(&d.guest);
+                flag(if d.writable { "--dir" } else { "--ro-dir" }, spec)
+            })
+            .collect();
+        let list = |items: Vec<String>| items.join(",");
+        match &self.net {
+            Allow::Nothing => {}
+            Allow::All => flags.push(flag("--allow-net", "")),
+            Allow::Only(addrs) => flags.push(flag("--allow-net", list(addrs.iter().map(|a| a.to_string()).collect()))),
+        }
+        match &self.exec {
+            Allow::Nothing => {}
+            Allow::All => flags.push(flag("--allow-exec", "")),
+            Allow::Only(paths) => {
+                flags.push(flag("--allow-exec", list(paths.iter().map(|p| p.display().to_string()).collect())))
+            }
+        }
+        flags.push(flag("--sandbox", if self.best_effort { "best-effort" } else { "" }));
+        flags.push(flag("--sandbox-inherited", ""));
+        flags
+    }
+}
+
+impl Limits {
+    fn flags(&self) -> Vec<OsString> {
+        let mut flags = vec![];
+        if let Some(bytes) = self.max_memory {
+            flags.push(flag("--max-memory", bytes.to_string()));
+        }
+        if let Some(n) = self.max_threads {
+            flags.push(flag("--max-threads", n.to_string()));
+        }
+        if let Some(secs) = self.max_cpu {
+            flags.push(flag("--max-cpu", secs.to_string()));
+        }
+        flags
+    }
+}
+
+/// `ADDR:PORT` items (`127.0.0.1:8080`, `[::1]:80`, `localhost:8080`).
+fn socket_addresses<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<SocketAddr>, String> {
+    let mut addrs = vec![];
+    for item in items {
+        let resolved = item.to_socket_addrs().map_err(|e| format!("bad network address {item:?} (ADDR:PORT): {e}"))?;
+        addrs.extend(resolved);
+    }
+    Ok(addrs)
+}
+
+/// A policy file (`--policy FILE`, TOML): the same grants as the flags,
+/// under the same names, plus the limits. Relative paths are relative to the
+/// file's directory.
+///
+/// ```toml
+/// dir = ["data", "/tmp/out::/out"]
+/// ro-dir = ["/usr/share/lua"]
+/// allow-net = ["127.0.0.1:8080"]   # or: allow-net = true (all)
+/// allow-exec = ["/bin/sh"]          # or: allow-exec = true (all)
+/// sandbox = "best-effort"           # optional
+///
+/// [limits]
+/// max-memory = "512M"
+/// max-threads = 16
+/// max-cpu = 30
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PolicyFile {
+    #[serde(default)]
+    dir: Vec<String>,
+    #[serde(default)]
+    ro_dir: Vec<String>,
+    allow_net: Option<Grant>,
+    allow_exec: Option<Grant>,
+    sandbox: Option<String>,
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+/// `true` (everything) or a list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Grant {
+    All(bool),
+    Only(Vec<String>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileLimits {
+    max_memory: Option<String>,
+    max_threads: Option<u32>,
+    max_cpu: Option<u64>,
+}
+
+impl PolicyFile {
+    fn parse(text: &str, file: &Path) -> Result<PolicyFile, String> {
+        let mut policy: PolicyFile = toml::from_str(text).map_err(|e| format!("{}: {e}", file.display()))?;
+        // Paths relative to the file's directory, as a profile kept with an
+        // application expects.
+        let base = file.parent().unwrap_or(Path::new(""));
+        let relative = |p: &mut String| {
+            if !p.starts_with('/') {
+                *p = base.join(&*p).to_string_lossy().into_owned();
+            }
+        };
+        policy.dir.iter_mut().chain(&mut policy.ro_dir).for_each(relative);
+        Ok(policy)
+    }
+
+    fn apply(self, options: &mut RunOptions) -> Result<(), String> {
+        let sandbox = options.sandbox_options();
+        for (specs, writable) in [(self.dir, true), (self.ro_dir, false)] {
+            for spec in specs {
+                sandbox.dirs.push(DirOption::parse(OsStr::new(&spec), writable)?);
+            }
+        }
+        match self.allow_net {
+            Some(Grant::All(true)) => sandbox.net.grant(Allow::All),
+            Some(Grant::Only(list)) => {
+                sandbox.net.grant(Allow::Only(socket_addresses(list.iter().map(String::as_str))?))
+            }
+            Some(Grant::All(false)) | None => {}
+        }
+        match self.allow_exec {
+            Some(Grant::All(true)) => sandbox.exec.grant(Allow::All),
+            Some(Grant::Only(list)) => sandbox.exec.grant(Allow::Only(list.into_iter().map(PathBuf::from).collect())),
+            Some(Grant::All(false)) | None => {}
+        }
+        match self.sandbox.as_deref() {
+            None => {}
+            Some("best-effort") => sandbox.best_effort = true,
+            Some(other) => return Err(format!("sandbox = {other:?}: the only value is \"best-effort\"")),
+        }
+        let limits = &mut options.limits;
+        if let Some(bytes) = self.limits.max_memory {
+            limits.max_memory = Some(size(OsStr::new(&bytes)).ok_or("max-memory needs a byte count")?);
+        }
+        limits.max_threads = self.limits.max_threads.or(limits.max_threads);
+        limits.max_cpu = self.limits.max_cpu.or(limits.max_cpu);
+        Ok(())
+    }
 }
 
 /// `--name=value` (or just `--name` for an empty value) as one argument.
@@ -171,21 +443,24 @@ pub fn value_of(arg: &str, name: &str, rest: &mut impl Iterator<Item = OsString>
     arg.strip_prefix(name)?.strip_prefix('=').map(|v| Ok(v.into()))
 }
 
-/// A stack size: `8388608`, `8M`, `512K`, `1G`, at least 64K.
-pub fn stack_size(v: &OsStr) -> Result<usize, String> {
-    let s = v.to_str().ok_or("bad size")?;
+/// A byte count: `8388608`, `8M`, `512K`, `1G`.
+fn size(v: &OsStr) -> Option<u64> {
+    let s = v.to_str()?;
     let (digits, unit) = match s.as_bytes().last() {
         Some(b'k' | b'K') => (&s[..s.len() - 1], 1 << 10),
         Some(b'm' | b'M') => (&s[..s.len() - 1], 1 << 20),
         Some(b'g' | b'G') => (&s[..s.len() - 1], 1 << 30),
         _ => (s, 1),
     };
-    digits
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(unit))
+    digits.parse::<u64>().ok()?.checked_mul(unit)
+}
+
+/// A stack size: a byte count of at least 64K.
+pub fn stack_size(v: &OsStr) -> Result<usize, String> {
+    size(v)
         .filter(|&n| n >= 64 << 10)
-        .ok_or_else(|| format!("bad stack size {s:?} (a byte count of at least 64K, e.g. 8M)"))
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("bad stack size {v:?} (a byte count of at least 64K, e.g. 8M)"))
 }
 
 /// The number of a descriptor handed down by the Lamina that executed this
@@ -246,6 +521,59 @@ mod tests {
         // A trace without a root follows this process.
         plain.strace = Some(StraceOptions { lines: true, ..Default::default() });
         assert_eq!(parsed(plain.carried_flags()).strace.unwrap().root_pid, Some(std::process::id()));
+    }
+
+    #[test]
+    fn sandbox_and_limits_round_trip() {
+        let mut options = RunOptions::new("m.wasm".into());
+        options.cache = CacheMode::Dir("/var/cache/x".into());
+        options.sandbox = Some(SandboxOptions {
+            dirs: vec![DirOption { host: "/srv/data".into(), guest: "/srv/data".into(), writable: true }],
+            net: Allow::Only(vec!["127.0.0.1:8080".parse().unwrap(), "[::1]:80".parse().unwrap()]),
+            exec: Allow::All,
+            best_effort: true,
+            inherited: false,
+        });
+        options.limits = Limits { max_memory: Some(1 << 30), max_threads: Some(4), max_cpu: Some(9) };
+        let back = parsed(options.carried_flags());
+        let inherited = options.sandbox.clone().map(|s| SandboxOptions { inherited: true, ..s });
+        assert_eq!(back.sandbox, inherited, "the new image inherits the kernel's part");
+        assert_eq!(back.limits, options.limits);
+        assert!(matches!(back.cache, CacheMode::Disabled), "a sandboxed guest's modules are never cached");
+        let mut ro = RunOptions::new("m.wasm".into());
+        ro.sandbox = Some(SandboxOptions {
+            dirs: vec![DirOption { host: "/usr/share".into(), guest: "/usr/share".into(), writable: false }],
+            ..Default::default()
+        });
+        assert_eq!(parsed(ro.carried_flags()).sandbox.map(|s| s.dirs), ro.sandbox.map(|s| s.dirs));
+    }
+
+    #[test]
+    fn sandbox_flags_combine_with_a_policy_file() {
+        let dir = std::env::temp_dir().join(format!("lamina-policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("app.toml");
+        std::fs::write(
+            &file,
+            "dir = [\"data\"]\nro-dir = [\"/usr/share\"]\nallow-net = [\"127.0.0.1:80\"]\n\n[limits]\nmax-memory = \"64M\"\n",
+        )
+        .unwrap();
+        let mut options = RunOptions::new("m".into());
+        let args = ["--allow-net=127.0.0.1:81".to_string(), "--policy".into(), file.display().to_string()];
+        let mut rest = args.into_iter().map(OsString::from);
+        while let Some(arg) = rest.next() {
+            assert_eq!(options.parse_flag(arg.to_str().unwrap(), &mut rest), Ok(true));
+        }
+        let sandbox = options.sandbox.unwrap();
+        assert_eq!(sandbox.dirs[0].host, dir.join("data"), "relative to the policy file");
+        assert!(!sandbox.dirs[1].writable);
+        assert_eq!(sandbox.net, Allow::Only(vec!["127.0.0.1:81".parse().unwrap(), "127.0.0.1:80".parse().unwrap()]));
+        assert_eq!(options.limits.max_memory, Some(64 << 20));
+        std::fs::write(&file, "dirs = [\"x\"]\n").unwrap();
+        let err =
+            RunOptions::new("m".into()).parse_flag(&format!("--policy={}", file.display()), &mut std::iter::empty());
+        assert!(err.unwrap_err().contains("unknown field"), "a misspelt key is an error");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

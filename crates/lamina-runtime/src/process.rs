@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use lamina_wali::{Exit, Process, ProcessConfig, Tracer};
+use rustix::process::{Resource, Rlimit, setrlimit};
 use wasmtime::error::Context;
-use wasmtime::{ExternType, Module, SharedMemory};
+use wasmtime::{ExternType, MemoryType, Module, SharedMemory, bail};
 use wasmtime::{Result, format_err as anyhow};
 
 use crate::cache::{CodeSource, load_module};
@@ -20,6 +21,7 @@ use crate::link::{Binding, link};
 use crate::options::{RunOptions, StraceOptions, StraceOutput};
 use crate::outcome::{Outcome, ending, outcome_of};
 use crate::prepare::MEMORY_IMPORT;
+use crate::sandbox;
 use crate::store::{Host, guest_memory};
 use crate::thread::Threads;
 
@@ -57,10 +59,13 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         };
         eprintln!("lamina: {}: {how} in {:.1?}", options.module.display(), started.elapsed());
     }
-    let memory = shared_memory(&loaded.module)?;
+    let memory = shared_memory(&loaded.module, options.limits.max_memory)?;
     let (strace, strace_fd) = options.strace.as_ref().map(tracer).transpose()?.unzip();
-    let process =
-        Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file: env_file(&options.env)?, strace }));
+    let env_file = env_file(&options.env)?;
+    // Everything the runtime opens for itself is open: from here on the
+    // process has only the guest's authority.
+    let policy = options.sandbox.as_ref().map(|s| sandbox::enter(s, &options.module)).transpose()?;
+    let process = Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file, strace, policy }));
     crate::exec::install(&process, options, strace_fd.flatten());
     let guest_memory = guest_memory(&memory);
     let mut store = delivery::new_store(&engine, Host::new(process.clone(), guest_memory.clone()));
@@ -76,8 +81,11 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         }
     }
     let pre = linker.instantiate_pre(&loaded.module)?;
-    let threads =
-        Threads::new(pre.clone(), guest_memory, process.clone(), options.engine.stack_size + HOST_STACK_MARGIN);
+    let stack = options.engine.stack_size + HOST_STACK_MARGIN;
+    let threads = Threads::new(pre.clone(), guest_memory, process.clone(), stack, options.limits.max_threads);
+    if let Some(seconds) = options.limits.max_cpu {
+        limit_cpu(seconds)?;
+    }
     let result = pre
         .instantiate(&mut store)
         .inspect(|instance| Host::bind(&mut store, instance))
@@ -132,10 +140,17 @@ fn tracer(options: &StraceOptions) -> Result<(Tracer, Option<RawFd>)> {
     Ok((tracer, fd))
 }
 
+/// `--max-cpu`: `RLIMIT_CPU`, which the kernel enforces with `SIGXCPU` at the
+/// soft limit and `SIGKILL` at the hard one, a second later.
+fn limit_cpu(seconds: u64) -> Result<()> {
+    let limit = Rlimit { current: Some(seconds), maximum: Some(seconds.saturating_add(1)) };
+    setrlimit(Resource::Cpu, limit).map_err(std::io::Error::from).context("cannot set the CPU time limit")
+}
+
 /// The one memory every instance of the process shares, with the limits the
-/// module declared for it.
-pub fn shared_memory(module: &Module) -> Result<SharedMemory> {
-    let ty = module
+/// module declared for it, its maximum lowered to `max_bytes` if given.
+pub fn shared_memory(module: &Module, max_bytes: Option<u64>) -> Result<SharedMemory> {
+    let mut ty = module
         .imports()
         .find(|i| (i.module(), i.name()) == MEMORY_IMPORT)
         .and_then(|i| match i.ty() {
@@ -143,5 +158,16 @@ pub fn shared_memory(module: &Module) -> Result<SharedMemory> {
             _ => None,
         })
         .ok_or_else(|| anyhow!("the module was not prepared for Lamina (no `lamina.memory` import)"))?;
+    if let Some(max_bytes) = max_bytes {
+        let pages = max_bytes / ty.page_size();
+        if ty.minimum() > pages {
+            bail!(
+                "the module needs {} bytes of memory to start, more than --max-memory={max_bytes}",
+                ty.minimum() * ty.page_size()
+            );
+        }
+        let maximum = ty.maximum().map_or(pages, |m| m.min(pages));
+        ty = MemoryType::shared(ty.minimum() as u32, maximum as u32);
+    }
     SharedMemory::new(module.engine(), ty).context("cannot create the guest's memory")
 }

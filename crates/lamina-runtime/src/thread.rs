@@ -33,6 +33,8 @@ pub struct Threads {
     process: Arc<Process>,
     /// Native stack of each thread (the wasm stack limit plus a margin).
     stack_size: usize,
+    /// `--max-threads`: guest threads alive at once, the main one included.
+    max_threads: Option<u32>,
 }
 
 /// Guest threads still running in this OS process, the main thread included.
@@ -52,23 +54,30 @@ impl Threads {
         memory: Arc<GuestMemory>,
         process: Arc<Process>,
         stack_size: usize,
+        max_threads: Option<u32>,
     ) -> Arc<Self> {
         static AT_FORK: std::sync::Once = std::sync::Once::new();
         // SAFETY: registers a handler that only stores to an atomic.
         AT_FORK.call_once(|| unsafe {
             libc::pthread_atfork(None, None, Some(one_thread_after_fork));
         });
-        let threads = Arc::new(Threads { pre, memory, process: process.clone(), stack_size });
+        let threads = Arc::new(Threads { pre, memory, process: process.clone(), stack_size, max_threads });
         let spawner = threads.clone();
         process.set_spawner(Box::new(move |start, arg| spawner.spawn(start, arg)));
         threads
     }
 
-    /// Starts `table[start](tid, arg)` on a new thread; its tid, or -1.
+    /// Starts `table[start](tid, arg)` on a new thread; its tid, or -1 (what
+    /// musl's `pthread_create` reports as `EAGAIN`, as for `RLIMIT_NPROC`)
+    /// past `--max-threads`.
     fn spawn(self: &Arc<Self>, start: u32, arg: u32) -> i32 {
         let (tid_tx, tid_rx) = std::sync::mpsc::sync_channel(1);
         let threads = self.clone();
-        LIVE.fetch_add(1, Ordering::SeqCst);
+        let live = LIVE.fetch_add(1, Ordering::SeqCst);
+        if self.max_threads.is_some_and(|max| live >= max as usize) {
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+            return -1;
+        }
         // The host thread inherits the signal mask; Lamina's part too.
         let signals = lamina_wali::signals::inheritance();
         let spawned = std::thread::Builder::new().name("guest".into()).stack_size(self.stack_size).spawn(move || {

@@ -122,7 +122,7 @@ fn a_module_importing_the_whole_spec_links_every_import() {
     wat.push_str("  (memory 1 32768 shared)\n  (func (export \"_start\")))\n");
     let engine = lamina_runtime::new_engine(&Default::default()).unwrap();
     let module = Module::new(&engine, prepare(&wat::parse_str(&wat).unwrap()).unwrap()).unwrap();
-    let memory = shared_memory(&module).unwrap();
+    let memory = shared_memory(&module, None).unwrap();
     let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), guest_memory(&memory)));
     let (linker, report) = link(&store, &module, &memory).unwrap();
     let implemented = |prefix: bool| {

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use lamina_memory::GuestMemory;
 
 use crate::errno::{Errno, SysResult};
+use crate::policy::Policy;
 use crate::strace::{Ending, Tracer};
 use crate::{host, signal_state};
 
@@ -21,6 +22,9 @@ pub struct ProcessConfig {
     pub env_file: Option<(CString, OwnedFd)>,
     /// Where `--strace` goes, if enabled.
     pub strace: Option<Tracer>,
+    /// The sandbox policy, if the guest runs under one: what the syscall
+    /// layer checks itself (the runtime has the kernel enforce the rest).
+    pub policy: Option<Policy>,
 }
 
 /// Starts a guest thread: `(table index, argument) -> tid or -1`.
@@ -59,6 +63,7 @@ pub struct Process {
     /// so the guest's descriptor table is its own again.
     env_fd: Mutex<Option<OwnedFd>>,
     pub strace: Option<Tracer>,
+    pub policy: Option<Policy>,
     warned: Mutex<HashSet<String>>,
     /// Starts a guest thread: `(table index, argument) -> tid or -1`.
     /// Installed by the runtime, which owns the engine and the module.
@@ -85,6 +90,7 @@ impl Process {
             env_path,
             env_fd: Mutex::new(env_fd),
             strace: config.strace,
+            policy: config.policy,
             warned: Mutex::new(HashSet::new()),
             spawner: Default::default(),
             executor: Default::default(),

@@ -8,7 +8,7 @@
 //! memory only through [`lamina_memory::GuestMemory`].
 //!
 //! The modules form floors, each using only those below it (a test checks):
-//! `errno` → `host`, `abi`, `kinds` → `signal_state`, `strace` → `ctx` →
+//! `errno` → `host`, `abi`, `kinds`, `policy` → `signal_state`, `strace` → `ctx` →
 //! `entry` → `syscalls`, `aux` → `table` → this facade, which is all the
 //! runtime uses. This crate knows nothing about wasmtime: the runtime binds
 //! each entry to the type a module declares and calls [`dispatch`] with raw
@@ -24,6 +24,7 @@ mod entry;
 mod errno;
 mod host;
 mod kinds;
+mod policy;
 mod signal_state;
 mod strace;
 mod syscalls;
@@ -34,6 +35,7 @@ pub use entry::{Blocking, SyscallDef};
 pub use errno::{Errno, Exit, SysError, SysResult};
 pub use host::NOT_STARTED;
 pub use kinds::{Args, Capability, Kind, Param, ResultType, WasmType};
+pub use policy::{Allow, DirGrant, Policy};
 pub use strace::{Ending, Tracer};
 pub use syscalls::process::check_executable;
 pub use table::{TABLE, lookup};

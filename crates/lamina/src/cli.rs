@@ -50,12 +50,33 @@ Run options:
       --strace-summary[=FILE]
                          Print a table of call counts, errors and times at exit
       --stack-size=BYTES Wasm stack limit (default 8M; K/M/G suffixes accepted)
-      --max-threads=N    Accepted for iwasm compatibility (no limit is imposed)
       --no-cache         Compile without using the compile cache
                          (default cache: $LAMINA_CACHE_DIR, $XDG_CACHE_HOME/lamina
                          or ~/.cache/lamina)
   -v, --verbose          Say how the module was loaded (-v=2 or -vv: also list
                          every import and how it is bound)
+
+Sandbox (any of these denies everything not granted; see docs/security.md):
+      --dir HOST         Give the program HOST and everything beneath it (read,
+                         write, create, delete, rename, link; not native exec)
+      --ro-dir HOST      Give the program HOST to read and list
+      --allow-net[=ADDR:PORT,...]
+                         Allow TCP/UDP to these addresses (alone: everywhere)
+      --allow-exec[=PATH,...]
+                         Allow executing these native programs (alone: those
+                         in /bin, /usr/bin, … and their libraries)
+      --policy FILE      Read grants and limits from a TOML file (same names as
+                         these flags; see docs/security.md)
+      --sandbox          Nothing beyond the defaults (the module, /dev/null,
+                         /dev/zero, /dev/urandom, the terminal);
+                         --sandbox=best-effort runs without kernel support
+                         (Landlock), with Lamina's own checks only
+
+Limits (with or without a sandbox):
+      --max-memory=BYTES Most linear memory (K/M/G suffixes); growth, mmap and
+                         brk fail with ENOMEM past it
+      --max-threads=N    Most guest threads alive at once (then EAGAIN)
+      --max-cpu=SECONDS  CPU time limit (SIGXCPU, then SIGKILL)
 
 Advanced (what Lamina passes itself when a program execs a WALI module):
       --argv0 NAME       Give the program NAME as argv[0] instead of MODULE
@@ -65,6 +86,10 @@ Advanced (what Lamina passes itself when a program execs a WALI module):
       --strace-fd=N      Write strace output to inherited descriptor N
       --strace-pid=PID   Trace as a continuation of process PID's trace (only
                          other processes' lines get a [pid N] prefix)
+      --sandbox-inherited
+                         The sandbox flags describe the sandbox this process
+                         already is in (checked): the kernel's part is not
+                         applied again
 
 Other:
   -h, --help             Show this help
@@ -76,7 +101,7 @@ Other:
 pub enum Command {
     Help,
     Version,
-    Run(RunOptions),
+    Run(Box<RunOptions>),
     Compile { engine: EngineOptions, module: PathBuf, output: PathBuf },
 }
 
@@ -104,7 +129,7 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
         let Some(arg) = raw.to_str().filter(|a| a.starts_with('-') && *a != "-").map(str::to_owned) else {
             options.module = PathBuf::from(raw);
             options.args = rest.collect();
-            return Ok(Command::Run(options));
+            return Ok(Command::Run(Box::new(options)));
         };
         let arg = arg.as_str();
         if options.parse_flag(arg, &mut rest)? {
@@ -114,9 +139,6 @@ fn parse_run(args: Vec<OsString>) -> Result<Command, String> {
             options.env.vars.push(v?);
         } else if let Some(v) = value_of(arg, "--env-file", &mut rest) {
             options.env.files.push(v?.into());
-        } else if let Some(v) = value_of(arg, "--max-threads", &mut rest) {
-            let v = v?;
-            v.to_str().and_then(|s| s.parse::<u32>().ok()).ok_or("--max-threads needs a number")?;
         } else {
             match arg {
                 "--inherit-env" => options.env.inherit = true,
@@ -162,7 +184,7 @@ mod tests {
 
     fn run_opts(args: &[&str]) -> RunOptions {
         match parse(args.iter().map(OsString::from)).unwrap() {
-            Command::Run(o) => o,
+            Command::Run(o) => *o,
             other => panic!("{other:?}"),
         }
     }

@@ -60,7 +60,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, artifact).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run(options) => terminate(run(options)?),
+        Command::Run(options) => terminate(run(*options)?),
     }
 }
 

@@ -16,6 +16,7 @@
 //! kernel write past `optlen`; those are refused (see [`REFUSED_OPTIONS`]).
 
 use std::ops::RangeInclusive;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use lamina_memory::{GuestBuf, GuestPtr};
 use libc::c_long;
@@ -30,6 +31,7 @@ use crate::kinds::{
     Fd, InBuf, Int, LenPtr, MsgFlags, OutBuf, Ptr, SockDomain, SockFlags, SockProto, SockType, Sockaddr, SockaddrOut,
     Struct, UInt,
 };
+use crate::policy::{Address, Policy, socket_address};
 use crate::syscall;
 
 pub static SYSCALLS: &[SyscallDef] = &[
@@ -65,24 +67,31 @@ const SOCKADDR_STORAGE_SIZE: u32 = linux_raw_sys::net::_K_SS_MAXSIZE;
 const SOCK_FILTER_SIZE: usize = size_of::<libc::sock_filter>();
 
 fn socket(ctx: &Ctx<'_>, domain: i32, socktype: i32, protocol: i32) -> SysResult {
+    check_family(ctx, domain, socktype)?;
     ctx.syscall(libc::SYS_socket, &[domain.into(), socktype.into(), protocol.into()])
 }
 
 fn socketpair(ctx: &Ctx<'_>, domain: i32, socktype: i32, protocol: i32, sv: GuestPtr<FdPair>) -> SysResult {
+    check_family(ctx, domain, socktype)?;
     ctx.syscall(libc::SYS_socketpair, &[domain.into(), socktype.into(), protocol.into(), sv.arg(ctx.mem)?])
 }
 
+/// Under a sandbox policy, only the socket families it allows.
+fn check_family(ctx: &Ctx<'_>, domain: i32, socktype: i32) -> Result<(), Errno> {
+    ctx.process.policy.as_ref().map_or(Ok(()), |p| p.check_socket(domain, socktype))
+}
+
 fn bind(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
-    with_address(ctx, libc::SYS_bind, sockfd, addr, addrlen)
+    with_address(ctx, libc::SYS_bind, sockfd, address_in(ctx, addr, addrlen, Use::Bind)?)
 }
 
 fn connect(ctx: &Ctx<'_>, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
-    with_address(ctx, libc::SYS_connect, sockfd, addr, addrlen)
+    with_address(ctx, libc::SYS_connect, sockfd, address_in(ctx, addr, addrlen, Use::Reach)?)
 }
 
 /// `bind` and `connect` share one shape: a socket and an address it reads.
-fn with_address(ctx: &Ctx<'_>, nr: c_long, sockfd: Fd, addr: GuestBuf, addrlen: u32) -> SysResult {
-    ctx.syscall(nr, &[sockfd.arg(), address_in(ctx, addr, addrlen)?, addrlen.into()])
+fn with_address(ctx: &Ctx<'_>, nr: c_long, sockfd: Fd, addr: AddressIn) -> SysResult {
+    ctx.syscall(nr, &[sockfd.arg(), addr.arg(), addr.len.into()])
 }
 
 fn listen(ctx: &Ctx<'_>, sockfd: Fd, backlog: i32) -> SysResult {
@@ -132,8 +141,8 @@ fn sendto(
     addrlen: u32,
 ) -> SysResult {
     let data = buf.arg(ctx.mem, len as usize)?;
-    let dest = address_in(ctx, dest_addr, addrlen)?;
-    ctx.syscall(libc::SYS_sendto, &[sockfd.arg(), data, len.into(), flags.into(), dest, addrlen.into()])
+    let dest = address_in(ctx, dest_addr, addrlen, Use::Reach)?;
+    ctx.syscall(libc::SYS_sendto, &[sockfd.arg(), data, len.into(), flags.into(), dest.arg(), dest.len.into()])
 }
 
 fn recvfrom(
@@ -151,16 +160,73 @@ fn recvfrom(
     })
 }
 
-/// A socket address the kernel reads (`bind`, `connect`, `sendto`). The
-/// kernel refuses a length over `sizeof(struct sockaddr_storage)` (or
-/// negative) with `EINVAL` before reading; a NULL address goes to the kernel,
-/// which decides what it means with that length.
-fn address_in(ctx: &Ctx<'_>, addr: GuestBuf, len: u32) -> Result<i64, SysError> {
-    if !addr.is_null() && len > SOCKADDR_STORAGE_SIZE {
+/// A socket address the kernel reads (`bind`, `connect`, `sendto`, the name
+/// of `sendmsg`), copied out of guest memory: the copy is what a sandbox
+/// policy checks and what the kernel reads, so another guest thread cannot
+/// change it in between. The kernel refuses a length over
+/// `sizeof(struct sockaddr_storage)` (or negative) with `EINVAL` before
+/// reading; a NULL address goes to the kernel, which decides what it means
+/// with that length.
+struct AddressIn {
+    bytes: [u8; SOCKADDR_STORAGE_SIZE as usize],
+    len: u32,
+    null: bool,
+    /// A named Unix socket the policy resolved: its `O_PATH` descriptor,
+    /// which the address then names (`/proc/self/fd/N`), so the socket the
+    /// kernel reaches is the one that was checked.
+    _resolved: Option<OwnedFd>,
+}
+
+impl AddressIn {
+    fn arg(&self) -> i64 {
+        if self.null { 0 } else { host::ptr(self.bytes.as_ptr()) }
+    }
+}
+
+/// What a socket address is used for: binding creates a named Unix socket
+/// (which Landlock allows only in writable directories), the others reach
+/// an existing one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Bind,
+    Reach,
+}
+
+fn address_in(ctx: &Ctx<'_>, addr: GuestBuf, len: u32, purpose: Use) -> Result<AddressIn, SysError> {
+    let mut copy = AddressIn { bytes: [0; SOCKADDR_STORAGE_SIZE as usize], len, null: addr.is_null(), _resolved: None };
+    if copy.null {
+        return Ok(copy);
+    }
+    if len > SOCKADDR_STORAGE_SIZE {
         return Err(Errno::EINVAL.into());
     }
-    Ok(addr.arg(ctx.mem, len as usize)?)
+    let n = len as usize;
+    copy.bytes[..n].copy_from_slice(&addr.read(ctx.mem, n)?);
+    if let Some(policy) = &ctx.process.policy {
+        policy.check_address(&copy.bytes[..n])?;
+        if let (Some(Address::UnixPath(path)), Use::Reach) = (socket_address(&copy.bytes[..n]), purpose) {
+            let fd = resolve_unix_socket(policy, path)?;
+            let name = format!("/proc/self/fd/{}\0", fd.as_raw_fd());
+            copy.bytes[2..2 + name.len()].copy_from_slice(name.as_bytes());
+            copy.len = (2 + name.len()) as u32;
+            copy._resolved = Some(fd);
+        }
+    }
+    Ok(copy)
 }
+
+/// Opens a named Unix socket's path without following a last symlink
+/// anywhere but where it points (`O_PATH`: no access to the socket yet) and
+/// checks where it really is against the policy's directories.
+fn resolve_unix_socket(policy: &Policy, path: &std::ffi::CStr) -> Result<OwnedFd, SysError> {
+    let fd = host::syscall(libc::SYS_openat, &[libc::AT_FDCWD.into(), host::ptr(path.as_ptr()), O_PATH_CLOEXEC, 0])?;
+    // SAFETY: a descriptor the kernel just returned, owned here.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+    let real = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).map_err(|_| Errno::EACCES)?;
+    if policy.allows_path(&real, false) { Ok(fd) } else { Err(Errno::EACCES.into()) }
+}
+
+const O_PATH_CLOEXEC: i64 = (libc::O_PATH | libc::O_CLOEXEC) as i64;
 
 /// `accept` and `recvfrom` ignore the length word when there is no address
 /// buffer, so it is not read either.
@@ -214,7 +280,13 @@ fn sendmsg(ctx: &Ctx<'_>, sockfd: Fd, msg: GuestPtr<GuestMsghdr>, flags: i32) ->
     if guest.controllen > i32::MAX as u32 {
         return Err(Errno::ENOBUFS.into());
     }
-    let host_msg = host_msghdr(ctx, &guest)?;
+    let mut host_msg = host_msghdr(ctx, &guest)?;
+    // The destination, copied and checked like `sendto`'s.
+    let name = address_in(ctx, GuestBuf(guest.name), host_msg.hdr.msg_namelen, Use::Reach)?;
+    if !name.null {
+        host_msg.hdr.msg_name = name.bytes.as_ptr().cast_mut().cast();
+        host_msg.hdr.msg_namelen = name.len;
+    }
     if host_msg.hdr.msg_controllen > 0 {
         refuse_rds_control(ctx, sockfd)?;
     }
@@ -404,12 +476,13 @@ mod tests {
         let process = Process::new(ProcessConfig::default());
         let thread = ThreadState::default();
         let ctx = Ctx::new(&mem, &process, &thread);
-        assert_eq!(address_in(&ctx, GuestBuf(4080), 16).unwrap(), mem.host_ptr(4080, 16).unwrap() as i64);
-        assert_eq!(errno(address_in(&ctx, GuestBuf(4081), 16)), libc::EFAULT);
+        let copy = address_in(&ctx, GuestBuf(4080), 16, Use::Reach).unwrap();
+        assert_eq!((copy.len, copy.arg() != 0), (16, true));
+        assert_eq!(errno(address_in(&ctx, GuestBuf(4081), 16, Use::Reach)), libc::EFAULT);
         // Lengths the kernel refuses, unless there is no address at all.
-        assert_eq!(errno(address_in(&ctx, GuestBuf(100), 129)), libc::EINVAL);
-        assert_eq!(errno(address_in(&ctx, GuestBuf(100), u32::MAX)), libc::EINVAL);
-        assert_eq!(address_in(&ctx, GuestBuf(0), u32::MAX).unwrap(), 0);
+        assert_eq!(errno(address_in(&ctx, GuestBuf(100), 129, Use::Reach)), libc::EINVAL);
+        assert_eq!(errno(address_in(&ctx, GuestBuf(100), u32::MAX, Use::Reach)), libc::EINVAL);
+        assert_eq!(address_in(&ctx, GuestBuf(0), u32::MAX, Use::Reach).unwrap().arg(), 0);
     }
 
     #[test]

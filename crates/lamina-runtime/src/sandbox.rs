@@ -1,0 +1,258 @@
+//! Entering a sandbox: the kernel enforces the policy (Landlock) on this
+//! process before guest code runs, so it binds the runtime acting for the
+//! guest as well, and every fork and exec inherits it. What Landlock cannot
+//! express is checked by the syscall layer on private copies of the guest's
+//! arguments ([`Policy`]).
+//!
+//! Landlock, as the kernel enforces it here (ABI 6 or later):
+//! - files: every access right is handled; a `--dir` grants them all but
+//!   execution beneath it, a `--ro-dir` reading files and listing
+//!   directories. The defaults a program needs anyway: reading the module
+//!   itself, `/dev/null` (also writing), `/dev/zero`, `/dev/random`,
+//!   `/dev/urandom`, and the terminal (`/dev/tty` and the one on the standard
+//!   descriptors). For Lamina itself: reading and executing its own binary
+//!   and reading the shared libraries it runs with (a guest that executes a
+//!   WALI module is run by Lamina executing itself). `--allow-exec` programs
+//!   may be read and executed; without a list, those of the system's program
+//!   and library directories (`/bin`, `/usr/bin`, `/lib`, …).
+//! - TCP: binding and connecting are handled, allowed for the ports of the
+//!   `--allow-net` addresses (all of them without a list); the syscall
+//!   layer checks the addresses themselves, and UDP.
+//! - scopes: signals reach only processes of the sandbox (the program and
+//!   its descendants), and abstract Unix sockets likewise.
+
+use std::ffi::{CStr, OsStr};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use lamina_wali::{Allow, DirGrant, Policy};
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath, PathFd, Ruleset,
+    RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope,
+};
+use wasmtime::{Result, bail, format_err};
+
+use crate::options::SandboxOptions;
+
+/// The Landlock ABI whose rights the sandbox needs (file rights, TCP ports,
+/// signal and abstract-socket scoping).
+const ABI_NEEDED: ABI = ABI::V6;
+
+/// Restricts this process as `options` say, for good, and returns the
+/// policy the syscall layer checks.
+pub(crate) fn enter(options: &SandboxOptions, module: &Path) -> Result<Policy> {
+    let policy = policy(options)?;
+    if options.inherited {
+        // Started by a sandboxed guest's exec: the kernel part is this
+        // process's already. Another layer would also scope signals anew,
+        // cutting the guest off from the processes it came from.
+        if !options.best_effort && std::fs::File::open("/proc/self/status").is_ok() {
+            bail!("--sandbox-inherited: this process is not confined by the kernel; it is for Lamina's own use");
+        }
+        return Ok(policy);
+    }
+    let compat = if options.best_effort { CompatLevel::BestEffort } else { CompatLevel::HardRequirement };
+    let status = restrict(&policy, module, compat).map_err(|e| {
+        format_err!("cannot enter the sandbox: {e} (the kernel must support Landlock ABI 6 or later; --sandbox=best-effort runs without it)")
+    })?;
+    match status {
+        RulesetStatus::FullyEnforced => {}
+        _ if options.best_effort => eprintln!(
+            "lamina: warning: this kernel does not enforce the whole sandbox (Landlock is missing or too old): \
+             only the syscall layer's own checks apply (socket families, IP addresses, Unix socket paths)"
+        ),
+        _ => bail!("the kernel does not enforce the whole sandbox (Landlock ABI 6 or later is needed)"),
+    }
+    Ok(policy)
+}
+
+/// The policy with every path made canonical, checked for existence.
+fn policy(options: &SandboxOptions) -> Result<Policy> {
+    let mut dirs = vec![];
+    for d in &options.dirs {
+        let host = std::fs::canonicalize(&d.host)
+            .map_err(|e| format_err!("cannot give the program {}: {e}", d.host.display()))?;
+        if !host.is_dir() {
+            bail!("{} is not a directory (--dir and --ro-dir take directories)", d.host.display());
+        }
+        if d.guest != d.host {
+            bail!(
+                "mapping {} at another path ({}) needs a private mount namespace, which Lamina does not set up \
+                 yet; give the directory at its own path",
+                d.host.display(),
+                d.guest.display()
+            );
+        }
+        dirs.push(DirGrant { host: host.clone(), guest: host, writable: d.writable });
+    }
+    let exec = match &options.exec {
+        Allow::Only(paths) => Allow::Only(
+            paths
+                .iter()
+                .map(|p| std::fs::canonicalize(p).map_err(|e| format_err!("--allow-exec {}: {e}", p.display())))
+                .collect::<Result<_>>()?,
+        ),
+        other => other.clone(),
+    };
+    Ok(Policy { dirs, net: options.net.clone(), exec })
+}
+
+fn restrict(policy: &Policy, module: &Path, compat: CompatLevel) -> Result<RulesetStatus, landlock::RulesetError> {
+    let mut ruleset = Ruleset::default().set_compatibility(compat).handle_access(AccessFs::from_all(ABI_NEEDED))?;
+    let net_handled = policy.net != Allow::All;
+    if net_handled {
+        ruleset = ruleset.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?;
+    }
+    let mut created = ruleset.scope(Scope::Signal | Scope::AbstractUnixSocket)?.create()?;
+    for (path, access) in file_rules(policy, module) {
+        // Defaults that are not there (no terminal, say) are simply not granted.
+        if let Ok(fd) = PathFd::new(&path) {
+            let access = if path.is_dir() { access } else { access & AccessFs::from_file(ABI_NEEDED) };
+            created = created.add_rule(PathBeneath::new(fd, access))?;
+        }
+    }
+    if let (true, Allow::Only(addrs)) = (net_handled, &policy.net) {
+        for addr in addrs {
+            created = created.add_rule(NetPort::new(addr.port(), AccessNet::BindTcp | AccessNet::ConnectTcp))?;
+        }
+    }
+    Ok(created.restrict_self()?.ruleset)
+}
+
+/// Every file or directory the sandbox grants, and how.
+fn file_rules(policy: &Policy, module: &Path) -> Vec<(PathBuf, BitFlags<AccessFs>)> {
+    let all = AccessFs::from_all(ABI_NEEDED);
+    let read = AccessFs::ReadFile | AccessFs::ReadDir;
+    let run = AccessFs::ReadFile | AccessFs::Execute;
+    let mut rules: Vec<(PathBuf, BitFlags<AccessFs>)> = policy
+        .dirs
+        .iter()
+        .map(|d| (d.host.clone(), if d.writable { all & !AccessFs::Execute } else { read }))
+        .collect();
+    rules.push((module.to_path_buf(), AccessFs::ReadFile.into()));
+    rules.push(("/dev/null".into(), AccessFs::ReadFile | AccessFs::WriteFile));
+    rules.extend(["/dev/zero", "/dev/random", "/dev/urandom"].map(|d| (PathBuf::from(d), AccessFs::ReadFile.into())));
+    rules.extend(terminals().into_iter().map(|t| (t, AccessFs::ReadFile | AccessFs::WriteFile | AccessFs::IoctlDev)));
+    // The kernel opens the dynamic loader for execution too when it starts
+    // Lamina again; the guest itself may execute none of these
+    // (`exec::exec_contained`).
+    rules.extend(runtime_files().into_iter().map(|f| (f, run)));
+    match &policy.exec {
+        Allow::Nothing => {}
+        // The kernel must read what it executes: the system's program and
+        // library directories, nothing else.
+        Allow::All => rules.extend(SYSTEM_PROGRAMS.iter().map(|d| (PathBuf::from(d), run))),
+        Allow::Only(paths) => rules.extend(paths.iter().map(|p| (p.clone(), run))),
+    }
+    rules
+}
+
+/// What `--allow-exec` without a list grants: the programs of the standard
+/// directories and the libraries they load.
+const SYSTEM_PROGRAMS: &[&str] = &[
+    "/bin",
+    "/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/libexec",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/usr/lib",
+    "/usr/lib32",
+    "/usr/lib64",
+    "/usr/local/lib",
+];
+
+/// `/dev/tty` and the terminal the standard descriptors are on, if any.
+fn terminals() -> Vec<PathBuf> {
+    let mut ttys = vec![PathBuf::from("/dev/tty")];
+    for fd in 0..3 {
+        if let Ok(path) = std::fs::read_link(format!("/proc/self/fd/{fd}"))
+            && path.starts_with("/dev/pts/")
+            && !ttys.contains(&path)
+        {
+            ttys.push(path);
+        }
+    }
+    ttys
+}
+
+/// Lamina's own binary, the shared libraries it runs with (the C library,
+/// the dynamic loader, …) as the loader names them, and the loader's cache:
+/// what Lamina needs to start again when a guest executes a WALI module.
+/// Asked of the loader, not read from `/proc`, which a Lamina started inside
+/// the sandbox cannot read.
+pub(crate) fn runtime_files() -> Vec<PathBuf> {
+    unsafe extern "C" fn collect(info: *mut libc::dl_phdr_info, _size: usize, data: *mut libc::c_void) -> libc::c_int {
+        // SAFETY: `data` is the vector `runtime_libraries` passes, borrowed
+        // for the call; `info` is the loader's record of one object, whose
+        // name is NULL or a NUL-terminated string.
+        let (libraries, name) = unsafe { (&mut *data.cast::<Vec<PathBuf>>(), (*info).dlpi_name) };
+        if !name.is_null() {
+            // SAFETY: as above.
+            let name = unsafe { CStr::from_ptr(name) }.to_bytes();
+            // The executable and the vDSO have no path.
+            if name.starts_with(b"/") {
+                libraries.push(PathBuf::from(OsStr::from_bytes(name)));
+            }
+        }
+        0
+    }
+    let exe = std::fs::canonicalize("/proc/self/exe").unwrap_or_default();
+    let mut libraries = vec![exe, PathBuf::from("/etc/ld.so.cache")];
+    // SAFETY: `collect` matches the callback type and only touches the vector.
+    unsafe { libc::dl_iterate_phdr(Some(collect), (&raw mut libraries).cast()) };
+    libraries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::DirOption;
+
+    fn dir(host: &str, guest: &str, writable: bool) -> DirOption {
+        DirOption { host: host.into(), guest: guest.into(), writable }
+    }
+
+    #[test]
+    fn directories_are_canonical_and_must_exist() {
+        let tmp = std::env::temp_dir();
+        let options = SandboxOptions {
+            dirs: vec![dir(&format!("{}/.", tmp.display()), &format!("{}/.", tmp.display()), true)],
+            ..Default::default()
+        };
+        let p = policy(&options).unwrap();
+        assert_eq!(p.dirs[0].host, std::fs::canonicalize(&tmp).unwrap());
+        let missing = SandboxOptions { dirs: vec![dir("/no/such/dir", "/no/such/dir", false)], ..Default::default() };
+        assert!(policy(&missing).unwrap_err().to_string().contains("/no/such/dir"));
+        let mapped = SandboxOptions { dirs: vec![dir("/tmp", "/data", false)], ..Default::default() };
+        assert!(policy(&mapped).unwrap_err().to_string().contains("mount namespace"));
+        let exec = SandboxOptions { exec: Allow::Only(vec!["/no/such/tool".into()]), ..Default::default() };
+        assert!(policy(&exec).unwrap_err().to_string().contains("--allow-exec"));
+    }
+
+    #[test]
+    fn the_defaults_and_the_runtimes_own_files_are_granted() {
+        let p = Policy { dirs: vec![], net: Allow::Nothing, exec: Allow::Nothing };
+        let rules = file_rules(&p, Path::new("/m.wasm"));
+        let granted = |path: &str| rules.iter().find(|(p, _)| p == Path::new(path)).map(|(_, a)| *a);
+        assert_eq!(granted("/m.wasm"), Some(AccessFs::ReadFile.into()));
+        assert!(granted("/etc/ld.so.cache").is_some());
+        assert_eq!(granted("/dev/null"), Some(AccessFs::ReadFile | AccessFs::WriteFile));
+        assert!(granted("/dev/urandom").is_some());
+        assert!(granted("/").is_none(), "nothing else without a grant");
+        let exe = std::fs::canonicalize("/proc/self/exe").unwrap();
+        assert!(rules.iter().any(|(p, a)| *p == exe && a.contains(AccessFs::Execute)));
+        assert!(
+            rules.iter().any(|(p, _)| p.to_string_lossy().contains("libc.so")),
+            "the C library the runtime runs with: {rules:?}"
+        );
+        let writable =
+            Policy { dirs: vec![DirGrant { host: "/srv".into(), guest: "/srv".into(), writable: true }], ..p };
+        let (_, access) = &file_rules(&writable, Path::new("/m.wasm"))[0];
+        assert!(access.contains(AccessFs::MakeReg) && !access.contains(AccessFs::Execute), "no native exec in --dir");
+    }
+}
