@@ -30,6 +30,7 @@ pub mod outcome;
 pub mod prepare;
 pub mod process;
 mod sandbox;
+mod seccomp;
 pub mod store;
 mod thread;
 

@@ -20,6 +20,9 @@
 //!   layer checks the addresses themselves, and UDP.
 //! - scopes: signals reach only processes of the sandbox (the program and
 //!   its descendants), and abstract Unix sockets likewise.
+//!
+//! Then a seccomp filter (`seccomp.rs`), also inherited, refuses what no
+//! guest needs and the socket families a policy never allows.
 
 use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
@@ -33,6 +36,7 @@ use landlock::{
 use wasmtime::{Result, bail, format_err};
 
 use crate::options::SandboxOptions;
+use crate::seccomp;
 
 /// The Landlock ABI whose rights the sandbox needs (file rights, TCP ports,
 /// signal and abstract-socket scoping).
@@ -55,6 +59,7 @@ pub(crate) fn enter(options: &SandboxOptions, module: &Path) -> Result<Policy> {
     let status = restrict(&policy, module, compat).map_err(|e| {
         format_err!("cannot enter the sandbox: {e} (the kernel must support Landlock ABI 6 or later; --sandbox=best-effort runs without it)")
     })?;
+    seccomp::install()?;
     match status {
         RulesetStatus::FullyEnforced => {}
         _ if options.best_effort => eprintln!(
