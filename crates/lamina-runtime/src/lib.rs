@@ -12,11 +12,13 @@
 //! 5. [`process`]: the guest process — environment, memory, `_start`;
 //!    `thread`: the instance-per-thread model of `__wasm_thread_spawn`;
 //!    `exec`: what `execve` starts; `delivery`: guest signal handlers at
-//!    safe points and traps as signals; [`outcome`]: how it ended.
+//!    safe points and traps as signals; [`outcome`]: how it ended;
+//!    `sandbox` and `seccomp`: a policy enforced by the kernel.
 //!
 //! The modules form floors, each using only those below it (a test checks):
-//! `engine`, `prepare`, `fds`, `env` → `cache`, `store`, `options` →
-//! `delivery` → `outcome`, `link`, `exec` → `thread` → `process`.
+//! `engine`, `prepare`, `fds`, `env`, `seccomp` → `cache`, `store`,
+//! `options` → `sandbox`, `delivery` → `outcome`, `link`, `exec` → `thread` →
+//! `process`.
 
 pub mod cache;
 mod delivery;
