@@ -8,11 +8,10 @@
 
 mod support;
 
-use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Longer than any program needs by far; a program still running then is
 /// hung, and is killed so the test fails instead of hanging.
@@ -58,35 +57,9 @@ struct Finished {
 
 /// Runs `cmd` in a fresh scratch directory, killing it if it hangs.
 fn run(mut cmd: Command, label: &str) -> Finished {
-    let mut child = cmd
-        .current_dir(support::scratch(label))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {label}: {e}"));
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            support::text(&bytes)
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + HANG;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{label} hung for {HANG:?} and was killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Finished { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+    cmd.current_dir(support::scratch(label));
+    let out = support::run_bounded(cmd, HANG);
+    Finished { status: out.status, stdout: support::text(&out.stdout), stderr: support::text(&out.stderr) }
 }
 
 /// Builds tests/libc/<name>.c both ways, runs both, and compares.

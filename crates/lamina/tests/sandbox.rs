@@ -29,13 +29,12 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::{ErrorKind, Read};
+use std::io::ErrorKind;
 use std::net::{TcpListener, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixListener};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longer than any run takes by far; a run that takes longer has hung.
@@ -45,51 +44,11 @@ const WHO: [&str; 3] = ["self", "child", "exec"];
 // ---------------------------------------------------------------------------
 // Running guests, bounded.
 
-/// Runs `cmd` to completion, killing it (and failing) after `limit`.
-fn run_bounded(mut cmd: Command, limit: Duration) -> Output {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("cannot start lamina");
-    let deadline = Instant::now() + limit;
-    let (tx, rx) = mpsc::channel();
-    for (index, mut pipe) in
-        [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
-            .into_iter()
-            .enumerate()
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut bytes = vec![];
-            let _ = pipe.read_to_end(&mut bytes);
-            let _ = tx.send((index, bytes));
-        });
-    }
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let mut pipes = [vec![], vec![]];
-    for _ in 0..2 {
-        // A descendant the guest left behind may still hold the pipes.
-        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
-        let (index, bytes) = rx.recv_timeout(left).unwrap_or_else(|_| panic!("{cmd:?}: output still open after exit"));
-        pipes[index] = bytes;
-    }
-    let [stdout, stderr] = pipes;
-    Output { status, stdout, stderr }
-}
-
 /// `lamina run FLAGS... MODULE ARGS...` in `cwd`, bounded.
 fn lamina_run(flags: &[String], module: &Path, args: &[String], cwd: &Path) -> Output {
     let mut cmd = support::lamina();
     cmd.arg("run").args(flags).arg(module).args(args).current_dir(cwd);
-    run_bounded(cmd, TIMEOUT)
+    support::run_bounded(cmd, TIMEOUT)
 }
 
 fn strings<const N: usize>(items: [&dyn AsRef<std::ffi::OsStr>; N]) -> Vec<String> {
@@ -933,7 +892,7 @@ fn max_cpu_ends_a_busy_loop_with_sigxcpu() {
     cmd.arg("run").arg("--max-cpu=1").arg(support::wasm("sandbox_limits")).arg("burn");
     cmd.current_dir(support::scratch("sandbox-cpu"));
     let start = Instant::now();
-    let out = run_bounded(cmd, TIMEOUT);
+    let out = support::run_bounded(cmd, TIMEOUT);
     let signal = out.status.signal();
     assert!(
         signal == Some(libc::SIGXCPU) || signal == Some(libc::SIGKILL),

@@ -3,9 +3,12 @@
 //! natively, and compares.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 pub const CLANG: &str = "clang-22";
 
@@ -161,4 +164,44 @@ pub fn same_as_native_status(name: &str, args: &[&str]) -> Output {
         text(&w.stderr)
     );
     w
+}
+
+/// Runs `cmd` to completion, killing it (and failing) after `limit`.
+pub fn run_bounded(mut cmd: Command, limit: Duration) -> Output {
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("cannot start lamina");
+    let deadline = Instant::now() + limit;
+    let (tx, rx) = mpsc::channel();
+    for (index, mut pipe) in
+        [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+            .into_iter()
+            .enumerate()
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut bytes = vec![];
+            let _ = pipe.read_to_end(&mut bytes);
+            let _ = tx.send((index, bytes));
+        });
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut pipes = [vec![], vec![]];
+    for _ in 0..2 {
+        // A descendant the guest left behind may still hold the pipes.
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
+        let (index, bytes) = rx.recv_timeout(left).unwrap_or_else(|_| panic!("{cmd:?}: output still open after exit"));
+        pipes[index] = bytes;
+    }
+    let [stdout, stderr] = pipes;
+    Output { status, stdout, stderr }
 }
