@@ -85,7 +85,7 @@ fn resolve(path: &CStr, argv: &[CString]) -> Result<Image, Errno> {
         argv = [interpreter.clone()].into_iter().chain(arg).chain([file]).chain(argv.into_iter().skip(1)).collect();
         file = interpreter;
     }
-    Err(Errno(libc::ELOOP))
+    Err(Errno::ELOOP)
 }
 
 /// The first bytes of `path`, or `None` if it cannot be read (the kernel

@@ -453,7 +453,7 @@ fn refuse_option(ctx: &Ctx<'_>, level: i32, name: i32, dir: Direction) -> Result
     ctx.process.warn_once(&format!("{call}:{level}:{name}"), || {
         format!("{call} option {name} at level {level} is not supported ({why}); the guest gets ENOPROTOOPT")
     });
-    Err(Errno(libc::ENOPROTOOPT).into())
+    Err(Errno::ENOPROTOOPT.into())
 }
 
 #[cfg(test)]
