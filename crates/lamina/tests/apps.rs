@@ -4,10 +4,13 @@
 //! builds the same way (same arguments, standard input, environment and
 //! argv[0], in fresh directories) and requires the same stdout and exit
 //! status, and checks facts of the output so that two identical failures
-//! cannot pass. A build failure fails the tests.
+//! cannot pass. The policy tests at the end also run the WALI build alone in
+//! a sandbox (`--dir`, `--ro-dir`, `--sandbox`), which has no native
+//! counterpart, and assert its exact output. A build failure fails the tests.
 
 mod support;
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -405,4 +408,291 @@ fn sqlite_write_ahead_log() {
     let second = "PRAGMA journal_mode;\nINSERT INTO t SELECT x + 5000 FROM t;\nSELECT count(*), sum(x) FROM t;\n\
                   PRAGMA wal_checkpoint(TRUNCATE);\nPRAGMA integrity_check;\n";
     assert_eq!(same_ok(app, &d, &["wal.db"], second), "wal\n10000|50005000\n0|0|0\nok\n");
+}
+
+// ---------------------------------------------------------------------------
+// The same programs under a policy. Each test runs a scenario sandboxed,
+// where everything outside the grants must fail with the program's own
+// message for EACCES (Landlock's answer), with the program's exit status and
+// no crash, and leave the outside untouched; and then without any policy
+// (lamina and native, compared as above), where the same accesses succeed
+// and change the outside, so that the refusals are the sandbox's doing.
+
+/// `run_wasm` with the sandbox flags POLICY before the module.
+fn run_policy(app: &App, dir: &Path, policy: &[&dyn AsRef<OsStr>], args: &[&str], stdin: &str) -> Output {
+    let mut cmd = lamina();
+    cmd.arg("run").args(["--argv0", app.name, "--env", TZ]).args(policy);
+    cmd.arg(&app.wasm).args(args).current_dir(dir);
+    run(cmd, stdin)
+}
+
+/// A run's stdout, stderr and exit status (None if it died of a signal).
+fn outcome(out: &Output) -> (String, String, Option<i32>) {
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
+/// The names in DIR, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut all: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    all.sort();
+    all
+}
+
+/// The files in DIR with their contents, sorted by name.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    names(dir).into_iter().map(|n| (n.clone(), std::fs::read_to_string(dir.join(&n)).unwrap())).collect()
+}
+
+fn owned(files: &[(&str, &str)]) -> Vec<(String, String)> {
+    files.iter().map(|&(n, c)| (n.to_owned(), c.to_owned())).collect()
+}
+
+/// Run from the jail (the current directory) with `../outside` beside it:
+/// works inside, then tries the outside by every route Lua has (a relative
+/// path, a symlink in the jail, an absolute path, the directory itself,
+/// remove, rename into the jail, a shell), printing what each returns; the
+/// last line opens the outside with `assert`, which ends the script.
+const JAIL_LUA: &str = r#"local f = assert(io.open("notes.txt", "w"))
+f:write("first line\n", 42, "\n")
+f:close()
+f = assert(io.open("notes.txt", "a"))
+f:write("appended\n")
+f:close()
+for line in io.lines("notes.txt") do print("inside", line) end
+print("rename inside", os.rename("notes.txt", "kept.txt"))
+assert(io.open("trash.txt", "w")):close()
+print("remove inside", os.remove("trash.txt"))
+local function outside(what, use, f, err, code)
+  if f then print(what, use(f)) f:close() else print(what, f, err, code) end
+end
+local function read(f) return f:read("l") end
+local function append(f) return f:write("appended by lua\n") == f and "written" end
+outside("read", read, io.open("../outside/secret.txt"))
+outside("append", append, io.open("../outside/secret.txt", "a"))
+outside("create", append, io.open("../outside/new.txt", "w"))
+outside("directory", read, io.open("../outside"))
+outside("symlink", read, io.open("link-to-secret.txt"))
+outside("absolute", function() return "readable" end, io.open("/etc/passwd"))
+local ok, lines = pcall(io.lines, "../outside/secret.txt")
+print("lines", ok, ok and lines() or lines)
+print("remove", os.remove("../outside/doomed.txt"))
+print("rename", os.rename("../outside/movable.txt", "moved-in.txt"))
+print("execute", os.execute("true"))
+outside("popen", read, io.popen("echo from a shell"))
+io.write("last: ", assert(io.open("../outside/secret.txt")):read("a"))
+"#;
+
+const LUA_OUTSIDE: [(&str, &str); 3] =
+    [("doomed.txt", "doomed\n"), ("movable.txt", "movable\n"), ("secret.txt", "top secret\n")];
+
+/// ROOT/jail (the script, and link-to-secret.txt -> ../outside/secret.txt)
+/// and ROOT/outside (LUA_OUTSIDE); returns the jail.
+fn lua_jail_tree(root: &Path) -> PathBuf {
+    let (jail, outside) = (root.join("jail"), root.join("outside"));
+    std::fs::create_dir(&jail).unwrap();
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(jail.join("jail.lua"), JAIL_LUA).unwrap();
+    std::os::unix::fs::symlink("../outside/secret.txt", jail.join("link-to-secret.txt")).unwrap();
+    for (name, contents) in LUA_OUTSIDE {
+        std::fs::write(outside.join(name), contents).unwrap();
+    }
+    jail
+}
+
+#[test]
+fn lua_under_a_dir_policy_works_inside_and_fails_cleanly_outside() {
+    let app = lua();
+    let inside = "inside\tfirst line\ninside\t42\ninside\tappended\nrename inside\ttrue\nremove inside\ttrue\n";
+
+    let root = scratch("lua-policy");
+    let jail = lua_jail_tree(&root);
+    let out = run_policy(app, &jail, &[&"--dir", &jail], &["jail.lua"], "");
+    let last = 1 + JAIL_LUA.lines().position(|l| l.starts_with("io.write(\"last: \"")).unwrap();
+    assert_eq!(
+        outcome(&out),
+        (
+            format!(
+                "{inside}\
+                 read\tnil\t../outside/secret.txt: Permission denied\t13\n\
+                 append\tnil\t../outside/secret.txt: Permission denied\t13\n\
+                 create\tnil\t../outside/new.txt: Permission denied\t13\n\
+                 directory\tnil\t../outside: Permission denied\t13\n\
+                 symlink\tnil\tlink-to-secret.txt: Permission denied\t13\n\
+                 absolute\tnil\t/etc/passwd: Permission denied\t13\n\
+                 lines\tfalse\tcannot open file '../outside/secret.txt' (Permission denied)\n\
+                 remove\tnil\t../outside/doomed.txt: Permission denied\t13\n\
+                 rename\tnil\tPermission denied\t13\n\
+                 execute\tnil\tPermission denied\t13\n\
+                 popen\tnil\techo from a shell: Permission denied\t13\n"
+            ),
+            format!(
+                "lua: jail.lua:{last}: ../outside/secret.txt: Permission denied\nstack traceback:\n\
+                 \t[C]: in function 'assert'\n\tjail.lua:{last}: in main chunk\n\t[C]: in ?\n"
+            ),
+            Some(1)
+        ),
+        "lamina --dir {}",
+        jail.display()
+    );
+    assert_eq!(files(&root.join("outside")), owned(&LUA_OUTSIDE), "the outside changed");
+    assert_eq!(names(&jail), ["jail.lua", "kept.txt", "link-to-secret.txt"]);
+    assert_eq!(std::fs::read_to_string(jail.join("kept.txt")).unwrap(), "first line\n42\nappended\n");
+
+    // --sandbox alone, and no --allow-exec: the shell behind os.execute and
+    // io.popen cannot be executed. musl's system() then returns -1 with
+    // posix_spawn's error in errno, which os.execute reports as Lua's usual
+    // nil, message, errno, and io.popen fails the same way.
+    let shell = "print(os.execute('true')) local p, e = io.popen('true') print(p and p:close() or e)";
+    assert_eq!(
+        outcome(&run_policy(app, &root, &[&"--sandbox"], &["-e", shell], "")),
+        ("nil\tPermission denied\t13\ntrue: Permission denied\n".to_owned(), String::new(), Some(0))
+    );
+
+    // Without a policy the same script reaches everything, as natively.
+    let d = Dirs {
+        wasm: lua_jail_tree(&scratch("lua-no-policy-wasm")),
+        native: lua_jail_tree(&scratch("lua-no-policy-native")),
+    };
+    let (w, _) = same(app, &d, &["jail.lua"], "");
+    assert_eq!(
+        (text(&w.stdout), w.status.code()),
+        (
+            format!(
+                "{inside}read\ttop secret\nappend\twritten\ncreate\twritten\ndirectory\tnil\tIs a directory\t21\n\
+                 symlink\ttop secret\nabsolute\treadable\nlines\ttrue\ttop secret\nremove\ttrue\nrename\ttrue\n\
+                 execute\ttrue\texit\t0\npopen\tfrom a shell\nlast: top secret\nappended by lua\n"
+            ),
+            Some(0)
+        ),
+        "{}",
+        text(&w.stderr)
+    );
+    assert_eq!(same_ok(app, &d, &["-e", shell], ""), "true\texit\t0\ntrue\n");
+    for jail in [&d.wasm, &d.native] {
+        let reached = owned(&[("new.txt", "appended by lua\n"), ("secret.txt", "top secret\nappended by lua\n")]);
+        assert_eq!(files(&jail.parent().unwrap().join("outside")), reached);
+        assert_eq!(names(jail), ["jail.lua", "kept.txt", "link-to-secret.txt", "moved-in.txt"]);
+    }
+}
+
+/// ROOT/jail, ROOT/outside (empty) and ROOT/ro holding r.db, made by the
+/// native build; returns the jail.
+fn sqlite_jail_tree(app: &App, root: &Path) -> PathBuf {
+    for dir in ["jail", "outside", "ro"] {
+        std::fs::create_dir(root.join(dir)).unwrap();
+    }
+    let create = "CREATE TABLE t (x INTEGER, name TEXT); INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, 'three');";
+    let made = run_native(app, &root.join("ro"), &["r.db", create], "");
+    assert!(made.status.success(), "cannot create r.db:\n{}", text(&made.stderr));
+    root.join("jail")
+}
+
+/// One run of the shell in the SQLite policy test: its arguments and
+/// standard input; its stdout, stderr and exit status in the sandbox; its
+/// stdout and exit status without a policy.
+struct Step<'a> {
+    args: Vec<&'a str>,
+    stdin: &'a str,
+    sandboxed: (&'a str, &'a str, i32),
+    open: (&'a str, i32),
+}
+
+impl<'a> Step<'a> {
+    /// `-init /dev/null` stands for ~/.sqliterc: in the sandbox the shell
+    /// cannot read /etc/passwd to find the home directory, and would say so
+    /// on stderr.
+    fn shell_args(&self) -> Vec<&'a str> {
+        [&["-init", "/dev/null"][..], &self.args].concat()
+    }
+}
+
+#[test]
+fn sqlite_under_a_policy_works_in_dir_reads_ro_dir_and_fails_cleanly_outside() {
+    let app = sqlite();
+    let in_jail = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\
+                   INSERT INTO notes (body) VALUES ('written in the jail'), ('second');\
+                   SELECT id, body FROM notes;";
+    let open_outside = "SELECT count(*) FROM notes;\n.open ../outside/y.db\nCREATE TABLE stolen (x);\n\
+                        INSERT INTO stolen VALUES ('from the jail');\nSELECT x FROM stolen;\n";
+    let unable =
+        |db: &str| format!("Error: unable to open database \"../outside/{db}\": unable to open database file\n");
+    let (unable_x, unable_y) = (unable("x.db"), unable("y.db"));
+    let steps = [
+        Step {
+            args: vec!["jail.db", in_jail],
+            stdin: "",
+            sandboxed: ("1|written in the jail\n2|second\n", "", 0),
+            open: ("1|written in the jail\n2|second\n", 0),
+        },
+        // A database outside named on the command line: nothing is created.
+        Step {
+            args: vec!["../outside/x.db", "CREATE TABLE made (x); SELECT 'made outside';"],
+            stdin: "",
+            sandboxed: ("", &unable_x, 1),
+            open: ("made outside\n", 0),
+        },
+        // .open of a database outside: the shell carries on with an
+        // in-memory database, so the statements after it run, but nothing
+        // reaches the outside.
+        Step {
+            args: vec!["jail.db"],
+            stdin: open_outside,
+            sandboxed: ("2\nfrom the jail\n", &unable_y, 0),
+            open: ("2\nfrom the jail\n", 0),
+        },
+        // The --ro-dir database: SQLite's open for reading and writing is
+        // refused, it falls back to read-only and reads, and the write fails
+        // with what the native build prints for a database file its user may
+        // not write (the same text, and status 8, SQLITE_READONLY); the shell
+        // stops at the failing argument.
+        Step {
+            args: vec![
+                "../ro/r.db",
+                "SELECT sum(x), group_concat(name) FROM t;",
+                "INSERT INTO t VALUES (4, 'four');",
+                "SELECT sum(x) FROM t;",
+            ],
+            stdin: "",
+            sandboxed: ("6|one,two,three\n", "Error: stepping, attempt to write a readonly database (8)\n", 8),
+            open: ("6|one,two,three\n10\n", 0),
+        },
+    ];
+
+    let root = scratch("sqlite-policy");
+    let jail = sqlite_jail_tree(app, &root);
+    let (ro, outside) = (root.join("ro"), root.join("outside"));
+    let ro_db = std::fs::read(ro.join("r.db")).unwrap();
+    for step in &steps {
+        let args = step.shell_args();
+        let out = run_policy(app, &jail, &[&"--dir", &jail, &"--ro-dir", &ro], &args, step.stdin);
+        let (stdout, stderr, status) = step.sandboxed;
+        assert_eq!(
+            outcome(&out),
+            (stdout.to_owned(), stderr.to_owned(), Some(status)),
+            "sqlite3 {args:?} with --dir {} --ro-dir {}",
+            jail.display(),
+            ro.display()
+        );
+    }
+    assert!(names(&outside).is_empty(), "created outside: {:?}", names(&outside));
+    assert_eq!(names(&ro), ["r.db"]);
+    assert!(std::fs::read(ro.join("r.db")).unwrap() == ro_db, "the --ro-dir database changed");
+    assert_eq!(names(&jail), ["jail.db"]);
+
+    // Without a policy every step succeeds, as natively.
+    let d = Dirs {
+        wasm: sqlite_jail_tree(app, &scratch("sqlite-no-policy-wasm")),
+        native: sqlite_jail_tree(app, &scratch("sqlite-no-policy-native")),
+    };
+    for step in &steps {
+        let (w, _) = same(app, &d, &step.shell_args(), step.stdin);
+        let (stdout, status) = step.open;
+        assert_eq!((text(&w.stdout).as_str(), w.status.code()), (stdout, Some(status)), "{}", text(&w.stderr));
+    }
+    for jail in [&d.wasm, &d.native] {
+        let root = jail.parent().unwrap();
+        assert_eq!(names(&root.join("outside")), ["x.db", "y.db"]);
+        assert!(std::fs::read(root.join("ro/r.db")).unwrap() != ro_db, "the database was not written");
+    }
 }
