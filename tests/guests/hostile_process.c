@@ -1,7 +1,20 @@
-/* Wild pointers to the process calls Lamina implements so far. */
+/* Wild pointers, bad numbers and odd statuses to the process calls. */
 #include "lt.h"
 
 #define WILD ((void *)0xfffffff0u)
+#define P_PID 1
+#define WEXITED 4
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+
+/* A child that has exited, not yet reaped. */
+static long exited_child(void) {
+    long pid = wali_fork();
+    if (pid == 0) wali_exit_group(0);
+    struct timespec ms = {0, 20000000};
+    wali_nanosleep(&ms, NULL);
+    return pid;
+}
 
 int main(int argc, char **argv) {
     (void)argc; (void)argv;
@@ -12,5 +25,23 @@ int main(int argc, char **argv) {
     expect_eq("wait4 wild status", wali_wait4(-1, WILD, 1, NULL), -EFAULT);
     expect_eq("wait4 wild rusage", wali_wait4(-1, NULL, 1, WILD), -EFAULT);
     expect_eq("kill bad signal", wali_kill(wali_getpid(), -1), -EINVAL);
+    expect_eq("tkill bad signal", wali_tkill((int)wali_gettid(), -1), -EINVAL);
+    expect_eq("tkill no such thread", wali_tkill(0x7fffffff, 0), -ESRCH);
+    int word = 0;
+    expect_eq("futex wild word", wali_futex(WILD, FUTEX_WAKE, 1, NULL, NULL, 0), -EFAULT);
+    expect_eq("futex wild timeout", wali_futex(&word, FUTEX_WAIT, 0, WILD, NULL, 0), -EFAULT);
+    expect_eq("futex unknown operation", wali_futex(&word, 99, 0, NULL, NULL, 0), -ENOSYS);
+    int info[32];
+    expect_eq("waitid bad idtype", wali_waitid(99, 0, info, WEXITED, NULL), -EINVAL);
+    long pid = exited_child();
+    expect_eq("waitid wild siginfo", wali_waitid(P_PID, (int)pid, WILD, WEXITED, NULL), -EFAULT);
+    expect_eq("waitid wild rusage", wali_waitid(P_PID, (int)pid, info, WEXITED, WILD), -EFAULT);
+    expect_eq("the child is still there to reap", wali_wait4((int)pid, NULL, 0, NULL), pid);
+    /* SYS_exit with a status past 8 bits: the parent sees its low byte. */
+    pid = wali_fork();
+    if (pid == 0) wali_exit(0x1234);
+    int status = 0;
+    expect_eq("reap the exited child", wali_wait4((int)pid, &status, 0, NULL), pid);
+    expect_eq("exit status keeps the low byte", (status >> 8) & 0xff, 0x34);
     return lt_failures;
 }

@@ -1,5 +1,6 @@
-/* fork + wait4 status round trips (exit codes and deaths by signal), and a
- * pipe between parent and child: the same natively and under Lamina. */
+/* fork + wait4 status round trips (exit codes and deaths by signal), waitid's
+ * siginfo, SYS_exit ending a single-threaded child, and a pipe between
+ * parent and child: the same natively and under Lamina. */
 #include "lt.h"
 
 #define SIGKILL 9
@@ -48,8 +49,27 @@ static void child_crashes(void) {
     expect_eq("killed by SIGSEGV", status & 0x7f, SIGSEGV);
 }
 
+#define P_PID 1
+#define WEXITED 4
+#define CLD_EXITED 1
+
+/* waitid fills a siginfo_t (128 bytes, the kernel's layout on both sides):
+ * si_signo @0, si_code @8, si_pid @16, si_status @24. */
+static void waitid_reports(int code) {
+    long pid = wali_fork();
+    if (pid == 0) wali_exit(code); /* SYS_exit in a single-threaded child */
+    int info[32] = {0};
+    expect_eq("waitid", wali_waitid(P_PID, (int)pid, info, WEXITED, NULL), 0);
+    expect_eq("waitid si_signo is SIGCHLD", info[0], 17);
+    expect_eq("waitid si_code", info[2], CLD_EXITED);
+    expect_eq("waitid si_pid", info[4], pid);
+    show("waitid si_status", info[6]);
+    expect_eq("waitid again: no child", wali_waitid(P_PID, (int)pid, info, WEXITED, NULL), -ECHILD);
+}
+
 int main(int argc, char **argv) {
     (void)argc; (void)argv;
+    waitid_reports(7);
     child_crashes();
     child_exits_with(0);
     child_exits_with(42);

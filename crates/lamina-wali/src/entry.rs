@@ -46,8 +46,6 @@ pub struct SyscallDef {
     pub result: ResultType,
     pub handler: Handler,
     pub blocking: Blocking,
-    /// The module that declares it (`lamina_wali::syscalls::fs`).
-    pub area: &'static str,
 }
 
 impl SyscallDef {
@@ -123,7 +121,6 @@ macro_rules! import_entry {
                 $handler(ctx, $($param),*)
             },
             blocking: $crate::import_entry!(@blocking $($blocking)?),
-            area: module_path!(),
         }
     };
     (@blocking) => { $crate::entry::Blocking::Never };

@@ -9,8 +9,11 @@ fn ids_kill_and_wait_match_native() {
 }
 
 #[test]
-fn hostile_process_arguments_get_efault() {
-    support::wasm_passes("hostile_process", &[]);
+fn hostile_process_arguments_get_the_kernels_errno() {
+    let out = support::wasm_passes("hostile_process", &[]);
+    assert!(out.contains("ok futex wild timeout\n"), "{out}");
+    assert!(out.contains("ok waitid wild siginfo\n"), "{out}");
+    assert!(out.contains("ok exit status keeps the low byte\n"), "{out}");
 }
 
 #[test]
@@ -19,6 +22,7 @@ fn fork_and_wait_status_round_trips_match_native() {
     assert!(out.contains("exit 42: status: 10752\n"), "{out}");
     assert!(out.contains("signal 9: termsig: 9\n"), "{out}");
     assert!(out.contains("message: from the child\n"), "{out}");
+    assert!(out.contains("waitid si_status: 7\n"), "{out}");
 }
 
 #[test]
