@@ -86,7 +86,8 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
     }
     let artifact = precompile(engine, &bytes).with_context(describe)?;
     if let Err(e) = store(dir, &cached, &artifact) {
-        eprintln!("lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());
+        let _ =
+            writeln!(std::io::stderr(), "lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());
     }
     // SAFETY: `artifact` was just produced by this engine.
     let module = unsafe { Module::deserialize(engine, &artifact) }?;

@@ -27,6 +27,7 @@
 use std::collections::HashSet;
 use std::ffi::{CStr, CString, OsStr, OsString};
 use std::io::Read;
+use std::io::Write as _;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -239,7 +240,8 @@ fn env_file(envp: &[CString]) -> Result<Option<OwnedFd>, Errno> {
         }
     }
     if dropped > 0 {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "lamina: warning: execve: {dropped} environment entries are not NAME=value lines and cannot reach a WALI \
              program; they were left out"
         );

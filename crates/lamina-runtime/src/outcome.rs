@@ -1,5 +1,7 @@
 //! How a guest process ended, and ending the OS process the same way.
 
+use std::io::Write as _;
+
 use lamina_wali::{Ending, Exit};
 use rustix::process::{Resource, Rlimit, setrlimit};
 use wasmtime::{Result, Trap, WasmBacktrace};
@@ -54,7 +56,7 @@ pub fn terminate(outcome: Outcome) -> ! {
     match outcome {
         Outcome::Exited(status) => std::process::exit(status & 0xff),
         Outcome::Crashed { signal, report } => {
-            eprintln!("lamina: {report}");
+            let _ = writeln!(std::io::stderr(), "lamina: {report}");
             let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
             // SAFETY: plain libc calls; wasmtime's handler for this signal is
             // replaced by the default action so that raising it kills us.

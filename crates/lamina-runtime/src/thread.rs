@@ -13,6 +13,7 @@
 //! `exit_group`, `__proc_exit` and traps in any thread end the whole process
 //! at once, as natively.
 
+use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -112,7 +113,7 @@ impl Threads {
             Err(e) => match e.downcast_ref::<Exit>() {
                 Some(Exit::Thread(status)) => self.thread_exited(store.data(), *status),
                 _ => self.end_process(outcome_of(e).unwrap_or_else(|e| {
-                    eprintln!("lamina: error: {e:#}");
+                    let _ = writeln!(std::io::stderr(), "lamina: error: {e:#}");
                     Outcome::Exited(1)
                 })),
             },

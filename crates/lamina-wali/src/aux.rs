@@ -1,6 +1,8 @@
 //! WALI's auxiliary (non-syscall) imports: start-up, arguments, environment,
 //! process exit, threads, `__clone`, and the setjmp family of older binaries.
 
+use std::io::Write as _;
+
 use lamina_memory::GuestBuf;
 
 use crate::aux;
@@ -127,7 +129,8 @@ fn sigsetjmp(_: &Ctx<'_>, _env: u32, _savesigs: i32) -> SysResult {
 /// An actual `longjmp` cannot resume a wasm frame through an import: end the
 /// process, saying why.
 fn longjmp(_: &Ctx<'_>, _env: u32, _val: i32) -> SysResult {
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "lamina: longjmp through the `wali.longjmp` import is not supported (the module was built \
          without wasm exception handling for setjmp/longjmp); terminating with status 1"
     );

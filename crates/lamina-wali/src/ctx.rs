@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::ffi::{CStr, CString};
+use std::io::Write as _;
 use std::os::fd::OwnedFd;
 use std::sync::Mutex;
 
@@ -104,7 +105,10 @@ impl Process {
     pub fn warn_once(&self, key: &str, message: impl FnOnce() -> String) {
         let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
         if warned.insert(key.to_string()) {
-            eprintln!("lamina: warning: {}", message());
+            // Never `eprintln!`: it panics when stderr fails, and the guest owns
+            // descriptor 2 (a closed pipe, a file past RLIMIT_FSIZE: found by
+            // tools/fuzz). A warning that cannot be written is dropped.
+            let _ = writeln!(std::io::stderr(), "lamina: warning: {}", message());
         }
     }
 

@@ -15,6 +15,7 @@ mod cc;
 mod cli;
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -37,7 +38,8 @@ fn main() -> ExitCode {
     match execute(command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lamina: error: {e:#}");
+            // (Not `eprintln!`, which panics when the guest left stderr unwritable.)
+            let _ = writeln!(std::io::stderr(), "lamina: error: {e:#}");
             ExitCode::from(1)
         }
     }

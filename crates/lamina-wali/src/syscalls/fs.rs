@@ -10,8 +10,9 @@
 //! descriptor of `/proc/<pid>/mem` could rewrite the runtime: every successful
 //! open is checked, and such descriptors are closed and refused.
 
-use std::ffi::CString;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::ffi::{CString, OsStr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
 
 use lamina_memory::{GuestBuf, GuestPtr};
 use rustix::fs::OFlags;
@@ -20,7 +21,7 @@ use crate::abi::{Stat, Statfs, Statx, Timespec, Timeval};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
-use crate::errno::{Errno, SysResult};
+use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
 use crate::kinds::{
     AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Struct, UInt,
@@ -311,6 +312,57 @@ fn mknodat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32, dev: u32) -
 }
 
 // ---- permissions, ownership, times ----
+//
+// Under a sandbox the kernel's part (Landlock) does not cover a file's
+// metadata: without more, a guest could change the mode, owner and times of
+// any file it can name, whatever it may open (found by tools/fuzz, whose
+// guest chmod-ed the directory above its scratch directory). So under a
+// policy the file a call would change is resolved first, as the call would
+// resolve it (an `O_PATH` descriptor, following a last symlink unless the
+// call does not), where it really is is checked against the policy's
+// writable directories, and the change is made through that descriptor, so
+// the file checked is the file changed. Descriptor calls check a private
+// duplicate of the guest's descriptor the same way. Objects outside the file
+// system (pipes, sockets) are not restricted. A refusal is `EACCES`, the
+// errno of Landlock's own denials.
+
+/// Without a sandbox, `None`: the call goes to the kernel as the guest made
+/// it. Under one, a descriptor of the file the call would change (`dirfd`
+/// itself for a NULL path, or an empty one with `AT_EMPTY_PATH`), checked.
+fn metadata_target(ctx: &Ctx<'_>, dirfd: Fd, path: Option<&CString>, flags: i32) -> Result<Option<OwnedFd>, SysError> {
+    let Some(policy) = &ctx.process.policy else {
+        return Ok(None);
+    };
+    let fd = match path {
+        Some(p) if !(p.is_empty() && flags & libc::AT_EMPTY_PATH != 0) => {
+            let nofollow = if flags & libc::AT_SYMLINK_NOFOLLOW != 0 { libc::O_NOFOLLOW } else { 0 };
+            let how = (libc::O_PATH | libc::O_CLOEXEC | nofollow) as i64;
+            host::syscall(libc::SYS_openat, &[dirfd.arg(), arg(p), how, 0])?
+        }
+        _ if dirfd == AT_FDCWD => {
+            host::syscall(libc::SYS_openat, &[dirfd.arg(), host::ptr(c".".as_ptr()), O_PATH_CLOEXEC, 0])?
+        }
+        _ => host::syscall(libc::SYS_fcntl, &[dirfd.arg(), libc::F_DUPFD_CLOEXEC.into(), 0])?,
+    };
+    // SAFETY: a descriptor the kernel just returned, owned here.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+    let real = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).map_err(|_| Errno::EACCES)?;
+    let real = real.as_os_str().as_bytes();
+    if real.starts_with(b"/") {
+        let real = real.strip_suffix(b" (deleted)").unwrap_or(real);
+        if !policy.allows_path(std::path::Path::new(OsStr::from_bytes(real)), true) {
+            return Err(Errno::EACCES.into());
+        }
+    }
+    Ok(Some(fd))
+}
+
+const O_PATH_CLOEXEC: i64 = (libc::O_PATH | libc::O_CLOEXEC) as i64;
+
+/// `/proc/self/fd/N`: a path that reaches exactly the file `fd` is open on.
+fn fd_path(fd: &OwnedFd) -> CString {
+    CString::new(format!("/proc/self/fd/{}", fd.as_raw_fd())).expect("no NUL in a number")
+}
 
 fn chmod(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
     fchmodat(ctx, AT_FDCWD, pathname, mode, 0)
@@ -321,10 +373,16 @@ fn chmod(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
 /// as it is natively.
 fn fchmodat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32, _flags: i32) -> SysResult {
     let p = pathname.read(ctx.mem)?;
+    if let Some(fd) = metadata_target(ctx, dirfd, Some(&p), 0)? {
+        return ctx.syscall(libc::SYS_fchmodat, &[AT_FDCWD.arg(), arg(&fd_path(&fd)), mode.into()]);
+    }
     ctx.syscall(libc::SYS_fchmodat, &[dirfd.arg(), arg(&p), mode.into()])
 }
 
 fn fchmod(ctx: &Ctx<'_>, fd: Fd, mode: u32) -> SysResult {
+    if let Some(own) = metadata_target(ctx, fd, None, 0)? {
+        return ctx.syscall(libc::SYS_fchmod, &[i64::from(own.as_raw_fd()), mode.into()]);
+    }
     ctx.syscall(libc::SYS_fchmod, &[fd.arg(), mode.into()])
 }
 
@@ -335,10 +393,20 @@ fn chown(ctx: &Ctx<'_>, pathname: GuestPath, owner: i32, group: i32) -> SysResul
 /// Owner and group are sign-extended: `-1` means "unchanged".
 fn fchownat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, owner: i32, group: i32, flags: i32) -> SysResult {
     let p = pathname.read(ctx.mem)?;
+    if flags & !(libc::AT_SYMLINK_NOFOLLOW | libc::AT_EMPTY_PATH) == 0
+        && let Some(fd) = metadata_target(ctx, dirfd, Some(&p), flags)?
+    {
+        let empty = host::ptr(c"".as_ptr());
+        let args = [i64::from(fd.as_raw_fd()), empty, owner.into(), group.into(), libc::AT_EMPTY_PATH.into()];
+        return ctx.syscall(libc::SYS_fchownat, &args);
+    }
     ctx.syscall(libc::SYS_fchownat, &[dirfd.arg(), arg(&p), owner.into(), group.into(), flags.into()])
 }
 
 fn fchown(ctx: &Ctx<'_>, fd: Fd, owner: i32, group: i32) -> SysResult {
+    if let Some(own) = metadata_target(ctx, fd, None, 0)? {
+        return ctx.syscall(libc::SYS_fchown, &[i64::from(own.as_raw_fd()), owner.into(), group.into()]);
+    }
     ctx.syscall(libc::SYS_fchown, &[fd.arg(), owner.into(), group.into()])
 }
 
@@ -347,6 +415,16 @@ fn fchown(ctx: &Ctx<'_>, fd: Fd, owner: i32, group: i32) -> SysResult {
 fn utimensat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, times: GuestPtr<[Timespec; 2]>, flags: i32) -> SysResult {
     let p = pathname.read_or_null(ctx.mem)?;
     let times = times.arg(ctx.mem)?;
+    // (A NULL path with AT_FDCWD is the kernel's EFAULT, and unknown flags
+    // its EINVAL, whatever the policy.)
+    if (p.is_some() || dirfd != AT_FDCWD)
+        && flags & !(libc::AT_SYMLINK_NOFOLLOW | libc::AT_EMPTY_PATH) == 0
+        && let Some(fd) = metadata_target(ctx, dirfd, p.as_ref(), flags)?
+    {
+        let empty = host::ptr(c"".as_ptr());
+        return ctx
+            .syscall(libc::SYS_utimensat, &[i64::from(fd.as_raw_fd()), empty, times, libc::AT_EMPTY_PATH.into()]);
+    }
     ctx.syscall(libc::SYS_utimensat, &[dirfd.arg(), arg_or_null(&p), times, flags.into()])
 }
 
@@ -359,6 +437,11 @@ fn utimes(ctx: &Ctx<'_>, filename: GuestPath, times: GuestPtr<[Timeval; 2]>) -> 
 fn futimesat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, times: GuestPtr<[Timeval; 2]>) -> SysResult {
     let p = pathname.read_or_null(ctx.mem)?;
     let times = times.arg(ctx.mem)?;
+    if (p.is_some() || dirfd != AT_FDCWD)
+        && let Some(fd) = metadata_target(ctx, dirfd, p.as_ref(), 0)?
+    {
+        return ctx.syscall(libc::SYS_futimesat, &[AT_FDCWD.arg(), arg(&fd_path(&fd)), times]);
+    }
     ctx.syscall(libc::SYS_futimesat, &[dirfd.arg(), arg_or_null(&p), times])
 }
 
@@ -543,5 +626,44 @@ mod tests {
         assert!(efault(getdents64(&ctx, Fd(0), GuestBuf(end - 10), u32::MAX)));
         // utimensat's times are two timespecs.
         assert!(efault(utimensat(&ctx, AT_FDCWD, root, GuestPtr::new(end - 31), 0)));
+    }
+
+    /// Landlock does not cover metadata: under a policy a file outside the
+    /// writable directories keeps its mode, owner and times (found by
+    /// tools/fuzz), whatever the spelling, while files inside change.
+    #[test]
+    fn metadata_changes_stay_inside_the_policys_directories() {
+        use crate::policy::{Allow, DirGrant, Policy};
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("lamina-metadata-{}", std::process::id()));
+        let (jail, outside) = (root.join("jail"), root.join("outside"));
+        std::fs::create_dir_all(&jail).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(jail.join("in"), "").unwrap();
+        std::fs::write(outside.join("out"), "").unwrap();
+        std::os::unix::fs::symlink(outside.join("out"), jail.join("link")).unwrap();
+        let jail_grant = DirGrant { host: jail.canonicalize().unwrap(), guest: jail.clone(), writable: true };
+        let policy = Policy { dirs: vec![jail_grant], net: Allow::Nothing, exec: Allow::Nothing };
+        let process = Process::new(ProcessConfig { policy: Some(policy), ..Default::default() });
+        let (_keep, mem) = TestMemory::new(4096);
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let path_at = |p: &std::path::Path| {
+            mem.write_bytes(64, p.to_str().unwrap().as_bytes()).unwrap();
+            mem.write_bytes(64 + p.to_str().unwrap().len() as u32, b"\0").unwrap();
+            GuestPath(64)
+        };
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(chmod(&ctx, path_at(&jail.join("in")), 0o600).unwrap(), 0);
+        assert_eq!(mode(&jail.join("in")), 0o600);
+        let before = mode(&outside.join("out"));
+        for spelling in [outside.join("out"), jail.join("../outside/out"), jail.join("link")] {
+            let r = chmod(&ctx, path_at(&spelling), 0o777);
+            assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{spelling:?}: {r:?}");
+        }
+        let r = chown(&ctx, path_at(&outside.join("out")), -1, -1);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{r:?}");
+        assert_eq!(mode(&outside.join("out")), before);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

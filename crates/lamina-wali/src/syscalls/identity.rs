@@ -179,10 +179,17 @@ fn prlimit64(
     new_limit: GuestPtr<Rlimit>,
     old_limit: GuestPtr<Rlimit>,
 ) -> SysResult {
-    let own = pid == 0 || pid as u32 == std::process::id();
-    let new = NewLimit::read(ctx, resource, new_limit, own)?;
+    let new = NewLimit::read(ctx, resource, new_limit, is_this_process(pid))?;
     let old = old_limit.arg(ctx.mem)?;
     ctx.syscall(libc::SYS_prlimit64, &[pid.into(), resource.into(), new.arg(), old])
+}
+
+/// Whether `prlimit64`'s `pid` names this process: 0, its pid, or the id of
+/// any of its threads (the kernel applies the limits of a thread to its whole
+/// thread group), which is what `tgkill(getpid(), pid, 0)` reaches.
+fn is_this_process(pid: i32) -> bool {
+    let me = i64::from(std::process::id());
+    pid == 0 || i64::from(pid) == me || (pid > 0 && host::syscall(libc::SYS_tgkill, &[me, pid.into(), 0]).is_ok())
 }
 
 /// A new resource limit, copied out of guest memory so that what is checked
@@ -196,7 +203,11 @@ impl NewLimit {
     /// address space of the whole runtime, which reserves many GiB of guard
     /// regions around linear memory, so the runtime itself would fail to map
     /// memory (a thread's stack, its heap) at limits the program runs well
-    /// within natively.
+    /// within natively. So is a finite `RLIMIT_DATA`, for the same reason:
+    /// it bounds the runtime's heap and every private writable mapping it
+    /// makes (thread stacks, signal stacks, the accessible part of linear
+    /// memory), and the runtime aborts, or hangs in its out-of-memory handler,
+    /// when one of its own allocations fails.
     fn read(ctx: &Ctx<'_>, resource: i32, limit: GuestPtr<Rlimit>, own: bool) -> Result<NewLimit, SysError> {
         if limit.is_null() {
             return Ok(NewLimit(None));
@@ -206,6 +217,14 @@ impl NewLimit {
             ctx.process.warn_once("rlimit:as", || {
                 "a finite RLIMIT_AS would limit the runtime's whole address space (including the \
                  guard regions it reserves), not the guest's memory; the guest gets EPERM"
+                    .to_string()
+            });
+            return Err(Errno::EPERM.into());
+        }
+        if own && resource == libc::RLIMIT_DATA as i32 && cur != libc::RLIM_INFINITY {
+            ctx.process.warn_once("rlimit:data", || {
+                "a finite RLIMIT_DATA would limit the runtime's own heap and mappings, not only the \
+                 guest's memory; the guest gets EPERM"
                     .to_string()
             });
             return Err(Errno::EPERM.into());
@@ -460,6 +479,26 @@ mod tests {
     }
 
     #[test]
+    fn any_thread_of_this_process_is_this_process_for_prlimit() {
+        // A thread's id names its whole process to prlimit64 (found by
+        // tools/fuzz: a guest thread's tid slipped a finite RLIMIT_AS past the
+        // check, and the runtime could no longer start threads).
+        let me = std::process::id() as i32;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let t = std::thread::spawn(move || {
+            tx.send(rustix::thread::gettid().as_raw_nonzero().get()).unwrap();
+            done_rx.recv().unwrap();
+        });
+        let tid = rx.recv().unwrap();
+        assert_ne!(tid, me);
+        assert!(is_this_process(0) && is_this_process(me) && is_this_process(tid));
+        done_tx.send(()).unwrap();
+        t.join().unwrap();
+        assert!(!is_this_process(1) && !is_this_process(-1) && !is_this_process(i32::MIN) && !is_this_process(-me));
+    }
+
+    #[test]
     fn finite_address_space_limits_of_this_process_are_refused() {
         with_ctx(|ctx| {
             let as_ = libc::RLIMIT_AS as i32;
@@ -470,8 +509,13 @@ mod tests {
                 Some([1 << 30, libc::RLIM_INFINITY])
             );
             assert!(NewLimit::read(ctx, libc::RLIMIT_NOFILE as i32, GuestPtr::new(64), true).is_ok());
+            // RLIMIT_DATA bounds the runtime's heap and stacks as much (found by tools/fuzz).
+            let data = libc::RLIMIT_DATA as i32;
+            assert!(matches!(NewLimit::read(ctx, data, GuestPtr::new(64), true), Err(SysError::Errno(Errno::EPERM))));
+            assert!(NewLimit::read(ctx, data, GuestPtr::new(64), false).is_ok());
             ctx.mem.write::<[u64; 2]>(64, [libc::RLIM_INFINITY; 2]).unwrap();
             assert!(NewLimit::read(ctx, as_, GuestPtr::new(64), true).is_ok());
+            assert!(NewLimit::read(ctx, data, GuestPtr::new(64), true).is_ok());
             assert!(NewLimit::read(ctx, as_, GuestPtr::new(0), true).unwrap().0.is_none());
             assert!(matches!(NewLimit::read(ctx, as_, GuestPtr::new(4090), true), Err(SysError::Errno(Errno::EFAULT))));
         });

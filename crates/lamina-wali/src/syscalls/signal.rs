@@ -140,7 +140,9 @@ fn rt_sigpending(ctx: &Ctx<'_>, set: u32, sigsetsize: u32) -> SysResult {
 /// the temporary mask in place, before the call returns `EINTR`, as natively.
 fn rt_sigsuspend(ctx: &Ctx<'_>, mask: GuestPtr<Sigset>, sigsetsize: u32) -> SysResult {
     check_sigset_size(sigsetsize)?;
-    let mask = mask.read(ctx.mem)?;
+    // A NULL mask is the kernel's EFAULT, not the word at guest address 0
+    // (which tools/fuzz found could block every signal: a wait for ever).
+    let mask = read_user(ctx, mask)?;
     signal_state::with_wait_mask(mask, || {
         ctx.syscall(libc::SYS_rt_sigsuspend, &[host::ptr(&raw const mask), SIGSET_SIZE as i64])
     })
@@ -345,6 +347,19 @@ fn timer_delete(ctx: &Ctx<'_>, timerid: i32) -> SysResult {
 mod tests {
     use super::*;
     use lamina_memory::TestMemory;
+
+    #[test]
+    fn sigsuspend_with_a_null_mask_faults_before_waiting() {
+        let (_keep, mem) = TestMemory::new(4096);
+        // Whatever the guest keeps at address 0 is not a mask (here: all blocked).
+        mem.write::<u64>(0, !0).unwrap();
+        let process = crate::ctx::Process::new(Default::default());
+        let thread = crate::ctx::ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let r = rt_sigsuspend(&ctx, GuestPtr::new(0), SIGSET_SIZE as u32);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EFAULT))), "{r:?}");
+        assert!(matches!(rt_sigsuspend(&ctx, GuestPtr::new(0), 4), Err(SysError::Errno(Errno::EINVAL))));
+    }
 
     #[test]
     fn stack_t_round_trips_in_the_guest_layout() {
