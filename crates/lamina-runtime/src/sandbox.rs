@@ -129,11 +129,12 @@ fn file_rules(policy: &Policy, module: &Path) -> Vec<(PathBuf, BitFlags<AccessFs
     let all = AccessFs::from_all(ABI_NEEDED);
     let read = AccessFs::ReadFile | AccessFs::ReadDir;
     let run = AccessFs::ReadFile | AccessFs::Execute;
-    let mut rules: Vec<(PathBuf, BitFlags<AccessFs>)> = policy
-        .dirs
-        .iter()
-        .map(|d| (d.host.clone(), if d.writable { all & !AccessFs::Execute } else { read }))
-        .collect();
+    // Everything but executing native programs and making device nodes (as
+    // root a guest could otherwise make and open a disk's node in its
+    // directory: found by tools/fuzz).
+    let writable = all & !(AccessFs::Execute | AccessFs::MakeChar | AccessFs::MakeBlock);
+    let mut rules: Vec<(PathBuf, BitFlags<AccessFs>)> =
+        policy.dirs.iter().map(|d| (d.host.clone(), if d.writable { writable } else { read })).collect();
     rules.push((module.to_path_buf(), AccessFs::ReadFile.into()));
     rules.push(("/dev/null".into(), AccessFs::ReadFile | AccessFs::WriteFile));
     rules.extend(["/dev/zero", "/dev/random", "/dev/urandom"].map(|d| (PathBuf::from(d), AccessFs::ReadFile.into())));
@@ -259,5 +260,7 @@ mod tests {
             Policy { dirs: vec![DirGrant { host: "/srv".into(), guest: "/srv".into(), writable: true }], ..p };
         let (_, access) = &file_rules(&writable, Path::new("/m.wasm"))[0];
         assert!(access.contains(AccessFs::MakeReg) && !access.contains(AccessFs::Execute), "no native exec in --dir");
+        assert!(access.contains(AccessFs::MakeFifo), "mkfifo in --dir");
+        assert!(!access.contains(AccessFs::MakeChar) && !access.contains(AccessFs::MakeBlock), "no device nodes");
     }
 }
