@@ -933,7 +933,7 @@ static uint32_t gen_sigaction(void) {
     case 1: handler = (uint32_t)-2; break;
     case 2: case 3: handler = (uint32_t)(__UINTPTR_TYPE__)on_usr; break;
     case 4: handler = (uint32_t)(__UINTPTR_TYPE__)on_info; break;
-    case 5: handler = 1 + below(4); break;
+    case 5: handler = 0x10000 + below(1 << 20); break; /* past the table: a trap when it runs */
     default: handler = r32();
     }
     static const unsigned long long fl[] = {SA_SIGINFO, SA_RESTART, SA_NODEFER, SA_RESETHAND, SA_ONSTACK,
@@ -1373,6 +1373,13 @@ static uint32_t buffer_ptr(void) {
     return buf_hi - below(4096);
 }
 
+/* An integer for a parameter that is a pointer for some values of another
+ * (prctl, ioctl and fcntl arguments): never an address of the fuzzer's own
+ * data or stack, which the kernel would then write. */
+static unsigned long long not_own(unsigned long long v) {
+    return v >= 65536 && v < buf_hi ? buffer_ptr() : v;
+}
+
 static void gen_arg(struct imp *im, struct call *c, int j) {
     unsigned long long *a = c->a;
     int tok = im->tok[j];
@@ -1549,7 +1556,7 @@ static void gen_arg(struct imp *im, struct call *c, int j) {
         case F_SETFL: case F_SETFD: a[j] = (unsigned long long)(chance(70) ? gen_oflags() : gen_long()); break;
         case F_SETLEASE: a[j] = (unsigned long long)PICK(F_RDLCK, F_WRLCK, F_UNLCK, 9); break;
         case F_NOTIFY: a[j] = (unsigned long long)gen_flags(); break;
-        default: a[j] = chance(50) ? (unsigned long long)gen_long() : buffer_ptr();
+        default: a[j] = chance(50) ? not_own((unsigned long long)gen_long()) : buffer_ptr();
         }
         break;
     }
@@ -1562,9 +1569,9 @@ static void gen_arg(struct imp *im, struct call *c, int j) {
                                                       SIOCGIFADDR, SIOCGIFCONF, TIOCSTI, 0x5401, 0x40086602)
                                         : (long long)r32());
         break;
-    case T_ioarg: a[j] = chance(60) ? buffer_ptr() : (unsigned long long)(uint32_t)gen_int(); break;
+    case T_ioarg: a[j] = chance(60) ? buffer_ptr() : not_own((uint32_t)gen_int()); break;
     case T_prctlopt: a[j] = (unsigned long long)(chance(80) ? PICK(1, 2, 3, 4, 8, 15, 16, 22, 23, 24, 29, 30, 35, 36, 37, 38, 39, 40, 41, 42, 0x53564d41, 47, 59, 65) : gen_int()); break;
-    case T_parg: a[j] = chance(50) ? buffer_ptr() : (unsigned long long)gen_long(); break;
+    case T_parg: a[j] = chance(50) ? buffer_ptr() : not_own((unsigned long long)gen_long()); break;
     case T_flockop: a[j] = (unsigned long long)(chance(85) ? (PICK(LOCK_SH, LOCK_EX, LOCK_UN) | (chance(50) ? LOCK_NB : 0)) : gen_int()); break;
     case T_uid: a[j] = (unsigned long long)gen_uid(); break;
     case T_gsz: a[j] = (unsigned long long)PICK(0, 1, 2, 32, 65536, 65537, -1, (long long)r32()); break;
@@ -1591,10 +1598,13 @@ static void gen_arg(struct imp *im, struct call *c, int j) {
     }
     case T_dev: a[j] = (unsigned long long)gen_int(); break;
     case T_policy: a[j] = (unsigned long long)PICK(SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, 7, -1, 0x40000000 /* RESET_ON_FORK */, 100); break;
-    case T_start: a[j] = danger ? (unsigned long long)PICK(0, 1, 2, 1000, (long long)r32(), (long long)(uint32_t)(__UINTPTR_TYPE__)fz_quick_entry)
+    /* Bad function indices only past the table (an index of another function
+     * of the same type, such as the helper's loop, would legitimately never
+     * end): a trap in the new thread or the child. */
+    case T_start: a[j] = danger ? (unsigned long long)PICK(0, 0x10000, 0x7fffffff, (long long)(0x10000 | r32()), (long long)(uint32_t)(__UINTPTR_TYPE__)fz_quick_entry)
                                 : (uint32_t)(__UINTPTR_TYPE__)fz_quick_entry;
         break;
-    case T_cfn: a[j] = danger ? (unsigned long long)PICK(0, 1, 2, 5000, (long long)r32(), (long long)(uint32_t)(__UINTPTR_TYPE__)fz_clone_child)
+    case T_cfn: a[j] = danger ? (unsigned long long)PICK(0, 0x10000, 0x7fffffff, (long long)(0x10000 | r32()), (long long)(uint32_t)(__UINTPTR_TYPE__)fz_clone_child)
                               : (uint32_t)(__UINTPTR_TYPE__)fz_clone_child;
         break;
     case T_cloneflags: a[j] = chance(50) ? (unsigned long long)(SIGCHLD | (chance(50) ? CLONE_VM | CLONE_VFORK : 0)) : (unsigned long long)gen_flags(); break;
@@ -1746,6 +1756,10 @@ static void fuzz_one(struct imp *im) {
                 a[3] = wild();
             }
         }
+    } else if (!strcmp(im->name, "SYS_prctl") && (int)a[0] == 29 /* PR_SET_TIMERSLACK */) {
+        /* A huge slack lets even a passed timeout of those waits fire only
+         * at its hard expiry, centuries later. */
+        a[1] = below(1000000);
     } else if (!strcmp(im->name, "SYS_mremap")) {
         if (hits_own(a[0] & 0xffffffff, a[1] & 0xffffffff)) a[0] = memsize();
         if (hits_own(a[0] & 0xffffffff, a[2] & 0xffffffff)) a[2] = 4096;
@@ -1791,6 +1805,18 @@ static void fuzz_one(struct imp *im) {
     check(im, a, r);
 
     if (im->returns_fd && r >= 0) pool_add(r);
+    /* The mask is empty between calls (the fuzzer restores it after the
+     * calls that set it): a call that leaves signals blocked broke the
+     * kernel's rules (a handler's or a wait's mask not restored). */
+    if (im->special != SP_SIGPROCMASK && im->special != SP_SIGACTION && !danger) {
+        unsigned long long mask = 0;
+        if (wali_rt_sigprocmask(SIG_BLOCK, NULL, &mask, 8) == 0 && mask) {
+            char what[96];
+            snprintf(what, sizeof what, "the signal mask was left at %#llx", mask);
+            finding(what, im, a, r);
+            unblock_all();
+        }
+    }
     switch (im->special) {
     case SP_SIGACTION: {
         int sig = (int)a[0];

@@ -168,7 +168,7 @@ fn run(cx: &mut impl AsContextMut<Data = Host>, d: Delivery) -> Result<()> {
     // Signals that arrived since interrupt the handler's last instruction.
     loop {
         deliver(&mut cx)?;
-        if signals::finish_delivery(mask) {
+        if signals::finish_delivery(&d, mask) {
             break;
         }
     }
