@@ -950,6 +950,11 @@ fn raise(sig: i32) {
 mod tests {
     use super::*;
 
+    /// A delivery as the native handler records it, not yet taken.
+    fn received(signo: i32, run_mask: u64, restore_mask: u64) -> Delivery {
+        Delivery { signo, action: Action::DEFAULT, info: [0; 6], run_mask, restore_mask, depth: 0, outer: 0 }
+    }
+
     #[test]
     fn k_sigaction_round_trips_in_the_packed_guest_layout() {
         let (_keep, mem) = lamina_memory::TestMemory::new(4096);
@@ -991,15 +996,7 @@ mod tests {
             let mut byte = 0u8;
             let buf = crate::host::ptr(&raw mut byte);
             let read = || crate::host::blocking_syscall(libc::SYS_read, &[fds[0].into(), buf, 1], waiting_word());
-            let d = Delivery {
-                signo: 10,
-                action: Action::DEFAULT,
-                info: [0; 6],
-                run_mask: 0,
-                restore_mask: 0,
-                depth: 0,
-                outer: 0,
-            };
+            let d = received(10, 0, 0);
             assert!(push(d));
             // An empty pipe would block forever: the call gives up instead.
             assert!(matches!(read(), Err(crate::errno::SysError::Errno(Errno(crate::host::NOT_STARTED)))));
@@ -1025,15 +1022,7 @@ mod tests {
             let usr1 = bit(libc::SIGUSR1);
             let alrm = bit(libc::SIGALRM);
             let mask = || change_thread_mask(libc::SIG_BLOCK, None).unwrap();
-            let first = Delivery {
-                signo: libc::SIGUSR1,
-                action: Action::DEFAULT,
-                info: [0; 6],
-                run_mask: usr1,
-                restore_mask: 0,
-                depth: 0,
-                outer: 0,
-            };
+            let first = received(libc::SIGUSR1, usr1, 0);
             // The second interrupted the first's start: its context holds the
             // first's handler mask.
             let second = Delivery { signo: libc::SIGALRM, run_mask: usr1 | alrm, restore_mask: usr1, ..first };
@@ -1082,15 +1071,7 @@ mod tests {
         std::thread::spawn(|| {
             let usr1 = bit(libc::SIGUSR1);
             let usr2 = bit(libc::SIGUSR2);
-            let fresh = Delivery {
-                signo: libc::SIGUSR1,
-                action: Action::DEFAULT,
-                info: [0; 6],
-                run_mask: usr1,
-                restore_mask: 0,
-                depth: 0,
-                outer: 0,
-            };
+            let fresh = received(libc::SIGUSR1, usr1, 0);
             assert!(push(fresh));
             // What the guest saves is its own mask, not the handler's.
             assert_eq!(change_thread_mask(libc::SIG_BLOCK, Some(usr2)), Ok(0));
