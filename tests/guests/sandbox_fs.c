@@ -23,8 +23,10 @@
  *   defaults                 what `--sandbox` alone leaves: /dev/null,
  *                            /dev/zero, /dev/urandom, the module (argv[0]);
  *                            and what it takes away (cwd, /, /etc/passwd).
- *   mapped DIR               read DIR/inside.txt, create DIR/written.txt
- *                            (DIR is the GUEST side of --dir HOST::GUEST).
+ *   mapped DIR HOST          with --dir HOST::DIR: the directory at DIR
+ *                            (read, create, exec a module there), not at
+ *                            HOST, and / not listable; as self, in a forked
+ *                            child and after exec of argv[0].
  *   ran LABEL                print "LABEL: ran" (the target of exec tests).
  * Raw WALI syscalls only; builds natively as well. */
 #include "lt_fs.h"
@@ -209,6 +211,16 @@ static void escapes(void) {
     try_exec_module("exec outside module", join(outside, "/module.wasm", ""));
 }
 
+/* The directory given at another path (`--dir HOST::DIR`) is found at DIR
+ * only: a file system of the guest's own. */
+static void mapped(const char *dir, const char *host) {
+    try_read("read mapped file", join(dir, "/inside.txt", ""));
+    report("create mapped file", lt_write_file(mine(dir, "written", ".txt"), "via mapping\n"));
+    try_read("read at the host path", join(host, "/inside.txt", ""));
+    try_open("list /", "/", O_RDONLY | O_DIRECTORY);
+    try_exec_module("exec module at the guest path", join(dir, "/guest.wasm", ""));
+}
+
 static void attempts(void) {
     inside_and_read_only();
     escapes();
@@ -238,10 +250,25 @@ int main(int argc, char **argv) {
         defaults();
         return lt_failures;
     }
-    if (lt_streq(mode, "mapped") && argc > 2) {
-        try_read("read mapped file", join(argv[2], "/inside.txt", ""));
-        report("create mapped file", lt_write_file(join(argv[2], "/written.txt", ""), "via mapping\n"));
+    if (lt_streq(mode, "mapped-exec") && argc > 3) {
+        who = "exec";
+        mapped(argv[2], argv[3]);
         return lt_failures;
+    }
+    if (lt_streq(mode, "mapped") && argc > 3) {
+        mapped(argv[2], argv[3]);
+        long pid = wali_fork();
+        if (pid == 0) {
+            who = "child";
+            mapped(argv[2], argv[3]);
+            wali_exit_group(lt_failures);
+        }
+        int status = -1;
+        wali_wait4((int)pid, &status, 0, NULL);
+        put("self forked child status: "); put_int(status); put("\n");
+        char *args[] = {argv[0], "mapped-exec", argv[2], argv[3], NULL};
+        report("exec self", wali_execve(argv[0], args, NULL));
+        return 1;
     }
     if (argc < 5) return 2;
     jail = argv[2], ro = argv[3], outside = argv[4];

@@ -13,10 +13,10 @@
 //!    `thread`: the instance-per-thread model of `__wasm_thread_spawn`;
 //!    `exec`: what `execve` starts; `delivery`: guest signal handlers at
 //!    safe points and traps as signals; [`outcome`]: how it ended;
-//!    `sandbox` and `seccomp`: a policy enforced by the kernel.
+//!    `sandbox`, `view` and `seccomp`: a policy enforced by the kernel.
 //!
 //! The modules form floors, each using only those below it (a test checks):
-//! `engine`, `prepare`, `fds`, `env`, `seccomp` → `cache`, `store`,
+//! `engine`, `prepare`, `fds`, `env`, `seccomp`, `view` → `cache`, `store`,
 //! `options` → `sandbox`, `delivery` → `outcome`, `link`, `exec` → `thread` →
 //! `process`.
 
@@ -35,6 +35,7 @@ mod sandbox;
 mod seccomp;
 pub mod store;
 mod thread;
+mod view;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};

@@ -259,6 +259,11 @@ impl RunOptions {
 }
 
 impl DirOption {
+    /// Given at another path than its own (`HOST::GUEST`).
+    pub fn is_mapped(&self) -> bool {
+        self.guest != self.host
+    }
+
     /// `HOST` or `HOST::GUEST` (wasmtime's spelling).
     fn parse(spec: &OsStr, writable: bool) -> Result<DirOption, String> {
         let spec = spec.to_str().ok_or("a directory given to --dir or --ro-dir must be valid UTF-8")?;
@@ -271,6 +276,13 @@ impl DirOption {
 }
 
 impl SandboxOptions {
+    /// Whether a directory is given at another path than its own, which
+    /// needs a view of the file system of the guest's own (made by the first
+    /// Lamina; one started by a guest's exec is inside it already).
+    pub fn maps_directories(&self) -> bool {
+        !self.inherited && self.dirs.iter().any(DirOption::is_mapped)
+    }
+
     /// The flags that ask a new Lamina for the same sandbox (directories
     /// absolute: the new image may run elsewhere).
     fn flags(&self) -> Vec<OsString> {
@@ -280,8 +292,10 @@ impl SandboxOptions {
             .map(|d| {
                 let host = std::path::absolute(&d.host).unwrap_or_else(|_| d.host.clone());
                 let mut spec = host.into_os_string();
-                spec.push("::");
-                spec.push(&d.guest);
+                if d.is_mapped() {
+                    spec.push("::");
+                    spec.push(&d.guest);
+                }
                 flag(if d.writable { "--dir" } else { "--ro-dir" }, spec)
             })
             .collect();

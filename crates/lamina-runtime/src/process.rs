@@ -41,6 +41,9 @@ pub fn run(options: RunOptions) -> Result<Outcome> {
 }
 
 fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
+    if options.sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
+        sandbox::prepare_view()?;
+    }
     delivery::init();
     let engine = new_engine(&options.engine)?;
     delivery::set_engine(&engine);

@@ -37,26 +37,46 @@ use wasmtime::{Result, bail, format_err};
 
 use crate::options::SandboxOptions;
 use crate::seccomp;
+use crate::view::{self, Exposure};
 
 /// The Landlock ABI whose rights the sandbox needs (file rights, TCP ports,
 /// signal and abstract-socket scoping).
 const ABI_NEEDED: ABI = ABI::V6;
 
+/// What mapping directories at other paths needs before the process has
+/// threads: a user namespace, unless privileged.
+pub(crate) fn prepare_view() -> Result<()> {
+    if rustix::process::geteuid().is_root() { Ok(()) } else { view::enter_user_namespace() }
+}
+
 /// Restricts this process as `options` say, for good, and returns the
 /// policy the syscall layer checks.
 pub(crate) fn enter(options: &SandboxOptions, module: &Path) -> Result<Policy> {
-    let policy = policy(options)?;
     if options.inherited {
-        // Started by a sandboxed guest's exec: the kernel part is this
-        // process's already. Another layer would also scope signals anew,
-        // cutting the guest off from the processes it came from.
+        // Started by a sandboxed guest's exec, inside its view of the file
+        // system: the kernel part is this process's already. Another layer
+        // would also scope signals anew, cutting the guest off from the
+        // processes it came from.
         if !options.best_effort && std::fs::File::open("/proc/self/status").is_ok() {
             bail!("--sandbox-inherited: this process is not confined by the kernel; it is for Lamina's own use");
         }
-        return Ok(policy);
+        let mut dirs = vec![];
+        for d in &options.dirs {
+            let path = std::fs::canonicalize(&d.guest)
+                .map_err(|e| format_err!("--sandbox-inherited: {}: {e}", d.guest.display()))?;
+            dirs.push((path.clone(), path, d.writable));
+        }
+        return policy(options, dirs.into_iter());
+    }
+    let dirs = granted_dirs(options)?;
+    let policy = policy(options, dirs.iter().cloned())?;
+    let module = std::fs::canonicalize(module)?;
+    let rules = file_rules(&policy, &module);
+    if options.maps_directories() {
+        view::enter(&exposures(&dirs, &rules), &working_directory(&dirs))?;
     }
     let compat = if options.best_effort { CompatLevel::BestEffort } else { CompatLevel::HardRequirement };
-    let status = restrict(&policy, module, compat).map_err(|e| {
+    let status = restrict(&policy, &rules, compat).map_err(|e| {
         format_err!("cannot enter the sandbox: {e} (the kernel must support Landlock ABI 6 or later; --sandbox=best-effort runs without it)")
     })?;
     seccomp::install()?;
@@ -71,8 +91,9 @@ pub(crate) fn enter(options: &SandboxOptions, module: &Path) -> Result<Policy> {
     Ok(policy)
 }
 
-/// The policy with every path made canonical, checked for existence.
-fn policy(options: &SandboxOptions) -> Result<Policy> {
+/// The granted directories: host path (canonical, checked), the path the
+/// guest sees it at, writable.
+fn granted_dirs(options: &SandboxOptions) -> Result<Vec<(PathBuf, PathBuf, bool)>> {
     let mut dirs = vec![];
     for d in &options.dirs {
         let host = std::fs::canonicalize(&d.host)
@@ -80,16 +101,17 @@ fn policy(options: &SandboxOptions) -> Result<Policy> {
         if !host.is_dir() {
             bail!("{} is not a directory (--dir and --ro-dir take directories)", d.host.display());
         }
-        if d.guest != d.host {
-            bail!(
-                "mapping {} at another path ({}) needs a private mount namespace, which Lamina does not set up \
-                 yet; give the directory at its own path",
-                d.host.display(),
-                d.guest.display()
-            );
-        }
-        dirs.push(DirGrant { host: host.clone(), guest: host, writable: d.writable });
+        // Without a guest path of its own, the directory is where it is.
+        let path = if d.is_mapped() { d.guest.clone() } else { host.clone() };
+        dirs.push((host, path, d.writable));
     }
+    Ok(dirs)
+}
+
+/// The policy for directories given as (host, path in this process's view,
+/// writable), the other paths made canonical and checked for existence.
+fn policy(options: &SandboxOptions, dirs: impl Iterator<Item = (PathBuf, PathBuf, bool)>) -> Result<Policy> {
+    let dirs = dirs.map(|(_, path, writable)| DirGrant { path, writable }).collect();
     let exec = match &options.exec {
         Allow::Only(paths) => Allow::Only(
             paths
@@ -102,16 +124,43 @@ fn policy(options: &SandboxOptions) -> Result<Policy> {
     Ok(Policy { dirs, net: options.net.clone(), exec })
 }
 
-fn restrict(policy: &Policy, module: &Path, compat: CompatLevel) -> Result<RulesetStatus, landlock::RulesetError> {
+/// What the guest's own view of the file system holds: every granted
+/// directory at its guest path, everything else Landlock grants at its own
+/// path, and `/proc`.
+fn exposures(dirs: &[(PathBuf, PathBuf, bool)], rules: &[(PathBuf, BitFlags<AccessFs>)]) -> Vec<Exposure> {
+    let mapped = dirs.iter().map(|(host, path, _)| Exposure { host: host.clone(), path: path.clone() });
+    let others = rules
+        .iter()
+        .filter(|(path, _)| !dirs.iter().any(|(_, granted, _)| granted == path) && path.exists())
+        .map(|(path, _)| Exposure::same(path));
+    mapped.chain(others).chain([Exposure::same("/proc")]).collect()
+}
+
+/// Where the guest starts in its view: the working directory's place in a
+/// granted directory, or `/`.
+fn working_directory(dirs: &[(PathBuf, PathBuf, bool)]) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize).unwrap_or_default();
+    dirs.iter()
+        .filter_map(|(host, path, _)| cwd.strip_prefix(host).ok().map(|rest| (host, path.join(rest))))
+        .max_by_key(|(host, _)| host.components().count())
+        .map_or_else(|| PathBuf::from("/"), |(_, inside)| inside)
+}
+
+fn restrict(
+    policy: &Policy,
+    rules: &[(PathBuf, BitFlags<AccessFs>)],
+    compat: CompatLevel,
+) -> Result<RulesetStatus, landlock::RulesetError> {
     let mut ruleset = Ruleset::default().set_compatibility(compat).handle_access(AccessFs::from_all(ABI_NEEDED))?;
     let net_handled = policy.net != Allow::All;
     if net_handled {
         ruleset = ruleset.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?;
     }
     let mut created = ruleset.scope(Scope::Signal | Scope::AbstractUnixSocket)?.create()?;
-    for (path, access) in file_rules(policy, module) {
+    for (path, access) in rules {
         // Defaults that are not there (no terminal, say) are simply not granted.
-        if let Ok(fd) = PathFd::new(&path) {
+        if let Ok(fd) = PathFd::new(path) {
+            let access = *access;
             let access = if path.is_dir() { access } else { access & AccessFs::from_file(ABI_NEEDED) };
             created = created.add_rule(PathBeneath::new(fd, access))?;
         }
@@ -124,7 +173,8 @@ fn restrict(policy: &Policy, module: &Path, compat: CompatLevel) -> Result<Rules
     Ok(created.restrict_self()?.ruleset)
 }
 
-/// Every file or directory the sandbox grants, and how.
+/// Every file or directory the sandbox grants, and how, by its path in the
+/// guest's view.
 fn file_rules(policy: &Policy, module: &Path) -> Vec<(PathBuf, BitFlags<AccessFs>)> {
     let all = AccessFs::from_all(ABI_NEEDED);
     let read = AccessFs::ReadFile | AccessFs::ReadDir;
@@ -134,7 +184,7 @@ fn file_rules(policy: &Policy, module: &Path) -> Vec<(PathBuf, BitFlags<AccessFs
     // directory: found by tools/fuzz).
     let writable = all & !(AccessFs::Execute | AccessFs::MakeChar | AccessFs::MakeBlock);
     let mut rules: Vec<(PathBuf, BitFlags<AccessFs>)> =
-        policy.dirs.iter().map(|d| (d.host.clone(), if d.writable { writable } else { read })).collect();
+        policy.dirs.iter().map(|d| (d.path.clone(), if d.writable { writable } else { read })).collect();
     rules.push((module.to_path_buf(), AccessFs::ReadFile.into()));
     rules.push(("/dev/null".into(), AccessFs::ReadFile | AccessFs::WriteFile));
     rules.extend(["/dev/zero", "/dev/random", "/dev/urandom"].map(|d| (PathBuf::from(d), AccessFs::ReadFile.into())));
@@ -226,18 +276,33 @@ mod tests {
     #[test]
     fn directories_are_canonical_and_must_exist() {
         let tmp = std::env::temp_dir();
-        let options = SandboxOptions {
-            dirs: vec![dir(&format!("{}/.", tmp.display()), &format!("{}/.", tmp.display()), true)],
-            ..Default::default()
-        };
-        let p = policy(&options).unwrap();
-        assert_eq!(p.dirs[0].host, std::fs::canonicalize(&tmp).unwrap());
+        let dot = format!("{}/.", tmp.display());
+        let options = SandboxOptions { dirs: vec![dir(&dot, &dot, true)], ..Default::default() };
+        let dirs = granted_dirs(&options).unwrap();
+        let canonical = std::fs::canonicalize(&tmp).unwrap();
+        assert_eq!(dirs, [(canonical.clone(), canonical.clone(), true)]);
         let missing = SandboxOptions { dirs: vec![dir("/no/such/dir", "/no/such/dir", false)], ..Default::default() };
-        assert!(policy(&missing).unwrap_err().to_string().contains("/no/such/dir"));
-        let mapped = SandboxOptions { dirs: vec![dir("/tmp", "/data", false)], ..Default::default() };
-        assert!(policy(&mapped).unwrap_err().to_string().contains("mount namespace"));
+        assert!(granted_dirs(&missing).unwrap_err().to_string().contains("/no/such/dir"));
+        // A mapped directory is granted at its guest path.
+        let mapped = SandboxOptions { dirs: vec![dir(&dot, "/data", false)], ..Default::default() };
+        let dirs = granted_dirs(&mapped).unwrap();
+        assert_eq!(dirs, [(canonical.clone(), "/data".into(), false)]);
+        let p = policy(&mapped, dirs.iter().cloned()).unwrap();
+        assert_eq!(p.dirs, [DirGrant { path: "/data".into(), writable: false }]);
         let exec = SandboxOptions { exec: Allow::Only(vec!["/no/such/tool".into()]), ..Default::default() };
-        assert!(policy(&exec).unwrap_err().to_string().contains("--allow-exec"));
+        assert!(policy(&exec, std::iter::empty()).unwrap_err().to_string().contains("--allow-exec"));
+    }
+
+    #[test]
+    fn the_view_holds_the_mapped_directories_and_everything_else_at_its_own_path() {
+        let tmp = std::fs::canonicalize(std::env::temp_dir()).unwrap();
+        let dirs = [(tmp.clone(), PathBuf::from("/data"), true)];
+        let p = Policy { dirs: vec![DirGrant { path: "/data".into(), writable: true }], ..Default::default() };
+        let rules = file_rules(&p, Path::new("/dev/null"));
+        let exposed = exposures(&dirs, &rules);
+        assert!(exposed.contains(&Exposure { host: tmp.clone(), path: "/data".into() }));
+        assert!(exposed.contains(&Exposure::same("/dev/null")) && exposed.contains(&Exposure::same("/proc")));
+        assert!(!exposed.iter().any(|e| e.host == Path::new("/data")), "the guest path is not a host path");
     }
 
     #[test]
@@ -256,8 +321,7 @@ mod tests {
             rules.iter().any(|(p, _)| p.to_string_lossy().contains("libc.so")),
             "the C library the runtime runs with: {rules:?}"
         );
-        let writable =
-            Policy { dirs: vec![DirGrant { host: "/srv".into(), guest: "/srv".into(), writable: true }], ..p };
+        let writable = Policy { dirs: vec![DirGrant { path: "/srv".into(), writable: true }], ..p };
         let (_, access) = &file_rules(&writable, Path::new("/m.wasm"))[0];
         assert!(access.contains(AccessFs::MakeReg) && !access.contains(AccessFs::Execute), "no native exec in --dir");
         assert!(access.contains(AccessFs::MakeFifo), "mkfifo in --dir");

@@ -55,16 +55,16 @@ impl<T: PartialEq> Allow<T> {
 /// A directory the guest may reach, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirGrant {
-    /// The host directory, canonical (no symlinks, absolute).
-    pub host: PathBuf,
-    /// Where the guest sees it (the same path unless mapped elsewhere).
-    pub guest: PathBuf,
+    /// The directory as this process sees it, canonical (absolute, no
+    /// symlinks): the host's path, or the guest path a `--dir HOST::GUEST`
+    /// maps it at when the sandbox has a mount namespace of its own.
+    pub path: PathBuf,
     /// Read, write, create, delete, rename, link; otherwise read and list.
     pub writable: bool,
 }
 
 /// A guest's authority under a sandbox.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Policy {
     pub dirs: Vec<DirGrant>,
     /// The socket addresses TCP and UDP sockets may be bound or connected
@@ -106,7 +106,7 @@ impl Policy {
     /// Whether `path` (canonical) lies in a directory the guest may reach
     /// (for writing, if `write`).
     pub fn allows_path(&self, path: &Path, write: bool) -> bool {
-        self.dirs.iter().any(|d| path.starts_with(&d.host) && (d.writable || !write))
+        self.dirs.iter().any(|d| path.starts_with(&d.path) && (d.writable || !write))
     }
 }
 
@@ -160,8 +160,8 @@ mod tests {
 
     fn policy(net: Allow<SocketAddr>) -> Policy {
         let dirs = vec![
-            DirGrant { host: "/srv/rw".into(), guest: "/srv/rw".into(), writable: true },
-            DirGrant { host: "/srv/ro".into(), guest: "/data".into(), writable: false },
+            DirGrant { path: "/srv/rw".into(), writable: true },
+            DirGrant { path: "/srv/ro".into(), writable: false },
         ];
         Policy { dirs, net, exec: Allow::Nothing }
     }

@@ -57,9 +57,12 @@ Run options:
                          every import and how it is bound)
 
 Sandbox (any of these denies everything not granted; see docs/security.md):
-      --dir HOST         Give the program HOST and everything beneath it (read,
-                         write, create, delete, rename, link; not native exec)
-      --ro-dir HOST      Give the program HOST to read and list
+      --dir HOST[::GUEST]
+                         Give the program HOST and everything beneath it (read,
+                         write, create, delete, rename, link; not native exec),
+                         at GUEST if given (a file system of its own)
+      --ro-dir HOST[::GUEST]
+                         Give the program HOST to read and list
       --allow-net[=ADDR:PORT,...]
                          Allow TCP/UDP to these addresses (alone: everywhere)
       --allow-exec[=PATH,...]

@@ -94,6 +94,7 @@ enum Want {
 }
 
 const EPERM: i32 = 1;
+const ENOENT: i32 = 2;
 const EACCES: i32 = 13;
 const ECONNREFUSED: i32 = 111;
 const DENIED: Want = Want::Errno(EACCES);
@@ -420,26 +421,67 @@ fn sandbox_alone_grants_only_the_module_and_the_default_devices() {
     assert!(t.jail.join("created-by-defaults.txt").exists());
 }
 
-/// `--dir HOST::GUEST` with another guest path needs a private mount
-/// namespace, which Lamina does not set up yet: until it does, such a
-/// mapping is refused before the guest starts, saying why, and nothing is
-/// created at the guest path.
+/// `--dir HOST::GUEST` with another guest path: the guest has a file system
+/// of its own (a private mount namespace) where the directory is at GUEST
+/// and not at HOST, in a forked child and after exec too; nothing is made
+/// at GUEST on the host. The same directory at its own path is found there.
 #[test]
-fn a_dir_mapped_at_another_guest_path_is_refused_clearly() {
+fn a_dir_mapped_at_another_guest_path_is_found_there_and_only_there() {
     let t = fs_tree("sandbox-mapped");
-    let guest = "/lamina-sandbox-test-mapped";
+    let guest = "/lamina-sandbox-test-mapped/data";
     assert!(!Path::new(guest).exists());
-    let args = strings([&"mapped", &guest]);
+    let table = |host_path: Want| {
+        [
+            ("read mapped file", Want::Ok),
+            ("create mapped file", Want::Ok),
+            ("read at the host path", host_path),
+            ("list /", DENIED),
+            ("exec module at the guest path", Want::Ran),
+        ]
+    };
+    let args = strings([&"mapped", &guest, &t.jail]);
     let out = lamina_run(&[format!("--dir={}::{guest}", t.jail.display())], &t.module, &args, &t.root);
-    assert_eq!(out.status.code(), Some(1), "{}", support::text(&out.stderr));
-    assert!(support::text(&out.stderr).contains("mount namespace"), "{}", support::text(&out.stderr));
-    assert!(out.stdout.is_empty(), "the guest must not run");
-    assert!(!Path::new(guest).exists(), "the guest path must not be created on the host");
-    // The same directory at its own path works.
+    check(&out, &WHO, &table(Want::Errno(ENOENT)), "--dir HOST::GUEST");
+    for who in WHO {
+        let written = t.jail.join(format!("written-{who}.txt"));
+        assert_eq!(std::fs::read_to_string(&written).unwrap_or_default(), "via mapping\n", "{}", written.display());
+    }
+    assert!(!Path::new(guest).parent().unwrap().exists(), "the guest path must not be made on the host");
+    // The same directory at its own path.
     let own = format!("--dir={}::{}", t.jail.display(), t.jail.display());
-    let out = lamina_run(&[own], &t.module, &strings([&"mapped", &t.jail]), &t.root);
-    let table = [("read mapped file", Want::Ok), ("create mapped file", Want::Ok)];
-    check_single(&out, &table, "--dir HOST::HOST");
+    let out = lamina_run(&[own], &t.module, &strings([&"mapped", &t.jail, &t.jail]), &t.root);
+    check(&out, &WHO, &table(Want::Ok), "--dir HOST::HOST");
+    // Without privileges (a user namespace of its own makes the view), as
+    // `nobody` when the tests run as root.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let t = fs_tree("sandbox-mapped-unprivileged");
+        std::fs::set_permissions(&t.jail, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let mut cmd = support::lamina();
+        cmd.args(["run", "--no-cache"]).arg(format!("--dir={}::{guest}", t.jail.display())).arg(&t.module);
+        cmd.args(strings([&"mapped", &guest, &t.jail])).current_dir(&t.root).uid(65534).gid(65534);
+        let out = support::run_bounded(cmd, TIMEOUT);
+        check(&out, &WHO, &table(Want::Errno(ENOENT)), "--dir HOST::GUEST as nobody");
+        let written = t.jail.join("written-exec.txt");
+        assert_eq!(std::fs::metadata(&written).map(|m| std::os::unix::fs::MetadataExt::uid(&m)).ok(), Some(65534));
+    }
+}
+
+/// What cannot be mapped is refused before the guest starts, saying why:
+/// a relative or `..` guest path, and `/`.
+#[test]
+fn a_guest_path_that_cannot_be_mapped_is_refused_clearly() {
+    let t = fs_tree("sandbox-mapped-bad");
+    for (guest, why) in [("data", "must be absolute"), ("/a/../b", "must be absolute"), ("/", "at / is not supported")]
+    {
+        let flag = format!("--dir={}::{guest}", t.jail.display());
+        let out = lamina_run(&[flag], &t.module, &strings([&"mapped", &guest, &t.jail]), &t.root);
+        let stderr = support::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{guest}: {stderr}");
+        assert!(stderr.contains(why), "{guest}: {stderr}");
+        assert!(out.stdout.is_empty(), "{guest}: the guest must not run");
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -642,7 +642,7 @@ mod tests {
         std::fs::write(jail.join("in"), "").unwrap();
         std::fs::write(outside.join("out"), "").unwrap();
         std::os::unix::fs::symlink(outside.join("out"), jail.join("link")).unwrap();
-        let jail_grant = DirGrant { host: jail.canonicalize().unwrap(), guest: jail.clone(), writable: true };
+        let jail_grant = DirGrant { path: jail.canonicalize().unwrap(), writable: true };
         let policy = Policy { dirs: vec![jail_grant], net: Allow::Nothing, exec: Allow::Nothing };
         let process = Process::new(ProcessConfig { policy: Some(policy), ..Default::default() });
         let (_keep, mem) = TestMemory::new(4096);
