@@ -8,7 +8,7 @@ wali-linux spec and one list of the syscalls beyond it (EXTRA below).
     gen_syscall_headers.py imports    (the wasm type of each EXTRA import)
 
 musl: musl asks for a system call by number (`__syscall(SYS_read, fd, buf, n)`,
-with every argument widened to `long`). WALI has no numbered entry point: each
+with every argument widened to `syscall_arg_t`, a `long long`). WALI has no numbered entry point: each
 system call is its own typed import `wali.SYS_<name>`. The header declares
 those imports and one dispatcher from number to import. The dispatcher is
 always inlined, so a call with a constant number (almost every call in musl)
@@ -26,6 +26,9 @@ so one test source builds both ways.
 imports: `SYS_<name> <params> i64` for each EXTRA syscall, in the format of
 tools/wali_spec_types.py: the conformance test checks that Lamina's table
 declares the syscalls it implements beyond the spec with these types.
+
+The C types of i64 values are `long long`, never `long`: the headers serve
+both C ABIs of the toolchain, and `long` is 32-bit in the ILP32 one.
 
 Wasm types follow the ABI rule: pointers and C types of at most 4 bytes are
 i32, 8-byte integers are i64, the result is i64. The spec gives the types of
@@ -75,7 +78,7 @@ EXTRA = {
     "utimes": "pp", "vfork": "", "vhangup": "", "vmsplice": "ipii", "waitid": "iipip",
 }
 
-C_TYPE = {"i": "int", "l": "long", "p": "void *"}
+C_TYPE = {"i": "int", "l": "long long", "p": "void *"}
 
 
 def kind(spec_type) -> str:
@@ -100,7 +103,7 @@ def signatures():
 
 def argument(k, i):
     arg = "abcdef"[i]
-    return f"(void *)(unsigned long){arg}" if k == "p" else f"({C_TYPE[k]}){arg}"
+    return f"(void *)(__SIZE_TYPE__){arg}" if k == "p" else f"({C_TYPE[k]}){arg}"
 
 
 def numbers():
@@ -118,10 +121,11 @@ def musl():
     sigs = signatures()
     for _, name, kinds in sigs:
         params = ", ".join(C_TYPE[k] for k in kinds) or "void"
-        print(f"__WALI_IMPORT(\"SYS_{name}\") long __wali_SYS_{name}({params});")
+        print(f"__WALI_IMPORT(\"SYS_{name}\") long long __wali_SYS_{name}({params});")
     print()
     print("static __inline __attribute__((__always_inline__))")
-    print("long __wali_syscall(long n, long a, long b, long c, long d, long e, long f)")
+    print("long long __wali_syscall(long long n, long long a, long long b, long long c, long long d,")
+    print("\tlong long e, long long f)")
     print("{")
     print("\t(void)a; (void)b; (void)c; (void)d; (void)e; (void)f;")
     print("\tswitch (n) {")

@@ -883,9 +883,9 @@ static inline long wali_sendfile(int a0, int a1, void *a2, int a3) { return lt_r
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_clone") long wali_clone(long a0, void *a1, void *a2, void *a3, long a4);
+WALI_IMPORT("SYS_clone") long wali_clone(long long a0, void *a1, void *a2, void *a3, long long a4);
 #else
-static inline long wali_clone(long a0, void *a1, void *a2, void *a3, long a4) { return lt_raw_syscall(56, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_clone(long long a0, void *a1, void *a2, void *a3, long long a4) { return lt_raw_syscall(56, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
@@ -907,9 +907,9 @@ static inline long wali_semop(int a0, void *a1, int a2) { return lt_raw_syscall(
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_semctl") long wali_semctl(int a0, int a1, int a2, long a3);
+WALI_IMPORT("SYS_semctl") long wali_semctl(int a0, int a1, int a2, long long a3);
 #else
-static inline long wali_semctl(int a0, int a1, int a2, long a3) { return lt_raw_syscall(66, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+static inline long wali_semctl(int a0, int a1, int a2, long long a3) { return lt_raw_syscall(66, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -931,9 +931,9 @@ static inline long wali_msgsnd(int a0, void *a1, int a2, int a3) { return lt_raw
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_msgrcv") long wali_msgrcv(int a0, void *a1, int a2, long a3, int a4);
+WALI_IMPORT("SYS_msgrcv") long wali_msgrcv(int a0, void *a1, int a2, long long a3, int a4);
 #else
-static inline long wali_msgrcv(int a0, void *a1, int a2, long a3, int a4) { return lt_raw_syscall(70, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_msgrcv(int a0, void *a1, int a2, long long a3, int a4) { return lt_raw_syscall(70, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
@@ -943,9 +943,9 @@ static inline long wali_msgctl(int a0, int a1, void *a2) { return lt_raw_syscall
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_truncate") long wali_truncate(void *a0, long a1);
+WALI_IMPORT("SYS_truncate") long wali_truncate(void *a0, long long a1);
 #else
-static inline long wali_truncate(void *a0, long a1) { return lt_raw_syscall(76, (long)a0, (long)a1, 0, 0, 0, 0); }
+static inline long wali_truncate(void *a0, long long a1) { return lt_raw_syscall(76, (long)a0, (long)a1, 0, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -967,9 +967,9 @@ static inline long wali_times(void *a0) { return lt_raw_syscall(100, (long)a0, 0
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_ptrace") long wali_ptrace(long a0, long a1, long a2, long a3);
+WALI_IMPORT("SYS_ptrace") long wali_ptrace(long long a0, long long a1, long long a2, long long a3);
 #else
-static inline long wali_ptrace(long a0, long a1, long a2, long a3) { return lt_raw_syscall(101, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+static inline long wali_ptrace(long long a0, long long a1, long long a2, long long a3) { return lt_raw_syscall(101, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1129,9 +1129,9 @@ static inline long wali_pivot_root(void *a0, void *a1) { return lt_raw_syscall(1
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_arch_prctl") long wali_arch_prctl(int a0, long a1);
+WALI_IMPORT("SYS_arch_prctl") long wali_arch_prctl(int a0, long long a1);
 #else
-static inline long wali_arch_prctl(int a0, long a1) { return lt_raw_syscall(158, (long)a0, (long)a1, 0, 0, 0, 0); }
+static inline long wali_arch_prctl(int a0, long long a1) { return lt_raw_syscall(158, (long)a0, (long)a1, 0, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1159,9 +1159,9 @@ static inline long wali_settimeofday(void *a0, void *a1) { return lt_raw_syscall
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_mount") long wali_mount(void *a0, void *a1, void *a2, long a3, void *a4);
+WALI_IMPORT("SYS_mount") long wali_mount(void *a0, void *a1, void *a2, long long a3, void *a4);
 #else
-static inline long wali_mount(void *a0, void *a1, void *a2, long a3, void *a4) { return lt_raw_syscall(165, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_mount(void *a0, void *a1, void *a2, long long a3, void *a4) { return lt_raw_syscall(165, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1207,15 +1207,15 @@ static inline long wali_iopl(int a0) { return lt_raw_syscall(172, (long)a0, 0, 0
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_ioperm") long wali_ioperm(long a0, long a1, int a2);
+WALI_IMPORT("SYS_ioperm") long wali_ioperm(long long a0, long long a1, int a2);
 #else
-static inline long wali_ioperm(long a0, long a1, int a2) { return lt_raw_syscall(173, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+static inline long wali_ioperm(long long a0, long long a1, int a2) { return lt_raw_syscall(173, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_init_module") long wali_init_module(void *a0, long a1, void *a2);
+WALI_IMPORT("SYS_init_module") long wali_init_module(void *a0, long long a1, void *a2);
 #else
-static inline long wali_init_module(void *a0, long a1, void *a2) { return lt_raw_syscall(175, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+static inline long wali_init_module(void *a0, long long a1, void *a2) { return lt_raw_syscall(175, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1231,9 +1231,9 @@ static inline long wali_quotactl(int a0, void *a1, int a2, void *a3) { return lt
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_readahead") long wali_readahead(int a0, long a1, int a2);
+WALI_IMPORT("SYS_readahead") long wali_readahead(int a0, long long a1, int a2);
 #else
-static inline long wali_readahead(int a0, long a1, int a2) { return lt_raw_syscall(187, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+static inline long wali_readahead(int a0, long long a1, int a2) { return lt_raw_syscall(187, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1495,9 +1495,9 @@ static inline long wali_tee(int a0, int a1, int a2, int a3) { return lt_raw_sysc
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_sync_file_range") long wali_sync_file_range(int a0, long a1, long a2, int a3);
+WALI_IMPORT("SYS_sync_file_range") long wali_sync_file_range(int a0, long long a1, long long a2, int a3);
 #else
-static inline long wali_sync_file_range(int a0, long a1, long a2, int a3) { return lt_raw_syscall(277, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+static inline long wali_sync_file_range(int a0, long long a1, long long a2, int a3) { return lt_raw_syscall(277, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1519,9 +1519,9 @@ static inline long wali_timerfd_create(int a0, int a1) { return lt_raw_syscall(2
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_fallocate") long wali_fallocate(int a0, int a1, long a2, long a3);
+WALI_IMPORT("SYS_fallocate") long wali_fallocate(int a0, int a1, long long a2, long long a3);
 #else
-static inline long wali_fallocate(int a0, int a1, long a2, long a3) { return lt_raw_syscall(285, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+static inline long wali_fallocate(int a0, int a1, long long a2, long long a3) { return lt_raw_syscall(285, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1549,15 +1549,15 @@ static inline long wali_inotify_init1(int a0) { return lt_raw_syscall(294, (long
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_preadv") long wali_preadv(int a0, void *a1, int a2, long a3, long a4);
+WALI_IMPORT("SYS_preadv") long wali_preadv(int a0, void *a1, int a2, long long a3, long long a4);
 #else
-static inline long wali_preadv(int a0, void *a1, int a2, long a3, long a4) { return lt_raw_syscall(295, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_preadv(int a0, void *a1, int a2, long long a3, long long a4) { return lt_raw_syscall(295, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_pwritev") long wali_pwritev(int a0, void *a1, int a2, long a3, long a4);
+WALI_IMPORT("SYS_pwritev") long wali_pwritev(int a0, void *a1, int a2, long long a3, long long a4);
 #else
-static inline long wali_pwritev(int a0, void *a1, int a2, long a3, long a4) { return lt_raw_syscall(296, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_pwritev(int a0, void *a1, int a2, long long a3, long long a4) { return lt_raw_syscall(296, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1573,9 +1573,9 @@ static inline long wali_fanotify_init(int a0, int a1) { return lt_raw_syscall(30
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_fanotify_mark") long wali_fanotify_mark(int a0, int a1, long a2, int a3, void *a4);
+WALI_IMPORT("SYS_fanotify_mark") long wali_fanotify_mark(int a0, int a1, long long a2, int a3, void *a4);
 #else
-static inline long wali_fanotify_mark(int a0, int a1, long a2, int a3, void *a4) { return lt_raw_syscall(301, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
+static inline long wali_fanotify_mark(int a0, int a1, long long a2, int a3, void *a4) { return lt_raw_syscall(301, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1621,15 +1621,15 @@ static inline long wali_getcpu(void *a0, void *a1, void *a2) { return lt_raw_sys
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_process_vm_readv") long wali_process_vm_readv(int a0, void *a1, long a2, void *a3, long a4, long a5);
+WALI_IMPORT("SYS_process_vm_readv") long wali_process_vm_readv(int a0, void *a1, long long a2, void *a3, long long a4, long long a5);
 #else
-static inline long wali_process_vm_readv(int a0, void *a1, long a2, void *a3, long a4, long a5) { return lt_raw_syscall(310, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+static inline long wali_process_vm_readv(int a0, void *a1, long long a2, void *a3, long long a4, long long a5) { return lt_raw_syscall(310, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
 #endif
 
 #ifdef __wasm__
-WALI_IMPORT("SYS_process_vm_writev") long wali_process_vm_writev(int a0, void *a1, long a2, void *a3, long a4, long a5);
+WALI_IMPORT("SYS_process_vm_writev") long wali_process_vm_writev(int a0, void *a1, long long a2, void *a3, long long a4, long long a5);
 #else
-static inline long wali_process_vm_writev(int a0, void *a1, long a2, void *a3, long a4, long a5) { return lt_raw_syscall(311, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+static inline long wali_process_vm_writev(int a0, void *a1, long long a2, void *a3, long long a4, long long a5) { return lt_raw_syscall(311, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
 #endif
 
 #ifdef __wasm__
