@@ -101,26 +101,27 @@ fn same_as_native(name: &str, abi: &str, how: Run) {
     assert_eq!(n.status.code(), Some(0), "{name} did not succeed natively:\n{}\n{}", n.stdout, n.stderr);
 }
 
-/// Two tests per program, <name>::wali and <name>::ilp32 (one per C ABI),
-/// and the list of the programs.
+/// One test per program and C ABI, <name>::wali and <name>::ilp32 (or only
+/// the ABIs listed in brackets after the name), and the list of the
+/// programs.
 macro_rules! programs {
-    ($($name:ident $(=> $how:expr)?;)*) => {
+    ($($name:ident $([$($abi:ident),+])? $(=> $how:expr)?;)*) => {
         const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
         $(
-            mod $name {
-                use super::*;
-
-                #[test]
-                fn wali() {
-                    same_as_native(stringify!($name), "wali", programs!(@how $($how)?));
-                }
-
-                #[test]
-                fn ilp32() {
-                    same_as_native(stringify!($name), "ilp32", programs!(@how $($how)?));
-                }
-            }
+            programs!(@tests $name [$($($abi),+)?] programs!(@how $($how)?));
         )*
+    };
+    (@tests $name:ident [] $how:expr) => { programs!(@tests $name [wali, ilp32] $how); };
+    (@tests $name:ident [$($abi:ident),+] $how:expr) => {
+        mod $name {
+            use super::*;
+            $(
+                #[test]
+                fn $abi() {
+                    same_as_native(stringify!($name), stringify!($abi), $how);
+                }
+            )+
+        }
     };
     (@how) => { Run::default() };
     (@how $how:expr) => { $how };
@@ -134,6 +135,10 @@ programs! {
     fifo;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
+    limits;
+    // Keeps a long in a pointer, which WALI's own C ABI (64-bit long, 32-bit
+    // pointers) cannot do: the bug this ABI exists for.
+    long_in_pointer [ilp32];
     malloc_threads;
     math;
     math_long_rounding;
