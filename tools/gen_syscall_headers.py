@@ -18,7 +18,7 @@ number is only known at run time, keep the whole switch.
 numbers: the port's bits/syscall.h.in, the syscall numbers a WALI guest sees
 (`SYS_read` and so on), the x86-64 ones for every syscall the spec lists.
 
-guest: the test guests' header. Each syscall becomes `long wali_<name>(...)`:
+guest: the test guests' header. Each syscall becomes `wali_<name>(...)`:
 on wasm an import of `wali.SYS_<name>`, natively an inline call of the x86-64
 syscall of the same number (returning -errno like the raw kernel interface),
 so one test source builds both ways.
@@ -140,11 +140,19 @@ def musl():
 def guest_decl(nr, name, params, count):
     args = "".join(f", (long)a{i}" for i in range(count)) + ", 0" * (6 - count)
     print("#ifdef __wasm__")
-    print(f"WALI_IMPORT(\"SYS_{name}\") long wali_{name}({params});")
+    print(f"WALI_IMPORT(\"SYS_{name}\") long long wali_{name}({params});")
     print("#else")
     print(f"static inline long wali_{name}({params}) {{ return lt_raw_syscall({nr}{args}); }}")
     print("#endif")
     print()
+
+
+def guest_type(spec_type: str) -> str:
+    """The C type of a spec type in the guests' header: its i64 types are
+    long long, as a guest built with 32-bit long must see them too."""
+    if spec_type.endswith("*") or spec_type.startswith("fn("):
+        return "void*"
+    return {"long": "long long", "unsigned long": "unsigned long long"}.get(spec_type, spec_type)
 
 
 def guest():
@@ -154,7 +162,7 @@ def guest():
     print("#pragma once")
     for s in SYSCALLS.values():
         if s.implemented:
-            types = ["void*" if str(t).endswith("*") or str(t).startswith("fn(") else str(t) for t in s.args_reduce()]
+            types = [guest_type(str(t)) for t in s.args_reduce()]
             params = ", ".join(f"{t} a{i}" for i, t in enumerate(types)) or "void"
             guest_decl(s.nr, s.name, params, len(types))
     for nr, name, kinds in signatures():

@@ -16,8 +16,9 @@ pub enum Abi {
     Ilp32,
 }
 
-/// The ABI of a command that does not choose one.
-pub const DEFAULT: Abi = Abi::Wali;
+/// The ABI of a command that does not choose one: the data model C
+/// programs are written for.
+pub const DEFAULT: Abi = Abi::Ilp32;
 
 /// What a command says about the ABI, and the arguments to hand clang.
 #[derive(Debug, PartialEq, Eq)]

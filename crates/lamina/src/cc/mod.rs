@@ -1,6 +1,6 @@
 //! The C toolchain for WALI: `lamina cc` (also installed as `lamina-cc`), a
-//! `cc` that runs clang-22 for wasm32-linux-muslwali against the WALI
-//! sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
+//! `cc` that runs clang-22 for WALI, in one of two C ABIs (abi.rs), against
+//! the WALI sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
 //!
 //! The driver adds the flags a WALI build needs (flags.rs) around the user's
 //! arguments, which it passes on untouched (response files included), and
@@ -37,10 +37,10 @@ do for cc. It runs clang-22 for the WALI target with the WALI sysroot (musl);
 a link makes one .wasm module, whatever the output's name, for `lamina run`.
 
 C ABI (docs/toolchain.md; the last choice wins):
-  -mabi=wali           WALI's own: 64-bit long, 32-bit pointers (the default;
-                       also --target=wasm32-linux-muslwali)
   -mabi=ilp32          32-bit int, long and pointers, as most C code assumes
-                       (also --target=wasm32-unknown-linux-musl)
+                       (the default; also --target=wasm32-unknown-linux-musl)
+  -mabi=wali           WALI's own: 64-bit long, 32-bit pointers
+                       (also --target=wasm32-linux-muslwali)
 Objects and libraries of the two ABIs do not mix.
 
 Always on: threads (-pthread is accepted), setjmp/longjmp.
@@ -243,11 +243,11 @@ fn locate_sysroot(argv0: &OsStr, abi: Abi) -> Result<PathBuf, String> {
     };
     if !sysroot.join(&libc).is_file() {
         return Err(format!(
-            "no WALI sysroot for the {} C ABI at {} ({origin}: {} is missing); build it with \
+            "no WALI sysroot at {} ({origin}: {}, the C library of the {} C ABI, is missing); build it with \
              toolchain/build-sysroot.sh",
-            abi.name(),
             sysroot.display(),
-            libc.display()
+            libc.display(),
+            abi.name()
         ));
     }
     Ok(sysroot)
