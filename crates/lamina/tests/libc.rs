@@ -148,6 +148,7 @@ programs! {
     process => Run { env: &[("PATH", "/usr/bin:/bin")], ..Run::default() };
     process_shared;
     pthreads;
+    resources;
     setjmp;
     signals;
     signals_wait;
