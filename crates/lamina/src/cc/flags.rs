@@ -32,7 +32,8 @@ pub const BUILTINS: &str = "/usr/lib/llvm-22/lib/clang/22/lib/wasi/libclang_rt.b
 const FLAGS: &[(Stage, &[&str])] = &[
     // wasm32 code for musl's Linux ABI: clang's WALI toolchain (wasm-ld, the
     // WALI sysroot; crt1.o and libc.a of the wali ABI in
-    // SYSROOT/lib/wasm32-linux-muslwali) for either C ABI (ABI_FLAGS).
+    // SYSROOT/lib/wasm32-linux-muslwali) for either C ABI, whose own flags
+    // for_stage adds.
     (Stage::Always, &["--target=wasm32-linux-muslwali"]),
     // Threads are always on (the libc is built for them): defines _REENTRANT
     // for the headers, and a link gets a shared memory.
