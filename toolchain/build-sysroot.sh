@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the WALI sysroot: musl from Debian's source package (apt-get source
 # musl), with our wasm32 port (toolchain/musl) laid over it, compiled with
-# Debian's clang-22 for wasm32-linux-muslwali and installed into
-# build/sysroot. Incremental: the source is unpacked again only when the port's
+# Debian's clang-22 for both C ABIs of lamina cc (docs/toolchain.md) and
+# installed into build/sysroot. Incremental: the source is unpacked again only when the port's
 # patches or file list change, changed port files are copied with new times,
 # and musl's own Makefile rebuilds only what they touch.
 #
@@ -57,22 +57,33 @@ fi
 	fi
 done
 
-# 4. musl's build, configured by hand (its configure probes a host compiler).
-cat > "$src/config.mak.new" <<MAK
+# 4. musl's build, configured by hand (its configure probes a host compiler),
+# once per C ABI: WALI's own (64-bit long, clang's wasm32-linux-muslwali) in
+# the source tree, ILP32 (32-bit long, wasm32-unknown-linux-musl) in a build
+# directory of its own beside it (musl builds out of tree through a Makefile
+# link). The headers are one tree for both (they tell the ABIs apart by
+# __SIZEOF_LONG__); the libraries go where clang looks for each triple's,
+# SYSROOT/lib/<triple>.
+build_libc() { # TRIPLE DIR LIBDIR EXTRA_CFLAGS MAKE_TARGETS...
+	local triple=$1 dir=$2 libdir=$3 extra=$4
+	shift 4
+	mkdir -p "$dir"
+	[ "$dir" = "$src" ] || ln -sf "$src/Makefile" "$dir/Makefile"
+	cat > "$dir/config.mak.new" <<MAK
 ARCH = wasm32
 SUBARCH =
 ASMSUBARCH =
-srcdir = .
+srcdir = $src
 prefix = $sysroot
 exec_prefix = $sysroot
 bindir = \$(exec_prefix)/bin
-libdir = \$(prefix)/lib
+libdir = $libdir
 includedir = \$(prefix)/include
 syslibdir = \$(prefix)/lib
-CC = clang-22 --target=wasm32-linux-muslwali
+CC = clang-22 --target=$triple
 AR = llvm-ar-22
 RANLIB = llvm-ranlib-22
-CFLAGS_AUTO = -O2 -pipe -fno-stack-protector -matomics -mbulk-memory -mexception-handling \$(SJLJ) \$(NO_LROUND_BUILTINS) -Wno-shift-op-parentheses -Wno-bitwise-op-parentheses -Wno-logical-op-parentheses -Wno-string-plus-int -Wno-dangling-else -Wno-unknown-pragmas -Wno-ignored-attributes -Wno-unused-command-line-argument -Wno-macro-redefined
+CFLAGS_AUTO = -O2 -pipe -fno-stack-protector -matomics -mbulk-memory -mexception-handling \$(SJLJ) $extra -Wno-shift-op-parentheses -Wno-bitwise-op-parentheses -Wno-logical-op-parentheses -Wno-string-plus-int -Wno-dangling-else -Wno-unknown-pragmas -Wno-ignored-attributes -Wno-unused-command-line-argument -Wno-macro-redefined
 CFLAGS_C99FSE = -std=c99 -nostdinc -ffreestanding -fexcess-precision=standard -Wa,--noexecstack
 CFLAGS_MEMOPS =
 LDFLAGS_AUTO =
@@ -84,18 +95,22 @@ ALL_TOOLS =
 # for setjmp.o itself, which defines the functions that scheme calls.
 SJLJ = -fwasm-exceptions -mllvm -wasm-enable-sjlj -mllvm -wasm-use-legacy-eh=false
 obj/src/setjmp/wasm32/setjmp.o: SJLJ =
-# As in lamina cc (crates/lamina/src/cc/flags.rs): the wasm32 back end gives
-# the lround/lrint intrinsics a 32-bit result, but long is 64-bit.
-NO_LROUND_BUILTINS = -fno-builtin-lround -fno-builtin-lroundf -fno-builtin-lroundl -fno-builtin-lrint -fno-builtin-lrintf -fno-builtin-lrintl
 MAK
-# Other compiler flags make every object stale; musl's Makefile does not know.
-if ! cmp -s "$src/config.mak.new" "$src/config.mak"; then
-	rm -rf "$src/obj" "$src/lib"
-	mv "$src/config.mak.new" "$src/config.mak"
-fi
-rm -f "$src/config.mak.new"
+	# Other compiler flags make every object stale; musl's Makefile does not know.
+	if ! cmp -s "$dir/config.mak.new" "$dir/config.mak"; then
+		rm -rf "$dir/obj" "$dir/lib"
+		mv "$dir/config.mak.new" "$dir/config.mak"
+	fi
+	rm -f "$dir/config.mak.new"
+	make -s -C "$dir" -j"$jobs" "$@" >/dev/null
+}
 
-make -s -C "$src" -j"$jobs" install-libs install-headers >/dev/null
+# As in lamina cc (crates/lamina/src/cc/flags.rs): with 64-bit long, lround
+# and lrint stay calls, as the wasm32 back end gives their intrinsics a
+# 32-bit result.
+no_lround_builtins="-fno-builtin-lround -fno-builtin-lroundf -fno-builtin-lroundl -fno-builtin-lrint -fno-builtin-lrintf -fno-builtin-lrintl"
+build_libc wasm32-linux-muslwali "$src" "$sysroot/lib" "$no_lround_builtins" install-libs install-headers
+build_libc wasm32-unknown-linux-musl "$build/musl-ilp32" "$sysroot/lib/wasm32-unknown-linux-musl" "" install-libs
 
 # clang looks for a target's libraries in lib/<triple> of the sysroot.
 mkdir -p "$sysroot/lib/wasm32-linux-muslwali"

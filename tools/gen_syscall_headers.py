@@ -8,7 +8,7 @@ wali-linux spec and one list of the syscalls beyond it (EXTRA below).
     gen_syscall_headers.py imports    (the wasm type of each EXTRA import)
 
 musl: musl asks for a system call by number (`__syscall(SYS_read, fd, buf, n)`,
-with every argument widened to `long`). WALI has no numbered entry point: each
+with every argument widened to `syscall_arg_t`, a `long long`). WALI has no numbered entry point: each
 system call is its own typed import `wali.SYS_<name>`. The header declares
 those imports and one dispatcher from number to import. The dispatcher is
 always inlined, so a call with a constant number (almost every call in musl)
@@ -18,7 +18,7 @@ number is only known at run time, keep the whole switch.
 numbers: the port's bits/syscall.h.in, the syscall numbers a WALI guest sees
 (`SYS_read` and so on), the x86-64 ones for every syscall the spec lists.
 
-guest: the test guests' header. Each syscall becomes `long wali_<name>(...)`:
+guest: the test guests' header. Each syscall becomes `wali_<name>(...)`:
 on wasm an import of `wali.SYS_<name>`, natively an inline call of the x86-64
 syscall of the same number (returning -errno like the raw kernel interface),
 so one test source builds both ways.
@@ -26,6 +26,9 @@ so one test source builds both ways.
 imports: `SYS_<name> <params> i64` for each EXTRA syscall, in the format of
 tools/wali_spec_types.py: the conformance test checks that Lamina's table
 declares the syscalls it implements beyond the spec with these types.
+
+The C types of i64 values are `long long`, never `long`: the headers serve
+both C ABIs of the toolchain, and `long` is 32-bit in the ILP32 one.
 
 Wasm types follow the ABI rule: pointers and C types of at most 4 bytes are
 i32, 8-byte integers are i64, the result is i64. The spec gives the types of
@@ -75,7 +78,7 @@ EXTRA = {
     "utimes": "pp", "vfork": "", "vhangup": "", "vmsplice": "ipii", "waitid": "iipip",
 }
 
-C_TYPE = {"i": "int", "l": "long", "p": "void *"}
+C_TYPE = {"i": "int", "l": "long long", "p": "void *"}
 
 
 def kind(spec_type) -> str:
@@ -100,7 +103,7 @@ def signatures():
 
 def argument(k, i):
     arg = "abcdef"[i]
-    return f"(void *)(unsigned long){arg}" if k == "p" else f"({C_TYPE[k]}){arg}"
+    return f"(void *)(__SIZE_TYPE__){arg}" if k == "p" else f"({C_TYPE[k]}){arg}"
 
 
 def numbers():
@@ -118,10 +121,11 @@ def musl():
     sigs = signatures()
     for _, name, kinds in sigs:
         params = ", ".join(C_TYPE[k] for k in kinds) or "void"
-        print(f"__WALI_IMPORT(\"SYS_{name}\") long __wali_SYS_{name}({params});")
+        print(f"__WALI_IMPORT(\"SYS_{name}\") long long __wali_SYS_{name}({params});")
     print()
     print("static __inline __attribute__((__always_inline__))")
-    print("long __wali_syscall(long n, long a, long b, long c, long d, long e, long f)")
+    print("long long __wali_syscall(long long n, long long a, long long b, long long c, long long d,")
+    print("\tlong long e, long long f)")
     print("{")
     print("\t(void)a; (void)b; (void)c; (void)d; (void)e; (void)f;")
     print("\tswitch (n) {")
@@ -136,11 +140,19 @@ def musl():
 def guest_decl(nr, name, params, count):
     args = "".join(f", (long)a{i}" for i in range(count)) + ", 0" * (6 - count)
     print("#ifdef __wasm__")
-    print(f"WALI_IMPORT(\"SYS_{name}\") long wali_{name}({params});")
+    print(f"WALI_IMPORT(\"SYS_{name}\") long long wali_{name}({params});")
     print("#else")
     print(f"static inline long wali_{name}({params}) {{ return lt_raw_syscall({nr}{args}); }}")
     print("#endif")
     print()
+
+
+def guest_type(spec_type: str) -> str:
+    """The C type of a spec type in the guests' header: its i64 types are
+    long long, as a guest built with 32-bit long must see them too."""
+    if spec_type.endswith("*") or spec_type.startswith("fn("):
+        return "void*"
+    return {"long": "long long", "unsigned long": "unsigned long long"}.get(spec_type, spec_type)
 
 
 def guest():
@@ -150,7 +162,7 @@ def guest():
     print("#pragma once")
     for s in SYSCALLS.values():
         if s.implemented:
-            types = ["void*" if str(t).endswith("*") or str(t).startswith("fn(") else str(t) for t in s.args_reduce()]
+            types = [guest_type(str(t)) for t in s.args_reduce()]
             params = ", ".join(f"{t} a{i}" for i, t in enumerate(types)) or "void"
             guest_decl(s.nr, s.name, params, len(types))
     for nr, name, kinds in signatures():

@@ -27,7 +27,15 @@ static int format_into(char *buf, size_t size, const char *fmt, ...) {
 static void integers(void) {
     printf("[%d] [%i] [%5d] [%-5d] [%05d] [%+d] [% d] [%.3d] [%8.3d] [%-8.3d|]\n", 42, -42, 42, 42, 42, 42, 42, 7,
            -7, 7);
-    printf("[%d] [%d] [%u] [%ld] [%ld]\n", INT_MAX, INT_MIN, UINT_MAX, LONG_MAX, LONG_MIN);
+    printf("[%d] [%d] [%u] [%ld] [%ld] [%lu]\n", INT_MAX, INT_MIN, UINT_MAX, (long)INT_MAX, (long)INT_MIN,
+           (unsigned long)UINT_MAX);
+    /* The limits of long depend on the C ABI (the WALI build may have a
+     * 32-bit long): %ld and %lu must print them as %lld and %llu do. */
+    char l[64], ll[64];
+    snprintf(l, sizeof l, "%ld %ld %lu", LONG_MAX, LONG_MIN, ULONG_MAX);
+    snprintf(ll, sizeof ll, "%lld %lld %llu", (long long)LONG_MAX, (long long)LONG_MIN,
+             (unsigned long long)ULONG_MAX);
+    printf("long limits print as long long: %d\n", strcmp(l, ll) == 0);
     printf("[%lld] [%lld] [%llu]\n", LLONG_MAX, LLONG_MIN, ULLONG_MAX);
     printf("[%hd] [%hhd] [%hu] [%hhu]\n", (short)-12345, (signed char)-100, (unsigned short)65535,
            (unsigned char)200);

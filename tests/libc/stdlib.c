@@ -108,12 +108,31 @@ static void show_double(const char *s) {
         printf("strtod(\"%s\") = %.17g, consumed %td%s\n", s, v, end - s, isinf(v) && e == ERANGE ? ", ERANGE" : "");
 }
 
+/* strtol at the limits of long, whose size the C ABI chooses (the WALI build
+ * may have a 32-bit long, the native one has 64), so only the outcome is
+ * printed: the limit itself, ERANGE just past it. */
+static void long_limits(void) {
+    char text[4][32];
+    snprintf(text[0], sizeof text[0], "%ld", LONG_MAX);
+    snprintf(text[1], sizeof text[1], "%lu", (unsigned long)LONG_MAX + 1);
+    snprintf(text[2], sizeof text[2], "%ld", LONG_MIN);
+    snprintf(text[3], sizeof text[3], "-%lu", (unsigned long)LONG_MAX + 2);
+    const long want[4] = {LONG_MAX, LONG_MAX, LONG_MIN, LONG_MIN};
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        errno = 0;
+        long v = strtol(text[i], &end, 0);
+        printf("strtol(LONG_%s%s): limit %d, consumed all %d, ERANGE %d\n", i < 2 ? "MAX" : "MIN",
+               i % 2 ? " beyond" : "", v == want[i], *end == 0, errno == ERANGE);
+    }
+    printf("strtoul(\"-1\") == ULONG_MAX: %d\n", strtoul("-1", NULL, 10) == ULONG_MAX);
+}
+
 static void conversions(void) {
-    const char *longs[] = {"0", "  +42", "-17xyz", "0x1F", "0X1f", "017", "08", "0x", "zz", "", "   ",
-                           "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-                           "-9223372036854775809"};
+    const char *longs[] = {"0", "  +42", "-17xyz", "0x1F", "0X1f", "017", "08", "0x", "zz", "", "   "};
     for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++)
         show_long(longs[i], 0);
+    long_limits();
     show_long("1010", 2);
     show_long("zZ", 36);
     show_long("ff", 16);
@@ -128,7 +147,7 @@ static void conversions(void) {
     errno = 0;
     u = strtoull("18446744073709551616", &end, 10);
     printf("strtoull overflow: %llu ERANGE %d\n", u, errno == ERANGE);
-    printf("strtoul(\"-1\") = %lu, strtoull(\"-2\") = %llu\n", strtoul("-1", NULL, 10), strtoull("-2", NULL, 10));
+    printf("strtoull(\"-2\") = %llu\n", strtoull("-2", NULL, 10));
     printf("strtoimax: %jd strtoumax: %ju\n", strtoimax("-123456789012", NULL, 10), strtoumax("0777", NULL, 0));
     printf("atoi: %d %d %d atol: %ld atoll: %lld\n", atoi("  12abc"), atoi("-0"), atoi("x"), atol("-99999"),
            atoll("123456789012345"));
@@ -146,10 +165,10 @@ static void conversions(void) {
 
 static void arithmetic(void) {
     div_t d = div(-7, 2);
-    ldiv_t ld = ldiv(100000000000L, 7);
+    ldiv_t ld = ldiv(-2000000000L, 7);
     lldiv_t lld = lldiv(-100000000000LL, 3);
     printf("div: %d %d ldiv: %ld %ld lldiv: %lld %lld\n", d.quot, d.rem, ld.quot, ld.rem, lld.quot, lld.rem);
-    printf("abs: %d labs: %ld llabs: %lld imaxabs: %jd\n", abs(-5), labs(-5000000000L), llabs(LLONG_MIN + 1),
+    printf("abs: %d labs: %ld llabs: %lld imaxabs: %jd\n", abs(-5), labs(-2000000000L), llabs(LLONG_MIN + 1),
            imaxabs(-3));
     srand(7);
     int first[5], again[5];

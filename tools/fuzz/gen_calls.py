@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests/guests/include/wali_syscalls.h"
 TARGET = ROOT / "tools/fuzz/wali_fuzz_calls.h"
 
-DECL = re.compile(r'^WALI_IMPORT\("(SYS_\w+)"\) long (wali_\w+)\((.*)\);$')
+DECL = re.compile(r'^WALI_IMPORT\("(SYS_\w+)"\) long long (wali_\w+)\((.*)\);$')
 TYPES = {
     "void*": ("p", "(void *)(__UINTPTR_TYPE__)"),
     "void *": ("p", "(void *)(__UINTPTR_TYPE__)"),

@@ -16,7 +16,7 @@ static long fz_SYS_munmap(const unsigned long long *a) { (void)a; return wali_mu
 static long fz_SYS_brk(const unsigned long long *a) { (void)a; return wali_brk((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_rt_sigaction(const unsigned long long *a) { (void)a; return wali_rt_sigaction((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (unsigned int)a[3]); }
 static long fz_SYS_rt_sigprocmask(const unsigned long long *a) { (void)a; return wali_rt_sigprocmask((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (unsigned int)a[3]); }
-static long fz_SYS_rt_sigreturn(const unsigned long long *a) { (void)a; return wali_rt_sigreturn((long)a[0]); }
+static long fz_SYS_rt_sigreturn(const unsigned long long *a) { (void)a; return wali_rt_sigreturn((long long)a[0]); }
 static long fz_SYS_ioctl(const unsigned long long *a) { (void)a; return wali_ioctl((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_pread64(const unsigned long long *a) { (void)a; return wali_pread64((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (unsigned int)a[2], (long long)a[3]); }
 static long fz_SYS_pwrite64(const unsigned long long *a) { (void)a; return wali_pwrite64((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (unsigned int)a[2], (long long)a[3]); }
@@ -55,7 +55,7 @@ static long fz_SYS_exit(const unsigned long long *a) { (void)a; return wali_exit
 static long fz_SYS_wait4(const unsigned long long *a) { (void)a; return wali_wait4((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3]); }
 static long fz_SYS_kill(const unsigned long long *a) { (void)a; return wali_kill((int)a[0], (int)a[1]); }
 static long fz_SYS_uname(const unsigned long long *a) { (void)a; return wali_uname((void *)(__UINTPTR_TYPE__)a[0]); }
-static long fz_SYS_fcntl(const unsigned long long *a) { (void)a; return wali_fcntl((int)a[0], (int)a[1], (unsigned long)a[2]); }
+static long fz_SYS_fcntl(const unsigned long long *a) { (void)a; return wali_fcntl((int)a[0], (int)a[1], (unsigned long long)a[2]); }
 static long fz_SYS_flock(const unsigned long long *a) { (void)a; return wali_flock((int)a[0], (int)a[1]); }
 static long fz_SYS_fsync(const unsigned long long *a) { (void)a; return wali_fsync((int)a[0]); }
 static long fz_SYS_fdatasync(const unsigned long long *a) { (void)a; return wali_fdatasync((int)a[0]); }
@@ -101,7 +101,7 @@ static long fz_SYS_rt_sigsuspend(const unsigned long long *a) { (void)a; return 
 static long fz_SYS_sigaltstack(const unsigned long long *a) { (void)a; return wali_sigaltstack((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_statfs(const unsigned long long *a) { (void)a; return wali_statfs((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_fstatfs(const unsigned long long *a) { (void)a; return wali_fstatfs((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
-static long fz_SYS_prctl(const unsigned long long *a) { (void)a; return wali_prctl((int)a[0], (unsigned long)a[1], (unsigned long)a[2], (unsigned long)a[3], (unsigned long)a[4]); }
+static long fz_SYS_prctl(const unsigned long long *a) { (void)a; return wali_prctl((int)a[0], (unsigned long long)a[1], (unsigned long long)a[2], (unsigned long long)a[3], (unsigned long long)a[4]); }
 static long fz_SYS_setrlimit(const unsigned long long *a) { (void)a; return wali_setrlimit((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_chroot(const unsigned long long *a) { (void)a; return wali_chroot((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_gettid(const unsigned long long *a) { (void)a; return wali_gettid(); }
@@ -148,21 +148,21 @@ static long fz_SYS_shmctl(const unsigned long long *a) { (void)a; return wali_sh
 static long fz_SYS_pause(const unsigned long long *a) { (void)a; return wali_pause(); }
 static long fz_SYS_getitimer(const unsigned long long *a) { (void)a; return wali_getitimer((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_sendfile(const unsigned long long *a) { (void)a; return wali_sendfile((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
-static long fz_SYS_clone(const unsigned long long *a) { (void)a; return wali_clone((long)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long)a[4]); }
+static long fz_SYS_clone(const unsigned long long *a) { (void)a; return wali_clone((long long)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4]); }
 static long fz_SYS_vfork(const unsigned long long *a) { (void)a; return wali_vfork(); }
 static long fz_SYS_semget(const unsigned long long *a) { (void)a; return wali_semget((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_semop(const unsigned long long *a) { (void)a; return wali_semop((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
-static long fz_SYS_semctl(const unsigned long long *a) { (void)a; return wali_semctl((int)a[0], (int)a[1], (int)a[2], (long)a[3]); }
+static long fz_SYS_semctl(const unsigned long long *a) { (void)a; return wali_semctl((int)a[0], (int)a[1], (int)a[2], (long long)a[3]); }
 static long fz_SYS_shmdt(const unsigned long long *a) { (void)a; return wali_shmdt((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_msgget(const unsigned long long *a) { (void)a; return wali_msgget((int)a[0], (int)a[1]); }
 static long fz_SYS_msgsnd(const unsigned long long *a) { (void)a; return wali_msgsnd((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
-static long fz_SYS_msgrcv(const unsigned long long *a) { (void)a; return wali_msgrcv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long)a[3], (int)a[4]); }
+static long fz_SYS_msgrcv(const unsigned long long *a) { (void)a; return wali_msgrcv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (int)a[4]); }
 static long fz_SYS_msgctl(const unsigned long long *a) { (void)a; return wali_msgctl((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
-static long fz_SYS_truncate(const unsigned long long *a) { (void)a; return wali_truncate((void *)(__UINTPTR_TYPE__)a[0], (long)a[1]); }
+static long fz_SYS_truncate(const unsigned long long *a) { (void)a; return wali_truncate((void *)(__UINTPTR_TYPE__)a[0], (long long)a[1]); }
 static long fz_SYS_getdents(const unsigned long long *a) { (void)a; return wali_getdents((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
 static long fz_SYS_lchown(const unsigned long long *a) { (void)a; return wali_lchown((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_times(const unsigned long long *a) { (void)a; return wali_times((void *)(__UINTPTR_TYPE__)a[0]); }
-static long fz_SYS_ptrace(const unsigned long long *a) { (void)a; return wali_ptrace((long)a[0], (long)a[1], (long)a[2], (long)a[3]); }
+static long fz_SYS_ptrace(const unsigned long long *a) { (void)a; return wali_ptrace((long long)a[0], (long long)a[1], (long long)a[2], (long long)a[3]); }
 static long fz_SYS_syslog(const unsigned long long *a) { (void)a; return wali_syslog((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
 static long fz_SYS_getresuid(const unsigned long long *a) { (void)a; return wali_getresuid((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_getresgid(const unsigned long long *a) { (void)a; return wali_getresgid((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
@@ -189,12 +189,12 @@ static long fz_SYS_mlockall(const unsigned long long *a) { (void)a; return wali_
 static long fz_SYS_munlockall(const unsigned long long *a) { (void)a; return wali_munlockall(); }
 static long fz_SYS_vhangup(const unsigned long long *a) { (void)a; return wali_vhangup(); }
 static long fz_SYS_pivot_root(const unsigned long long *a) { (void)a; return wali_pivot_root((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
-static long fz_SYS_arch_prctl(const unsigned long long *a) { (void)a; return wali_arch_prctl((int)a[0], (long)a[1]); }
+static long fz_SYS_arch_prctl(const unsigned long long *a) { (void)a; return wali_arch_prctl((int)a[0], (long long)a[1]); }
 static long fz_SYS_adjtimex(const unsigned long long *a) { (void)a; return wali_adjtimex((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_sync(const unsigned long long *a) { (void)a; return wali_sync(); }
 static long fz_SYS_acct(const unsigned long long *a) { (void)a; return wali_acct((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_settimeofday(const unsigned long long *a) { (void)a; return wali_settimeofday((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
-static long fz_SYS_mount(const unsigned long long *a) { (void)a; return wali_mount((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (long)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
+static long fz_SYS_mount(const unsigned long long *a) { (void)a; return wali_mount((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (long long)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
 static long fz_SYS_umount2(const unsigned long long *a) { (void)a; return wali_umount2((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_swapon(const unsigned long long *a) { (void)a; return wali_swapon((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_swapoff(const unsigned long long *a) { (void)a; return wali_swapoff((void *)(__UINTPTR_TYPE__)a[0]); }
@@ -202,11 +202,11 @@ static long fz_SYS_reboot(const unsigned long long *a) { (void)a; return wali_re
 static long fz_SYS_sethostname(const unsigned long long *a) { (void)a; return wali_sethostname((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_setdomainname(const unsigned long long *a) { (void)a; return wali_setdomainname((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_iopl(const unsigned long long *a) { (void)a; return wali_iopl((int)a[0]); }
-static long fz_SYS_ioperm(const unsigned long long *a) { (void)a; return wali_ioperm((long)a[0], (long)a[1], (int)a[2]); }
-static long fz_SYS_init_module(const unsigned long long *a) { (void)a; return wali_init_module((void *)(__UINTPTR_TYPE__)a[0], (long)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
+static long fz_SYS_ioperm(const unsigned long long *a) { (void)a; return wali_ioperm((long long)a[0], (long long)a[1], (int)a[2]); }
+static long fz_SYS_init_module(const unsigned long long *a) { (void)a; return wali_init_module((void *)(__UINTPTR_TYPE__)a[0], (long long)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_delete_module(const unsigned long long *a) { (void)a; return wali_delete_module((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_quotactl(const unsigned long long *a) { (void)a; return wali_quotactl((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3]); }
-static long fz_SYS_readahead(const unsigned long long *a) { (void)a; return wali_readahead((int)a[0], (long)a[1], (int)a[2]); }
+static long fz_SYS_readahead(const unsigned long long *a) { (void)a; return wali_readahead((int)a[0], (long long)a[1], (int)a[2]); }
 static long fz_SYS_setxattr(const unsigned long long *a) { (void)a; return wali_setxattr((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3], (int)a[4]); }
 static long fz_SYS_lsetxattr(const unsigned long long *a) { (void)a; return wali_lsetxattr((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3], (int)a[4]); }
 static long fz_SYS_fsetxattr(const unsigned long long *a) { (void)a; return wali_fsetxattr((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3], (int)a[4]); }
@@ -250,20 +250,20 @@ static long fz_SYS_set_robust_list(const unsigned long long *a) { (void)a; retur
 static long fz_SYS_get_robust_list(const unsigned long long *a) { (void)a; return wali_get_robust_list((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_splice(const unsigned long long *a) { (void)a; return wali_splice((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4], (int)a[5]); }
 static long fz_SYS_tee(const unsigned long long *a) { (void)a; return wali_tee((int)a[0], (int)a[1], (int)a[2], (int)a[3]); }
-static long fz_SYS_sync_file_range(const unsigned long long *a) { (void)a; return wali_sync_file_range((int)a[0], (long)a[1], (long)a[2], (int)a[3]); }
+static long fz_SYS_sync_file_range(const unsigned long long *a) { (void)a; return wali_sync_file_range((int)a[0], (long long)a[1], (long long)a[2], (int)a[3]); }
 static long fz_SYS_vmsplice(const unsigned long long *a) { (void)a; return wali_vmsplice((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
 static long fz_SYS_signalfd(const unsigned long long *a) { (void)a; return wali_signalfd((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
 static long fz_SYS_timerfd_create(const unsigned long long *a) { (void)a; return wali_timerfd_create((int)a[0], (int)a[1]); }
-static long fz_SYS_fallocate(const unsigned long long *a) { (void)a; return wali_fallocate((int)a[0], (int)a[1], (long)a[2], (long)a[3]); }
+static long fz_SYS_fallocate(const unsigned long long *a) { (void)a; return wali_fallocate((int)a[0], (int)a[1], (long long)a[2], (long long)a[3]); }
 static long fz_SYS_timerfd_settime(const unsigned long long *a) { (void)a; return wali_timerfd_settime((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3]); }
 static long fz_SYS_timerfd_gettime(const unsigned long long *a) { (void)a; return wali_timerfd_gettime((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_signalfd4(const unsigned long long *a) { (void)a; return wali_signalfd4((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
 static long fz_SYS_inotify_init1(const unsigned long long *a) { (void)a; return wali_inotify_init1((int)a[0]); }
-static long fz_SYS_preadv(const unsigned long long *a) { (void)a; return wali_preadv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long)a[3], (long)a[4]); }
-static long fz_SYS_pwritev(const unsigned long long *a) { (void)a; return wali_pwritev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long)a[3], (long)a[4]); }
+static long fz_SYS_preadv(const unsigned long long *a) { (void)a; return wali_preadv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4]); }
+static long fz_SYS_pwritev(const unsigned long long *a) { (void)a; return wali_pwritev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4]); }
 static long fz_SYS_recvmmsg(const unsigned long long *a) { (void)a; return wali_recvmmsg((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
 static long fz_SYS_fanotify_init(const unsigned long long *a) { (void)a; return wali_fanotify_init((int)a[0], (int)a[1]); }
-static long fz_SYS_fanotify_mark(const unsigned long long *a) { (void)a; return wali_fanotify_mark((int)a[0], (int)a[1], (long)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
+static long fz_SYS_fanotify_mark(const unsigned long long *a) { (void)a; return wali_fanotify_mark((int)a[0], (int)a[1], (long long)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
 static long fz_SYS_name_to_handle_at(const unsigned long long *a) { (void)a; return wali_name_to_handle_at((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4]); }
 static long fz_SYS_open_by_handle_at(const unsigned long long *a) { (void)a; return wali_open_by_handle_at((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
 static long fz_SYS_clock_adjtime(const unsigned long long *a) { (void)a; return wali_clock_adjtime((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
@@ -271,8 +271,8 @@ static long fz_SYS_syncfs(const unsigned long long *a) { (void)a; return wali_sy
 static long fz_SYS_sendmmsg(const unsigned long long *a) { (void)a; return wali_sendmmsg((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
 static long fz_SYS_setns(const unsigned long long *a) { (void)a; return wali_setns((int)a[0], (int)a[1]); }
 static long fz_SYS_getcpu(const unsigned long long *a) { (void)a; return wali_getcpu((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
-static long fz_SYS_process_vm_readv(const unsigned long long *a) { (void)a; return wali_process_vm_readv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long)a[4], (long)a[5]); }
-static long fz_SYS_process_vm_writev(const unsigned long long *a) { (void)a; return wali_process_vm_writev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long)a[4], (long)a[5]); }
+static long fz_SYS_process_vm_readv(const unsigned long long *a) { (void)a; return wali_process_vm_readv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4], (long long)a[5]); }
+static long fz_SYS_process_vm_writev(const unsigned long long *a) { (void)a; return wali_process_vm_writev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4], (long long)a[5]); }
 static long fz_SYS_memfd_create(const unsigned long long *a) { (void)a; return wali_memfd_create((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_execveat(const unsigned long long *a) { (void)a; return wali_execveat((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4]); }
 static long fz_SYS_membarrier(const unsigned long long *a) { (void)a; return wali_membarrier((int)a[0], (int)a[1], (int)a[2]); }

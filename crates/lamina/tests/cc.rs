@@ -365,12 +365,10 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-mbulk-memory",
         "-mexception-handling",
         "-fwasm-exceptions",
-        "-fno-builtin-lround",
-        "-fno-builtin-lroundf",
-        "-fno-builtin-lroundl",
-        "-fno-builtin-lrint",
-        "-fno-builtin-lrintf",
-        "-fno-builtin-lrintl",
+        "-Xclang",
+        "-triple",
+        "-Xclang",
+        "wasm32-unknown-linux-musl",
         "-mllvm",
         "-wasm-enable-sjlj",
         "-mllvm",
@@ -380,9 +378,20 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-Wl,--export-memory",
         "-Wl,--max-memory=2147483648",
         "-Wl,-z,stack-size=8388608",
+        &format!("-B{}/lib/wasm32-unknown-linux-musl/", sysroot().display()),
+        &format!("-L{}/lib/wasm32-unknown-linux-musl", sysroot().display()),
     ];
     let expected: Vec<&str> = before.iter().copied().chain(user).chain(["-lc", BUILTINS]).collect();
-    assert_eq!(args, expected);
+    assert_eq!(args, expected, "the default C ABI, ILP32");
+
+    // WALI's own C ABI: its triple, its libraries (clang's default place),
+    // and lround/lrint kept as calls; -mabi= is the driver's, not clang's.
+    let (wali, _) = clang_arguments(&["-mabi=ilp32", "-mabi=wali", "-c", "main.c"], "");
+    let lround = ["-fno-builtin-lround", "-fno-builtin-lroundf", "-fno-builtin-lroundl"];
+    assert!(lround.iter().all(|f| wali.iter().any(|a| a == f)), "{wali:?}");
+    assert!(!wali.iter().any(|a| a.starts_with("-mabi") || a.contains("linux-musl/") || a == "-Xclang"), "{wali:?}");
+    let (by_target, _) = clang_arguments(&["--target=wasm32-linux-muslwali", "-c", "main.c"], "");
+    assert_eq!(by_target, wali, "--target=wasm32-linux-muslwali is -mabi=wali");
 
     let (args, _) = clang_arguments(&["-c", "main.c"], "");
     assert_eq!(args[args.len() - 2..], ["-c", "main.c"], "compiling adds nothing after the user's arguments");
@@ -484,7 +493,7 @@ fn an_autoconf_style_project_cross_compiles_and_runs_as_natively() {
         "checking for no/such/header.h... no\n",
         "checking for no_such_function_for_configure... no\n",
         "checking for sqrt in -lm... yes\n",
-        "checking size of long... 8\n",
+        "checking size of long... 4\n",
     ] {
         assert!(log.contains(line), "{line:?} missing from:\n{log}");
     }

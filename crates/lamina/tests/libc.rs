@@ -4,7 +4,9 @@
 //! environment, and must print the same stdout and end with the same status.
 //! The programs also check what the standards pin down and print a line
 //! starting with FAIL when a check fails, which fails the test even if both
-//! builds agree.
+//! builds agree. Every program is tested in both C ABIs of `lamina cc`
+//! (`-mabi=wali`, 64-bit long, and `-mabi=ilp32`): native x86-64 has 64-bit
+//! long, so the programs print nothing that depends on its size.
 
 mod support;
 
@@ -30,10 +32,10 @@ fn source(name: &str) -> PathBuf {
     support::repo().join("tests/libc").join(format!("{name}.c"))
 }
 
-/// The WALI compiler driver, used like `cc`.
-fn wali_cc() -> Command {
+/// The WALI compiler driver, used like `cc`, for the C ABI `abi`.
+fn wali_cc(abi: &str) -> Command {
     let mut cc = support::lamina();
-    cc.arg("cc");
+    cc.arg("cc").arg(format!("-mabi={abi}"));
     cc
 }
 
@@ -62,14 +64,16 @@ fn run(mut cmd: Command, label: &str) -> Finished {
     Finished { status: out.status, stdout: support::text(&out.stdout), stderr: support::text(&out.stderr) }
 }
 
-/// Builds tests/libc/<name>.c both ways, runs both, and compares.
-fn same_as_native(name: &str, how: Run) {
-    let build = support::scratch(&format!("{name}-build"));
+/// Builds tests/libc/<name>.c natively and for WALI in the C ABI `abi`,
+/// runs both, and compares.
+fn same_as_native(name: &str, abi: &str, how: Run) {
+    let name_abi = format!("{name}-{abi}");
+    let build = support::scratch(&format!("{name_abi}-build"));
     let (exe, module) = (build.join(name), build.join(format!("{name}.wasm")));
     let mut gcc = Command::new("gcc");
     gcc.arg("-pthread");
     compile(gcc, name, &exe, "native");
-    compile(wali_cc(), name, &module, "WALI");
+    compile(wali_cc(abi), name, &module, "WALI");
 
     let mut native = Command::new(&exe);
     native.args(how.args).env_clear().envs(how.env.iter().copied());
@@ -80,33 +84,44 @@ fn same_as_native(name: &str, how: Run) {
     }
     lamina.arg(&module).args(how.args);
 
-    let n = run(native, &format!("{name}-native"));
-    let w = run(lamina, &format!("{name}-wasm"));
+    let n = run(native, &format!("{name_abi}-native"));
+    let w = run(lamina, &format!("{name_abi}-wasm"));
     assert_eq!(
         w.stdout, n.stdout,
-        "stdout of {name} differs (left: lamina, right: native)\nlamina stderr:\n{}",
+        "stdout of {name} ({abi}) differs (left: lamina, right: native)\nlamina stderr:\n{}",
         w.stderr
     );
     assert_eq!(
         (w.status.code(), w.status.signal()),
         (n.status.code(), n.status.signal()),
-        "exit status of {name} differs (lamina, native: (code, signal))\nlamina stderr:\n{}",
+        "exit status of {name} ({abi}) differs (lamina, native: (code, signal))\nlamina stderr:\n{}",
         w.stderr
     );
     assert!(!n.stdout.lines().any(|l| l.starts_with("FAIL")), "{name} failed its own checks:\n{}", n.stdout);
     assert_eq!(n.status.code(), Some(0), "{name} did not succeed natively:\n{}\n{}", n.stdout, n.stderr);
 }
 
-/// One test per program, named after it, and the list of them all.
+/// One test per program and C ABI, <name>::wali and <name>::ilp32 (or only
+/// the ABIs listed in brackets after the name), and the list of the
+/// programs.
 macro_rules! programs {
-    ($($name:ident $(=> $how:expr)?;)*) => {
+    ($($name:ident $([$($abi:ident),+])? $(=> $how:expr)?;)*) => {
         const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
         $(
-            #[test]
-            fn $name() {
-                same_as_native(stringify!($name), programs!(@how $($how)?));
-            }
+            programs!(@tests $name [$($($abi),+)?] programs!(@how $($how)?));
         )*
+    };
+    (@tests $name:ident [] $how:expr) => { programs!(@tests $name [wali, ilp32] $how); };
+    (@tests $name:ident [$($abi:ident),+] $how:expr) => {
+        mod $name {
+            use super::*;
+            $(
+                #[test]
+                fn $abi() {
+                    same_as_native(stringify!($name), stringify!($abi), $how);
+                }
+            )+
+        }
     };
     (@how) => { Run::default() };
     (@how $how:expr) => { $how };
@@ -120,6 +135,11 @@ programs! {
     fifo;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
+    kernel_layouts;
+    limits;
+    // Keeps a long in a pointer, which WALI's own C ABI (64-bit long, 32-bit
+    // pointers) cannot do: the bug this ABI exists for.
+    long_in_pointer [ilp32];
     malloc_threads;
     math;
     math_long_rounding;
@@ -128,6 +148,7 @@ programs! {
     process => Run { env: &[("PATH", "/usr/bin:/bin")], ..Run::default() };
     process_shared;
     pthreads;
+    resources;
     setjmp;
     signals;
     signals_wait;

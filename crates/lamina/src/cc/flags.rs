@@ -4,6 +4,8 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use super::abi::Abi;
+
 /// Where in a clang command a flag belongs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -28,8 +30,10 @@ pub const BUILTINS: &str = "/usr/lib/llvm-22/lib/clang/22/lib/wasi/libclang_rt.b
 /// The flags, in command order within a stage. `--sysroot=SYSROOT` follows
 /// the target (see [`for_stage`]).
 const FLAGS: &[(Stage, &[&str])] = &[
-    // wasm32 code for musl's Linux ABI, the triple the sysroot is built for
-    // (clang finds crt1.o and libc.a in SYSROOT/lib/wasm32-linux-muslwali).
+    // wasm32 code for musl's Linux ABI: clang's WALI toolchain (wasm-ld, the
+    // WALI sysroot; crt1.o and libc.a of the wali ABI in
+    // SYSROOT/lib/wasm32-linux-muslwali) for either C ABI, whose own flags
+    // for_stage adds.
     (Stage::Always, &["--target=wasm32-linux-muslwali"]),
     // Threads are always on (the libc is built for them): defines _REENTRANT
     // for the headers, and a link gets a shared memory.
@@ -44,20 +48,6 @@ const FLAGS: &[(Stage, &[&str])] = &[
     (Stage::Always, &["-mexception-handling"]),
     // Wasm exceptions as the exception model, which -wasm-enable-sjlj builds on.
     (Stage::Always, &["-fwasm-exceptions"]),
-    // Calls to lround/lrint stay calls: as builtins, clang makes them LLVM
-    // intrinsics whose result the wasm32 back end types as a 32-bit word,
-    // while long is 64-bit here, and the module fails validation.
-    (
-        Stage::Always,
-        &[
-            "-fno-builtin-lround",
-            "-fno-builtin-lroundf",
-            "-fno-builtin-lroundl",
-            "-fno-builtin-lrint",
-            "-fno-builtin-lrintf",
-            "-fno-builtin-lrintl",
-        ],
-    ),
     // setjmp/longjmp through Wasm exceptions, the scheme the libc's setjmp
     // implements (toolchain/musl/src/setjmp/wasm32).
     (Stage::Codegen, &["-mllvm", "-wasm-enable-sjlj"]),
@@ -85,8 +75,28 @@ const FLAGS: &[(Stage, &[&str])] = &[
     (Stage::Libraries, &[BUILTINS]),
 ];
 
-/// The flags of `stage`; the sysroot goes with the target.
-pub fn for_stage(stage: Stage, sysroot: &Path) -> Vec<OsString> {
+/// What one C ABI adds to [`FLAGS`], after the flags of the same stage.
+const ABI_FLAGS: &[(Stage, Abi, &[&str])] = &[
+    // Calls to lround/lrint stay calls: as builtins, clang makes them LLVM
+    // intrinsics whose result the wasm32 back end types as a 32-bit word,
+    // while long is 64-bit here, and the module fails validation. (In the
+    // ILP32 ABI long is 32-bit, as the back end has it.)
+    (
+        Stage::Always,
+        Abi::Wali,
+        &[
+            "-fno-builtin-lround",
+            "-fno-builtin-lroundf",
+            "-fno-builtin-lroundl",
+            "-fno-builtin-lrint",
+            "-fno-builtin-lrintf",
+            "-fno-builtin-lrintl",
+        ],
+    ),
+];
+
+/// The flags of `stage` for `abi`; the sysroot goes with the target.
+pub fn for_stage(stage: Stage, abi: Abi, sysroot: &Path) -> Vec<OsString> {
     let mut flags = Vec::new();
     for (_, args) in FLAGS.iter().filter(|(s, _)| *s == stage) {
         flags.extend(args.iter().map(OsString::from));
@@ -94,6 +104,30 @@ pub fn for_stage(stage: Stage, sysroot: &Path) -> Vec<OsString> {
             let mut flag = OsString::from("--sysroot=");
             flag.push(sysroot);
             flags.push(flag);
+        }
+    }
+    for (_, _, args) in ABI_FLAGS.iter().filter(|(s, a, _)| *s == stage && *a == abi) {
+        flags.extend(args.iter().map(OsString::from));
+    }
+    if abi == Abi::Ilp32 {
+        match stage {
+            // C as clang's wasm32-unknown-linux-musl has it (32-bit long,
+            // __linux__) inside the WALI toolchain: clang has no toolchain
+            // that links for that triple and no option for the size of long,
+            // so the compiler proper is given the triple itself.
+            Stage::Always => flags.extend(["-Xclang", "-triple", "-Xclang", abi.triple()].map(OsString::from)),
+            // The ABI's crt1.o (-B: where clang looks for it) and libraries
+            // (-L, ahead of the toolchain's) in SYSROOT/lib/<triple>.
+            Stage::Link => {
+                let libdir = sysroot.join("lib").join(abi.triple());
+                let mut prefix = OsString::from("-B");
+                prefix.push(&libdir);
+                prefix.push("/");
+                let mut search = OsString::from("-L");
+                search.push(&libdir);
+                flags.extend([prefix, search]);
+            }
+            Stage::Codegen | Stage::Libraries => {}
         }
     }
     flags

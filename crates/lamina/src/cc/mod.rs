@@ -1,12 +1,13 @@
 //! The C toolchain for WALI: `lamina cc` (also installed as `lamina-cc`), a
-//! `cc` that runs clang-22 for wasm32-linux-muslwali against the WALI
-//! sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
+//! `cc` that runs clang-22 for WALI, in one of two C ABIs (abi.rs), against
+//! the WALI sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
 //!
 //! The driver adds the flags a WALI build needs (flags.rs) around the user's
 //! arguments, which it passes on untouched (response files included), and
 //! refuses what WALI cannot have: shared libraries, and C++ until there is a
 //! libc++.
 
+mod abi;
 mod args;
 mod flags;
 
@@ -18,6 +19,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use abi::Abi;
 use args::{Query, Request};
 use flags::Stage;
 
@@ -33,6 +35,13 @@ Works like cc: options are clang's (`clang-22 --help` lists them) and the
 usual ones (-c -o -O -g -I -D -U -L -l -E -S -M... -Wl, @FILE) mean what they
 do for cc. It runs clang-22 for the WALI target with the WALI sysroot (musl);
 a link makes one .wasm module, whatever the output's name, for `lamina run`.
+
+C ABI (docs/toolchain.md; the last choice wins):
+  -mabi=ilp32          32-bit int, long and pointers, as most C code assumes
+                       (the default; also --target=wasm32-unknown-linux-musl)
+  -mabi=wali           WALI's own: 64-bit long, 32-bit pointers
+                       (also --target=wasm32-linux-muslwali)
+Objects and libraries of the two ABIs do not mix.
 
 Always on: threads (-pthread is accepted), setjmp/longjmp.
 Accepted: -static (a WALI program is always one static module), -fPIC/-fpic
@@ -140,7 +149,8 @@ impl Invocation {
     }
 
     fn compile(&self) -> Result<ExitCode, String> {
-        let request = Request::of(&args::expand_response_files(&self.args));
+        let abi::Selection { abi, args } = Abi::select(&self.args)?;
+        let request = Request::of(&args::expand_response_files(&args));
         if request.query == Some(Query::Help) {
             print!("{HELP}");
             return Ok(ExitCode::SUCCESS);
@@ -154,29 +164,29 @@ impl Invocation {
                  with no dynamic loading); build a static library with lamina-ar instead"
             ));
         }
-        let sysroot = locate_sysroot(&self.argv0)?;
+        let sysroot = locate_sysroot(&self.argv0, abi)?;
         let printed = |flags: Vec<OsString>| {
             println!("{}", shell_words(flags.iter().map(OsString::as_os_str)));
             Ok(ExitCode::SUCCESS)
         };
         match request.query {
             Some(Query::Sysroot) => return printed(vec![sysroot.into_os_string()]),
-            Some(Query::Cflags) => return printed(stages(&[Stage::Always, Stage::Codegen], &sysroot)),
-            Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], &sysroot)),
-            Some(Query::Libs) => return printed(stages(&[Stage::Libraries], &sysroot)),
+            Some(Query::Cflags) => return printed(stages(&[Stage::Always, Stage::Codegen], abi, &sysroot)),
+            Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], abi, &sysroot)),
+            Some(Query::Libs) => return printed(stages(&[Stage::Libraries], abi, &sysroot)),
             Some(Query::Help) | None => {}
         }
 
         let clang = find_program("LAMINA_CLANG", "clang-22", "clang-22")?;
         let mut command = Command::new(clang);
-        command.args(flags::for_stage(Stage::Always, &sysroot));
+        command.args(flags::for_stage(Stage::Always, abi, &sysroot));
         if request.compiles {
-            command.args(flags::for_stage(Stage::Codegen, &sysroot));
+            command.args(flags::for_stage(Stage::Codegen, abi, &sysroot));
         }
         if request.links {
-            command.args(flags::for_stage(Stage::Link, &sysroot));
+            command.args(flags::for_stage(Stage::Link, abi, &sysroot));
         }
-        command.args(&self.args);
+        command.args(&args);
         if request.links && !request.no_default_libs {
             if !Path::new(flags::BUILTINS).is_file() {
                 return Err(format!(
@@ -185,7 +195,7 @@ impl Invocation {
                     flags::BUILTINS
                 ));
             }
-            command.args(flags::for_stage(Stage::Libraries, &sysroot));
+            command.args(flags::for_stage(Stage::Libraries, abi, &sysroot));
         }
         if request.verbose {
             let words = std::iter::once(command.get_program()).chain(command.get_args());
@@ -210,15 +220,16 @@ impl Invocation {
     }
 }
 
-fn stages(stages: &[Stage], sysroot: &Path) -> Vec<OsString> {
-    stages.iter().flat_map(|&stage| flags::for_stage(stage, sysroot)).collect()
+fn stages(stages: &[Stage], abi: Abi, sysroot: &Path) -> Vec<OsString> {
+    stages.iter().flat_map(|&stage| flags::for_stage(stage, abi, sysroot)).collect()
 }
 
 /// The sysroot: $LAMINA_SYSROOT; else `sysroot` beside the directory the
 /// driver was run from (PREFIX/bin/lamina-cc uses PREFIX/sysroot; the name as
 /// invoked, not where a symlink leads, so build/bin/lamina-cc uses
-/// build/sysroot); else the source tree's build/sysroot.
-fn locate_sysroot(argv0: &OsStr) -> Result<PathBuf, String> {
+/// build/sysroot); else the source tree's build/sysroot. It must have the C
+/// library of `abi`.
+fn locate_sysroot(argv0: &OsStr, abi: Abi) -> Result<PathBuf, String> {
     let (sysroot, origin) = if let Some(dir) = env::var_os("LAMINA_SYSROOT").filter(|v| !v.is_empty()) {
         (PathBuf::from(dir), "from LAMINA_SYSROOT")
     } else if let Some(dir) = installed_sysroot(argv0) {
@@ -226,10 +237,17 @@ fn locate_sysroot(argv0: &OsStr) -> Result<PathBuf, String> {
     } else {
         (source_tree_sysroot(), "the source tree's")
     };
-    if !sysroot.join("lib/libc.a").is_file() {
+    let libc = match abi {
+        Abi::Wali => PathBuf::from("lib/libc.a"),
+        Abi::Ilp32 => Path::new("lib").join(abi.triple()).join("libc.a"),
+    };
+    if !sysroot.join(&libc).is_file() {
         return Err(format!(
-            "no WALI sysroot at {} ({origin}: lib/libc.a is missing); build it with toolchain/build-sysroot.sh",
-            sysroot.display()
+            "no WALI sysroot at {} ({origin}: {}, the C library of the {} C ABI, is missing); build it with \
+             toolchain/build-sysroot.sh",
+            sysroot.display(),
+            libc.display(),
+            abi.name()
         ));
     }
     Ok(sysroot)
@@ -325,9 +343,22 @@ mod tests {
 
     #[test]
     fn the_flag_table_has_the_sysroot_after_the_target() {
-        let always = flags::for_stage(Stage::Always, Path::new("/s"));
-        assert_eq!(always[..2], ["--target=wasm32-linux-muslwali", "--sysroot=/s"].map(OsString::from));
-        let libraries = flags::for_stage(Stage::Libraries, Path::new("/s"));
-        assert_eq!(libraries, ["-lc", flags::BUILTINS].map(OsString::from));
+        for abi in [Abi::Wali, Abi::Ilp32] {
+            let always = flags::for_stage(Stage::Always, abi, Path::new("/s"));
+            assert_eq!(always[..2], ["--target=wasm32-linux-muslwali", "--sysroot=/s"].map(OsString::from));
+            let libraries = flags::for_stage(Stage::Libraries, abi, Path::new("/s"));
+            assert_eq!(libraries, ["-lc", flags::BUILTINS].map(OsString::from));
+        }
+        let ilp32 = flags::for_stage(Stage::Always, Abi::Ilp32, Path::new("/s"));
+        assert!(ilp32.ends_with(&["-Xclang", "-triple", "-Xclang", "wasm32-unknown-linux-musl"].map(OsString::from)));
+        let link = flags::for_stage(Stage::Link, Abi::Ilp32, Path::new("/s"));
+        assert!(link.ends_with(
+            &["-B/s/lib/wasm32-unknown-linux-musl/", "-L/s/lib/wasm32-unknown-linux-musl"].map(OsString::from)
+        ));
+        assert!(
+            !flags::for_stage(Stage::Link, Abi::Wali, Path::new("/s"))
+                .iter()
+                .any(|f| f.to_string_lossy().starts_with("-L"))
+        );
     }
 }

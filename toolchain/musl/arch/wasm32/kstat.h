@@ -1,4 +1,5 @@
-/* The kernel's struct stat as WALI passes it: the x86-64 layout. */
+/* The kernel's struct stat as WALI passes it: the x86-64 layout (its long
+ * fields are long long, 64-bit in both C ABIs). */
 struct kstat {
 	dev_t st_dev;
 	ino_t st_ino;
@@ -13,11 +14,11 @@ struct kstat {
 	blksize_t st_blksize;
 	blkcnt_t st_blocks;
 
-	long st_atime_sec;
-	long st_atime_nsec;
-	long st_mtime_sec;
-	long st_mtime_nsec;
-	long st_ctime_sec;
-	long st_ctime_nsec;
-	long __unused[3];
+	long long st_atime_sec;
+	long long st_atime_nsec;
+	long long st_mtime_sec;
+	long long st_mtime_nsec;
+	long long st_ctime_sec;
+	long long st_ctime_nsec;
+	long long __unused[3];
 };

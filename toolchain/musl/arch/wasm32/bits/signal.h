@@ -10,7 +10,7 @@
 #define SIGSTKSZ 8192
 #endif
 
-typedef struct { unsigned long __space[32]; } mcontext_t;
+typedef struct { unsigned long long __space[32]; } mcontext_t;
 
 struct sigaltstack {
 	void *ss_sp;
@@ -18,13 +18,15 @@ struct sigaltstack {
 	size_t ss_size;
 };
 
+/* The fields are as wide in both C ABIs (uc_flags is the kernel's 64-bit
+ * unsigned long), so the runtime finds uc_stack and uc_sigmask in place. */
 typedef struct __ucontext {
-	unsigned long uc_flags;
+	unsigned long long uc_flags;
 	struct __ucontext *uc_link;
 	stack_t uc_stack;
 	mcontext_t uc_mcontext;
 	sigset_t uc_sigmask;
-	unsigned long __fpregs_mem[64];
+	unsigned long long __fpregs_mem[64];
 } ucontext_t;
 
 #define SA_NOCLDSTOP  1

@@ -13,9 +13,11 @@ typedef uint32_t uint_fast32_t;
 #define UINT_FAST16_MAX UINT32_MAX
 #define UINT_FAST32_MAX UINT32_MAX
 
-#define INTPTR_MIN      INT32_MIN
-#define INTPTR_MAX      INT32_MAX
-#define UINTPTR_MAX     UINT32_MAX
-#define PTRDIFF_MIN     INT32_MIN
-#define PTRDIFF_MAX     INT32_MAX
-#define SIZE_MAX        UINT32_MAX
+/* 32-bit, of the types clang gives them: int with 64-bit long, long in the
+ * ILP32 C ABI. */
+#define INTPTR_MIN      (-__INTPTR_MAX__-1)
+#define INTPTR_MAX      __INTPTR_MAX__
+#define UINTPTR_MAX     __UINTPTR_MAX__
+#define PTRDIFF_MIN     (-__PTRDIFF_MAX__-1)
+#define PTRDIFF_MAX     __PTRDIFF_MAX__
+#define SIZE_MAX        __SIZE_MAX__
