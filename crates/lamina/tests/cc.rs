@@ -505,7 +505,13 @@ fn libraries_with_a_cycle(dir: &Path) {
 fn gnu_ld_groups_link_libraries_that_need_each_other() {
     let dir = scratch("cc-groups");
     libraries_with_a_cycle(&dir);
-    for group in [&["-Wl,--start-group", "-la", "-lb", "-Wl,--end-group"][..], &["-Wl,-(", "-la", "-lb", "-Wl,-)"]] {
+    // Kbuild passes long link lines in a response file.
+    write(&dir, "link.rsp", "-Wl,--start-group -la -lb -Wl,--end-group");
+    for group in [
+        &["-Wl,--start-group", "-la", "-lb", "-Wl,--end-group"][..],
+        &["-Wl,-(", "-la", "-lb", "-Wl,-)"],
+        &["@link.rsp"],
+    ] {
         let link = succeeded(cc(&[&["main.o", "-L.", "-o", "prog.wasm"], group].concat(), &dir), "linking a group");
         assert_eq!(text(&link.stderr), "", "{group:?}");
         let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
