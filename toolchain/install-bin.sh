@@ -15,8 +15,13 @@ lamina=$(realpath -m "${2:-$root/target/release/lamina}")
 
 mkdir -p "$bin"
 target=$(realpath -m --relative-to="$bin" "$lamina")
-for name in lamina lamina-cc lamina-c++ lamina-ar lamina-ranlib \
-	wasm32-linux-muslwali-cc wasm32-linux-muslwali-gcc wasm32-linux-muslwali-ar wasm32-linux-muslwali-ranlib; do
+for name in lamina lamina-cc lamina-c++ wasm32-linux-muslwali-cc wasm32-linux-muslwali-gcc; do
 	ln -sfn "$target" "$bin/$name"
+done
+# The binary utilities (LLVM's, run by lamina; autoconf and Kbuild look
+# for strip, nm, objcopy... under the --host prefix).
+for tool in ar ranlib nm strip objcopy objdump readelf size strings; do
+	ln -sfn "$target" "$bin/lamina-$tool"
+	ln -sfn "$target" "$bin/wasm32-linux-muslwali-$tool"
 done
 [ -x "$lamina" ] || echo "install-bin: note: $lamina does not exist yet (cargo build --release)" >&2

@@ -148,8 +148,9 @@ fn run(cx: &mut impl AsContextMut<Data = Host>, d: Delivery) -> Result<()> {
         }
         None => {
             cx.data().process.warn_once("signal-frame", || {
-                "the module does not name its __stack_pointer: signal handlers run on the normal stack, and \
-                 SA_SIGINFO handlers get NULL siginfo and ucontext pointers"
+                "the module neither exports nor names its __stack_pointer (stripped of its name section?): \
+                 signal handlers run on the normal stack, and SA_SIGINFO handlers get NULL siginfo and \
+                 ucontext pointers"
                     .into()
             });
             None

@@ -12,8 +12,9 @@
 //! * Signal handlers run on the guest's stack in linear memory, whose top is
 //!   the `__stack_pointer` global: the runtime lowers it to place a handler's
 //!   `siginfo_t` and `ucontext_t`, and moves it to the alternate stack for
-//!   `SA_ONSTACK` handlers. Toolchains name it in the name section but rarely
-//!   export it, so it is exported as [`STACK_POINTER_EXPORT`].
+//!   `SA_ONSTACK` handlers. Toolchains name it in the name section, which
+//!   `strip` removes, and rarely export it under its name (`lamina-cc`
+//!   does), so it is exported as [`STACK_POINTER_EXPORT`].
 //!
 //! The module is validated first so that a broken file is reported in plain
 //! words rather than as a compiler error.

@@ -373,11 +373,18 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-wasm-enable-sjlj",
         "-mllvm",
         "-wasm-use-legacy-eh=false",
+        "-Wno-error=implicit-function-declaration",
+        "-Wno-error=implicit-int",
+        "-Wno-error=int-conversion",
+        "-Wno-error=incompatible-pointer-types",
+        "-Wno-error=incompatible-function-pointer-types",
+        "-Wno-error=return-mismatch",
         "-nodefaultlibs",
         "-Wl,--shared-memory",
         "-Wl,--export-memory",
         "-Wl,--max-memory=2147483648",
         "-Wl,-z,stack-size=8388608",
+        "-Wl,--export=__stack_pointer",
         &format!("-B{}/lib/wasm32-unknown-linux-musl/", sysroot().display()),
         &format!("-L{}/lib/wasm32-unknown-linux-musl", sysroot().display()),
     ];
@@ -403,6 +410,13 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
 
     let (args, _) = clang_arguments(&["-nostdlib", "start.c"], "");
     assert_eq!(args.last().map(String::as_str), Some("start.c"), "-nostdlib: no libraries added");
+
+    let (args, _) = clang_arguments(&["-r", "a.o", "b.o", "-o", "ab.o"], "");
+    assert!(!args.iter().any(|a| a.starts_with("-Wl,") || a == "-lc"), "a partial link adds no link flags: {args:?}");
+    assert_eq!(args[args.len() - 2..], ["-nostdlib", "-no-pthread"], "nor start files, libraries, shared memory");
+
+    let (args, _) = clang_arguments(&["-Werror", "-c", "x.c"], "");
+    assert!(!args.iter().any(|a| a.starts_with("-Wno-error=")), "-Werror makes gcc 12's warnings errors: {args:?}");
 
     let (_, status) = clang_arguments(&["-c", "x.c"], "TERM");
     assert_eq!(status.signal(), Some(libc::SIGTERM), "a signal that ends clang ends the driver");
@@ -459,6 +473,237 @@ fn compile_errors_fail_with_clangs_status() {
     let out = cc(&["bad.c", "-o", "bad.wasm"], &dir);
     failed_with(&out, "use of undeclared identifier 'missing'");
     assert!(!dir.join("bad.wasm").exists());
+}
+
+#[test]
+fn a_relocatable_object_links_into_a_program_later() {
+    let bin = bin_dir("cc-relocatable");
+    let dir = bin.parent().unwrap().to_owned();
+    let cc = bin.join("lamina-cc");
+    write(&dir, "main.c", "#include <stdio.h>\nint twice(int);\nint main(void) { printf(\"%d\\n\", twice(21)); }\n");
+    write(&dir, "twice.c", "int twice(int x) { return 2 * x; }\n");
+    succeeded(run(&cc, &["-c", "main.c", "twice.c"], &dir), "compiling");
+    // As cc -r, and as Kbuild (busybox's LD is `$(CC) -nostdlib`) does it.
+    succeeded(run(&cc, &["-r", "main.o", "twice.o", "-o", "both.o"], &dir), "cc -r");
+    succeeded(run(&cc, &["-nostdlib", "-Wl,-r", "-o", "both2.o", "main.o", "twice.o"], &dir), "cc -nostdlib -Wl,-r");
+    for (object, program) in [("both.o", "prog.wasm"), ("both2.o", "prog2.wasm")] {
+        // One object with both functions, and none of crt1's or the libc's.
+        let symbols = text(&succeeded(run(&bin.join("lamina-nm"), &[object], &dir), "nm").stdout);
+        assert!(symbols.contains(" T main\n") && symbols.contains(" T twice\n"), "{symbols}");
+        assert!(symbols.contains(" U printf\n") && !symbols.contains("_start"), "{symbols}");
+        succeeded(run(&cc, &[object, "-o", program], &dir), "linking the relocatable object");
+        let out = run_wasm_in(&dir.join(program), &[], &dir);
+        assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("42\n", Some(0)));
+    }
+}
+
+/// Two libraries that need each other: liba's first member calls into
+/// libb, whose member calls liba's second member, which GNU ld links only
+/// inside a group.
+fn libraries_with_a_cycle(dir: &Path) {
+    write(dir, "a1.c", "int b1(void);\nint a1(void) { return b1() + 1; }\n");
+    write(dir, "a2.c", "int a2(void) { return 40; }\n");
+    write(dir, "b1.c", "int a2(void);\nint b1(void) { return a2() + 1; }\n");
+    write(dir, "main.c", "#include <stdio.h>\nint a1(void);\nint main(void) { printf(\"%d\\n\", a1()); }\n");
+    succeeded(cc(&["-c", "a1.c", "a2.c", "b1.c", "main.c"], dir), "compiling");
+    succeeded(lamina_tool("ar", &["rcs", "liba.a", "a1.o", "a2.o"], dir), "lamina ar");
+    succeeded(lamina_tool("ar", &["rcs", "libb.a", "b1.o"], dir), "lamina ar");
+}
+
+#[test]
+fn gnu_ld_groups_link_libraries_that_need_each_other() {
+    let dir = scratch("cc-groups");
+    libraries_with_a_cycle(&dir);
+    // Kbuild passes long link lines in a response file.
+    write(&dir, "link.rsp", "-Wl,--start-group -la -lb -Wl,--end-group");
+    for group in [
+        &["-Wl,--start-group", "-la", "-lb", "-Wl,--end-group"][..],
+        &["-Wl,-(", "-la", "-lb", "-Wl,-)"],
+        &["@link.rsp"],
+    ] {
+        let link = succeeded(cc(&[&["main.o", "-L.", "-o", "prog.wasm"], group].concat(), &dir), "linking a group");
+        assert_eq!(text(&link.stderr), "", "{group:?}");
+        let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+        assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("42\n", Some(0)), "{group:?}");
+    }
+}
+
+#[test]
+fn gnu_ld_options_for_elf_and_shared_libraries_are_dropped_quietly() {
+    let dir = scratch("cc-ld-dropped");
+    write(&dir, "hello.c", HELLO);
+    let options = [
+        "-Wl,--warn-common,--sort-common,--sort-section,alignment",
+        "-Wl,-Bsymbolic-functions,--as-needed,--no-as-needed,--enable-new-dtags",
+        "-Wl,-z,relro,-z,now,-z,noexecstack,-z,defs,--no-undefined",
+        "-Wl,--hash-style=gnu,-soname,libhello.so.1,-rpath,/opt/lib,--version-script=missing.map",
+        "-Xlinker",
+        "-rpath-link",
+        "-Xlinker",
+        "/opt/lib",
+        "-Wl,-z",
+        "-Wl,relro",
+    ];
+    let link = succeeded(cc(&[&["hello.c", "-o", "prog.wasm"][..], &options].concat(), &dir), "linking");
+    assert_eq!(text(&link.stderr), "", "no warnings either");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &["ld"], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from ld with 1 argument(s)\n", Some(7)));
+    // -v says what was dropped, and why.
+    let verbose = text(&succeeded(cc(&["-v", "hello.c", "-Wl,-soname,x.so,--sort-common"], &dir), "-v").stderr);
+    assert!(verbose.contains("lamina cc: dropped -soname x.so: the name, search path"), "{verbose}");
+    assert!(verbose.contains("lamina cc: dropped --sort-common: common symbols"), "{verbose}");
+}
+
+#[test]
+fn gnu_ld_options_wasm_ld_has_pass_through_and_unknown_ones_fail() {
+    let dir = scratch("cc-ld-kept");
+    write(&dir, "hello.c", HELLO);
+    let kept = "-Wl,-O1,--gc-sections,--build-id,-Map,prog.map,-Bstatic,-E,-z,stack-size=1048576";
+    succeeded(cc(&["hello.c", "-o", "prog.wasm", kept, "-static"], &dir), "linking");
+    let map = std::fs::read_to_string(dir.join("prog.map")).unwrap();
+    assert!(map.contains("main"), "-Map wrote the link map:\n{map}");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from nobody with 0 argument(s)\n", Some(7)));
+    let out = cc(&["hello.c", "-o", "bad.wasm", "-Wl,--no-such-option,--warn-common"], &dir);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("wasm-ld-22: error: unknown argument: --no-such-option"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn gcc_tuning_flags_are_dropped_quietly() {
+    let dir = scratch("cc-gcc-flags");
+    write(&dir, "hello.c", HELLO);
+    // busybox's, and a few of Debian packages'.
+    let flags = [
+        "-finline-limit=0",
+        "-falign-functions=1",
+        "-falign-jumps=1",
+        "-falign-labels=1",
+        "-falign-loops=1",
+        "-fno-guess-branch-probability",
+        "-fno-unwind-tables",
+        "-fno-asynchronous-unwind-tables",
+        "-fno-caller-saves",
+        "-fconserve-stack",
+        "-fstack-clash-protection",
+        "-fvect-cost-model=cheap",
+    ];
+    let out = succeeded(cc(&[&["-Os", "hello.c", "-o", "prog.wasm"][..], &flags].concat(), &dir), "compiling");
+    assert_eq!(text(&out.stderr), "", "no warnings for gcc's tuning flags");
+    let out = run_wasm_in(&dir.join("prog.wasm"), &[], &dir);
+    assert_eq!(text(&out.stdout), "hello from nobody with 0 argument(s)\n");
+    // One that changes what the program means is not dropped quietly.
+    let out = succeeded(cc(&["-c", "hello.c", "-funsigned-bitfields"], &dir), "compiling");
+    assert!(text(&out.stderr).contains("'-funsigned-bitfields'"), "{}", text(&out.stderr));
+}
+
+/// C that gcc 12 compiles with warnings and clang 22 by default refuses.
+const GCC12_WARNS: &str = r#"#include <stdio.h>
+static count;
+static void note(const char *what) { printf("note: %s\n", what); return 1; }
+static int nothing(void) { return; }
+twice(x) { return 2 * x; }
+static int doubled(int x) { return 2 * x; }
+int main(void)
+{
+	int value = 21;
+	long *wide = &value;
+	long address = "text";
+	int (*unsigned_twice)(unsigned) = doubled;
+	note((char *)address);
+	printf("%d %d %d %d\n", later(count + 1), twice(1), unsigned_twice(*(int *)wide), (int)sizeof nothing());
+	return 0;
+}
+int later(int x) { return x + 1; }
+"#;
+
+#[test]
+fn what_gcc_12_only_warns_about_is_a_warning_unless_made_an_error() {
+    let dir = scratch("cc-gcc12");
+    write(&dir, "old.c", GCC12_WARNS);
+    let out = same_as_gcc(&dir, "old.c", &[], &[]);
+    assert_eq!(text(&out.stdout), "note: text\n2 2 42 4\n");
+    let warnings = text(&succeeded(cc(&["-c", "old.c"], &dir), "compiling").stderr);
+    for warning in [
+        "-Wimplicit-int",
+        "-Wreturn-mismatch",
+        "-Wincompatible-pointer-types",
+        "-Wint-conversion",
+        "-Wincompatible-function-pointer-types",
+        "-Wimplicit-function-declaration",
+    ] {
+        let tagged = format!("[{warning}]");
+        let line = warnings.lines().find(|line| line.ends_with(&tagged));
+        assert!(line.is_some_and(|line| line.contains(": warning: ")), "{warning}:\n{warnings}");
+    }
+    assert!(!warnings.contains("error:"), "{warnings}");
+    // The user's own choice wins: a later -Werror=NAME, -Werror, -pedantic-errors.
+    let out = cc(&["-c", "old.c", "-Werror=int-conversion"], &dir);
+    failed_with(&out, "error: incompatible pointer to integer conversion");
+    assert!(!text(&out.stderr).contains("error: call to undeclared function"), "only the one asked for");
+    failed_with(&cc(&["-Werror", "-c", "old.c"], &dir), "error: call to undeclared function 'later'");
+    failed_with(&cc(&["-pedantic-errors", "-c", "old.c"], &dir), "error: call to undeclared function 'later'");
+    succeeded(cc(&["-Werror", "-Wno-error", "-c", "old.c"], &dir), "-Werror -Wno-error");
+}
+
+#[test]
+fn the_binary_utilities_work_on_modules_by_their_host_names() {
+    let bin = bin_dir("cc-binutils");
+    let dir = bin.parent().unwrap().to_owned();
+    write(&dir, "hello.c", HELLO);
+    let tool = |name: &str, args: &[&str]| {
+        let program = bin.join(format!("wasm32-linux-muslwali-{name}"));
+        text(&succeeded(run(&program, args, &dir), name).stdout)
+    };
+    succeeded(run(&bin.join("wasm32-linux-muslwali-gcc"), &["-g", "hello.c", "-o", "hello"], &dir), "gcc");
+    assert!(tool("nm", &["hello"]).contains(" main\n"), "nm lists main");
+    assert!(tool("readelf", &["-h", "hello"]).contains("Format: WASM"));
+    assert!(tool("objdump", &["-h", "hello"]).contains(" CODE "));
+    assert!(tool("size", &["hello"]).contains("hello"));
+    assert!(tool("strings", &["hello"]).contains("hello from %s with %d argument(s)\n"));
+    tool("objcopy", &["--strip-debug", "hello", "nodebug"]);
+    tool("strip", &["hello", "-o", "stripped"]);
+    let size = |file: &str| std::fs::metadata(dir.join(file)).unwrap().len();
+    assert!(size("stripped") < size("nodebug") && size("nodebug") < size("hello"));
+    assert!(!tool("nm", &["stripped"]).contains(" main\n"), "strip took the names");
+    for module in ["hello", "nodebug", "stripped"] {
+        let out = run_wasm_in(&dir.join(module), &["strip"], &dir);
+        assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from strip with 1 argument(s)\n", Some(7)));
+    }
+}
+
+#[test]
+fn a_stripped_module_handles_signals_as_the_unstripped_one() {
+    let dir = scratch("cc-stripped-signals");
+    let guests = repo().join("tests/guests");
+    let include = guests.join("include");
+    for guest in ["signal_basic", "signal_altstack"] {
+        let source = guests.join(format!("{guest}.c"));
+        // The raw guests are written for WALI's own data model, as the
+        // suites build them (support::WALI_FLAGS).
+        let args = [
+            "-mabi=wali",
+            "-nostdlib",
+            "-O2",
+            "-I",
+            include.to_str().unwrap(),
+            source.to_str().unwrap(),
+            "-o",
+            "full.wasm",
+        ];
+        succeeded(cc(&args, &dir), guest);
+        succeeded(run(Path::new("llvm-strip-22"), &["full.wasm", "-o", "stripped.wasm"], &dir), "llvm-strip-22");
+        let (full, stripped) =
+            (run_wasm_in(&dir.join("full.wasm"), &[], &dir), run_wasm_in(&dir.join("stripped.wasm"), &[], &dir));
+        assert_eq!(text(&stripped.stdout), text(&full.stdout), "{guest} (left: stripped)");
+        assert_eq!(text(&stripped.stderr), text(&full.stderr), "{guest}: no warning about the stack pointer");
+        assert_eq!((full.status.code(), stripped.status.code()), (Some(0), Some(0)), "{guest}");
+        assert!(!text(&full.stdout).contains("FAIL"), "{guest}:\n{}", text(&full.stdout));
+    }
 }
 
 const PROJECT_OUTPUT_CHECKS: &[&str] = &[

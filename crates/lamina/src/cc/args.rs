@@ -83,10 +83,15 @@ pub struct Request {
     pub verbose: bool,
     /// `-nostdlib` or `-nodefaultlibs`: the user links the C library (or none).
     pub no_default_libs: bool,
+    /// `-r` (or the linker's `-r`/`--relocatable`): a partial link into one object.
+    pub relocatable: bool,
+    /// Warnings are errors: `-Werror` (not undone by a later `-Wno-error`)
+    /// or `-pedantic-errors`.
+    pub warnings_are_errors: bool,
 }
 
 /// Options whose value is the next argument when not joined to them.
-const SEPARATE_VALUE: &[&str] = &[
+pub(super) const SEPARATE_VALUE: &[&str] = &[
     "-o",
     "-I",
     "-D",
@@ -132,6 +137,9 @@ const STOP_BEFORE_LINK: &[&str] = &["-c", "-S", "-E", "-M", "-MM", "-fsyntax-onl
 /// Linker options that make a shared library.
 const SHARED_LINKER_OPTIONS: &[&str] = &["-shared", "--shared", "-Bshareable"];
 
+/// Linker options that make a relocatable object.
+const RELOCATABLE_LINKER_OPTIONS: &[&str] = &["-r", "--relocatable", "-relocatable"];
+
 /// Extensions clang compiles as C++ (or Objective-C++).
 const CPLUSPLUS_EXTENSIONS: &[&str] = &[
     "cc", "cp", "cxx", "cpp", "CPP", "c++", "C", "ii", "cppm", "ixx", "mm", "M", "mii", "hh", "hpp", "hxx", "h++", "H",
@@ -147,6 +155,7 @@ impl Request {
         // The language named by the latest `-x`, which applies to the inputs after it.
         let mut language: Option<String> = None;
         let mut only_inputs = false;
+        let (mut werror, mut pedantic_errors) = (false, false);
         let mut args = args.iter().map(|a| a.to_string_lossy());
         while let Some(arg) = args.next() {
             if only_inputs || !arg.starts_with('-') || arg == "-" {
@@ -168,6 +177,10 @@ impl Request {
                 "--" => only_inputs = true,
                 "-v" | "--verbose" => request.verbose = true,
                 "-nostdlib" | "-nodefaultlibs" => request.no_default_libs = true,
+                "-r" => request.relocatable = true,
+                "-Werror" => werror = true,
+                "-Wno-error" => werror = false,
+                "-pedantic-errors" => pedantic_errors = true,
                 "--help" | "-help" => request.query = Some(Query::Help),
                 "--print-sysroot" | "-print-sysroot" => request.query = Some(Query::Sysroot),
                 "--print-cflags" => request.query = Some(Query::Cflags),
@@ -192,6 +205,7 @@ impl Request {
             }
         }
         request.links = inputs && !stops;
+        request.warnings_are_errors = werror || pedantic_errors;
         request
     }
 
@@ -217,6 +231,9 @@ impl Request {
     fn linker_option(&mut self, option: &str) {
         if SHARED_LINKER_OPTIONS.contains(&option) {
             self.shared.get_or_insert_with(|| option.to_owned());
+        }
+        if RELOCATABLE_LINKER_OPTIONS.contains(&option) {
+            self.relocatable = true;
         }
     }
 }
@@ -287,6 +304,23 @@ mod tests {
         assert_eq!(request(&["-Wl,-soname,x,--shared", "a.o"]).shared.as_deref(), Some("--shared"));
         assert_eq!(request(&["-Xlinker", "-shared", "a.o"]).shared.as_deref(), Some("-shared"));
         assert_eq!(request(&["-static", "-fPIC", "a.o"]).shared, None);
+    }
+
+    #[test]
+    fn relocatable_links_are_recognised() {
+        assert!(request(&["-r", "a.o", "b.o"]).relocatable);
+        assert!(request(&["-nostdlib", "-Wl,-r", "a.o"]).relocatable);
+        assert!(request(&["-Xlinker", "--relocatable", "a.o"]).relocatable);
+        assert!(!request(&["a.o", "-o", "-r"]).relocatable, "an option's value is no option");
+    }
+
+    #[test]
+    fn warnings_are_errors_when_the_last_word_says_so() {
+        assert!(request(&["-Werror", "a.c"]).warnings_are_errors);
+        assert!(!request(&["-Werror", "-Wno-error", "a.c"]).warnings_are_errors);
+        assert!(request(&["-Wno-error", "-Werror", "a.c"]).warnings_are_errors);
+        assert!(request(&["-pedantic-errors", "-Wno-error", "a.c"]).warnings_are_errors);
+        assert!(!request(&["-Werror=int-conversion", "a.c"]).warnings_are_errors, "one warning, not all");
     }
 
     #[test]

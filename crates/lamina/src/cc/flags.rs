@@ -20,6 +20,10 @@ pub enum Stage {
     /// Link commands, after the user's arguments, so that the user's
     /// libraries come first and may call into these.
     Libraries,
+    /// Partial links (`-r`), after the user's arguments, instead of `Link`
+    /// and `Libraries`: the object made is linked into a program later,
+    /// which gets them then.
+    Relocatable,
 }
 
 /// The wasm32 compiler-rt from Debian's libclang-rt-22-dev-wasm32: the
@@ -69,10 +73,21 @@ const FLAGS: &[(Stage, &[&str])] = &[
     // default is 64 KiB, which deep recursion in real programs overflows).
     // It sits below the data, so an overflow faults instead of corrupting it.
     (Stage::Link, &["-Wl,-z,stack-size=8388608"]),
+    // Signal delivery needs the C stack pointer (the runtime places signal
+    // frames below it); exported, it is found in a module stripped of the
+    // name section that names it.
+    (Stage::Link, &["-Wl,--export=__stack_pointer"]),
     // The C library (libm, libpthread and friends are empty: all of it is in libc.a).
     (Stage::Libraries, &["-lc"]),
     // After libc, which calls into it too.
     (Stage::Libraries, &[BUILTINS]),
+    // No start files or libraries: they would be linked into the object,
+    // and again into the program.
+    (Stage::Relocatable, &["-nostdlib"]),
+    // -pthread makes clang ask wasm-ld for a shared memory, which a
+    // relocatable object cannot have; the code is still compiled for
+    // threads (-matomics -mbulk-memory).
+    (Stage::Relocatable, &["-no-pthread"]),
 ];
 
 /// What one C ABI adds to [`FLAGS`], after the flags of the same stage.
@@ -127,7 +142,7 @@ pub fn for_stage(stage: Stage, abi: Abi, sysroot: &Path) -> Vec<OsString> {
                 search.push(&libdir);
                 flags.extend([prefix, search]);
             }
-            Stage::Codegen | Stage::Libraries => {}
+            Stage::Codegen | Stage::Libraries | Stage::Relocatable => {}
         }
     }
     flags

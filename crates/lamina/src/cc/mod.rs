@@ -1,14 +1,16 @@
 //! The C toolchain for WALI: `lamina cc` (also installed as `lamina-cc`), a
 //! `cc` that runs clang-22 for WALI, in one of two C ABIs (abi.rs), against
-//! the WALI sysroot, and `lamina ar`/`lamina ranlib`, which run LLVM's.
+//! the WALI sysroot, and `lamina ar`/`lamina ranlib` (and `lamina-nm`,
+//! `-strip`...), which run LLVM's.
 //!
 //! The driver adds the flags a WALI build needs (flags.rs) around the user's
-//! arguments, which it passes on untouched (response files included), and
-//! refuses what WALI cannot have: shared libraries, and C++ until there is a
-//! libc++.
+//! arguments, which it passes on as given (response files included) but for
+//! the gcc and GNU ld options it drops (compat.rs), and refuses what WALI
+//! cannot have: shared libraries, and C++ until there is a libc++.
 
 mod abi;
 mod args;
+mod compat;
 mod flags;
 
 use std::env;
@@ -30,6 +32,9 @@ Usage:
   lamina cc [OPTIONS] FILES...   (also as lamina-cc, wasm32-linux-muslwali-cc/-gcc)
   lamina ar ARGS...              llvm-ar-22 (also as lamina-ar)
   lamina ranlib ARGS...          llvm-ranlib-22 (also as lamina-ranlib)
+  lamina-TOOL ARGS...            llvm-TOOL-22 for nm, strip, objcopy, objdump,
+                                 readelf, size, strings (also as
+                                 wasm32-linux-muslwali-TOOL)
 
 Works like cc: options are clang's (`clang-22 --help` lists them) and the
 usual ones (-c -o -O -g -I -D -U -L -l -E -S -M... -Wl, @FILE) mean what they
@@ -44,6 +49,13 @@ C ABI (docs/toolchain.md; the last choice wins):
 Objects and libraries of the two ABIs do not mix.
 
 Always on: threads (-pthread is accepted), setjmp/longjmp.
+As gcc 12: implicit declarations, implicit int, int/pointer conversions,
+incompatible pointer types and mismatched returns are warnings (clang makes
+them errors); -Werror, -Werror=NAME and -pedantic-errors still make them errors.
+Dropped (-v says why): gcc's optimisation tuning flags that clang lacks
+(-finline-limit=N, -falign-jumps...), GNU ld options that mean nothing for a
+wasm module (-Wl,--start-group, --warn-common, -z relro, -soname...).
+-r makes a relocatable object, to be linked into a program later.
 Accepted: -static (a WALI program is always one static module), -fPIC/-fpic
 (such code links into it too); clang ignores -pie and -rdynamic, with a warning.
 Refused: -shared (no dynamic loading in WALI; build a static library with
@@ -65,8 +77,8 @@ Environment:
                   PREFIX/bin/lamina-cc (or PREFIX/bin/lamina), else the source
                   tree's build/sysroot (made by toolchain/build-sysroot.sh)
   LAMINA_CLANG    The clang to run (default: clang-22 on PATH)
-  LAMINA_AR, LAMINA_RANLIB
-                  The archiver and indexer (default: llvm-ar-22, llvm-ranlib-22)
+  LAMINA_AR, LAMINA_RANLIB, LAMINA_NM, LAMINA_STRIP...
+                  The binary utilities (default: llvm-ar-22, llvm-ranlib-22...)
 
 Build systems:
   ./configure --host=wasm32-linux-muslwali CC=lamina-cc AR=lamina-ar RANLIB=lamina-ranlib
@@ -78,9 +90,15 @@ Build systems:
 enum Tool {
     Cc,
     Cxx,
-    Ar,
-    Ranlib,
+    /// One of [`BINUTILS`], by its name there.
+    Binutil(&'static str),
 }
+
+/// The binary utilities build systems look for (`ar`, `ranlib`; `strip`,
+/// `nm`, `objcopy`, `readelf`… by their `--host` names), each LLVM's from
+/// Debian's llvm-22, which handle wasm objects and modules. Each may be
+/// replaced by $LAMINA_NAME (LAMINA_AR, LAMINA_NM...).
+const BINUTILS: &[&str] = &["ar", "ranlib", "nm", "strip", "objcopy", "objdump", "readelf", "size", "strings"];
 
 impl Tool {
     /// The tool a program name stands for (`lamina-cc`, or the names
@@ -90,9 +108,7 @@ impl Tool {
         match tool {
             "cc" | "gcc" | "clang" => Some(Tool::Cc),
             "c++" | "cxx" | "g++" | "clang++" => Some(Tool::Cxx),
-            "ar" => Some(Tool::Ar),
-            "ranlib" => Some(Tool::Ranlib),
-            _ => None,
+            _ => BINUTILS.iter().find(|&&b| b == tool).map(|b| Tool::Binutil(b)),
         }
     }
 
@@ -100,8 +116,8 @@ impl Tool {
         match name {
             "cc" => Some(Tool::Cc),
             "c++" | "cxx" => Some(Tool::Cxx),
-            "ar" => Some(Tool::Ar),
-            "ranlib" => Some(Tool::Ranlib),
+            "ar" => Some(Tool::Binutil("ar")),
+            "ranlib" => Some(Tool::Binutil("ranlib")),
             _ => None,
         }
     }
@@ -139,8 +155,7 @@ impl Invocation {
         let outcome = match self.tool {
             Tool::Cc => self.compile(),
             Tool::Cxx => Err("C++ is not supported yet (no libc++ for WALI); use lamina-cc for C".into()),
-            Tool::Ar => self.pass_through("LAMINA_AR", "llvm-ar-22"),
-            Tool::Ranlib => self.pass_through("LAMINA_RANLIB", "llvm-ranlib-22"),
+            Tool::Binutil(name) => self.pass_through(name),
         };
         outcome.unwrap_or_else(|message| {
             eprintln!("{}: error: {message}", self.name);
@@ -150,7 +165,8 @@ impl Invocation {
 
     fn compile(&self) -> Result<ExitCode, String> {
         let abi::Selection { abi, args } = Abi::select(&self.args)?;
-        let request = Request::of(&args::expand_response_files(&args));
+        let expanded = args::expand_response_files(&args);
+        let request = Request::of(&expanded);
         if request.query == Some(Query::Help) {
             print!("{HELP}");
             return Ok(ExitCode::SUCCESS);
@@ -171,7 +187,11 @@ impl Invocation {
         };
         match request.query {
             Some(Query::Sysroot) => return printed(vec![sysroot.into_os_string()]),
-            Some(Query::Cflags) => return printed(stages(&[Stage::Always, Stage::Codegen], abi, &sysroot)),
+            Some(Query::Cflags) => {
+                let mut cflags = stages(&[Stage::Always, Stage::Codegen], abi, &sysroot);
+                cflags.extend(compat::warnings_as_gcc12());
+                return printed(cflags);
+            }
             Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], abi, &sysroot)),
             Some(Query::Libs) => return printed(stages(&[Stage::Libraries], abi, &sysroot)),
             Some(Query::Help) | None => {}
@@ -182,12 +202,30 @@ impl Invocation {
         command.args(flags::for_stage(Stage::Always, abi, &sysroot));
         if request.compiles {
             command.args(flags::for_stage(Stage::Codegen, abi, &sysroot));
+            if !request.warnings_are_errors {
+                command.args(compat::warnings_as_gcc12());
+            }
         }
-        if request.links {
+        if request.links && !request.relocatable {
             command.args(flags::for_stage(Stage::Link, abi, &sysroot));
         }
-        command.args(&args);
-        if request.links && !request.no_default_libs {
+        // The user's arguments (the ABI selection taken out), as given unless
+        // gcc or GNU ld options are dropped from them (then with response
+        // files expanded).
+        match compat::without_dropped(&expanded) {
+            Some((args, dropped)) => {
+                if request.verbose {
+                    for (arg, reason) in dropped {
+                        eprintln!("{}: dropped {arg}: {reason}", self.name);
+                    }
+                }
+                command.args(args)
+            }
+            None => command.args(&args),
+        };
+        if request.links && request.relocatable {
+            command.args(flags::for_stage(Stage::Relocatable, abi, &sysroot));
+        } else if request.links && !request.no_default_libs {
             if !Path::new(flags::BUILTINS).is_file() {
                 return Err(format!(
                     "the wasm32 compiler runtime {} is missing; install Debian's libclang-rt-22-dev-wasm32 \
@@ -204,9 +242,11 @@ impl Invocation {
         Ok(self.exec(command))
     }
 
-    /// Runs an LLVM tool (from Debian's llvm-22) with the arguments as given.
-    fn pass_through(&self, var: &str, default: &str) -> Result<ExitCode, String> {
-        let mut command = Command::new(find_program(var, default, "llvm-22")?);
+    /// Runs the LLVM tool `name` (llvm-NAME-22, from Debian's llvm-22) with
+    /// the arguments as given.
+    fn pass_through(&self, name: &str) -> Result<ExitCode, String> {
+        let var = format!("LAMINA_{}", name.to_uppercase());
+        let mut command = Command::new(find_program(&var, &format!("llvm-{name}-22"), "llvm-22")?);
         command.args(&self.args);
         Ok(self.exec(command))
     }
@@ -323,9 +363,11 @@ mod tests {
         assert_eq!(cc, (Tool::Cc, "lamina-cc".into(), vec!["-c".into(), "a.c".into()]));
         assert_eq!(invocation(&["wasm32-linux-muslwali-gcc"]).unwrap().0, Tool::Cc);
         assert_eq!(invocation(&["lamina-c++"]).unwrap().0, Tool::Cxx);
-        assert_eq!(invocation(&["build/bin/lamina-ranlib", "x.a"]).unwrap().0, Tool::Ranlib);
+        assert_eq!(invocation(&["build/bin/lamina-ranlib", "x.a"]).unwrap().0, Tool::Binutil("ranlib"));
+        assert_eq!(invocation(&["wasm32-linux-muslwali-strip"]).unwrap().0, Tool::Binutil("strip"));
+        assert!(invocation(&["wasm32-linux-muslwali-ld"]).is_none());
         let ar = invocation(&["target/release/lamina", "ar", "rcs", "x.a"]).unwrap();
-        assert_eq!(ar, (Tool::Ar, "lamina ar".into(), vec!["rcs".into(), "x.a".into()]));
+        assert_eq!(ar, (Tool::Binutil("ar"), "lamina ar".into(), vec!["rcs".into(), "x.a".into()]));
         assert_eq!(invocation(&["lamina", "cc"]).unwrap().0, Tool::Cc);
         assert!(invocation(&["lamina", "run", "cc"]).is_none());
         assert!(invocation(&["lamina", "prog.wasm"]).is_none());
