@@ -79,7 +79,7 @@ pub(crate) fn enter(options: &SandboxOptions, module: &Path) -> Result<Policy> {
     let status = restrict(&policy, &rules, compat).map_err(|e| {
         format_err!("cannot enter the sandbox: {e} (the kernel must support Landlock ABI 6 or later; --sandbox=best-effort runs without it)")
     })?;
-    seccomp::install()?;
+    seccomp::install(policy.exec != Allow::Nothing)?;
     match status {
         RulesetStatus::FullyEnforced => {}
         _ if options.best_effort => eprintln!(
