@@ -12,7 +12,7 @@
  * (after execve of this module), as in sandbox_fs.c.
  *
  * Modes (argv[1]):
- *   signals VICTIM_PID       kill / kill of the group / sigqueue the victim
+ *   signals VICTIM_PID       prlimit / kill / kill of the group / sigqueue the victim
  *                            (SIGTERM), kill a forked child, and a forked
  *                            child that execs this module signals its parent.
  *   exec-native OUTSIDE_FILE fork+execve /bin/true, /bin/false and
@@ -54,6 +54,11 @@ static char *label(const char *what) {
 static const char *self_path;
 
 static void signals(long victim) {
+    /* Limits are not signals, but a limit can end a process too. */
+    unsigned long long few_files[2] = {64, 64}, mine[2];
+    report("prlimit victim", wali_prlimit64((int)victim, 7 /* RLIMIT_NOFILE */, few_files, NULL));
+    long got = wali_prlimit64((int)wali_getpid(), 7, NULL, mine);
+    report("prlimit own process", got < 0 ? got : wali_prlimit64((int)wali_getpid(), 7, mine, NULL));
     report("kill victim", wali_kill((int)victim, SIGTERM));
     report("kill victim's process group", wali_kill((int)-victim, SIGTERM));
     int info[32];

@@ -771,6 +771,9 @@ fn proc_tree(name: &str) -> (PathBuf, PathBuf, PathBuf) {
 }
 
 const SIGNALS_TABLE: &[(&str, Want, Want)] = &[
+    // Without a policy only the first succeeds: the victim is gone after.
+    ("prlimit victim", Want::Errno(EPERM), Want::Any),
+    ("prlimit own process", Want::Ok, Want::Ok),
     ("kill victim", Want::Errno(EPERM), Want::Ok),
     ("kill victim's process group", Want::Errno(EPERM), Want::Ok),
     ("sigqueue victim", Want::Errno(EPERM), Want::Ok),
@@ -787,6 +790,9 @@ fn signals_reach_only_the_program_and_its_descendants() {
     let out = lamina_run(&[format!("--dir={}", jail.display())], &module, &["signals".into(), victim.pid()], &jail);
     check(&out, &WHO, &column(SIGNALS_TABLE, true), "sandboxed signals");
     assert!(victim.0.try_wait().unwrap().is_none(), "the victim was killed from the sandbox");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", victim.pid())).unwrap();
+    let files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    assert!(!files.split_whitespace().any(|w| w == "64"), "the victim's limits changed: {files}");
 }
 
 #[test]
@@ -794,7 +800,8 @@ fn without_a_policy_the_victim_can_be_killed() {
     let (jail, module, _) = proc_tree("sandbox-signals-open");
     let mut victim = Victim::start();
     let out = lamina_run(&[], &module, &["signals".into(), victim.pid()], &jail);
-    check(&out, &WHO, &column(SIGNALS_TABLE, false), "signals without a policy");
+    let stdout = check(&out, &WHO, &column(SIGNALS_TABLE, false), "signals without a policy");
+    assert_eq!(results(&stdout).get("self prlimit victim").map(String::as_str), Some("ok"), "{stdout}");
     let status = victim.0.try_wait().unwrap().expect("the victim survived a SIGTERM without a policy");
     assert_eq!(status.signal(), Some(libc::SIGTERM));
 }

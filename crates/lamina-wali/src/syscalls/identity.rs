@@ -179,7 +179,11 @@ fn prlimit64(
     new_limit: GuestPtr<Rlimit>,
     old_limit: GuestPtr<Rlimit>,
 ) -> SysResult {
-    let new = NewLimit::read(ctx, resource, new_limit, is_this_process(pid))?;
+    let own = is_this_process(pid);
+    if !new_limit.is_null() {
+        may_change(ctx, own)?;
+    }
+    let new = NewLimit::read(ctx, resource, new_limit, own)?;
     let old = old_limit.arg(ctx.mem)?;
     ctx.syscall(libc::SYS_prlimit64, &[pid.into(), resource.into(), new.arg(), old])
 }
@@ -190,6 +194,14 @@ fn prlimit64(
 fn is_this_process(pid: i32) -> bool {
     let me = i64::from(std::process::id());
     pid == 0 || i64::from(pid) == me || (pid > 0 && host::syscall(libc::SYS_tgkill, &[me, pid.into(), 0]).is_ok())
+}
+
+/// Under a sandbox, a guest changes only its own process's limits and
+/// scheduling (`EPERM` otherwise, the kernel's errno for another user's
+/// process): Landlock scopes signals to the sandbox but not these calls, and
+/// a CPU limit of zero ends a process like a signal.
+fn may_change(ctx: &Ctx<'_>, own: bool) -> Result<(), SysError> {
+    if ctx.process.policy.is_some() && !own { Err(Errno::EPERM.into()) } else { Ok(()) }
 }
 
 /// A new resource limit, copied out of guest memory so that what is checked
@@ -262,6 +274,7 @@ fn sched_getaffinity(ctx: &Ctx<'_>, pid: i32, cpusetsize: u32, mask: u32) -> Sys
 /// `struct sched_param` is one `int` as far as the kernel reads (musl's is
 /// larger, with reserved fields); NULL is the kernel's `EINVAL`.
 fn sched_setscheduler(ctx: &Ctx<'_>, pid: i32, policy: i32, param: GuestPtr<SchedParam>) -> SysResult {
+    may_change(ctx, is_this_process(pid))?;
     ctx.syscall(libc::SYS_sched_setscheduler, &[pid.into(), policy.into(), param.arg(ctx.mem)?])
 }
 
