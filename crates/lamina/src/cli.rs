@@ -29,6 +29,8 @@ Usage:
   lamina run [OPTIONS] MODULE [ARGS...]
   lamina [OPTIONS] MODULE [ARGS...]
   lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
+  lamina binfmt install|uninstall|status
+                              Let native programs execute .wasm modules (binfmt_misc; root)
   lamina cc [CC-ARGS...]      Compile C for WALI (`lamina cc --help`; also as lamina-cc)
   lamina ar|ranlib ARGS...    Make static libraries (also as lamina-ar, lamina-ranlib)
 
@@ -106,6 +108,7 @@ pub enum Command {
     Version,
     Run(Box<RunOptions>),
     Compile { engine: EngineOptions, module: PathBuf, output: PathBuf },
+    Binfmt(crate::binfmt::Action),
 }
 
 /// Parses `lamina`'s arguments (without argv[0]).
@@ -121,6 +124,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             args.remove(0);
             parse_compile(args)
         }
+        Some(b"binfmt") => match &args[1..] {
+            [word] => word
+                .to_str()
+                .and_then(crate::binfmt::Action::parse)
+                .map(Command::Binfmt)
+                .ok_or_else(|| format!("binfmt takes install, uninstall or status, not {}", word.display())),
+            _ => Err("binfmt takes one of install, uninstall, status".into()),
+        },
         Some(_) => parse_run(args),
     }
 }

@@ -4,6 +4,7 @@
 //! lamina run [OPTIONS] MODULE [ARGS...]
 //! lamina [OPTIONS] MODULE [ARGS...]
 //! lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
+//! lamina binfmt install|uninstall|status
 //! lamina cc|ar|ranlib ARGS...   (also as lamina-cc, lamina-ar, lamina-ranlib)
 //! ```
 //!
@@ -11,6 +12,7 @@
 //! whose argv[0] is the module path as given (so `lamina` can stand in for
 //! `iwasm` in existing scripts, whose spellings it also accepts).
 
+mod binfmt;
 mod cc;
 mod cli;
 
@@ -62,6 +64,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, artifact).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Binfmt(action) => binfmt::execute(action),
         Command::Run(options) => terminate(run(*options)?),
     }
 }

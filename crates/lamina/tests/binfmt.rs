@@ -1,0 +1,79 @@
+//! `lamina binfmt`: with the handler installed, a native program (the
+//! shell, Python's subprocess) executes a WALI module like a native
+//! executable, and gets the same output and status as `lamina run`; after
+//! `uninstall` the kernel refuses it again. Registering is system-wide and
+//! needs root: as another user the test says so and checks nothing else.
+//! It is a test binary of its own so that no other test runs while a handler
+//! is installed.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output};
+
+fn binfmt(action: &str) -> Output {
+    support::lamina().args(["binfmt", action]).output().unwrap()
+}
+
+/// Uninstalls the handler however the test ends.
+struct Installed;
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        binfmt("uninstall");
+    }
+}
+
+fn sh(command: &str, dir: &std::path::Path) -> Output {
+    Command::new("sh").args(["-c", command]).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn native_programs_execute_modules_through_the_installed_handler() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("binfmt: not root, registering a handler is not possible here");
+        return;
+    }
+    let dir = support::scratch("binfmt");
+    let program = dir.join("hello");
+    std::fs::copy(support::wasm("hello"), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let direct = support::run_wasm_in(&program, &["one", "two words"], &dir);
+    assert_eq!(direct.status.code(), Some(0), "{}", support::text(&direct.stderr));
+
+    let installed = binfmt("install");
+    let _guard = Installed;
+    assert!(installed.status.success(), "{}", support::text(&installed.stderr));
+    let status = binfmt("status");
+    let report = support::text(&status.stdout);
+    assert_eq!(status.status.code(), Some(0));
+    assert!(report.contains("enabled") && report.contains("magic 0061736d01000000"), "{report}");
+    assert!(report.contains(&format!("interpreter {}", env!("CARGO_BIN_EXE_lamina"))), "{report}");
+
+    let through_shell = sh("./hello one 'two words'", &dir);
+    assert_eq!(support::text(&through_shell.stdout), support::text(&direct.stdout));
+    assert_eq!(through_shell.status.code(), Some(0), "{}", support::text(&through_shell.stderr));
+    let python = Command::new("python3")
+        .args(["-c", "import subprocess, sys; sys.exit(subprocess.run(['./hello', 'one', 'two words']).returncode)"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(support::text(&python.stdout), support::text(&direct.stdout));
+
+    let removed = binfmt("uninstall");
+    assert!(support::text(&removed.stdout).contains("removed"));
+    assert_eq!(binfmt("status").status.code(), Some(3), "not installed any more");
+    let refused = sh("./hello", &dir);
+    assert_eq!(refused.status.code(), Some(126), "the shell cannot execute a module without the handler");
+    assert!(support::text(&refused.stderr).contains("Exec format error"));
+}
+
+#[test]
+fn binfmt_takes_one_known_action() {
+    for args in [&["binfmt"][..], &["binfmt", "enable"], &["binfmt", "install", "extra"]] {
+        let out = support::lamina().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(support::text(&out.stderr).contains("binfmt takes"), "{args:?}: {}", support::text(&out.stderr));
+    }
+}
