@@ -10,43 +10,16 @@
 
 mod support;
 
+#[path = "support/apps.rs"]
+mod apps;
+
 use std::ffi::OsStr;
-use std::io::Write;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
 
+use apps::*;
 use support::{lamina, repo, scratch, text};
-
-/// One application's two builds.
-struct App {
-    /// argv[0] both builds are given, so that messages naming it agree.
-    name: &'static str,
-    wasm: PathBuf,
-    native: PathBuf,
-}
-
-/// Builds APP (lua or sqlite) once per test process with apps/build.sh
-/// (cached in build/apps; it compiles with build/bin/lamina-cc, the `lamina`
-/// under test as toolchain/install-bin.sh installs it), then runs the module
-/// once so that it is in the compile cache before tests run it in parallel.
-fn build(app: &str, name: &'static str, version_flag: &str) -> App {
-    let root = repo();
-    let out = Command::new("bash").arg(root.join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
-    assert!(
-        out.status.success(),
-        "apps/build.sh {app} failed ({}):\n{}{}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    let bin = root.join("build/apps/bin");
-    let built = App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name) };
-    let warm = lamina().arg("run").arg(&built.wasm).arg(version_flag).output().unwrap();
-    assert!(warm.status.success(), "{name}.wasm {version_flag} failed:\n{}", text(&warm.stderr));
-    built
-}
 
 fn lua() -> &'static App {
     static LUA: OnceLock<App> = OnceLock::new();
@@ -58,77 +31,6 @@ fn sqlite() -> &'static App {
     SQLITE.get_or_init(|| build("sqlite", "sqlite3", "-version"))
 }
 
-/// A scratch directory for each build of one test.
-struct Dirs {
-    wasm: PathBuf,
-    native: PathBuf,
-}
-
-fn dirs(test: &str) -> Dirs {
-    Dirs { wasm: scratch(&format!("{test}-wasm")), native: scratch(&format!("{test}-native")) }
-}
-
-/// Both builds see only TZ=UTC in their environment.
-const TZ: &str = "TZ=UTC";
-
-fn run(mut cmd: Command, stdin: &str) -> Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    // A program may exit without reading all of its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn run_wasm(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut cmd = lamina();
-    cmd.arg("run").args(["--argv0", app.name, "--env", TZ]).arg(&app.wasm).args(args).current_dir(dir);
-    run(cmd, stdin)
-}
-
-fn run_native(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut cmd = Command::new(&app.native);
-    let (var, value) = TZ.split_once('=').unwrap();
-    cmd.arg0(app.name).args(args).env_clear().env(var, value).current_dir(dir);
-    run(cmd, stdin)
-}
-
-/// Runs both builds, each in its own directory of `dirs`, and requires the
-/// same stdout and exit status; returns both outputs (lamina's first).
-fn same(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> (Output, Output) {
-    let w = run_wasm(app, &dirs.wasm, args, stdin);
-    let n = run_native(app, &dirs.native, args, stdin);
-    let what = format!("{} {args:?}", app.name);
-    assert_eq!(
-        text(&w.stdout),
-        text(&n.stdout),
-        "stdout differs for {what} (left: lamina, right: native)\nlamina stderr:\n{}\nnative stderr:\n{}",
-        text(&w.stderr),
-        text(&n.stderr)
-    );
-    assert_eq!(
-        w.status.code(),
-        n.status.code(),
-        "exit status differs for {what}\nlamina stderr:\n{}\nnative stderr:\n{}",
-        text(&w.stderr),
-        text(&n.stderr)
-    );
-    (w, n)
-}
-
-/// `same`, for a run that must succeed; returns its stdout.
-fn same_ok(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> String {
-    let (w, _) = same(app, dirs, args, stdin);
-    assert_eq!(w.status.code(), Some(0), "{} {args:?} failed:\n{}", app.name, text(&w.stderr));
-    text(&w.stdout)
-}
-
-/// `same`, for a run that must fail with the same message on stderr.
-fn same_failure(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> String {
-    let (w, n) = same(app, dirs, args, stdin);
-    assert_ne!(w.status.code(), Some(0), "{} {args:?} should have failed", app.name);
-    assert_eq!(text(&w.stderr), text(&n.stderr), "stderr differs for {} {args:?}", app.name);
-    text(&w.stderr)
-}
-
 /// Runs apps/lua/SCRIPT both ways, each from a copy in its directory (so
 /// that messages naming the script do not depend on where the tree is);
 /// returns its stdout.
@@ -138,12 +40,6 @@ fn lua_runs(script: &str, stdin: &str) -> String {
         std::fs::copy(repo().join("apps/lua").join(script), dir.join(script)).unwrap();
     }
     same_ok(lua(), &d, &[script], stdin)
-}
-
-fn assert_has(out: &str, expected: &[&str]) {
-    for line in expected {
-        assert!(out.lines().any(|l| l == *line), "missing line {line:?} in:\n{out}");
-    }
 }
 
 #[test]
