@@ -31,6 +31,9 @@ Usage:
   lamina compile [--stack-size=BYTES] MODULE -o OUT.cwasm
   lamina binfmt install|uninstall|status
                               Let native programs execute .wasm modules (binfmt_misc; root)
+  lamina binfmt exec CMD [ARGS...]
+                              Run CMD so that it and its children execute .wasm modules
+                              (a private binfmt_misc instance; no root needed)
   lamina cc [CC-ARGS...]      Compile C for WALI (`lamina cc --help`; also as lamina-cc)
   lamina ar|ranlib ARGS...    Make static libraries (also as lamina-ar, lamina-ranlib)
 
@@ -125,12 +128,16 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             parse_compile(args)
         }
         Some(b"binfmt") => match &args[1..] {
+            [word, command @ ..] if word == "exec" => match command {
+                [] => Err("binfmt takes a command to run after exec".into()),
+                _ => Ok(Command::Binfmt(crate::binfmt::Action::Exec(command.to_vec()))),
+            },
             [word] => word
                 .to_str()
                 .and_then(crate::binfmt::Action::parse)
                 .map(Command::Binfmt)
                 .ok_or_else(|| format!("binfmt takes install, uninstall or status, not {}", word.display())),
-            _ => Err("binfmt takes one of install, uninstall, status".into()),
+            _ => Err("binfmt takes one of install, uninstall, status, exec CMD...".into()),
         },
         Some(_) => parse_run(args),
     }

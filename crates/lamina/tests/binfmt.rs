@@ -4,12 +4,18 @@
 //! `uninstall` the kernel refuses it again. Registering is system-wide and
 //! needs root: as another user the test says so and checks nothing else.
 //! It is a test binary of its own so that no other test runs while a handler
-//! is installed.
+//! is installed. `lamina binfmt exec` registers for one command only, as any
+//! user: the module runs inside it, and nothing changes outside.
 
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Output};
+use std::sync::Mutex;
+
+/// Held by each test that registers or looks at the machine's handler.
+static MACHINE_HANDLER: Mutex<()> = Mutex::new(());
 
 fn binfmt(action: &str) -> Output {
     support::lamina().args(["binfmt", action]).output().unwrap()
@@ -24,6 +30,17 @@ impl Drop for Installed {
     }
 }
 
+/// A copy of the hello guest, executable, in a scratch directory of its own
+/// that anyone may enter.
+fn executable_hello(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = support::scratch(name);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let program = dir.join("hello");
+    std::fs::copy(support::wasm("hello"), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, program)
+}
+
 fn sh(command: &str, dir: &std::path::Path) -> Output {
     Command::new("sh").args(["-c", command]).current_dir(dir).output().unwrap()
 }
@@ -35,10 +52,8 @@ fn native_programs_execute_modules_through_the_installed_handler() {
         eprintln!("binfmt: not root, registering a handler is not possible here");
         return;
     }
-    let dir = support::scratch("binfmt");
-    let program = dir.join("hello");
-    std::fs::copy(support::wasm("hello"), &program).unwrap();
-    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _machine = MACHINE_HANDLER.lock().unwrap();
+    let (dir, program) = executable_hello("binfmt");
     let direct = support::run_wasm_in(&program, &["one", "two words"], &dir);
     assert_eq!(direct.status.code(), Some(0), "{}", support::text(&direct.stderr));
 
@@ -70,8 +85,39 @@ fn native_programs_execute_modules_through_the_installed_handler() {
 }
 
 #[test]
+fn binfmt_exec_registers_for_one_command_only_as_any_user() {
+    let _machine = MACHINE_HANDLER.lock().unwrap();
+    let (dir, program) = executable_hello("binfmt-exec");
+    let direct = support::run_wasm_in(&program, &["one", "two words"], &dir);
+    assert_eq!(direct.status.code(), Some(0), "{}", support::text(&direct.stderr));
+    // SAFETY: geteuid and getegid have no preconditions.
+    let me = unsafe { (libc::geteuid(), libc::getegid()) };
+    let mut users = vec![me];
+    if me.0 == 0 {
+        users.push((65534, 65534));
+    }
+    for (uid, gid) in users {
+        let mut cmd = support::lamina();
+        cmd.args(["binfmt", "exec", "sh", "-c", "./hello one 'two words'; echo status $?; id -u; id -g"]);
+        cmd.current_dir(&dir).uid(uid).gid(gid).env("HOME", &dir);
+        let out = cmd.output().unwrap();
+        let who = format!("as {uid}:{gid}");
+        assert_eq!(out.status.code(), Some(0), "{who}: {}", support::text(&out.stderr));
+        // The module's output, its status, and the same user and group as outside.
+        let expected = format!("{}status 0\n{uid}\n{gid}\n", support::text(&direct.stdout));
+        assert_eq!(support::text(&out.stdout), expected, "{who}: {}", support::text(&out.stderr));
+    }
+    // Outside, the machine has no handler: the kernel refuses the module.
+    let outside = sh("./hello", &dir);
+    assert_eq!(outside.status.code(), Some(126), "the registration must not leak out of binfmt exec");
+    let missing = support::lamina().args(["binfmt", "exec", "/nonexistent/program"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(support::text(&missing.stderr).contains("cannot execute /nonexistent/program"));
+}
+
+#[test]
 fn binfmt_takes_one_known_action() {
-    for args in [&["binfmt"][..], &["binfmt", "enable"], &["binfmt", "install", "extra"]] {
+    for args in [&["binfmt"][..], &["binfmt", "enable"], &["binfmt", "install", "extra"], &["binfmt", "exec"]] {
         let out = support::lamina().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(support::text(&out.stderr).contains("binfmt takes"), "{args:?}: {}", support::text(&out.stderr));
