@@ -3,8 +3,12 @@
 use wasmtime::Result;
 use wasmtime::{Config, Engine, OptLevel};
 
-/// Default size of the wasm stack: what a native main thread gets (8 MiB).
-pub const DEFAULT_STACK_SIZE: usize = 8 << 20;
+/// Default size of the wasm call stack: 32 MiB. A native main thread gets
+/// 8 MiB, but Cranelift's frames are larger than a C compiler's (a recursion
+/// that 8 MiB holds natively exhausts 8 MiB of wasm stack two thirds of the
+/// way down), and a stack reserves address space only: pages are touched as
+/// it grows.
+pub const DEFAULT_STACK_SIZE: usize = 32 << 20;
 
 /// Settings that shape the engine.
 #[derive(Clone, Debug)]

@@ -1,12 +1,14 @@
 //! How a guest process ended, and ending the OS process the same way.
 
+use std::fmt;
 use std::io::Write as _;
 
 use lamina_wali::{Ending, Exit};
 use rustix::process::{Resource, Rlimit, setrlimit};
-use wasmtime::{Result, Trap, WasmBacktrace};
+use wasmtime::{Result, Store, Trap, WasmBacktrace};
 
-use crate::delivery::crash_signal;
+use crate::delivery::{self, crash_signal};
+use crate::store::Host;
 
 /// How a guest process ended.
 #[derive(Debug)]
@@ -25,6 +27,71 @@ pub(crate) fn ending(outcome: &Outcome) -> Ending {
     }
 }
 
+/// How far below the stack pointer a frame that overflows the stack is looked
+/// for: frames of real programs are smaller; a larger one that jumps past the
+/// end of its stack is reported as the memory fault it then is.
+const OVERFLOW_REACH: u64 = 64 << 10;
+
+/// A trap that was a stack overflow, as a native program would have had it.
+#[derive(Debug)]
+enum StackOverflow {
+    /// The guest's C stack (in linear memory) ran out: past the bottom of the
+    /// main thread's stack, which ends at address 0, or into the guard pages
+    /// below a thread's stack.
+    CStack { stack_pointer: u32 },
+    /// The wasm call stack (`--stack-size`) ran out.
+    CallStack,
+}
+
+impl fmt::Display for StackOverflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StackOverflow::CStack { stack_pointer } => write!(
+                f,
+                "stack overflow: the thread's C stack is exhausted (stack pointer {stack_pointer:#x}; the main \
+                 thread's stack is sized when the program is linked, `lamina cc -Wl,-z,stack-size=BYTES`, 64 MiB by \
+                 default; a thread's by pthread_attr_setstacksize, 1 MiB by default)"
+            ),
+            StackOverflow::CallStack => {
+                write!(f, "stack overflow: the wasm call stack is exhausted (`lamina run --stack-size=BYTES`)")
+            }
+        }
+    }
+}
+
+/// What follows a trap in a guest thread: recognising a stack overflow (while
+/// the stack pointer still says where the thread was), then delivering the
+/// signal a native program would get.
+pub(crate) fn after_trap(store: &mut Store<Host>, error: wasmtime::Error) -> wasmtime::Error {
+    let error = match error.downcast_ref::<Trap>().and_then(|trap| stack_overflow(store, *trap)) {
+        Some(overflow) => error.context(overflow),
+        None => error,
+    };
+    delivery::after_trap(store, error)
+}
+
+fn stack_overflow(store: &mut Store<Host>, trap: Trap) -> Option<StackOverflow> {
+    match trap {
+        Trap::StackOverflow => Some(StackOverflow::CallStack),
+        Trap::MemoryOutOfBounds => {
+            let global = store.data().stack_pointer?;
+            // The function that overflowed may already have stored its new
+            // stack pointer: below 0 it wrapped around to the top of the
+            // 32-bit space; in a guard page it is inside it.
+            let stack_pointer = global.get(&mut *store).i32()? as u32;
+            let sp = u64::from(stack_pointer);
+            let wrapped = sp >= (1 << 32) - OVERFLOW_REACH;
+            let guarded = || {
+                let map = store.data().memory.map();
+                let pieces = map.pieces(sp.saturating_sub(OVERFLOW_REACH), sp + 1);
+                pieces.iter().any(|(_, _, region)| region.kind.mapped() && region.prot == 0)
+            };
+            (sp < OVERFLOW_REACH || wrapped || guarded()).then_some(StackOverflow::CStack { stack_pointer })
+        }
+        _ => None,
+    }
+}
+
 /// Turns the error that ended a guest thread into a process outcome: an exit
 /// request from the guest, or a trap to report like a native crash.
 pub(crate) fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
@@ -34,7 +101,10 @@ pub(crate) fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
     let Some(trap) = error.downcast_ref::<Trap>().copied() else {
         return Err(error);
     };
-    let mut report = format!("{trap}");
+    let mut report = match error.downcast_ref::<StackOverflow>() {
+        Some(overflow) => format!("{overflow} ({trap})"),
+        None => format!("{trap}"),
+    };
     if let Some(bt) = error.downcast_ref::<WasmBacktrace>() {
         report.push_str("\nwasm backtrace:");
         for (i, frame) in bt.frames().iter().enumerate() {

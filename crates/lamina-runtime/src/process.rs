@@ -19,7 +19,7 @@ use crate::engine::new_engine;
 use crate::env::env_file;
 use crate::link::{Binding, link};
 use crate::options::{RunOptions, StraceOptions, StraceOutput};
-use crate::outcome::{Outcome, ending, outcome_of};
+use crate::outcome::{self, Outcome, ending, outcome_of};
 use crate::prepare::MEMORY_IMPORT;
 use crate::sandbox;
 use crate::store::{Host, guest_memory};
@@ -63,6 +63,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         eprintln!("lamina: {}: {how} in {:.1?}", options.module.display(), started.elapsed());
     }
     let memory = shared_memory(&loaded.module, options.limits.max_memory)?;
+    // A 32-bit address reaches 4 GiB from the memory's start at most.
+    lamina_wali::signals::guest_memory_at(memory.data().as_ptr() as usize, 1 << 32);
     let (strace, strace_fd) = options.strace.as_ref().map(tracer).transpose()?.unzip();
     let env_file = env_file(&options.env)?;
     // Everything the runtime opens for itself is open: from here on the
@@ -94,7 +96,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         .inspect(|instance| Host::bind(&mut store, instance))
         .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
         .and_then(|start| start.call(&mut store, ()))
-        .map_err(|e| delivery::after_trap(&mut store, e));
+        .map_err(|e| outcome::after_trap(&mut store, e));
     let outcome = match result {
         // Returning from `_start` ends the process, like returning from main.
         Ok(()) => Outcome::Exited(0),

@@ -23,7 +23,7 @@ use wasmtime::{InstancePre, Store, TypedFunc};
 use wasmtime::{Result, format_err};
 
 use crate::delivery;
-use crate::outcome::{Outcome, ending, outcome_of, terminate};
+use crate::outcome::{self, Outcome, ending, outcome_of, terminate};
 use crate::prepare::TABLE_EXPORT;
 use crate::store::Host;
 
@@ -108,7 +108,7 @@ impl Threads {
         };
         let _ = tid_tx.send(tid);
         drop(tid_tx);
-        match entry.call(&mut store, (tid, arg as i32)).map_err(|e| delivery::after_trap(&mut store, e)) {
+        match entry.call(&mut store, (tid, arg as i32)).map_err(|e| outcome::after_trap(&mut store, e)) {
             Ok(()) => self.thread_exited(store.data(), 0),
             Err(e) => match e.downcast_ref::<Exit>() {
                 Some(Exit::Thread(status)) => self.thread_exited(store.data(), *status),

@@ -835,10 +835,27 @@ extern "C" fn on_signal(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_v
     unsafe { *errno_location() = saved };
 }
 
+/// The host address range of the guest's linear memory (its whole
+/// reservation), for telling faults on guest memory from the runtime's own.
+static GUEST_MEMORY: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
+
+/// Records where the guest's memory is: `len` bytes from host address `start`.
+pub fn guest_memory_at(start: usize, len: usize) {
+    GUEST_MEMORY[0].store(start, Ordering::Relaxed);
+    GUEST_MEMORY[1].store(start.saturating_add(len), Ordering::Relaxed);
+}
+
 /// Lamina's handler for the reserved signals, behind wasmtime's (which keeps
 /// wasm traps): a signal some process sent goes to the guest's disposition;
 /// a real fault outside wasm is the runtime's and goes on to the handler
-/// that was there before (which lets it kill the process).
+/// that was there before (which lets it kill the process). A fault on guest
+/// memory outside wasm code is the guest's: on a shared memory the
+/// bulk-memory instructions (memset, memcpy and struct copies) run as host
+/// calls, and a protected page they touch (the guard below a thread's stack
+/// that an overflow reaches, a page the guest made `PROT_NONE`) faults there.
+/// The host call can be neither resumed nor unwound from here, so the guest's
+/// own handler cannot run: the process dies of the signal, as the guest
+/// would natively without one, after saying what happened.
 extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo.
     let code = unsafe { (*info).si_code };
@@ -847,9 +864,16 @@ extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c
         return;
     }
     let Some(i) = RESERVED_SIGNALS.iter().position(|&s| s == sig) else { return };
+    // SAFETY: a fault's siginfo holds the faulting address.
+    let address = unsafe { (*info).si_addr() } as usize;
+    let guest = GUEST_MEMORY[0].load(Ordering::Relaxed)..GUEST_MEMORY[1].load(Ordering::Relaxed);
+    let on_guest_memory = guest.contains(&address);
+    if on_guest_memory {
+        report_guest_fault(address - guest.start);
+    }
     let handler = PREVIOUS[i].handler.load(Ordering::Relaxed);
     let flags = PREVIOUS[i].flags.load(Ordering::Relaxed);
-    if handler == libc::SIG_DFL || handler == libc::SIG_IGN {
+    if on_guest_memory || handler == libc::SIG_DFL || handler == libc::SIG_IGN {
         // Back to the default: the faulting instruction runs again and the
         // kernel ends the process.
         let dfl = KernelAction { handler: libc::SIG_DFL, flags: 0, restorer: 0, mask: 0 };
@@ -863,6 +887,39 @@ extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c
         // SAFETY: a plain handler installed before ours.
         let f: extern "C" fn(i32) = unsafe { std::mem::transmute(handler) };
         f(sig);
+    }
+}
+
+/// Says on stderr that a host call faulted on guest memory, without
+/// allocating (this runs in a signal handler), and turns core dumps off: a
+/// dump of the runtime would say nothing about the guest.
+fn report_guest_fault(guest_address: usize) {
+    let mut line = [0u8; 320];
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        let n = bytes.len().min(line.len() - len);
+        line[len..len + n].copy_from_slice(&bytes[..n]);
+        len += n;
+    };
+    put(b"lamina: memory fault at guest address 0x");
+    let mut digits = [0u8; 16];
+    let mut first = digits.len();
+    let mut rest = guest_address;
+    loop {
+        first -= 1;
+        digits[first] = b"0123456789abcdef"[rest & 15];
+        rest >>= 4;
+        if rest == 0 {
+            break;
+        }
+    }
+    put(&digits[first..]);
+    put(b" in a bulk memory operation (memset, memcpy): the page is protected, e.g. the guard below a \
+          thread's stack (a stack overflow) or a page the program made inaccessible\n");
+    // SAFETY: write(2) of a live buffer and setrlimit(2), both async-signal-safe.
+    unsafe {
+        libc::write(libc::STDERR_FILENO, line.as_ptr().cast(), len);
+        libc::setrlimit(libc::RLIMIT_CORE, &libc::rlimit { rlim_cur: 0, rlim_max: 0 });
     }
 }
 

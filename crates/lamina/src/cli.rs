@@ -54,7 +54,7 @@ Run options:
       --strace[=FILE]    Print each system call, strace style, to stderr or FILE
       --strace-summary[=FILE]
                          Print a table of call counts, errors and times at exit
-      --stack-size=BYTES Wasm stack limit (default 8M; K/M/G suffixes accepted)
+      --stack-size=BYTES Wasm stack limit (default 32M; K/M/G suffixes accepted)
       --no-cache         Compile without using the compile cache
                          (default cache: $LAMINA_CACHE_DIR, $XDG_CACHE_HOME/lamina
                          or ~/.cache/lamina)
@@ -271,7 +271,7 @@ mod tests {
     #[test]
     fn defaults() {
         let o = run_opts(&["p.wasm"]);
-        assert_eq!(o.engine.stack_size, 8 << 20);
+        assert_eq!(o.engine.stack_size, 32 << 20);
         assert!(o.engine.safe_points);
         assert!(!run_opts(&["--no-safe-points", "p.wasm"]).engine.safe_points);
         assert!(!o.env.inherit);

@@ -383,7 +383,7 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-Wl,--shared-memory",
         "-Wl,--export-memory",
         "-Wl,--max-memory=2147483648",
-        "-Wl,-z,stack-size=8388608",
+        "-Wl,-z,stack-size=67108864",
         "-Wl,--export=__stack_pointer",
         &format!("-B{}/lib/wasm32-unknown-linux-musl/", sysroot().display()),
         &format!("-L{}/lib/wasm32-unknown-linux-musl", sysroot().display()),

@@ -153,12 +153,38 @@ programs! {
     signals;
     signals_wait;
     sockets;
+    stack;
     stdio;
     stdlib;
     string;
     time;
     timers;
     wchar;
+}
+
+/// What Lamina says when a guest's stack overflows (the differential test of
+/// stack.c checks the status): a stack overflow, on the main thread and on a
+/// thread, in wasm code and in memset (a host call, where the thread's guard
+/// page faults outside wasm code).
+#[test]
+fn stack_overflows_are_reported_as_such() {
+    let build = support::scratch("stack-report-build");
+    let module = build.join("stack.wasm");
+    compile(wali_cc("ilp32"), "stack", &module, "WALI");
+    let c_stack = "stack overflow: the thread's C stack is exhausted";
+    let in_memset = "in a bulk memory operation (memset, memcpy): the page is protected";
+    for (mode, expected) in [
+        ("overflow", c_stack),
+        ("overflow-memset", c_stack),
+        ("overflow-thread", c_stack),
+        ("overflow-thread-memset", in_memset),
+    ] {
+        let mut lamina = support::lamina();
+        lamina.arg("run").arg(&module).arg(mode);
+        let out = run(lamina, &format!("stack-report-{mode}"));
+        assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "{mode}: {}", out.stderr);
+        assert!(out.stderr.starts_with("lamina: ") && out.stderr.contains(expected), "{mode}: {}", out.stderr);
+    }
 }
 
 #[test]

@@ -124,7 +124,9 @@ fn the_default_stack_is_native_sized_and_overflow_is_a_crash() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = lamina().arg("run").arg("--stack-size=512K").arg(&deep).output().unwrap();
     assert_eq!(out.status.signal(), Some(libc::SIGSEGV), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("call stack exhausted"), "{}", text(&out.stderr));
+    let report = text(&out.stderr);
+    assert!(report.contains("stack overflow: the wasm call stack is exhausted"), "{report}");
+    assert!(report.contains("call stack exhausted"), "{report}");
 }
 
 #[test]

@@ -69,10 +69,13 @@ const FLAGS: &[(Stage, &[&str])] = &[
     // A shared memory must declare its maximum size; 2 GiB, as WALI
     // programs are built with.
     (Stage::Link, &["-Wl,--max-memory=2147483648"]),
-    // An 8 MiB stack for the main thread, what a native one gets (wasm-ld's
-    // default is 64 KiB, which deep recursion in real programs overflows).
-    // It sits below the data, so an overflow faults instead of corrupting it.
-    (Stage::Link, &["-Wl,-z,stack-size=8388608"]),
+    // A 64 MiB stack for the main thread (wasm-ld's default is 64 KiB). A
+    // native one gets 8 MiB, but frames in linear memory are larger (values
+    // wider than a register and every local whose address is taken live
+    // there: up to 9x in jq's parser), and untouched pages cost only address
+    // space. It sits below the data, so an overflow faults instead of
+    // corrupting it, and Lamina reports it as a stack overflow.
+    (Stage::Link, &["-Wl,-z,stack-size=67108864"]),
     // Signal delivery needs the C stack pointer (the runtime places signal
     // frames below it); exported, it is found in a module stripped of the
     // name section that names it.
