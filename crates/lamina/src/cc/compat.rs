@@ -271,6 +271,21 @@ fn linker_option(word: &str, next: Option<&str>) -> (usize, Option<&'static str>
         return (2, reason.map(|(_, reason)| *reason));
     }
     let Some(name) = long_name(word) else { return (1, None) };
+    let dropped_long = long_option(name);
+    if dropped_long.0 > 0 {
+        return dropped_long;
+    }
+    // Short options with their value joined: `-zrelro`, `-hlibx.so.1`.
+    match word.split_at_checked(2) {
+        Some(("-z", keyword)) if !keyword.is_empty() => (1, linker_option("-z", Some(keyword)).1),
+        Some(("-h", soname)) if !soname.is_empty() => (1, long_option("h").1),
+        _ => (1, None),
+    }
+}
+
+/// How many words the GNU ld option NAME (without dashes) spans and why it is
+/// dropped, if it is one of [`LD_DROPPED`]; `(0, None)` if it is not.
+fn long_option(name: &str) -> (usize, Option<&'static str>) {
     for (names, takes_value, reason) in LD_DROPPED {
         for dropped in names.iter().filter_map(|n| long_name(n)) {
             if name == dropped {
@@ -282,7 +297,7 @@ fn linker_option(word: &str, next: Option<&str>) -> (usize, Option<&'static str>
             }
         }
     }
-    (1, None)
+    (0, None)
 }
 
 /// An option's name without its dashes: GNU ld takes long options with one
@@ -310,7 +325,7 @@ mod tests {
         assert_eq!(dropped(&["-Xlinker", "-Map", "-Xlinker", "x.map", "-z", "stack-size=4096"]), None);
         assert_eq!(dropped(&["-funsigned-bitfields", "-fsingle-precision-constant"]), None, "they change meaning");
         assert_eq!(dropped(&["-o", "-fweb", "-D", "-finline-limit=3"]), None, "option values are not flags");
-        assert_eq!(dropped(&["-Wl,--hash-stylex", "-Wl,-hfoo", "-Wl,--rpathx"]), None, "only the options themselves");
+        assert_eq!(dropped(&["-Wl,--hash-stylex", "-Wl,--rpathx", "-Wl,-zstack-size=1"]), None, "only the options themselves");
     }
 
     #[test]
@@ -330,10 +345,24 @@ mod tests {
             "-Wl,--end-group,--gc-sections",
             "-Wl,-z,relro,-z,stack-size=65536,-soname,libx.so.1",
             "-Wl,--version-script=v.map,-O1",
+            "-Wl,-zrelro,-znow,-hlibx.so.2,-zstack-size=4096,-hash-style=gnu",
         ])
         .unwrap();
-        assert_eq!(left, ["a.a", "-Wl,--gc-sections", "-Wl,-z,stack-size=65536", "-Wl,-O1"]);
-        assert_eq!(gone, ["--start-group", "--end-group", "-z relro", "-soname libx.so.1", "--version-script=v.map"]);
+        assert_eq!(left, ["a.a", "-Wl,--gc-sections", "-Wl,-z,stack-size=65536", "-Wl,-O1", "-Wl,-zstack-size=4096"]);
+        assert_eq!(
+            gone,
+            [
+                "--start-group",
+                "--end-group",
+                "-z relro",
+                "-soname libx.so.1",
+                "--version-script=v.map",
+                "-zrelro",
+                "-znow",
+                "-hlibx.so.2",
+                "-hash-style=gnu"
+            ]
+        );
     }
 
     #[test]
