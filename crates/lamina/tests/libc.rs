@@ -133,6 +133,7 @@ programs! {
     errno;
     exit;
     fifo;
+    float_conversions;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
     kernel_layouts;
