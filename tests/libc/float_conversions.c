@@ -295,8 +295,8 @@ static void special_strings(void) {
 
 int main(void) {
     printing(100000);
-    decimal_strings(600000);
-    halfway_points(60000);
+    decimal_strings(300000);
+    halfway_points(40000);
     special_strings();
     return CHECK_STATUS();
 }
