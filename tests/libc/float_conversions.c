@@ -223,6 +223,11 @@ static void halfway_points(unsigned long n) {
         snprintf(out, sizeof out, "%d %016" PRIx64 " %016" PRIx64 " %016" PRIx64, sig, bits_of(v), bits_of(above),
                  bits_of(below));
         feed(&d, out);
+        /* strtold (computed in long double) of a double's exact expansion is that double */
+        if (i % 4 == 0) {
+            snprintf(exact, sizeof exact, "%.800e", lo);
+            if ((double)strtold(exact, NULL) != lo) wrong++;
+        }
 
         /* the same for floats, with the midpoint exact in double */
         float flo = (float)lo;

@@ -149,6 +149,7 @@ programs! {
     process => Run { env: &[("PATH", "/usr/bin:/bin")], ..Run::default() };
     process_shared;
     pthreads;
+    qsort;
     resources;
     setjmp;
     signals;
