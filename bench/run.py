@@ -13,6 +13,7 @@ Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc] [
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -71,6 +72,8 @@ def build(src, out_dir, name):
 
 def build_libc(out_dir):
     """bench/guests/libc.c with glibc, with native musl, and for WALI."""
+    if not shutil.which(MUSL_GCC):
+        raise SystemExit(f"bench: {MUSL_GCC} not found: install musl-tools (scripts/setup.sh) or set MUSL_GCC")
     src = os.path.join(ROOT, "bench/guests/libc.c")
     glibc, musl, wasm = (os.path.join(out_dir, "libc-" + n) for n in ("glibc", "musl", "lamina.wasm"))
     subprocess.run(["gcc", "-O2", "-w", src, "-o", glibc], check=True)
