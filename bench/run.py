@@ -3,11 +3,17 @@
 (clang-22 -O2), run side by side in the same session; reports median wall
 time over several runs and the Lamina/native ratio.
 
-Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--out bench/results.md]
+The libc benchmarks (bench/guests/libc.c, timed inside the program) are
+built three ways: gcc with glibc, musl-gcc (Debian's musl-tools: the same
+musl release our port starts from, natively) and `lamina cc` with our
+sysroot ($LAMINA_SYSROOT selects another one, e.g. an older build to compare).
+
+Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc] [--out bench/results.md]
 """
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -35,6 +41,21 @@ LATENCIES = [
     ("signal", "signal.c", "kill to self to the first instruction of the handler"),
 ]
 
+# libc hot spots: `libc MODE` prints "ns-per-op: N" (see bench/guests/libc.c).
+LIBC = [
+    ("strtod", "strtod", "strtod of 17-digit (%.17g) and short (%g) numbers, 1e-30..1e30"),
+    ("printf %.17g", "printf17", "snprintf %.17g of a double"),
+    ("printf %g", "printfg", "snprintf %g of a double"),
+    ("qsort random", "qsort-random", "qsort of 100000 random ints, per element"),
+    ("qsort sorted", "qsort-sorted", "qsort of 100000 ascending ints, per element"),
+    ("qsort reversed", "qsort-reversed", "qsort of 100000 descending ints, per element"),
+    ("qsort equal", "qsort-equal", "qsort of 100000 ints of 4 values, per element"),
+    ("regex literal", "regex-literal", "regexec `ERROR` on a 100-byte log line"),
+    ("regex class", "regex-class", "regexec `[a-z]+[0-9]*@[a-z]+\\.(com\\|net)` on a log line"),
+    ("regex groups", "regex-groups", "regexec `^([0-9]+)-([0-9]+)-([0-9]+) .*took ([0-9]+)ms$`, 4 submatches"),
+]
+MUSL_GCC = os.environ.get("MUSL_GCC", "musl-gcc")
+
 # What signal safe points cost: the compute benchmark with the epoch checks
 # Lamina puts at loop headers and function entries, and without them
 # (`--no-safe-points`, a benchmarking switch: handlers then run only at calls).
@@ -47,6 +68,18 @@ def build(src, out_dir, name):
     subprocess.run(["clang-22", *WALI_FLAGS, "-I", INCLUDE, src, "-o", wasm], check=True)
     subprocess.run(["gcc", "-O2", "-w", "-I", INCLUDE, src, "-o", native], check=True)
     return wasm, native
+
+
+def build_libc(out_dir):
+    """bench/guests/libc.c with glibc, with native musl, and for WALI."""
+    if not shutil.which(MUSL_GCC):
+        raise SystemExit(f"bench: {MUSL_GCC} not found: install musl-tools (scripts/setup.sh) or set MUSL_GCC")
+    src = os.path.join(ROOT, "bench/guests/libc.c")
+    glibc, musl, wasm = (os.path.join(out_dir, "libc-" + n) for n in ("glibc", "musl", "lamina.wasm"))
+    subprocess.run(["gcc", "-O2", "-w", src, "-o", glibc], check=True)
+    subprocess.run([MUSL_GCC, "-static", "-O2", "-w", src, "-o", musl], check=True)
+    subprocess.run([LAMINA, "cc", "-O2", "-w", src, "-o", wasm], check=True)
+    return glibc, musl, wasm
 
 
 def timed(cmd, runs):
@@ -62,7 +95,7 @@ def inner_ns(cmd, runs):
     samples = []
     for _ in range(runs):
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        samples.append(int(next(l for l in out.splitlines() if l.startswith("ns-per-op:")).split()[1]))
+        samples.append(float(next(l for l in out.splitlines() if l.startswith("ns-per-op:")).split()[1]))
     return statistics.median(samples)
 
 
@@ -70,11 +103,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", choices=["libc"], help="run only the libc benchmarks and print their table")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env_cache = os.path.join(tmp, "cache")
         os.environ["LAMINA_CACHE_DIR"] = env_cache
+        libc = []
+        glibc, musl, wasm = build_libc(tmp)
+        subprocess.run([LAMINA, wasm, "strtod"], check=True, stdout=subprocess.DEVNULL)
+        for name, mode, what in LIBC:
+            libc.append((name, what, inner_ns([glibc, mode], args.runs), inner_ns([musl, mode], args.runs),
+                         inner_ns([LAMINA, wasm, mode], args.runs)))
+        libc_lines = [
+            "| libc | what | glibc (ns) | musl (ns) | lamina (ns) | lamina / glibc | lamina / musl |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, what, g, m, w in libc:
+            libc_lines.append(f"| {name} | {what} | {g:.0f} | {m:.0f} | {w:.0f} | {w / g:.2f} | {w / m:.2f} |")
+        if args.only == "libc":
+            print("\n".join(libc_lines))
+            return
         for name, src, argv, what in BENCHMARKS:
             wasm, native = build(src, tmp, name)
             subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)  # fill the cache
@@ -113,6 +162,8 @@ def main():
         "| signal safe points | with (s) | without (s) | overhead |",
         "|---|---:|---:|---:|",
         f"| {SAFE_POINTS[0]} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |",
+        "",
+        *libc_lines,
     ]
     report = "\n".join(lines) + "\n"
     print(report)

@@ -133,6 +133,7 @@ programs! {
     errno;
     exit;
     fifo;
+    float_conversions;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
     kernel_layouts;
@@ -148,6 +149,7 @@ programs! {
     process => Run { env: &[("PATH", "/usr/bin:/bin")], ..Run::default() };
     process_shared;
     pthreads;
+    qsort;
     resources;
     setjmp;
     signals;
