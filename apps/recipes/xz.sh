@@ -27,9 +27,16 @@ xz_flavor() {
 
 build_xz() {
 	unpack xz-utils
+	# The two flavours build in parallel: configure runs one test at a time.
 	xz_flavor wasm --host=wasm32-linux-muslwali --build="$(gcc -dumpmachine)" \
-		"CC=$wali_cc" AR=llvm-ar-22 RANLIB=llvm-ranlib-22
-	xz_flavor native CC=gcc
+		"CC=$wali_cc" AR=llvm-ar-22 RANLIB=llvm-ranlib-22 &
+	local wasm_job=$!
+	xz_flavor native CC=gcc &
+	local native_job=$!
+	local failed=0
+	wait $wasm_job || failed=1
+	wait $native_job || failed=1
+	[ $failed = 0 ] || die "building xz-utils failed"
 	local program
 	for program in xz/xz xzdec/xzdec lzmainfo/lzmainfo; do
 		publish "$apps/xz/wasm/src/$program" "${program#*/}.wasm"
