@@ -65,6 +65,16 @@ unpack() {
 	fi
 }
 
+# Generates the configure script of an unpacked source that has none, as
+# Debian's build does (dh_autoreconf), once per unpacked source.
+autoreconf_once() {
+	local dir=$apps/src/$1
+	if [ "$(cat "$dir/.autoreconf-of" 2>/dev/null)" != "$(cat "$dir/.unpacked-from")" ]; then
+		(cd "$dir" && logged "$apps/$1-autoreconf.log" autoreconf -fi)
+		cp "$dir/.unpacked-from" "$dir/.autoreconf-of"
+	fi
+}
+
 # Writes TEXT to FILE unless FILE already says it, so that FILE's time says
 # when TEXT last changed: builds depend on it for what make cannot see.
 record() {

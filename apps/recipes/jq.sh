@@ -33,11 +33,7 @@ jq_flavor() {
 build_jq() {
 	# The newest version (+deb12u3) is in the security archive only.
 	unpack jq 1.6-2.1+deb12u2
-	local src=$apps/src/jq
-	if [ "$(cat "$src/.autoreconf-of" 2>/dev/null)" != "$(cat "$src/.unpacked-from")" ]; then
-		(cd "$src" && logged "$apps/jq-autoreconf.log" autoreconf -fi)
-		cp "$src/.unpacked-from" "$src/.autoreconf-of"
-	fi
+	autoreconf_once jq
 	jq_flavor wasm --host=wasm32-linux-muslwali --build="$(gcc -dumpmachine)" \
 		"CC=$wali_cc" AR=llvm-ar-22 RANLIB=llvm-ranlib-22 &
 	local wasm_job=$!
