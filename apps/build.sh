@@ -30,7 +30,7 @@ fi
 
 die() { echo "apps/build.sh: $*" >&2; exit 1; }
 
-for tool in apt-get dpkg-source make gcc tclsh llvm-ar-22 llvm-ranlib-22; do
+for tool in apt-get dpkg-source make gcc tclsh llvm-ar-22 llvm-ranlib-22 autoreconf; do
 	command -v "$tool" >/dev/null || die "$tool is missing (run scripts/setup.sh)"
 done
 sysroot=$($wali_cc --print-sysroot) || die "the WALI compiler '$wali_cc' does not run (cargo build --release; toolchain/build-sysroot.sh)"
@@ -42,20 +42,36 @@ flock 9
 
 # Fetches Debian's source package PKG (once) and unpacks it, with Debian's
 # patches applied, into build/apps/src/PKG, whose .unpacked-from then
-# identifies the .dsc.
+# identifies the .dsc. With VERSION (as apt spells it, epoch included), that
+# version exactly: for packages whose newest version is in the security
+# archive, which the mirror may not serve.
 unpack() {
-	local pkg=$1 dsc dir=$apps/src/$1
-	if ! ls "$downloads/${pkg}_"*.dsc >/dev/null 2>&1; then
-		echo "apps/build.sh: fetching $pkg with apt-get source" >&2
-		(cd "$downloads" && apt-get source --download-only "$pkg" >&2) ||
+	local pkg=$1 version=${2:-} dsc dir=$apps/src/$1 pattern
+	pattern="${pkg}_${version:-*}"
+	pattern=${pattern/_*:/_}.dsc
+	# shellcheck disable=SC2086 # pattern is a glob
+	if ! ls "$downloads"/$pattern >/dev/null 2>&1; then
+		echo "apps/build.sh: fetching $pkg${version:+ $version} with apt-get source" >&2
+		(cd "$downloads" && apt-get source --download-only "$pkg${version:+=$version}" >&2) ||
 			die "apt-get source $pkg failed (scripts/setup.sh enables deb-src entries)"
 	fi
-	dsc=$(ls "$downloads/${pkg}_"*.dsc | sort -V | tail -n1)
+	# shellcheck disable=SC2086
+	dsc=$(ls "$downloads"/$pattern | sort -V | tail -n1)
 	if [ "$(cat "$dir/.unpacked-from" 2>/dev/null)" != "$(sha256sum < "$dsc")" ]; then
 		echo "apps/build.sh: unpacking $(basename "$dsc")" >&2
 		rm -rf "$dir"
 		dpkg-source --no-check -x "$dsc" "$dir" >/dev/null
 		sha256sum < "$dsc" > "$dir/.unpacked-from"
+	fi
+}
+
+# Generates the configure script of an unpacked source that has none, as
+# Debian's build does (dh_autoreconf), once per unpacked source.
+autoreconf_once() {
+	local dir=$apps/src/$1
+	if [ "$(cat "$dir/.autoreconf-of" 2>/dev/null)" != "$(cat "$dir/.unpacked-from")" ]; then
+		(cd "$dir" && logged "$apps/$1-autoreconf.log" autoreconf -fi)
+		cp "$dir/.unpacked-from" "$dir/.autoreconf-of"
 	fi
 }
 

@@ -37,6 +37,9 @@ static void integers(void) {
              (unsigned long long)ULONG_MAX);
     printf("long limits print as long long: %d\n", strcmp(l, ll) == 0);
     printf("[%lld] [%lld] [%llu]\n", LLONG_MAX, LLONG_MIN, ULLONG_MAX);
+    /* glibc's L before an integer conversion, the same as ll (Debian's
+     * bzip2recover prints its 64-bit bit offsets with %Lu). */
+    printf("[%Lu] [%Ld] [%Lx] [%5Lo] [%Li]\n", ULLONG_MAX, LLONG_MIN, 0x123456789abcULL, 8ULL, -5LL);
     printf("[%hd] [%hhd] [%hu] [%hhu]\n", (short)-12345, (signed char)-100, (unsigned short)65535,
            (unsigned char)200);
     printf("[%zu] [%zd] [%td] [%jd] [%ju]\n", (size_t)123456, (ssize_t)-5, (ptrdiff_t)-77, (intmax_t)INT64_MIN,

@@ -220,6 +220,10 @@ int main(void) {
     char s[32];
     int n = sscanf("key=value;42", "%[^=]=%[^;];%d", s, s + 16, &(int){0});
     printf("sscanf scanset: n=%d [%s] [%s]\n", n, s, s + 16);
+    /* glibc stores a long long for %Ld, as for %lld. */
+    long long big = 0, hex = 0;
+    n = sscanf("-9000000000 ffffffffff", "%Ld %Lx", &big, &hex);
+    printf("sscanf %%Ld: n=%d %lld %llx\n", n, big, hex);
 
     /* stdout is a pipe in both runs, so it is fully buffered: output written
      * directly to fd 1 overtakes the buffered printf text, which must still

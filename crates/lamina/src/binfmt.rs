@@ -17,6 +17,7 @@
 //! chroots.
 
 use std::ffi::{CString, OsString};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -98,6 +99,24 @@ pub fn execute(action: Action) -> anyhow::Result<ExitCode> {
 
 /// The line binfmt_misc's `register` takes:
 /// `:name:type:offset:magic:mask:interpreter:flags`.
+/// Whether the kernel ran Lamina through binfmt_misc for a module that was
+/// executed (ARGV is Lamina's whole argv). The kernel then passes the
+/// module's path as argv[1], and that same path, the file that was executed,
+/// as AT_EXECFN; when Lamina itself is executed (`lamina MODULE`), AT_EXECFN
+/// names Lamina.
+pub fn executed_for_module(argv: &[OsString]) -> bool {
+    // SAFETY: getauxval has no preconditions; AT_EXECFN, when present, is
+    // the address of a NUL-terminated string the kernel put on the stack,
+    // which lives as long as the process.
+    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const libc::c_char;
+    if execfn.is_null() {
+        return false;
+    }
+    // SAFETY: see above.
+    let execfn = unsafe { std::ffi::CStr::from_ptr(execfn) };
+    argv.get(1).is_some_and(|module| module.as_bytes() == execfn.to_bytes())
+}
+
 fn registration(interpreter: &Path) -> String {
     format!(":{NAME}:M::{MAGIC}::{}:F", interpreter.display())
 }

@@ -30,13 +30,20 @@ fn main() -> ExitCode {
     if let Some(tool) = cc::Invocation::recognise(&argv) {
         return tool.run();
     }
-    let command = match parse(argv.into_iter().skip(1)) {
+    let executed_by_binfmt = binfmt::executed_for_module(&argv);
+    let mut command = match parse(argv.into_iter().skip(1)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("lamina: {e}\nTry `lamina --help`.");
             return ExitCode::from(2);
         }
     };
+    // A module executed like a program gets the environment it was executed
+    // with, as a native program would (make passes srcdir, PATH, ... to the
+    // programs of a test suite).
+    if let (true, Command::Run(options)) = (executed_by_binfmt, &mut command) {
+        options.env.inherit = true;
+    }
     match execute(command) {
         Ok(code) => code,
         Err(e) => {

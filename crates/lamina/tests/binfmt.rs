@@ -116,6 +116,28 @@ fn binfmt_exec_registers_for_one_command_only_as_any_user() {
 }
 
 #[test]
+fn modules_executed_through_binfmt_get_the_callers_environment() {
+    let _machine = MACHINE_HANDLER.lock().unwrap();
+    let dir = support::scratch("binfmt-env");
+    let program = dir.join("runtime_env");
+    std::fs::copy(support::wasm("runtime_env"), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Executed by a program, as make executes a test suite's programs.
+    let mut cmd = support::lamina();
+    cmd.args(["binfmt", "exec", "sh", "-c", "FROM_CALLER='two words' ./runtime_env"]).current_dir(&dir);
+    let out = cmd.env("EXPORTED_BEFORE", "yes").output().unwrap();
+    let printed = support::text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", support::text(&out.stderr));
+    assert!(printed.lines().any(|l| l == "FROM_CALLER=two words"), "{printed}");
+    assert!(printed.lines().any(|l| l == "EXPORTED_BEFORE=yes"), "{printed}");
+    // Run by `lamina MODULE`, it still sees only what --env gives it.
+    let direct = support::lamina().arg(&program).env("FROM_CALLER", "x").current_dir(&dir).output().unwrap();
+    let printed = support::text(&direct.stdout);
+    assert_eq!(direct.status.code(), Some(0), "{}", support::text(&direct.stderr));
+    assert!(!printed.contains("FROM_CALLER"), "{printed}");
+}
+
+#[test]
 fn binfmt_takes_one_known_action() {
     for args in [&["binfmt"][..], &["binfmt", "enable"], &["binfmt", "install", "extra"], &["binfmt", "exec"]] {
         let out = support::lamina().args(args).output().unwrap();

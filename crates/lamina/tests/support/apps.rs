@@ -32,11 +32,17 @@ pub fn build(app: &str, name: &'static str, version_flag: &str) -> App {
         text(&out.stdout),
         text(&out.stderr)
     );
-    let bin = root.join("build/apps/bin");
-    let built = App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name) };
+    let built = program(name);
     let warm = lamina().arg("run").arg(&built.wasm).arg(version_flag).output().unwrap();
     assert!(warm.status.success(), "{name}.wasm {version_flag} failed:\n{}", text(&warm.stderr));
     built
+}
+
+/// Another program of an application that `build` built, published in
+/// build/apps/bin as NAME.wasm and NAME.
+pub fn program(name: &'static str) -> App {
+    let bin = repo().join("build/apps/bin");
+    App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name) }
 }
 
 /// A scratch directory for each build of one test.
@@ -52,20 +58,27 @@ pub fn dirs(test: &str) -> Dirs {
 /// Both builds see only TZ=UTC in their environment.
 pub const TZ: &str = "TZ=UTC";
 
-pub fn run(mut cmd: Command, stdin: &str) -> Output {
+pub fn run(mut cmd: Command, stdin: impl AsRef<[u8]>) -> Output {
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    // A program may exit without reading all of its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.as_ref().to_vec();
+    // Written from another thread, as the program may fill its stdout before
+    // it reads all of a large input; and it may exit without reading it all.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
 
-pub fn run_wasm(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
+pub fn run_wasm(app: &App, dir: &Path, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut cmd = lamina();
     cmd.arg("run").args(["--argv0", app.name, "--env", TZ]).arg(&app.wasm).args(args).current_dir(dir);
     run(cmd, stdin)
 }
 
-pub fn run_native(app: &App, dir: &Path, args: &[&str], stdin: &str) -> Output {
+pub fn run_native(app: &App, dir: &Path, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut cmd = Command::new(&app.native);
     let (var, value) = TZ.split_once('=').unwrap();
     cmd.arg0(app.name).args(args).env_clear().env(var, value).current_dir(dir);
@@ -93,6 +106,57 @@ pub fn same(app: &App, dirs: &Dirs, args: &[&str], stdin: &str) -> (Output, Outp
         text(&n.stderr)
     );
     (w, n)
+}
+
+/// `same` for binary data: both builds get STDIN and must write the same
+/// bytes and exit with the same status; returns both outputs (lamina's first).
+pub fn same_bytes(app: &App, dirs: &Dirs, args: &[&str], stdin: &[u8]) -> (Output, Output) {
+    let w = run_wasm(app, &dirs.wasm, args, stdin);
+    let n = run_native(app, &dirs.native, args, stdin);
+    let what = format!("{} {args:?}", app.name);
+    assert!(
+        w.stdout == n.stdout,
+        "stdout differs for {what}: {} bytes from lamina, {} natively\nlamina stderr:\n{}\nnative stderr:\n{}",
+        w.stdout.len(),
+        n.stdout.len(),
+        text(&w.stderr),
+        text(&n.stderr)
+    );
+    assert_eq!(w.status.code(), n.status.code(), "exit status differs for {what}\nlamina stderr:\n{}", text(&w.stderr));
+    (w, n)
+}
+
+/// Text of about SIZE bytes, the same every time: lines of words drawn from
+/// a small vocabulary by a fixed pseudo-random sequence, with numbers, as
+/// compressible as ordinary text; data for compressors and text tools.
+pub fn corpus(size: usize) -> Vec<u8> {
+    const WORDS: [&str; 16] = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+        "mike", "november", "oscar", "papa",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut out = Vec::with_capacity(size + 100);
+    let mut line = 0u64;
+    while out.len() < size {
+        line += 1;
+        out.extend_from_slice(format!("{line}").as_bytes());
+        for _ in 0..(next() % 12) {
+            let r = next();
+            out.push(b' ');
+            out.extend_from_slice(WORDS[(r % 16) as usize].as_bytes());
+            if r % 7 == 0 {
+                out.extend_from_slice(format!(" {}", r % 100_000).as_bytes());
+            }
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 /// `same`, for a run that must succeed; returns its stdout.
