@@ -115,8 +115,8 @@ build_libc wasm32-linux-muslwali "$src" "$sysroot/lib" "$no_lround_builtins" ins
 build_libc wasm32-unknown-linux-musl "$build/musl-ilp32" "$sysroot/lib/wasm32-unknown-linux-musl" "-Wno-unsupported-visibility" install-libs
 
 # 5. Headers from installed Debian packages (not kept in this repository):
-# the Linux UAPI headers of linux-libc-dev (linux/, asm-generic/, and asm/ of
-# x86-64, the kernel WALI passes structures through to) and libc6-dev's
+# the Linux UAPI headers of linux-libc-dev (linux/, asm-generic/, mtd/,
+# sound/... and asm/ of x86-64, the kernel WALI passes structures through to) and libc6-dev's
 # <sys/queue.h> (BSD list macros, no ABI content). How the UAPI headers are
 # adapted to wasm32 is explained in toolchain/uapi/README.md: Lamina's own
 # asm/ headers (toolchain/uapi/asm) replace three of x86-64's, and every
@@ -139,14 +139,21 @@ install_package_headers() {
 		sha256sum "$uapi"/asm/*.h "$0"; } | sha256sum | cut -d' ' -f1)
 	[ "$(cat "$include/.lamina-package-headers" 2>/dev/null)" != "$key" ] || return 0
 	echo "build-sysroot: installing linux-libc-dev's UAPI headers and libc6-dev's sys/queue.h"
-	rm -rf "$include/linux" "$include/asm-generic" "$include/asm" "$include/x86_64-uapi"
-	cp -a /usr/include/linux /usr/include/asm-generic "$include/"
+	# linux/, asm-generic/ and the other directories of linux-libc-dev
+	# (mtd/, sound/, rdma/...), except its multiarch one, whose asm/ is ours.
+	local dirs=() dir
+	for dir in $(dpkg -L linux-libc-dev:amd64 | sed -n 's|^/usr/include/\([^/]*\)$|\1|p' | sort); do
+		[ -d "/usr/include/$dir" ] && [ "$dir" != x86_64-linux-gnu ] && dirs+=("$dir")
+	done
+	(cd "$include" && rm -rf "${dirs[@]}" asm x86_64-uapi)
+	(cd /usr/include && cp -a "${dirs[@]}" "$include/")
 	cp -a "$asm" "$include/asm"
 	cp -p "$uapi"/asm/*.h "$include/asm/"
+	dirs+=(asm)
 	local original rel guard
-	grep -rlE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif).*__x86_64__' \
-		"$include/linux" "$include/asm-generic" "$include/asm" | sort | while read -r original; do
-		rel=${original#"$include"/}
+	(cd "$include" && grep -rlE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif).*__x86_64__' "${dirs[@]}") |
+		sort | while read -r rel; do
+		original=$include/$rel
 		guard=_LAMINA_X86_64_$(echo "$rel" | tr -c 'A-Za-z0-9\n' _ | tr a-z A-Z)
 		mkdir -p "$include/x86_64-uapi/$(dirname "$rel")"
 		mv "$original" "$include/x86_64-uapi/$rel"
