@@ -30,13 +30,23 @@ fn main() -> ExitCode {
     if let Some(tool) = cc::Invocation::recognise(&argv) {
         return tool.run();
     }
-    let command = match parse(argv.into_iter().skip(1)) {
+    let interpreter = executed_as_interpreter(&argv);
+    let mut command = match parse(argv.into_iter().skip(1)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("lamina: {e}\nTry `lamina --help`.");
             return ExitCode::from(2);
         }
     };
+    // A module the kernel executed (through binfmt_misc, or a `#!` line) is
+    // a program run by whoever executed it, and gets the environment it
+    // was executed with, as a native program would: a shell's PATH, make's
+    // variables.
+    if let Command::Run(options) = &mut command
+        && interpreter
+    {
+        options.env.inherit = true;
+    }
     match execute(command) {
         Ok(code) => code,
         Err(e) => {
@@ -45,6 +55,26 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the kernel ran Lamina as the interpreter of the file its first
+/// argument names (binfmt_misc without the P flag, or a `#!` line): then that
+/// file is what was executed, and the kernel records its path, exactly as
+/// passed to execve, as AT_EXECFN; when Lamina is run directly, AT_EXECFN is
+/// Lamina's own path.
+fn executed_as_interpreter(argv: &[OsString]) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(first) = argv.get(1) else { return false };
+    // SAFETY: getauxval only reads the auxiliary vector; AT_EXECFN, when
+    // present, points to a NUL-terminated string the kernel placed on the
+    // initial stack, which lives as long as the process.
+    let execfn = unsafe { libc::getauxval(libc::AT_EXECFN) } as *const libc::c_char;
+    if execfn.is_null() {
+        return false;
+    }
+    // SAFETY: see above.
+    let execfn = unsafe { std::ffi::CStr::from_ptr(execfn) };
+    execfn.to_bytes() == first.as_bytes()
 }
 
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
