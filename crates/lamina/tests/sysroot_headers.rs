@@ -119,8 +119,20 @@ fn uapi_layouts_ilp32_abi() {
 #[test]
 fn uapi_headers_choosing_by_x86_64_are_wrapped() {
     let include = repo().join("build/sysroot/include");
+    // The directories the sysroot has from linux-libc-dev: linux/,
+    // asm-generic/, mtd/, sound/..., and asm/.
+    let package = Command::new("dpkg").args(["-L", "linux-libc-dev:amd64"]).output().unwrap();
+    let mut uapi: Vec<String> = text(&package.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("/usr/include/"))
+        .filter(|d| !d.contains('/') && *d != "x86_64-linux-gnu")
+        .map(str::to_owned)
+        .collect();
+    assert!(uapi.iter().any(|d| d == "linux") && uapi.iter().any(|d| d == "mtd"), "{uapi:?}");
+    uapi.push("asm".into());
     let out = Command::new("grep")
-        .args(["-rlE", r"^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif).*__x86_64__", "linux", "asm", "asm-generic"])
+        .args(["-rlE", r"^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif).*__x86_64__"])
+        .args(&uapi)
         .current_dir(&include)
         .output()
         .unwrap();
