@@ -136,7 +136,7 @@ install_package_headers() {
 		{ echo "build-sysroot: $asm or $queue is missing" >&2; exit 1; }
 	local key
 	key=$( { dpkg-query -W -f='${Package} ${Version}\n' linux-libc-dev:amd64 libc6-dev:amd64
-		sha256sum "$uapi"/asm/*.h "$0"; } | sha256sum | cut -d' ' -f1)
+		(cd "$uapi" && sha256sum asm/*.h); sha256sum < "$0"; } | sha256sum | cut -d' ' -f1)
 	[ "$(cat "$include/.lamina-package-headers" 2>/dev/null)" != "$key" ] || return 0
 	echo "build-sysroot: installing linux-libc-dev's UAPI headers and libc6-dev's sys/queue.h"
 	# linux/, asm-generic/ and the other directories of linux-libc-dev
