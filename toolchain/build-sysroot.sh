@@ -114,6 +114,71 @@ build_libc wasm32-linux-muslwali "$src" "$sysroot/lib" "$no_lround_builtins" ins
 # musl's protected symbols; default visibility is what a static libc gets anyway.
 build_libc wasm32-unknown-linux-musl "$build/musl-ilp32" "$sysroot/lib/wasm32-unknown-linux-musl" "-Wno-unsupported-visibility" install-libs
 
+# 5. Headers from installed Debian packages (not kept in this repository):
+# the Linux UAPI headers of linux-libc-dev (linux/, asm-generic/, mtd/,
+# sound/... and asm/ of x86-64, the kernel WALI passes structures through to) and libc6-dev's
+# <sys/queue.h> (BSD list macros, no ABI content). How the UAPI headers are
+# adapted to wasm32 is explained in toolchain/uapi/README.md: Lamina's own
+# asm/ headers (toolchain/uapi/asm) replace three of x86-64's, and every
+# header that chooses by __x86_64__ is moved to x86_64-uapi/ and replaced by
+# a wrapper that includes it with __x86_64__ defined. Installed again only
+# when a package or an own header changes, keeping the files' times, so
+# that builds depending on the sysroot's headers stay up to date.
+install_package_headers() {
+	local uapi=$root/toolchain/uapi include=$sysroot/include
+	local asm=/usr/include/x86_64-linux-gnu/asm queue=/usr/include/x86_64-linux-gnu/sys/queue.h
+	local pkg
+	for pkg in linux-libc-dev libc6-dev; do
+		dpkg-query -W -f='${Status}' "$pkg:amd64" 2>/dev/null | grep -q "ok installed" ||
+			{ echo "build-sysroot: the Debian package $pkg:amd64 is missing (run scripts/setup.sh)" >&2; exit 1; }
+	done
+	[ -f "$asm/unistd_64.h" ] && [ -f "$queue" ] ||
+		{ echo "build-sysroot: $asm or $queue is missing" >&2; exit 1; }
+	local key
+	key=$( { dpkg-query -W -f='${Package} ${Version}\n' linux-libc-dev:amd64 libc6-dev:amd64
+		(cd "$uapi" && sha256sum asm/*.h); sha256sum < "$0"; } | sha256sum | cut -d' ' -f1)
+	[ "$(cat "$include/.lamina-package-headers" 2>/dev/null)" != "$key" ] || return 0
+	echo "build-sysroot: installing linux-libc-dev's UAPI headers and libc6-dev's sys/queue.h"
+	# linux/, asm-generic/ and the other directories of linux-libc-dev
+	# (mtd/, sound/, rdma/...), except its multiarch one, whose asm/ is ours.
+	local dirs=() dir
+	for dir in $(dpkg -L linux-libc-dev:amd64 | sed -n 's|^/usr/include/\([^/]*\)$|\1|p' | sort); do
+		[ -d "/usr/include/$dir" ] && [ "$dir" != x86_64-linux-gnu ] && dirs+=("$dir")
+	done
+	(cd "$include" && rm -rf "${dirs[@]}" asm x86_64-uapi)
+	(cd /usr/include && cp -a "${dirs[@]}" "$include/")
+	cp -a "$asm" "$include/asm"
+	cp -p "$uapi"/asm/*.h "$include/asm/"
+	dirs+=(asm)
+	local original rel guard
+	(cd "$include" && grep -rlE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif).*__x86_64__' "${dirs[@]}") |
+		sort | while read -r rel; do
+		original=$include/$rel
+		guard=_LAMINA_X86_64_$(echo "$rel" | tr -c 'A-Za-z0-9\n' _ | tr a-z A-Z)
+		mkdir -p "$include/x86_64-uapi/$(dirname "$rel")"
+		mv "$original" "$include/x86_64-uapi/$rel"
+		cat > "$original" <<WRAPPER
+/* Made by toolchain/build-sysroot.sh: x86-64's $rel (x86_64-uapi/$rel)
+ * chooses by __x86_64__, undefined on wasm32. WALI's kernel is x86-64, so it
+ * is read as on x86-64: -mabi=wali gets x86-64's choice, -mabi=ilp32
+ * (__ILP32__) x32's, the 64-bit kernel's for a 32-bit long. */
+#ifndef $guard
+#define $guard
+#ifdef __x86_64__
+#include <x86_64-uapi/$rel>
+#else
+#define __x86_64__ 1
+#include <x86_64-uapi/$rel>
+#undef __x86_64__
+#endif
+#endif
+WRAPPER
+	done
+	cp -p "$queue" "$include/sys/queue.h"
+	echo "$key" > "$include/.lamina-package-headers"
+}
+install_package_headers
+
 # clang looks for a target's libraries in lib/<triple> of the sysroot.
 mkdir -p "$sysroot/lib/wasm32-linux-muslwali"
 for f in "$sysroot"/lib/*.a "$sysroot"/lib/*.o; do

@@ -97,8 +97,6 @@ pub fn execute(action: Action) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The line binfmt_misc's `register` takes:
-/// `:name:type:offset:magic:mask:interpreter:flags`.
 /// Whether the kernel ran Lamina through binfmt_misc for a module that was
 /// executed (ARGV is Lamina's whole argv). The kernel then passes the
 /// module's path as argv[1], and that same path, the file that was executed,
@@ -117,6 +115,8 @@ pub fn executed_for_module(argv: &[OsString]) -> bool {
     argv.get(1).is_some_and(|module| module.as_bytes() == execfn.to_bytes())
 }
 
+/// The line binfmt_misc's `register` takes:
+/// `:name:type:offset:magic:mask:interpreter:flags`.
 fn registration(interpreter: &Path) -> String {
     format!(":{NAME}:M::{MAGIC}::{}:F", interpreter.display())
 }

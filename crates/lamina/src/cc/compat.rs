@@ -126,6 +126,13 @@ const GCC_TUNING: &[(&[&str], &str)] = &[
     ),
 ];
 
+/// `-static-libgcc`: gcc links its runtime library statically. A WALI
+/// program always links compiler-rt's builtins statically, so it asks for
+/// what happens anyway; clang warns for each compile that it is unused
+/// (busybox's defconfig passes it to every one).
+const STATIC_LIBGCC: &str =
+    "gcc's runtime library is linked statically; lamina cc always links compiler-rt's builtins statically";
+
 /// GNU ld options that mean nothing for one static wasm module, which
 /// wasm-ld rejects, warns about, or (`-soname`, `-rpath`) would record for
 /// a shared library: the names, whether they take a value (the next word,
@@ -221,7 +228,7 @@ struct Piece<'a> {
     linker_words: Vec<&'a str>,
     /// It is a `-Wl,` list.
     wl: bool,
-    /// Why it is dropped, if it is a gcc tuning flag.
+    /// Why it is dropped, if it is a gcc tuning flag (or `-static-libgcc`).
     tuning: Option<&'static str>,
 }
 
@@ -244,6 +251,8 @@ fn pieces(args: &[OsString]) -> Vec<Piece<'_>> {
         } else if let Some(list) = text.strip_prefix("-Wl,") {
             piece.linker_words = list.split(',').collect();
             piece.wl = true;
+        } else if text == "-static-libgcc" {
+            piece.tuning = Some(STATIC_LIBGCC);
         } else {
             piece.tuning = gcc_tuning(text);
         }
@@ -335,6 +344,14 @@ mod tests {
         assert_eq!(left, ["-O2", "a.c"]);
         assert_eq!(gone, ["-finline-limit=0", "-fno-guess-branch-probability", "-falign-jumps"]);
         assert_eq!(dropped(&["-finline-limit"]), None, "-finline-limit takes a value");
+    }
+
+    #[test]
+    fn static_libgcc_is_dropped_as_what_happens_anyway() {
+        let (left, gone) = dropped(&["-static-libgcc", "-c", "a.c"]).unwrap();
+        assert_eq!(left, ["-c", "a.c"]);
+        assert_eq!(gone, ["-static-libgcc"]);
+        assert_eq!(dropped(&["-static", "-static-libstdc++"]), None, "only libgcc's flag is dropped");
     }
 
     #[test]
