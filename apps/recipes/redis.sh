@@ -32,7 +32,15 @@ redis_flavor() {
 		[ -n "$(find "$sysroot/include" "$sysroot/lib/libc.a" -newer "$tree/src/server.o" -print -quit)" ]; then
 		logged "$tree/clean.log" make -C "$tree/src" distclean
 	fi
-	logged "$tree/make.log" make -C "$tree/src" -j"$(nproc)" "${args[@]}" "${redis_programs[@]}"
+	# src/mkreleasehdr.sh puts the git commit and the build time into
+	# release.h (INFO, --version) and recompiles release.c when they change.
+	# Debian builds outside any git repository, with SOURCE_DATE_EPOCH from
+	# debian/changelog; so does this, rather than letting git find Lamina's
+	# repository above build/apps (whose every commit would relink Redis).
+	local epoch
+	epoch=$(dpkg-parsechangelog -l "$tree/debian/changelog" -STimestamp)
+	logged "$tree/make.log" env GIT_CEILING_DIRECTORIES="$apps" SOURCE_DATE_EPOCH="$epoch" \
+		make -C "$tree/src" -j"$(nproc)" "${args[@]}" "${redis_programs[@]}"
 }
 
 build_redis() {
