@@ -45,9 +45,11 @@ redis_flavor() {
 
 build_redis() {
 	unpack redis
-	# AR and RANLIB: deps/Makefile and deps/lua take them from the
-	# environment of a cross build (its comment says so); hiredis and
-	# hdr_histogram use AR the same way.
+	# The cross tools as make variables: deps/Makefile defines AR so that
+	# "cross-compilation environments, which typically set AR" can override
+	# it (its comment), and passes it to Lua's Makefile; hiredis and
+	# hdr_histogram use AR too, and Lua's Makefile runs RANLIB. Variables
+	# given on make's command line reach these sub-makes.
 	redis_flavor wasm "CC=$wali_cc" AR=llvm-ar-22 RANLIB=llvm-ranlib-22
 	redis_flavor native CC=gcc
 	local program

@@ -538,6 +538,7 @@ fn fill_commands() -> Vec<String> {
 #[test]
 fn redis_pipelined_thousands_of_keys_survive_save_and_restart() {
     let d = dirs("redis-persist");
+    let crossed = dirs("redis-persist-crossed");
     let fill = fill_commands();
     let digest;
     {
@@ -565,6 +566,26 @@ fn redis_pipelined_thousands_of_keys_survive_save_and_restart() {
         digest = p.cw.call(&["DEBUG", "DIGEST"]);
         // DEBUG RELOAD saves and loads the RDB file inside the running server.
         p.expect(&[("DEBUG RELOAD", ok()), ("DEBUG DIGEST", digest.clone()), ("SAVE", ok())]);
+        // BGSAVE writes the file in a forked child, which reports back
+        // through a pipe and is reaped by the server.
+        p.expect(&[("BGSAVE", Reply::Status("Background saving started".into()))]);
+        for (conn, server) in [(&mut p.cw, &p.wasm), (&mut p.cn, &p.native)] {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let info = conn.call(&["INFO", "persistence"]);
+                let info = info.bulk();
+                if info.contains("rdb_bgsave_in_progress:0") {
+                    assert!(info.contains("rdb_last_bgsave_status:ok"), "{info}");
+                    break;
+                }
+                assert!(Instant::now() < deadline, "BGSAVE did not finish on {}:\n{}", server.what(), server.log());
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(server.log().contains("Background saving terminated with success"), "{}", server.log());
+        }
+        // The files BGSAVE wrote, for each build to load the other's below.
+        std::fs::copy(d.native.join("dump.rdb"), crossed.wasm.join("dump.rdb")).unwrap();
+        std::fs::copy(d.wasm.join("dump.rdb"), crossed.native.join("dump.rdb")).unwrap();
         // SHUTDOWN SAVE writes the file once more on the way out.
         let Pair { wasm, native, .. } = p;
         wasm.shutdown();
@@ -573,9 +594,6 @@ fn redis_pipelined_thousands_of_keys_survive_save_and_restart() {
     // Each server loads its own file again, then the other build's: the
     // RDB written by the 32-bit WALI build and by the 64-bit native build
     // hold the same data.
-    let crossed = dirs("redis-persist-crossed");
-    std::fs::copy(d.native.join("dump.rdb"), crossed.wasm.join("dump.rdb")).unwrap();
-    std::fs::copy(d.wasm.join("dump.rdb"), crossed.native.join("dump.rdb")).unwrap();
     for (wasm_dir, native_dir) in [(&d.wasm, &d.native), (&crossed.wasm, &crossed.native)] {
         let mut p = Pair::start_in(wasm_dir, native_dir);
         p.expect(&[
