@@ -607,6 +607,27 @@ fn redis_pipelined_thousands_of_keys_survive_save_and_restart() {
     }
 }
 
+/// Redis starts write-back every 4 MB while it writes an RDB file
+/// (`rdb-save-incremental-fsync`, on by default) with sync_file_range, and a
+/// failure there fails the save: a 10 MB data set exercises it.
+#[test]
+fn redis_saves_a_data_set_larger_than_its_incremental_fsync_step() {
+    let mut p = Pair::start("redis-large-save");
+    // DEBUG POPULATE's values compress to almost nothing.
+    p.expect(&[
+        ("CONFIG SET rdbcompression no", ok()),
+        ("DEBUG POPULATE 10000 big 1000", ok()),
+        ("SAVE", ok()),
+        ("DEBUG RELOAD", ok()),
+        ("DBSIZE", int(10000)),
+    ]);
+    p.same(&["DEBUG DIGEST", "STRLEN big:9999"]);
+    for server in [&p.wasm, &p.native] {
+        let size = std::fs::metadata(server.dir.join("dump.rdb")).unwrap().len();
+        assert!(size > 10_000_000, "{} wrote {size} bytes", server.what());
+    }
+}
+
 #[test]
 fn redis_expiry() {
     let mut p = Pair::start("redis-expire");
