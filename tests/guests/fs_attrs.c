@@ -1,6 +1,6 @@
 /* File attributes and state: the chmod and chown families, utimensat,
  * utimes and futimesat, access/faccessat/faccessat2, truncate/ftruncate,
- * fsync/fdatasync, fadvise, flock and umask, each read back. Runs in an
+ * fsync/fdatasync/sync_file_range, fadvise, flock and umask, each read back. Runs in an
  * empty scratch directory. */
 #include "lt_fs.h"
 
@@ -169,11 +169,21 @@ static void syncing_and_locks(void) {
     expect_eq("write", wali_write((int)fd, "synced", 6), 6);
     expect_eq("fsync", wali_fsync((int)fd), 0);
     expect_eq("fdatasync", wali_fdatasync((int)fd), 0);
+    /* Offsets and lengths are 64-bit: a range past 4 GiB, and 0 for "to the end". */
+    expect_eq("sync_file_range write", wali_sync_file_range((int)fd, 0, 6, SYNC_FILE_RANGE_WRITE), 0);
+    expect_eq("sync_file_range wait-write-wait",
+              wali_sync_file_range((int)fd, 0, 0,
+                                   SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER),
+              0);
+    expect_eq("sync_file_range past 4 GiB", wali_sync_file_range((int)fd, 0x100000000LL, 0x100000000LL, SYNC_FILE_RANGE_WRITE), 0);
+    expect_eq("sync_file_range negative offset", wali_sync_file_range((int)fd, -1, 6, SYNC_FILE_RANGE_WRITE), -EINVAL);
+    expect_eq("sync_file_range unknown flag", wali_sync_file_range((int)fd, 0, 6, 8), -EINVAL);
     long dir = wali_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     expect_eq("fsync a directory", wali_fsync((int)dir), 0);
     wali_close((int)dir);
     expect_eq("fsync bad fd", wali_fsync(-1), -EBADF);
     expect_eq("fdatasync bad fd", wali_fdatasync(-1), -EBADF);
+    expect_eq("sync_file_range bad fd", wali_sync_file_range(-1, 0, 0, SYNC_FILE_RANGE_WRITE), -EBADF);
     int p[2];
     expect_eq("pipe", wali_pipe(p), 0);
     expect_eq("fsync a pipe", wali_fsync(p[0]), -EINVAL);

@@ -181,6 +181,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_statx,
     libc::SYS_symlink,
     libc::SYS_symlinkat,
+    libc::SYS_sync_file_range,
     libc::SYS_sysinfo,
     libc::SYS_tgkill,
     libc::SYS_timer_create,

@@ -68,6 +68,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(ftruncate => ftruncate, [fd: Fd, length: Long]),
     syscall!(fsync => fsync, [fd: Fd]),
     syscall!(fdatasync => fdatasync, [fd: Fd]),
+    syscall!(sync_file_range => sync_file_range, [fd: Fd, offset: Long, nbytes: Long, flags: Hex]),
     syscall!(fadvise => fadvise, [fd: Fd, offset: Long, len: Long, advice: Int]),
     syscall!(flock => flock, [fd: Fd, operation: Int], Restartable),
     syscall!(umask => umask, [mask: Mode]),
@@ -488,6 +489,13 @@ fn fsync(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
 
 fn fdatasync(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
     ctx.syscall(libc::SYS_fdatasync, &[fd.arg()])
+}
+
+/// Beyond WALI's table; databases (Redis's RDB and AOF writers, with
+/// incremental fsync on by default) start write-back of what they wrote
+/// with it, and treat its failure as a failed save.
+fn sync_file_range(ctx: &Ctx<'_>, fd: Fd, offset: i64, nbytes: i64, flags: u32) -> SysResult {
+    ctx.syscall(libc::SYS_sync_file_range, &[fd.arg(), offset, nbytes, flags.into()])
 }
 
 /// WALI's `fadvise` is the host's `fadvise64`.
