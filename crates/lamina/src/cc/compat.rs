@@ -334,7 +334,11 @@ mod tests {
         assert_eq!(dropped(&["-Xlinker", "-Map", "-Xlinker", "x.map", "-z", "stack-size=4096"]), None);
         assert_eq!(dropped(&["-funsigned-bitfields", "-fsingle-precision-constant"]), None, "they change meaning");
         assert_eq!(dropped(&["-o", "-fweb", "-D", "-finline-limit=3"]), None, "option values are not flags");
-        assert_eq!(dropped(&["-Wl,--hash-stylex", "-Wl,--rpathx", "-Wl,-zstack-size=1"]), None, "only the options themselves");
+        assert_eq!(
+            dropped(&["-Wl,--hash-stylex", "-Wl,--rpathx", "-Wl,-zstack-size=1"]),
+            None,
+            "only the options themselves"
+        );
     }
 
     #[test]
