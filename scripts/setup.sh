@@ -7,15 +7,32 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# apt downloads as its unprivileged _apt user. Some machines (CI sandboxes)
+# open the network to root only, where _apt cannot even resolve the archive's
+# name: when apt-get update fails to fetch, we download as root instead. An
+# archive that root cannot reach either leaves apt's old lists (a warning),
+# enough when every package is already installed.
+apt_options=()
+apt_update() {
+    as_root apt-get update -q --error-on=any "${apt_options[@]}" && return
+    if [ "${#apt_options[@]}" -eq 0 ]; then
+        echo "setup: apt-get update failed to fetch; retrying with downloads as root (APT::Sandbox::User=root)" >&2
+        apt_options=(-o APT::Sandbox::User=root)
+        as_root apt-get update -q "${apt_options[@]}"
+    fi
+}
+
 echo "== Debian packages"
-as_root apt-get update -q
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+apt_update
+# --no-upgrade: installed packages stay as they are (set-up installs what is
+# missing; upgrading the machine is its owner's business).
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade "${apt_options[@]}" \
     clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc libc6-dev linux-libc-dev make cmake patch dpkg-dev xz-utils tcl \
     wabt strace python3 python3-venv ca-certificates musl-tools autoconf automake libtool autopoint
 
 echo "== Debian source packages (for apt-get source)"
 as_root python3 scripts/enable-deb-src.py
-as_root apt-get update -q
+apt_update
 
 echo "== Rust"
 if ! command -v cargo >/dev/null; then
