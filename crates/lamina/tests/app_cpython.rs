@@ -1,0 +1,298 @@
+//! CPython 3.11 (Debian's python3.11 source) built by apps/build.sh twice: a
+//! cross build for WALI with lamina cc and a native gcc build from the same
+//! source, both static with the standard library's C modules built in. Each
+//! build runs from its build tree (where it finds Lib/ through its own path,
+//! given as argv[0]). The scripts in apps/cpython/ run under both and must
+//! print the same stdout and end with the same status; the tests also check
+//! facts of the output, so that two identical failures cannot pass. Facts
+//! that differ by design (32-bit pointers and sizes) are checked on the WALI
+//! build alone. The last test runs part of CPython's own regression suite
+//! under both (ignored by default: see docs/apps.md).
+
+mod support;
+
+#[path = "support/apps.rs"]
+mod apps;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use apps::*;
+use support::{lamina, repo, scratch, text};
+
+fn python() -> &'static App {
+    static PYTHON: OnceLock<App> = OnceLock::new();
+    PYTHON.get_or_init(|| build_in_tree("cpython", "python", "cpython/wasm/python", "cpython/native/python", "-V"))
+}
+
+/// Runs apps/cpython/SCRIPT with both builds, one after the other in the
+/// same fresh directory holding a copy of it: Python shows a script's
+/// absolute path in tracebacks, which must then be the same.
+fn both_run(script: &str) -> (Output, Output) {
+    let dir = scratch(script);
+    std::fs::copy(repo().join("apps/cpython").join(script), dir.join(script)).unwrap();
+    same(python(), &Dirs { wasm: dir.clone(), native: dir }, &[script], "")
+}
+
+fn script_ok(script: &str) -> String {
+    let (w, _) = both_run(script);
+    assert_eq!(w.status.code(), Some(0), "{script} failed:\n{}", text(&w.stderr));
+    text(&w.stdout)
+}
+
+#[test]
+fn cpython_integers_big_integers_and_floats() {
+    let out = script_ok("arith.py");
+    assert_has(
+        &out,
+        &[
+            "1267650600228229401496703205376 -181092942889747057356671886483 2 (-4, 3) -4 3",
+            "001 499999500000 1000000000000000000000000000000000000",
+            "0.30000000000000004 0.3333333333333333 inf -inf True",
+            "0x1.4000000000000p+1 0.1875 (3602879701896397, 36028797018963968) 1e-320 0.0",
+            "3.141592653589793 2.718282e+00 1,234,567.89 1.2345e-05 0xff -0000042 300.000000%",
+            "0.14285714285714285714285714285714285714285714285714 3.3 1.4142135623730950488016887242096980785696718753769",
+            "OverflowError: cannot convert float infinity to integer",
+        ],
+    );
+    assert!(out.contains("ValueError: Exceeds the limit (4300 digits)"), "{out}");
+}
+
+#[test]
+fn cpython_str_bytes_unicode_dicts_sets_and_sorting() {
+    let out = script_ok("text.py");
+    assert_has(
+        &out,
+        &[
+            "['LATIN SMALL LETTER E WITH ACUTE', 'CJK UNIFIED IDEOGRAPH-4E16', 'SNAKE'] b'e\\xcc\\x81' Lt",
+            "{'the': 3, 'cat': 1, 'and': 2, 'hat': 1, 'bat': 1} ['the', 'cat', 'and', 'hat', 'bat'] [('the', 3), ('and', 2), ('bat', 1), ('cat', 1), ('hat', 1)]",
+            "[0, 6, 12, 18] [0, 2, 3, 4, 6, 8, 9, 10, 12, 14, 15, 16, 18] [2, 4, 8, 10, 14, 16] [2, 3, 4, 8, 9, 10, 14, 15, 16] True True",
+            "[12, 32, 36, 205, 215] [999693, 999913, 999954] True 0.4070693332733173 b",
+        ],
+    );
+}
+
+#[test]
+fn cpython_exceptions_and_traceback_text() {
+    let (w, n) = both_run("errors.py");
+    assert_eq!(w.status.code(), Some(1));
+    assert_eq!(text(&w.stderr), text(&n.stderr), "the uncaught exception's traceback differs");
+    let out = text(&w.stdout);
+    assert_has(
+        &out,
+        &[
+            "caught code 7 7 KeyError('b')",
+            "    return {\"a\": 1}[x]",
+            "           ~~~~~~~~^^^",
+            "The above exception was the direct cause of the following exception:",
+            "except* ValueError ['v']",
+            "except* rest many 2",
+            "ModuleNotFoundError: No module named 'no_such_module'",
+            "generator closed",
+            "with closed: True",
+        ],
+    );
+    let err = text(&w.stderr);
+    assert!(err.starts_with("about to fail\nTraceback (most recent call last):\n"), "{err}");
+    assert!(err.ends_with("    raise AppError(7) from e\nAppError: code 7\n"), "{err}");
+}
+
+#[test]
+fn cpython_generators_closures_and_classes() {
+    let out = script_ok("objects.py");
+    assert_has(
+        &out,
+        &[
+            "1 6 7 [0, 2, 4, 6]",
+            "first sent hello result done",
+            "[Circle(3.14), Square(2.25), Square(9.00), Circle(12.57)] 4 Shape True",
+            "TypeError: Can't instantiate abstract class Shape with abstract method area",
+            "453973694165307953197296969697410619233826 197 2432902008176640000",
+        ],
+    );
+}
+
+#[test]
+fn cpython_struct_array_json_re_datetime_and_hashes() {
+    let out = script_ok("data.py");
+    assert_has(
+        &out,
+        &[
+            "feff0028 6bee000000000000f0 3ff8000000000000 (b'abc', 4660)",
+            "2023-11-14 22:13:20 1970-01-01 00:00:00+00:00 730120",
+            "1999-12-31 23:59:00 1971-01-01 00:00:00 UTC (2038, 1, 19, 3, 14, 7)",
+            "1000000000.0 0 2147483648.0",
+            "900150983cd24fb0d6963f7d28e17f72 a9993e364706816aba3e25717850c26c9cd0d89d d69e68988157833272305aaf21f453c800346e8a3640db6578e260215542e5d4",
+        ],
+    );
+}
+
+#[test]
+fn cpython_file_io_in_a_temporary_directory() {
+    let out = script_ok("files.py");
+    assert_has(
+        &out,
+        &[
+            "['line 1', 'lïne 2', 'line 3'] 22",
+            "9 0 b'hello raw' 0o640",
+            "FileExistsError 17",
+            "FileNotFoundError 2 No such file or directory",
+            "OSError 39",
+            "False",
+        ],
+    );
+}
+
+#[test]
+fn cpython_deep_recursion_raises_recursion_error() {
+    let out = script_ok("recursion.py");
+    assert_has(
+        &out,
+        &[
+            "limit 1000",
+            "950",
+            "RecursionError: maximum recursion depth exceeded",
+            "repr RecursionError: maximum recursion depth exceeded while getting the repr of an object",
+            "json RecursionError: maximum recursion depth exceeded while encoding a JSON object",
+            "19000",
+            "35002",
+        ],
+    );
+}
+
+#[test]
+fn cpython_fork_subprocess_pipes_and_signals() {
+    let (w, _) = both_run("processes.py");
+    assert_eq!(w.status.code(), Some(3), "{}", text(&w.stderr));
+    assert_has(
+        &text(&w.stdout),
+        &[
+            "b'from child' True 7",
+            "signaled True True",
+            "0 b'hello from echo\\n' b''",
+            "3 b'hi there\\npiped in\\n'",
+            "['a', 'b', 'c']",
+            "200000 0",
+            "FileNotFoundError 2",
+            "TimeoutExpired 0.2",
+            "handled ['SIGUSR1', 'SIGUSR1']",
+            "after sleep alarm",
+            "KeyboardInterrupt",
+            "SIGCHLD True",
+            "system 5",
+        ],
+    );
+}
+
+#[test]
+fn cpython_threads() {
+    let out = script_ok("threads.py");
+    assert_has(
+        &out,
+        &[
+            "total 160000 1",
+            "squares 1000 332833500",
+            "pool [45, 499500, 4999950000]",
+            "future error ZeroDivisionError",
+            "consumed [0, 1, 2, 3, 4]",
+            "semaphore True True False",
+            "barrier [0, 1, 2] MainThread True",
+        ],
+    );
+}
+
+#[test]
+fn cpython_sockets_over_loopback() {
+    let out = script_ok("sockets.py");
+    assert_has(
+        &out,
+        &[
+            "b'got 1024000 bytes, sum 0' True",
+            "b'datagram' 127.0.0.1 True",
+            "True b'ping'",
+            "BlockingIOError 11",
+            "b''",
+            "ConnectionRefusedError 111",
+            "b'over ipv6'",
+        ],
+    );
+}
+
+/// What only the WALI build says: a 32-bit platform (ILP32: 32-bit long,
+/// size_t and pointers), so sys.maxsize is 2**31-1; Linux otherwise.
+#[test]
+fn cpython_wali_is_a_32_bit_linux() {
+    let code = "import sys, struct, os, platform\n\
+        print(sys.maxsize == 2**31 - 1, sys.maxsize)\n\
+        print(struct.calcsize('P'), struct.calcsize('l'), struct.calcsize('n'), struct.calcsize('q'))\n\
+        print(sys.platform, os.name, platform.architecture()[0], sys.byteorder)\n\
+        print(sys.hash_info.width, sys.int_info.bits_per_digit, len(range(sys.maxsize)) == sys.maxsize)\n\
+        try:\n    len(range(sys.maxsize + 1))\nexcept OverflowError as e:\n    print('OverflowError', e)\n";
+    let dir = scratch("wali-facts");
+    let out = run_wasm(python(), &dir, &["-c", code], "");
+    assert_eq!(
+        text(&out.stdout),
+        "True 2147483647\n4 4 4 8\nlinux posix 32bit little\n32 15 True\n\
+         OverflowError Python int too large to convert to C ssize_t\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// Tests of CPython's own regression suite compared in docs/apps.md.
+const REGRTESTS: &[&str] = &[
+    "test_int",
+    "test_long",
+    "test_float",
+    "test_string",
+    "test_unicode",
+    "test_list",
+    "test_dict",
+    "test_set",
+    "test_json",
+    "test_re",
+    "test_struct",
+    "test_math",
+    "test_bytes",
+    "test_exceptions",
+    "test_generators",
+    "test_threading",
+    "test_os",
+    "test_subprocess",
+    "test_signal",
+    "test_socket",
+];
+
+/// Runs `python -m test TEST` (one of REGRTESTS) with one build, in DIR;
+/// returns regrtest's verdict ("SUCCESS", "FAILURE", "ENV CHANGED", ...).
+fn regrtest(mut cmd: Command, test: &str, dir: &Path) -> String {
+    cmd.args(["-m", "test", "--timeout", "900", test]).current_dir(dir).env("TZ", "UTC");
+    let out = run(cmd, "");
+    let stdout = text(&out.stdout);
+    let verdict = stdout.lines().find_map(|l| l.strip_prefix("== Tests result: ")?.strip_suffix(" ==")).map(str::to_string);
+    verdict.unwrap_or_else(|| format!("no result (status {:?}): {}", out.status, text(&out.stderr).lines().last().unwrap_or("")))
+}
+
+/// CPython's own tests: under Lamina (within `lamina binfmt exec`, so that
+/// tests that start sys.executable, a WALI module, can) and natively; every
+/// test must have the same verdict as natively.
+#[test]
+#[ignore = "CPython's regression tests take several minutes: run with --ignored (docs/apps.md)"]
+fn cpython_regression_tests_pass_as_natively() {
+    let py = python();
+    let mut differ = Vec::new();
+    for test in REGRTESTS {
+        let dir = scratch(test);
+        let mut wasm = lamina();
+        wasm.arg("binfmt").arg("exec").arg(&py.wasm);
+        let w = regrtest(wasm, test, &dir);
+        let n = regrtest(Command::new(&py.native), test, &dir);
+        println!("{test}: lamina {w}, native {n}");
+        if w != n {
+            differ.push(format!("{test}: lamina {w}, native {n}"));
+        }
+    }
+    assert!(differ.is_empty(), "verdicts differ:\n{}", differ.join("\n"));
+}
