@@ -36,7 +36,7 @@ except FileNotFoundError as e:
 try:
     subprocess.run(["/bin/sleep", "5"], timeout=0.2)
 except subprocess.TimeoutExpired as e:
-    print("TimeoutExpired", e.timeout)
+    print("TimeoutExpired", e.cmd)
 
 received = []
 signal.signal(signal.SIGUSR1, lambda signum, frame: received.append(signal.Signals(signum).name))
