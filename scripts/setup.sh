@@ -10,7 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "== Debian packages"
 as_root apt-get update -q
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc libc6-dev make cmake patch dpkg-dev xz-utils tcl \
+    clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc libc6-dev make cmake patch dpkg-dev xz-utils tcl autoconf \
     wabt strace python3 python3-venv ca-certificates
 
 echo "== Debian source packages (for apt-get source)"

@@ -24,7 +24,7 @@ cpython_flavor() {
 	shift
 	local args=("${cpython_configure_args[@]}" "$@")
 	local key
-	key=$(printf '%s\n' "$(cat "$apps/src/python3.11/.unpacked-from")" "${args[@]}" \
+	key=$(printf '%s\n' "$(sha256sum < "$apps/src/python3.11/configure")" "${args[@]}" \
 		"${CONFIG_SITE:+$(cat "$CONFIG_SITE")}" | sha256sum)
 	if [ "$(cat "$dir/.configured-with" 2>/dev/null)" != "$key" ]; then
 		rm -rf "$dir"
@@ -39,6 +39,14 @@ cpython_flavor() {
 
 build_cpython() {
 	unpack python3.11
+	# Debian's patches change configure.ac (sysconfigdata-name.diff: the
+	# name of _sysconfigdata for a cross build, among others) but not the
+	# configure script made from it; debian/rules runs autoconf after
+	# patching, and so does this.
+	local src=$apps/src/python3.11
+	if [ "$src/configure.ac" -nt "$src/configure" ]; then
+		(cd "$src" && rm -rf autom4te.cache configure && logged "$apps/cpython-autoconf.log" autoconf)
+	fi
 	cpython_flavor native CC=gcc
 	# CPython's documented cross build: a build python of the same version
 	# (the native one just built), the host triple, and a CONFIG_SITE with
