@@ -32,6 +32,15 @@ cpython_flavor() {
 		(cd "$dir" && logged "$dir/configure.log" "$apps/src/python3.11/configure" "${args[@]}")
 		echo "$key" > "$dir/.configured-with"
 	fi
+	# CPython's Makefile knows its own sources but not the C library's: new
+	# headers mean compiling everything again, a new libc.a linking again.
+	if [ "$flavor" = wasm ] && [ -e "$dir/python" ]; then
+		if [ -n "$(find "$sysroot/include" -newer "$dir/python" -print -quit)" ]; then
+			logged "$dir/clean.log" make -C "$dir" clean
+		elif [ -n "$(find "$sysroot/lib" -name 'lib*.a' -newer "$dir/python" -print -quit)" ]; then
+			rm -f "$dir/python" "$dir/Programs/_testembed"
+		fi
+	fi
 	cmp -s "$dir/Modules/Setup.stdlib" "$dir/Modules/Setup.local" ||
 		cp "$dir/Modules/Setup.stdlib" "$dir/Modules/Setup.local"
 	logged "$dir/make.log" make -C "$dir" -j2
