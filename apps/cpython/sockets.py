@@ -21,9 +21,10 @@ def serve():
 t = threading.Thread(target=serve)
 t.start()
 c = socket.create_connection(("127.0.0.1", port))
+connected_to_server = c.getpeername()[1] == port
 c.sendall(bytes(range(256)) * 4000)
 c.shutdown(socket.SHUT_WR)
-print(c.recv(100), c.getpeername()[1] == port)
+print(c.recv(100), connected_to_server)
 c.close()
 t.join()
 srv.close()
