@@ -325,7 +325,12 @@ impl Regrtest {
     /// One line for the record (docs/apps.md).
     fn line(&self) -> String {
         let ran = self.ran.as_deref().unwrap_or("no tests ran");
-        format!("{}: {ran}, {}; {} failed", self.verdict, self.summary.as_deref().unwrap_or("no summary"), self.failed.len())
+        format!(
+            "{}: {ran}, {}; {} failed",
+            self.verdict,
+            self.summary.as_deref().unwrap_or("no summary"),
+            self.failed.len()
+        )
     }
 }
 
@@ -334,13 +339,15 @@ fn regrtest(mut cmd: Command, test: &str, dir: &Path) -> Regrtest {
     cmd.args(["-m", "test", "-v", "--timeout", "900", test]).current_dir(dir).env("TZ", "UTC");
     let out = run(cmd, "");
     let stdout = text(&out.stdout);
-    let verdict = stdout.lines().find_map(|l| l.strip_prefix("== Tests result: ")?.strip_suffix(" ==")).map(str::to_string);
+    let verdict =
+        stdout.lines().find_map(|l| l.strip_prefix("== Tests result: ")?.strip_suffix(" ==")).map(str::to_string);
     let verdict = verdict.unwrap_or_else(|| {
         format!("no result (status {:?}): {}", out.status, text(&out.stderr).lines().last().unwrap_or(""))
     });
     let ran = stdout.lines().find(|l| l.starts_with("Ran ")).map(|l| l.split(" in ").next().unwrap().to_string());
     let summary = stdout.lines().find(|l| l.starts_with("OK") || l.starts_with("FAILED (")).map(str::to_string);
-    let failed = stdout.lines().filter(|l| l.starts_with("FAIL: ") || l.starts_with("ERROR: ")).map(str::to_string).collect();
+    let failed =
+        stdout.lines().filter(|l| l.starts_with("FAIL: ") || l.starts_with("ERROR: ")).map(str::to_string).collect();
     Regrtest { verdict, ran, summary, failed }
 }
 

@@ -475,7 +475,9 @@ fn the_driver_has_its_own_help() {
     let out = succeeded(lamina_tool("cc", &["--help"], &dir), "lamina cc --help");
     let help = text(&out.stdout);
     assert!(help.starts_with("lamina cc: compile and link C programs for WALI"), "{help}");
-    for option in ["--print-sysroot", "--print-multiarch", "--print-cflags", "--print-ldflags", "--print-libs", "LAMINA_SYSROOT"] {
+    for option in
+        ["--print-sysroot", "--print-multiarch", "--print-cflags", "--print-ldflags", "--print-libs", "LAMINA_SYSROOT"]
+    {
         assert!(help.contains(option), "{option} is not documented");
     }
     let out = succeeded(lamina_tool("--help", &[], &dir), "lamina --help");

@@ -29,7 +29,10 @@ pub struct App {
 pub fn build(app: &str, name: &'static str, version_flag: &str) -> App {
     apps_build(app);
     let bin = repo().join("build/apps/bin");
-    warm(App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name), argv0_is_path: false }, version_flag)
+    warm(
+        App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name), argv0_is_path: false },
+        version_flag,
+    )
 }
 
 /// Builds APP like `build`, for a program that is run from its build trees
@@ -41,7 +44,8 @@ pub fn build_in_tree(app: &str, name: &'static str, wasm: &str, native: &str, ve
 }
 
 fn apps_build(app: &str) {
-    let out = Command::new("bash").arg(repo().join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
+    let out =
+        Command::new("bash").arg(repo().join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
     assert!(
         out.status.success(),
         "apps/build.sh {app} failed ({}):\n{}{}",
