@@ -30,7 +30,7 @@ fi
 
 die() { echo "apps/build.sh: $*" >&2; exit 1; }
 
-for tool in apt-get dpkg-source make gcc tclsh llvm-ar-22 llvm-ranlib-22 autoreconf; do
+for tool in apt-get dpkg-source make gcc tclsh autoconf autoreconf llvm-ar-22 llvm-ranlib-22; do
 	command -v "$tool" >/dev/null || die "$tool is missing (run scripts/setup.sh)"
 done
 sysroot=$($wali_cc --print-sysroot) || die "the WALI compiler '$wali_cc' does not run (cargo build --release; toolchain/build-sysroot.sh)"

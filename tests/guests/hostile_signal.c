@@ -130,6 +130,14 @@ int main(int argc, char **argv) {
     struct itimerval was;
     wali_setitimer(ITIMER_REAL, &off, &was);
     expect_true("setitimer: armed anyway", was.it_value.tv_sec > 90);
+    expect_eq("getitimer: bad which", wali_getitimer(-1, &was), -EINVAL);
+    expect_eq("getitimer: past the end", wali_getitimer(ITIMER_REAL, BAD), -EFAULT);
+    expect_eq("getitimer: across the end", wali_getitimer(ITIMER_REAL, across), -EFAULT);
+    /* pause with every signal but the timer's blocked still ends with it. */
+    lt_sigaction(SIGALRM, handler, 0, 0, NULL);
+    t = (struct itimerval){{0, 0}, {0, 20000}};
+    wali_setitimer(ITIMER_REAL, &t, NULL);
+    expect_eq("pause: interrupted", wali_pause(), -EINTR);
 
     /* sigtimedwait: the size first, then the set, then the timeout; the
      * siginfo is written once the signal was taken, which stays taken. */

@@ -51,6 +51,18 @@ static void compute_loop(void) {
     expect_eq("old interval", old.it_interval.tv_usec, 20000);
     expect_true("old value left", old.it_value.tv_sec == 0 && old.it_value.tv_usec <= 20000);
     expect_eq("bad timer", wali_setitimer(7, &t, NULL), -EINVAL);
+    /* getitimer reads a timer back; pause sleeps until a handler ran. */
+    struct itimerval once = {{0, 0}, {0, 30000}}, now;
+    expect_eq("one-shot timer", wali_setitimer(ITIMER_REAL, &once, NULL), 0);
+    expect_eq("getitimer", wali_getitimer(ITIMER_REAL, &now), 0);
+    expect_true("getitimer: armed, one-shot",
+                now.it_value.tv_sec == 0 && now.it_value.tv_usec > 0 && now.it_value.tv_usec <= 30000 &&
+                    now.it_interval.tv_sec == 0 && now.it_interval.tv_usec == 0);
+    hits[SIGALRM] = 0;
+    expect_eq("pause ends in EINTR", wali_pause(), -EINTR);
+    expect_eq("pause waited for the handler", hits[SIGALRM], 1);
+    expect_eq("getitimer after expiry", wali_getitimer(ITIMER_REAL, &now), 0);
+    expect_true("getitimer: disarmed", now.it_value.tv_sec == 0 && now.it_value.tv_usec == 0);
     /* CPU time: ITIMER_VIRTUAL counts only while the process computes. */
     lt_sigaction(SIGVTALRM, count, 0, 0, NULL);
     struct itimerval cpu = {{0, 0}, {0, 30000}};

@@ -453,13 +453,31 @@ fn printed_flags_build_a_working_program_with_clang_directly() {
     assert_eq!((text(&out.stdout).as_str(), out.status.code()), ("hello from nobody with 0 argument(s)\n", Some(7)));
 }
 
+/// `--print-multiarch` names the library directory of the ABI chosen, as
+/// Debian's gcc does; configure scripts (CPython's) build names from it.
+#[test]
+fn print_multiarch_names_the_abis_library_directory() {
+    let dir = scratch("cc-multiarch");
+    for (args, tuple) in [
+        (&[][..], "wasm32-unknown-linux-musl"),
+        (&["-mabi=ilp32"][..], "wasm32-unknown-linux-musl"),
+        (&["-mabi=wali"][..], "wasm32-linux-muslwali"),
+    ] {
+        let out = succeeded(cc(&[args, &["-print-multiarch"]].concat(), &dir), "-print-multiarch");
+        assert_eq!(text(&out.stdout), format!("{tuple}\n"), "{args:?}");
+        assert!(sysroot().join("lib").join(tuple).join("libc.a").exists(), "no libc.a in lib/{tuple}");
+    }
+}
+
 #[test]
 fn the_driver_has_its_own_help() {
     let dir = scratch("cc-help");
     let out = succeeded(lamina_tool("cc", &["--help"], &dir), "lamina cc --help");
     let help = text(&out.stdout);
     assert!(help.starts_with("lamina cc: compile and link C programs for WALI"), "{help}");
-    for option in ["--print-sysroot", "--print-cflags", "--print-ldflags", "--print-libs", "LAMINA_SYSROOT"] {
+    for option in
+        ["--print-sysroot", "--print-multiarch", "--print-cflags", "--print-ldflags", "--print-libs", "LAMINA_SYSROOT"]
+    {
         assert!(help.contains(option), "{option} is not documented");
     }
     let out = succeeded(lamina_tool("--help", &[], &dir), "lamina --help");

@@ -136,6 +136,7 @@ programs! {
     float_conversions;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
+    itimers;
     kernel_layouts;
     limits;
     // Keeps a long in a pointer, which WALI's own C ABI (64-bit long, 32-bit

@@ -43,6 +43,8 @@ pub static SYSCALLS: &[SyscallDef] = &[
     ], Interrupted),
     syscall!(rt_sigqueueinfo => rt_sigqueueinfo, [pid: Pid, sig: Signal, info: Struct<Siginfo>]),
     syscall!(setitimer => setitimer, [which: Int, new_value: Struct<Itimerval>, old_value: Struct<Itimerval>]),
+    syscall!(getitimer => getitimer, [which: Int, curr_value: Struct<Itimerval>]),
+    syscall!(pause => pause, [], Interrupted),
     syscall!(timer_create => timer_create, [clockid: Int, sevp: Struct<GuestSigevent>, timerid: Struct<i32>]),
     syscall!(timer_settime => timer_settime, [
         timerid: Int, flags: Hex, new_value: Struct<Itimerspec>, old_value: Struct<Itimerspec>,
@@ -278,6 +280,22 @@ fn sigaltstack(ctx: &Ctx<'_>, ss: GuestPtr<GuestStack>, old_ss: GuestPtr<GuestSt
 /// is identical).
 fn setitimer(ctx: &Ctx<'_>, which: i32, new_value: GuestPtr<Itimerval>, old_value: GuestPtr<Itimerval>) -> SysResult {
     settime(ctx, libc::SYS_setitimer, &[which.into()], new_value, old_value)
+}
+
+/// `getitimer(which, curr_value)`: the host's, read into Lamina's memory
+/// first so that an invalid `which` is EINVAL before a bad pointer is EFAULT,
+/// as in the kernel.
+fn getitimer(ctx: &Ctx<'_>, which: i32, curr_value: GuestPtr<Itimerval>) -> SysResult {
+    let mut value = [0i64; 4];
+    ctx.syscall(libc::SYS_getitimer, &[which.into(), host::ptr(&raw mut value)])?;
+    write_user(ctx, curr_value.cast::<[i64; 4]>(), value)?;
+    Ok(0)
+}
+
+/// `pause()`: sleeps until a signal is delivered, then fails with EINTR
+/// (musl's `pause` makes this call; without it, it returned ENOSYS at once).
+fn pause(ctx: &Ctx<'_>) -> SysResult {
+    ctx.syscall(libc::SYS_pause, &[])
 }
 
 /// The x86-64 kernel's `struct sigevent`, whose `sigev_value` is 8 bytes.

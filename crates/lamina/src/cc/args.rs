@@ -62,6 +62,7 @@ fn split_response_file(text: &[u8]) -> Vec<OsString> {
 pub enum Query {
     Help,
     Sysroot,
+    Multiarch,
     Cflags,
     Ldflags,
     Libs,
@@ -183,6 +184,7 @@ impl Request {
                 "-pedantic-errors" => pedantic_errors = true,
                 "--help" | "-help" => request.query = Some(Query::Help),
                 "--print-sysroot" | "-print-sysroot" => request.query = Some(Query::Sysroot),
+                "--print-multiarch" | "-print-multiarch" => request.query = Some(Query::Multiarch),
                 "--print-cflags" => request.query = Some(Query::Cflags),
                 "--print-ldflags" => request.query = Some(Query::Ldflags),
                 "--print-libs" => request.query = Some(Query::Libs),
@@ -327,6 +329,8 @@ mod tests {
     fn driver_queries() {
         assert_eq!(request(&["--print-sysroot"]).query, Some(Query::Sysroot));
         assert_eq!(request(&["-print-sysroot"]).query, Some(Query::Sysroot));
+        assert_eq!(request(&["--print-multiarch"]).query, Some(Query::Multiarch));
+        assert_eq!(request(&["-print-multiarch"]).query, Some(Query::Multiarch));
         assert_eq!(request(&["--print-ldflags"]).query, Some(Query::Ldflags));
         assert_eq!(request(&["a.c", "--help"]).query, Some(Query::Help));
         assert_eq!(request(&["a.c"]).query, None);

@@ -63,6 +63,10 @@ lamina ar), C++ (no libc++ for WALI yet).
 
 Driver options:
       --print-sysroot  Print the sysroot in use
+      --print-multiarch
+                       Print the multiarch tuple of the C ABI, the name of
+                       its library directory (as gcc does on Debian, where
+                       configure scripts ask it; e.g. CPython's)
       --print-cflags   Print the flags the driver adds when compiling
       --print-ldflags  Print the flags it adds in front of a link's arguments
       --print-libs     Print what it adds at the end of a link (after the
@@ -180,6 +184,10 @@ impl Invocation {
                  with no dynamic loading); build a static library with lamina-ar instead"
             ));
         }
+        if request.query == Some(Query::Multiarch) {
+            println!("{}", abi.triple());
+            return Ok(ExitCode::SUCCESS);
+        }
         let sysroot = locate_sysroot(&self.argv0, abi)?;
         let printed = |flags: Vec<OsString>| {
             println!("{}", shell_words(flags.iter().map(OsString::as_os_str)));
@@ -194,7 +202,7 @@ impl Invocation {
             }
             Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], abi, &sysroot)),
             Some(Query::Libs) => return printed(stages(&[Stage::Libraries], abi, &sysroot)),
-            Some(Query::Help) | None => {}
+            Some(Query::Help | Query::Multiarch) | None => {}
         }
 
         let clang = find_program("LAMINA_CLANG", "clang-22", "clang-22")?;

@@ -16,6 +16,10 @@ pub struct App {
     pub name: &'static str,
     pub wasm: PathBuf,
     pub native: PathBuf,
+    /// Each build is given its own path as argv[0] instead of `name`: a
+    /// program that finds its files next to its executable (CPython in its
+    /// build tree) needs it.
+    pub argv0_is_path: bool,
 }
 
 /// Builds APP (a target of apps/build.sh) once per test process with apps/build.sh
@@ -23,8 +27,21 @@ pub struct App {
 /// under test as toolchain/install-bin.sh installs it), then runs the module
 /// once so that it is in the compile cache before tests run it in parallel.
 pub fn build(app: &str, name: &'static str, version_flag: &str) -> App {
-    let root = repo();
-    let out = Command::new("bash").arg(root.join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
+    apps_build(app);
+    warm(program(name), version_flag)
+}
+
+/// Builds APP like `build`, for a program that is run from its build trees
+/// (build/apps/WASM and build/apps/NATIVE), with argv[0] its path.
+pub fn build_in_tree(app: &str, name: &'static str, wasm: &str, native: &str, version_flag: &str) -> App {
+    apps_build(app);
+    let apps = repo().join("build/apps");
+    warm(App { name, wasm: apps.join(wasm), native: apps.join(native), argv0_is_path: true }, version_flag)
+}
+
+fn apps_build(app: &str) {
+    let out =
+        Command::new("bash").arg(repo().join("apps/build.sh")).arg(app).output().expect("cannot run apps/build.sh");
     assert!(
         out.status.success(),
         "apps/build.sh {app} failed ({}):\n{}{}",
@@ -32,7 +49,12 @@ pub fn build(app: &str, name: &'static str, version_flag: &str) -> App {
         text(&out.stdout),
         text(&out.stderr)
     );
-    let built = program(name);
+}
+
+/// Runs BUILT's module once so that it is in the compile cache before tests
+/// run it in parallel.
+fn warm(built: App, version_flag: &str) -> App {
+    let name = built.name;
     let warm = lamina().arg("run").arg(&built.wasm).arg(version_flag).output().unwrap();
     assert!(warm.status.success(), "{name}.wasm {version_flag} failed:\n{}", text(&warm.stderr));
     built
@@ -42,7 +64,7 @@ pub fn build(app: &str, name: &'static str, version_flag: &str) -> App {
 /// build/apps/bin as NAME.wasm and NAME.
 pub fn program(name: &'static str) -> App {
     let bin = repo().join("build/apps/bin");
-    App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name) }
+    App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name), argv0_is_path: false }
 }
 
 /// A scratch directory for each build of one test.
@@ -74,14 +96,21 @@ pub fn run(mut cmd: Command, stdin: impl AsRef<[u8]>) -> Output {
 
 pub fn run_wasm(app: &App, dir: &Path, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut cmd = lamina();
-    cmd.arg("run").args(["--argv0", app.name, "--env", TZ]).arg(&app.wasm).args(args).current_dir(dir);
+    cmd.arg("run");
+    if !app.argv0_is_path {
+        cmd.args(["--argv0", app.name]);
+    }
+    cmd.args(["--env", TZ]).arg(&app.wasm).args(args).current_dir(dir);
     run(cmd, stdin)
 }
 
 pub fn run_native(app: &App, dir: &Path, args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let mut cmd = Command::new(&app.native);
     let (var, value) = TZ.split_once('=').unwrap();
-    cmd.arg0(app.name).args(args).env_clear().env(var, value).current_dir(dir);
+    if !app.argv0_is_path {
+        cmd.arg0(app.name);
+    }
+    cmd.args(args).env_clear().env(var, value).current_dir(dir);
     run(cmd, stdin)
 }
 
