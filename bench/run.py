@@ -8,7 +8,13 @@ built three ways: gcc with glibc, musl-gcc (Debian's musl-tools: the same
 musl release our port starts from, natively) and `lamina cc` with our
 sysroot ($LAMINA_SYSROOT selects another one, e.g. an older build to compare).
 
-Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc] [--out bench/results.md]
+The WASI benchmarks (bench/guests/wasi.c, timed inside the program) are built
+with Debian's wasi-libc (clang-22 --target=wasm32-wasi) and natively, and the
+one WASI binary is run by Lamina (through its WASI layer) and by wasmtime's
+own WASI (PyPI `wasmtime`, tools/wasmtime_wasi.py), each in a scratch
+directory preopened as ".".
+
+Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc|wasi] [--out bench/results.md]
 """
 import argparse
 import os
@@ -56,6 +62,14 @@ LIBC = [
 ]
 MUSL_GCC = os.environ.get("MUSL_GCC", "musl-gcc")
 
+# WASI: `wasi MODE` prints "ns-per-op: N" (see bench/guests/wasi.c).
+WASI = [
+    ("files", "64 KiB write + read, cycling over a 64 MiB file"),
+    ("small", "create, write 100 bytes, close, stat, unlink a file"),
+    ("compute", "4 MiB sieve + 50M-step hash loop, no system calls"),
+]
+WASMTIME_WASI = [os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "tools/wasmtime_wasi.py")]
+
 # What signal safe points cost: the compute benchmark with the epoch checks
 # Lamina puts at loop headers and function entries, and without them
 # (`--no-safe-points`, a benchmarking switch: handlers then run only at calls).
@@ -82,6 +96,28 @@ def build_libc(out_dir):
     return glibc, musl, wasm
 
 
+def wasi_table(out_dir, runs):
+    """bench/guests/wasi.c natively, under wasmtime's WASI and under Lamina's."""
+    src = os.path.join(ROOT, "bench/guests/wasi.c")
+    native, wasm = os.path.join(out_dir, "wasi"), os.path.join(out_dir, "wasi.wasm")
+    subprocess.run(["gcc", "-O2", "-w", src, "-o", native], check=True)
+    subprocess.run(["clang-22", "--target=wasm32-wasi", "-Wno-deprecated", "-O2", "-w", src, "-o", wasm], check=True)
+    scratch = os.path.join(out_dir, "wasi-scratch")
+    os.makedirs(scratch, exist_ok=True)
+    preopen = ["--dir", f"{scratch}::."]
+    subprocess.run([LAMINA, "run", *preopen, wasm, "compute"], check=True, stdout=subprocess.DEVNULL)
+    lines = [
+        "| WASI | what | native (µs) | wasmtime (µs) | lamina (µs) | lamina / wasmtime | lamina / native |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for mode, what in WASI:
+        n = inner_ns([native, mode], runs, cwd=scratch)
+        t = inner_ns([*WASMTIME_WASI, *preopen, wasm, mode], runs)
+        w = inner_ns([LAMINA, "run", *preopen, wasm, mode], runs)
+        lines.append(f"| {mode} | {what} | {n / 1000:.1f} | {t / 1000:.1f} | {w / 1000:.1f} | {w / t:.2f} | {w / n:.2f} |")
+    return lines
+
+
 def timed(cmd, runs):
     samples = []
     for _ in range(runs):
@@ -91,10 +127,10 @@ def timed(cmd, runs):
     return statistics.median(samples)
 
 
-def inner_ns(cmd, runs):
+def inner_ns(cmd, runs, cwd=None):
     samples = []
     for _ in range(runs):
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=cwd).stdout
         samples.append(float(next(l for l in out.splitlines() if l.startswith("ns-per-op:")).split()[1]))
     return statistics.median(samples)
 
@@ -103,12 +139,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
-    ap.add_argument("--only", choices=["libc"], help="run only the libc benchmarks and print their table")
+    ap.add_argument("--only", choices=["libc", "wasi"], help="run only these benchmarks and print their table")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env_cache = os.path.join(tmp, "cache")
         os.environ["LAMINA_CACHE_DIR"] = env_cache
+        wasi_lines = wasi_table(tmp, args.runs)
+        if args.only == "wasi":
+            print("\n".join(wasi_lines))
+            return
         libc = []
         glibc, musl, wasm = build_libc(tmp)
         subprocess.run([LAMINA, wasm, "strtod"], check=True, stdout=subprocess.DEVNULL)
@@ -164,6 +204,8 @@ def main():
         f"| {SAFE_POINTS[0]} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |",
         "",
         *libc_lines,
+        "",
+        *wasi_lines,
     ]
     report = "\n".join(lines) + "\n"
     print(report)

@@ -37,9 +37,11 @@ Usage:
   lamina cc [CC-ARGS...]      Compile C for WALI (`lamina cc --help`; also as lamina-cc)
   lamina ar|ranlib ARGS...    Make static libraries (also as lamina-ar, lamina-ranlib)
 
-MODULE is a .wasm file or a .cwasm artifact from `lamina compile`. Options end
-at MODULE; everything after it is passed to the program, whose argv[0] is
-MODULE as given. The exit status is the program's. A program that traps is
+MODULE is a .wasm file or a .cwasm artifact from `lamina compile`: a WALI
+program, or a WASI preview 1 program (one importing wasi_snapshot_preview1),
+which runs through Lamina's WASI layer with the directories given by --dir and
+--ro-dir preopened. Options end at MODULE; everything after it is passed to
+the program, whose argv[0] is MODULE as given. The exit status is the program's. A program that traps is
 reported with a wasm backtrace and ends like a crashed native program, killed
 by the matching signal (SIGSEGV for bad memory or table accesses and stack
 overflow, SIGILL for `unreachable`, SIGFPE for integer division faults).
@@ -65,7 +67,8 @@ Sandbox (any of these denies everything not granted; see docs/security.md):
       --dir HOST[::GUEST]
                          Give the program HOST and everything beneath it (read,
                          write, create, delete, rename, link; not native exec),
-                         at GUEST if given (a file system of its own)
+                         at GUEST if given (a file system of its own); a
+                         WASI program gets it preopened, named GUEST
       --ro-dir HOST[::GUEST]
                          Give the program HOST to read and list
       --allow-net[=ADDR:PORT,...]
