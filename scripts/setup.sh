@@ -43,7 +43,7 @@ cargo --version
 
 echo "== WALI specification (PyPI: wali-linux)"
 python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check wali-linux wasmtime
+.venv/bin/pip install -q --disable-pip-version-check wali-linux wasmtime==51.0.0
 
 echo "== Build"
 cargo build --release --locked
