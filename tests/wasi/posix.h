@@ -21,6 +21,7 @@ static const char *errname(int e)
     case EEXIST: return "EEXIST";
     case EFAULT: return "EFAULT";
     case EINVAL: return "EINVAL";
+    case EIO: return "EIO";
     case EISDIR: return "EISDIR";
     case ELOOP: return "ELOOP";
     case EMLINK: return "EMLINK";

@@ -9,8 +9,8 @@
  * to write).
  *
  * wasmtime traps on every out-of-bounds pointer ("Pointer out of bounds")
- * instead of answering EFAULT: those calls (FAULT below) are checked in
- * Lamina's run only; `wasi_hostile answered` leaves them out, and that run's
+ * instead of answering EFAULT, and on every misaligned one: those calls
+ * (FAULT and MISALIGNED below) are checked in Lamina's run only; `wasi_hostile answered` leaves them out, and that run's
  * output must be the same under wasmtime and Lamina.
  *
  * Not here at all, because wasmtime traps on them too (its argument
@@ -59,6 +59,15 @@ static void report(const char *label, int got, const int *allowed, int count)
         report(label, (int)(call), allowed_, sizeof allowed_ / sizeof *allowed_); \
     } while (0)
 #define UNPAREN(...) __VA_ARGS__
+
+/* A pointer not aligned for its type (WASI's ABI aligns each type to its
+ * size): wasmtime traps ("Pointer not aligned"); an implementation may
+ * serve the call or answer EFAULT, nothing else. Lamina's run only. */
+#define MISALIGNED(label, call)                                              \
+    do {                                                                     \
+        if (!answered_only)                                                  \
+            ONE_OF(label, (0, __WASI_ERRNO_FAULT), call);                    \
+    } while (0)
 
 /* A pointer or range outside linear memory: the answer must be EFAULT (21).
  * wasmtime traps instead ("Pointer out of bounds"), so these calls are left
@@ -230,6 +239,22 @@ int main(int argc, char **argv)
     FAULT("poll_oneoff events straddling", raw_poll_oneoff(P(&sub), end - 16, 1, P(&n)));
     FAULT("poll_oneoff bad nevents", raw_poll_oneoff(P(&sub), P(&event), 1, BAD));
     ONE_OF("poll_oneoff huge count", (48, 21, 28), raw_poll_oneoff(P(&sub), P(&event), 0x10000000u, P(&n)));
+
+    /* Misaligned results and arrays. */
+    static uint64_t space[64];
+    const ptr_t odd = P(space) + 1;
+    MISALIGNED("clock_time_get misaligned", raw_clock_time_get(__WASI_CLOCKID_MONOTONIC, 0, P(space) + 4));
+    MISALIGNED("fd_seek misaligned", raw_fd_seek(fd, 0, __WASI_WHENCE_CUR, odd));
+    MISALIGNED("fd_tell misaligned", raw_fd_tell(fd, odd));
+    MISALIGNED("fd_filestat_get misaligned", raw_fd_filestat_get(fd, odd));
+    MISALIGNED("fd_fdstat_get misaligned", raw_fd_fdstat_get(fd, odd));
+    MISALIGNED("args_sizes_get misaligned", raw_args_sizes_get(odd, odd + 8));
+    /* The iovec array itself misaligned (rewriting what the file holds). */
+    memcpy((char *)space + 2, &good, sizeof good);
+    MISALIGNED("fd_pwrite iovs misaligned", raw_fd_pwrite(fd, P(space) + 2, 1, 0, P(&n)));
+    MISALIGNED("fd_pwrite nwritten misaligned", raw_fd_pwrite(fd, P(&good), 1, 0, odd));
+    memcpy((char *)space + 4, &sub, sizeof sub);
+    MISALIGNED("poll_oneoff subscriptions misaligned", raw_poll_oneoff(P(space) + 4, P(&event), 1, P(&n)));
 
     /* Sockets. */
     ONE_OF("sock_accept bad result", (57, 21), raw_sock_accept(fd, 0, BAD));

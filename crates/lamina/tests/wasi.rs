@@ -59,8 +59,12 @@ fn build(name: &str, suffix: &str, compiler: &str, flags: &[&str]) -> PathBuf {
     let _one_at_a_time = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
     let src = sources().join(format!("{name}.c"));
     let out = build_dir().join(format!("{name}.{suffix}"));
-    let inputs =
-        [src.clone(), sources().join("posix.h"), sources().join("wasi_raw.h"), support::repo().join("tests/libc/check.h")];
+    let inputs = [
+        src.clone(),
+        sources().join("posix.h"),
+        sources().join("wasi_raw.h"),
+        support::repo().join("tests/libc/check.h"),
+    ];
     if inputs.iter().all(|input| modified(input) < modified(&out)) {
         return out;
     }
@@ -72,11 +76,7 @@ fn build(name: &str, suffix: &str, compiler: &str, flags: &[&str]) -> PathBuf {
         .arg(&tmp)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {compiler}: {e}"));
-    assert!(
-        result.status.success(),
-        "{compiler} failed to build {name}.c:\n{}",
-        support::text(&result.stderr)
-    );
+    assert!(result.status.success(), "{compiler} failed to build {name}.c:\n{}", support::text(&result.stderr));
     std::fs::rename(&tmp, &out).unwrap();
     out
 }
@@ -243,7 +243,11 @@ fn assert_passes(label: &str, run: &Finished, how: Run) {
 /// `tested` must have done exactly what `reference` did.
 fn assert_same(what: &str, tested: &Finished, reference: &Finished) {
     let (t, r) = (&tested.outcome, &reference.outcome);
-    assert_eq!(t.stdout, r.stdout, "{what}: stdout differs (left: tested, right: reference)\nstderr:\n{}", tested.stderr);
+    assert_eq!(
+        t.stdout, r.stdout,
+        "{what}: stdout differs (left: tested, right: reference)\nstderr:\n{}",
+        tested.stderr
+    );
     assert_eq!(t.status, r.status, "{what}: exit status differs (code, signal)\nstderr:\n{}", tested.stderr);
     assert_eq!(t.files, r.files, "{what}: the files left behind differ\nstderr:\n{}", tested.stderr);
 }
