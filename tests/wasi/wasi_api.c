@@ -540,6 +540,18 @@ static void poll(void)
     SAY("poll_oneoff fd_write", raw_poll_oneoff(P(subs), P(events), 2, P(&n)));
     printf("events %u userdata %llu type %u errno %u\n", n, (unsigned long long)events[0].userdata, events[0].type, events[0].error);
     raw_fd_close(fd);
+    /* stdio: the harness gives a pipe for stdout (writable) and /dev/null
+     * for stdin (readable: at its end at once). */
+    subs[0].userdata = 25;
+    subs[0].u.tag = __WASI_EVENTTYPE_FD_WRITE;
+    subs[0].u.u.fd_write.file_descriptor = 1;
+    SAY("poll_oneoff stdout fd_write", raw_poll_oneoff(P(subs), P(events), 2, P(&n)));
+    printf("events %u userdata %llu type %u errno %u\n", n, (unsigned long long)events[0].userdata, events[0].type, events[0].error);
+    subs[0].userdata = 26;
+    subs[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+    subs[0].u.u.fd_read.file_descriptor = 0;
+    SAY("poll_oneoff stdin fd_read", raw_poll_oneoff(P(subs), P(events), 2, P(&n)));
+    printf("events %u userdata %llu type %u errno %u\n", n, (unsigned long long)events[0].userdata, events[0].type, events[0].error);
     /* A bad descriptor: wasmtime fails the whole call with EBADF (WASI would
      * also allow reporting it in the subscription's event). */
     subs[0].userdata = 24;
