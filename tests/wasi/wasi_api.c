@@ -322,7 +322,7 @@ static void descriptors(void)
     raw_fd_close(fd);
     put("f.txt", "final contents\n");
 
-    /* stdio and the directory itself. */
+    /* The directory itself, and descriptors that are not open. */
     e = raw_fd_read(PREOPEN, P(&one), 1, P(&n));
     printf("read a directory refused: %d\n", e == __WASI_ERRNO_BADF || e == __WASI_ERRNO_ISDIR);
     printf("fd_seek a directory refused: %d\n", raw_fd_seek(PREOPEN, 0, __WASI_WHENCE_CUR, P(&pos)) != 0);
