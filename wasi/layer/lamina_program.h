@@ -41,12 +41,15 @@ LAMINA_PROGRAM_IMPORT("copy_to") int lp_copy_to(lp_addr dst, const void *src, ui
 LAMINA_PROGRAM_IMPORT("start") void lp_start(void);
 
 /* Preopened directory number `index` (0, 1, ... in the order of the
- * command line's --dir/--ro-dir): writes its path as the program names it
+ * command line's --dir/--ro-dir): writes the name the program knows it by
  * (GUEST of HOST::GUEST, else HOST; not NUL-terminated) to buf if it fits
- * in cap bytes, and returns its length either way; -ENOENT past the last.
- * The path is also where the layer opens it: Lamina's sandbox shows HOST
- * at GUEST. */
+ * in cap bytes, and returns its length either way; -ENOENT past the last. */
 LAMINA_PROGRAM_IMPORT("preopen") int lp_preopen(uint32_t index, char *buf, uint32_t cap);
+
+/* The descriptor Lamina opened for preopen `index` (O_PATH|O_DIRECTORY, on
+ * HOST, before any sandbox was entered; the layer owns it from here on and
+ * may move it), or -ENOENT past the last. */
+LAMINA_PROGRAM_IMPORT("preopen_fd") int lp_preopen_fd(uint32_t index);
 
 /* 1 if preopen `index` was given with --dir (writable), 0 with --ro-dir,
  * -ENOENT past the last. */
