@@ -4,7 +4,7 @@
  * The harness preopens a fresh directory as /sandbox (descriptor 3) and
  * passes the arguments "one" "two words" and the environment WASI_A=alpha,
  * WASI_EQ=x=y. `wasi_api exit N` ends with proc_exit(N); `wasi_api raise`
- * calls proc_raise(SIGUSR1).
+ * calls proc_raise(SIGWINCH).
  *
  * Where WASI leaves an answer to the implementation, the program prints
  * only what is specified and checks the rest loosely (noted at each place). */
@@ -103,16 +103,15 @@ static void clocks(void)
         __wasi_timestamp_t res = 0, t = 0;
         int e = raw_clock_res_get(id, P(&res));
         /* The CPU-time clocks (2, 3) are optional: wasmtime answers EBADF
-         * (8); an implementation that has them must give a resolution. */
-        if (id >= 2 && e == __WASI_ERRNO_BADF)
-            printf("clock %u: absent\n", id);
-        else {
+         * (8), Lamina has them; one that is there must give a resolution
+         * and a time. Whether it is there is not printed. */
+        if (id < 2 || e != __WASI_ERRNO_BADF) {
             CHECK_EQ(e, 0);
             CHECK(res > 0 && res <= 1000000);
             CHECK_EQ(raw_clock_time_get(id, 1, P(&t)), 0);
             CHECK(t > 0);
-            printf("clock %u: present\n", id);
         }
+        printf("clock %u: checked\n", id);
     }
     /* No unknown clock ids: wasmtime traps on them ("Invalid enum value
      * Clockid"), as on every out-of-range enum argument (whence, advice,
@@ -264,7 +263,8 @@ static void descriptors(void)
     /* The other fdflags. NONBLOCK is kept and shown by fdstat. The
      * synchronous-I/O ones (DSYNC, SYNC, RSYNC) are refused by wasmtime
      * with ENOTSUP (58) where Linux has O_DSYNC/O_SYNC: either answer is
-     * accepted, and a descriptor opened with one must show it. */
+     * accepted, and a descriptor opened with one must show it (RSYNC may
+     * show as SYNC: Linux's O_RSYNC is O_SYNC, which implies it). */
     __wasi_fd_t flagged = open_file("f.txt", 0, ALL_RIGHTS, __WASI_FDFLAGS_NONBLOCK);
     show_fdstat("nonblock", flagged);
     SAY("fd_fdstat_set_flags 0", raw_fd_fdstat_set_flags(flagged, 0));
@@ -277,7 +277,7 @@ static void descriptors(void)
         if (opened == 0) {
             __wasi_fdstat_t fst;
             CHECK_EQ(raw_fd_fdstat_get(flagged, P(&fst)), 0);
-            CHECK(fst.fs_flags & sync_flags[i]);
+            CHECK(fst.fs_flags & (sync_flags[i] == __WASI_FDFLAGS_RSYNC ? __WASI_FDFLAGS_RSYNC | __WASI_FDFLAGS_SYNC : sync_flags[i]));
             raw_fd_close(flagged);
         }
     }
@@ -603,11 +603,15 @@ int main(int argc, char **argv)
         __wasi_proc_exit(atoi(argv[2]));
     }
     if (argc == 2 && !strcmp(argv[1], "raise")) {
-        /* wasmtime does not implement proc_raise: ENOTSUP (58). */
-        printf("proc_raise(SIGUSR1)\n");
-        fflush(stdout);
-        SAY("proc_raise", raw_proc_raise(10 /* WASI's SIGUSR1 */));
-        return 0;
+        /* wasmtime does not implement proc_raise: ENOTSUP (58); Lamina
+         * raises the signal. A signal whose default action is to ignore it
+         * (SIGWINCH) gives comparable runs: success or ENOTSUP, and the
+         * program goes on. (A terminating one kills the program under
+         * Lamina, as it should, and not under wasmtime.) */
+        int e = raw_proc_raise(27 /* WASI's SIGWINCH */);
+        printf("proc_raise(SIGWINCH) answered 0 or ENOTSUP: %d\n", e == 0 || e == __WASI_ERRNO_NOTSUP);
+        CHECK(e == 0 || e == __WASI_ERRNO_NOTSUP);
+        return CHECK_STATUS();
     }
     args_and_environ();
     clocks();

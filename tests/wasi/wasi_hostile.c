@@ -260,7 +260,7 @@ int main(int argc, char **argv)
     INVALID("path_open unknown fdflags", (28), raw_path_open(PREOPEN, 0, S("data"), 0, ALL_RIGHTS, ALL_RIGHTS, 0x20, P(&opened)));
     INVALID("path_open unknown lookupflags", (28), raw_path_open(PREOPEN, 2, S("data"), 0, ALL_RIGHTS, ALL_RIGHTS, 0, P(&opened)));
     INVALID("path_open unknown rights", (28, 76), raw_path_open(PREOPEN, 0, S("data"), 0, ~0ull, ~0ull, 0, P(&opened)));
-    INVALID("fd_fdstat_set_flags unknown", (28), raw_fd_fdstat_set_flags(fd, 0x20));
+    INVALID("fd_fdstat_set_flags unknown", (28, 58), raw_fd_fdstat_set_flags(fd, 0x20));
     INVALID("fd_fdstat_set_rights unknown", (28, 58, 76), raw_fd_fdstat_set_rights(fd, ~0ull, ~0ull));
     INVALID("fd_filestat_set_times unknown fstflags", (28), raw_fd_filestat_set_times(fd, 0, 0, 0x10));
     INVALID("path_filestat_set_times unknown lookupflags", (28),
