@@ -10,8 +10,9 @@
  *
  * wasmtime traps on every out-of-bounds pointer ("Pointer out of bounds")
  * instead of answering EFAULT, and on every misaligned one: those calls
- * (FAULT and MISALIGNED below) are checked in Lamina's run only; `wasi_hostile answered` leaves them out, and that run's
- * output must be the same under wasmtime and Lamina.
+ * (FAULT and MISALIGNED below) are checked in Lamina's run only.
+ * `wasi_hostile answered` leaves them out, and that run's output must be
+ * the same under wasmtime and Lamina.
  *
  * wasmtime also traps (its argument conversions) on enum values out of
  * range (whence, advice, clock id, event type in a subscription) and on
@@ -95,7 +96,9 @@ int main(int argc, char **argv)
     const ptr_t end = memory_end();
     /* The last 16 bytes of memory: valid, but anything longer runs out. */
     const ptr_t last = end - 16;
-    static uint8_t buf[256];
+    /* Room for everything args_get/environ_get could write before failing
+     * (the module's path is argv[0]). */
+    static uint8_t buf[4096];
     static uint32_t word;
     static uint64_t wide;
 

@@ -162,7 +162,6 @@ impl Fixture {
 }
 
 /// What one run produced.
-#[derive(Debug, PartialEq)]
 struct Outcome {
     stdout: String,
     /// Exit code, or the signal that killed the runner.
