@@ -41,7 +41,7 @@ if ! command -v cargo >/dev/null; then
 fi
 cargo --version
 
-echo "== WALI specification (PyPI: wali-linux)"
+echo "== PyPI: the WALI specification (wali-linux), wasmtime (the reference WASI for tests)"
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check wali-linux wasmtime==51.0.0
 
