@@ -1,0 +1,172 @@
+/* The layer's process: the descriptor table, its set-up (stdio, then the
+ * preopened directories Lamina hands over), and the program's start. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "wasi_layer.h"
+
+int layer_argc;
+char **layer_argv;
+
+static struct wasi_fd *table;
+static uint32_t table_len;
+
+/* Rights every kind of descriptor may hold, by what the kind supports:
+ * these are what fd_fdstat_get reports for a descriptor opened without
+ * narrower rights, and what a preopen hands down. */
+#define RIGHTS_FILE                                                                                 \
+	(R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_TELL |    \
+	 R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE |   \
+	 R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
+#define RIGHTS_DIR                                                                                  \
+	(R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_DATASYNC | R_FD_ADVISE | R_PATH_CREATE_DIRECTORY | \
+	 R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR | \
+	 R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET |        \
+	 R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET |                   \
+	 R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE |    \
+	 R_POLL_FD_READWRITE)
+#define RIGHTS_STREAM                                                                               \
+	(R_FD_READ | R_FD_WRITE | R_FD_FDSTAT_SET_FLAGS | R_FD_FILESTAT_GET | R_POLL_FD_READWRITE)
+#define RIGHTS_SOCKET (RIGHTS_STREAM | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT)
+/* What writes: dropped from a descriptor not opened for writing and from
+ * everything under a --ro-dir. */
+#define RIGHTS_WRITING                                                                              \
+	(R_FD_WRITE | R_FD_DATASYNC | R_FD_SYNC | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE |           \
+	 R_FD_FILESTAT_SET_TIMES)
+#define RIGHTS_DIR_WRITING                                                                          \
+	(R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |   \
+	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |                    \
+	 R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |                      \
+	 R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
+
+uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable)
+{
+	uint64_t rights;
+	switch (filetype) {
+	case WASI_FILETYPE_DIRECTORY:
+		return RIGHTS_DIR;
+	case WASI_FILETYPE_REGULAR_FILE:
+		rights = RIGHTS_FILE;
+		break;
+	case WASI_FILETYPE_SOCKET_STREAM:
+	case WASI_FILETYPE_SOCKET_DGRAM:
+		rights = RIGHTS_SOCKET;
+		break;
+	default:
+		rights = RIGHTS_STREAM;
+		break;
+	}
+	if (!readable)
+		rights &= ~(R_FD_READ | R_FD_READDIR);
+	if (!writable)
+		rights &= ~RIGHTS_WRITING;
+	return rights;
+}
+
+uint8_t filetype_from_mode(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFBLK: return WASI_FILETYPE_BLOCK_DEVICE;
+	case S_IFCHR: return WASI_FILETYPE_CHARACTER_DEVICE;
+	case S_IFDIR: return WASI_FILETYPE_DIRECTORY;
+	case S_IFREG: return WASI_FILETYPE_REGULAR_FILE;
+	case S_IFSOCK: return WASI_FILETYPE_SOCKET_STREAM;
+	case S_IFLNK: return WASI_FILETYPE_SYMBOLIC_LINK;
+	default: return WASI_FILETYPE_UNKNOWN;
+	}
+}
+
+struct wasi_fd *fd_lookup(uint32_t fd, uint64_t needed, int *err)
+{
+	if (fd >= table_len || table[fd].host < 0) {
+		*err = WASI_EBADF;
+		return NULL;
+	}
+	if ((table[fd].rights_base & needed) != needed) {
+		*err = WASI_ENOTCAPABLE;
+		return NULL;
+	}
+	return &table[fd];
+}
+
+uint32_t fd_table_size(void)
+{
+	return table_len;
+}
+
+int fd_insert(int host, uint8_t filetype, uint64_t base, uint64_t inheriting)
+{
+	uint32_t fd = 0;
+	while (fd < table_len && table[fd].host >= 0)
+		fd++;
+	if (fd == table_len) {
+		uint32_t grown = table_len ? table_len * 2 : 16;
+		struct wasi_fd *bigger = realloc(table, grown * sizeof *table);
+		if (!bigger) {
+			close(host);
+			return -WASI_ENOMEM;
+		}
+		for (uint32_t i = table_len; i < grown; i++)
+			bigger[i] = (struct wasi_fd){.host = -1};
+		table = bigger;
+		table_len = grown;
+	}
+	table[fd] = (struct wasi_fd){
+		.host = host, .filetype = filetype, .rights_base = base, .rights_inheriting = inheriting};
+	return (int)fd;
+}
+
+void fd_release(uint32_t fd)
+{
+	free(table[fd].preopen_name);
+	table[fd] = (struct wasi_fd){.host = -1};
+}
+
+static void add_stdio(int host)
+{
+	struct stat st;
+	uint8_t type = fstat(host, &st) == 0 ? filetype_from_mode(st.st_mode) : WASI_FILETYPE_UNKNOWN;
+	uint64_t base = rights_for_filetype(type, host == 0, host != 0);
+	fd_insert(host, type, base, 0);
+}
+
+static int add_preopen(uint32_t index, int host)
+{
+	int len = lp_preopen(index, NULL, 0);
+	char *name = malloc(len > 0 ? (size_t)len : 1);
+	if (len < 0 || !name || lp_preopen(index, name, (uint32_t)len) != len)
+		return -1;
+	uint64_t base = RIGHTS_DIR, inheriting = R_ALL;
+	if (lp_preopen_writable(index) != 1) {
+		base &= ~RIGHTS_DIR_WRITING;
+		inheriting &= ~(RIGHTS_DIR_WRITING | RIGHTS_WRITING);
+	}
+	int fd = fd_insert(host, WASI_FILETYPE_DIRECTORY, base, inheriting);
+	if (fd < 0)
+		return -1;
+	table[fd].preopen_name = name;
+	table[fd].preopen_name_len = (uint32_t)len;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	layer_argc = argc;
+	layer_argv = argv;
+	for (int host = 0; host < 3; host++)
+		add_stdio(host);
+	for (uint32_t index = 0;; index++) {
+		int host = lp_preopen_fd(index);
+		if (host == -ENOENT)
+			break;
+		if (host < 0 || add_preopen(index, host) < 0) {
+			static const char msg[] = "wasi layer: cannot set up a preopened directory\n";
+			write(2, msg, sizeof msg - 1);
+			return 71;
+		}
+	}
+	lp_start();
+	return 0;
+}
