@@ -49,13 +49,18 @@ if [ "$(cat "$src/.lamina-key" 2>/dev/null)" != "$key" ]; then
 	echo "$key" > "$src/.lamina-key"
 fi
 
-# 3. The port's own files, copied only when they differ (so make sees what changed).
-(cd "$port" && find arch crt src -type f) | while read -r f; do
+# 3. The port's own files, copied only when they differ (so make sees what
+# changed). musl's Makefile does not know which objects include an arch
+# header (the syscall dispatcher, wali_syscalls.h, is in nearly all of
+# them), so a changed arch header rebuilds everything.
+arch_header_changed=
+while read -r f; do
 	if ! cmp -s "$port/$f" "$src/$f"; then
 		mkdir -p "$(dirname "$src/$f")"
 		cp "$port/$f" "$src/$f"
+		case $f in arch/*.h) arch_header_changed=1 ;; esac
 	fi
-done
+done < <(cd "$port" && find arch crt src -type f)
 
 # 4. musl's build, configured by hand (its configure probes a host compiler),
 # once per C ABI: WALI's own (64-bit long, clang's wasm32-linux-muslwali) in
@@ -97,7 +102,7 @@ SJLJ = -fwasm-exceptions -mllvm -wasm-enable-sjlj -mllvm -wasm-use-legacy-eh=fal
 obj/src/setjmp/wasm32/setjmp.o: SJLJ =
 MAK
 	# Other compiler flags make every object stale; musl's Makefile does not know.
-	if ! cmp -s "$dir/config.mak.new" "$dir/config.mak"; then
+	if [ -n "$arch_header_changed" ] || ! cmp -s "$dir/config.mak.new" "$dir/config.mak"; then
 		rm -rf "$dir/obj" "$dir/lib"
 		mv "$dir/config.mak.new" "$dir/config.mak"
 	fi

@@ -58,7 +58,7 @@ EXTRA = {
     "mlock": "pi", "mlock2": "pii", "mlockall": "i", "mount": "ppplp", "mq_getsetattr": "ipp",
     "mq_notify": "ip", "mq_open": "piip", "mq_timedreceive": "ipipp", "mq_timedsend": "ipiip",
     "mq_unlink": "p", "msgctl": "iip", "msgget": "ii", "msgrcv": "ipili", "msgsnd": "ipii",
-    "munlock": "pi", "munlockall": "", "name_to_handle_at": "ipppi", "open_by_handle_at": "ipi",
+    "munlock": "pi", "munlockall": "", "name_to_handle_at": "ipppi", "open_by_handle_at": "ipi", "openat2": "ippi",
     "pause": "", "personality": "i", "pivot_root": "pp", "preadv": "ipill", "pwritev": "ipill",
     "process_vm_readv": "iplpll", "process_vm_writev": "iplpll", "ptrace": "llll",
     "quotactl": "ipip", "readahead": "ili", "reboot": "iiip", "recvmmsg": "ipiip",

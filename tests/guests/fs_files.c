@@ -247,8 +247,58 @@ static void nodes(void) {
     wali_close((int)dir);
 }
 
+/* openat2: lookups confined to a directory (RESOLVE_BENEATH, IN_ROOT,
+ * NO_SYMLINKS) and the argument checks on its open_how. */
+static void confined_opens(void) {
+    expect_eq("mkdir box", wali_mkdir("box", 0755), 0);
+    expect_eq("box/in", lt_write_file("box/in", "inside\n"), 7);
+    expect_eq("symlink up", wali_symlink("../data", "box/up"), 0);
+    expect_eq("symlink absolute", wali_symlink("/in", "box/abs"), 0);
+    long box = wali_open("box", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    expect_true("open box", box >= 0);
+    struct lt_open_how how = {O_RDONLY | O_CLOEXEC, 0, RESOLVE_BENEATH};
+    long fd = wali_openat2((int)box, "in", &how, sizeof how);
+    expect_true("openat2 beneath", fd >= 0);
+    char text[16];
+    expect_eq("read beneath", wali_read((int)fd, text, 7), 7);
+    expect_true("beneath content", memcmp(text, "inside\n", 7) == 0);
+    wali_close((int)fd);
+    expect_eq("openat2 .. beneath", wali_openat2((int)box, "../data", &how, sizeof how), -EXDEV);
+    expect_eq("openat2 absolute beneath", wali_openat2((int)box, "/in", &how, sizeof how), -EXDEV);
+    expect_eq("openat2 symlink out beneath", wali_openat2((int)box, "up", &how, sizeof how), -EXDEV);
+    expect_eq("openat2 absolute symlink beneath", wali_openat2((int)box, "abs", &how, sizeof how), -EXDEV);
+    how.resolve = RESOLVE_IN_ROOT;
+    fd = wali_openat2((int)box, "abs", &how, sizeof how);
+    expect_true("openat2 in root follows /in inside", fd >= 0);
+    wali_close((int)fd);
+    fd = wali_openat2((int)box, "../../in", &how, sizeof how);
+    expect_true("openat2 in root clamps ..", fd >= 0);
+    wali_close((int)fd);
+    how.resolve = RESOLVE_NO_SYMLINKS;
+    expect_eq("openat2 no symlinks", wali_openat2((int)box, "abs", &how, sizeof how), -ELOOP);
+    how.resolve = 0x80;
+    expect_eq("openat2 unknown resolve flag", wali_openat2((int)box, "in", &how, sizeof how), -EINVAL);
+    how.resolve = RESOLVE_BENEATH;
+    how.mode = 0644;
+    expect_eq("openat2 mode without O_CREAT", wali_openat2((int)box, "in", &how, sizeof how), -EINVAL);
+    how.mode = 0;
+    expect_eq("openat2 size too small", wali_openat2((int)box, "in", &how, sizeof how - 1), -EINVAL);
+    unsigned long long longer[5] = {O_RDONLY | O_CLOEXEC, 0, RESOLVE_BENEATH, 0, 0};
+    fd = wali_openat2((int)box, "in", longer, sizeof longer);
+    expect_true("openat2 longer struct, zero tail", fd >= 0);
+    wali_close((int)fd);
+    longer[4] = 1;
+    expect_eq("openat2 longer struct, nonzero tail", wali_openat2((int)box, "in", longer, sizeof longer), -E2BIG);
+    wali_close((int)box);
+    expect_eq("unlink box/in", wali_unlink("box/in"), 0);
+    expect_eq("unlink box/up", wali_unlink("box/up"), 0);
+    expect_eq("unlink box/abs", wali_unlink("box/abs"), 0);
+    expect_eq("rmdir box", wali_rmdir("box"), 0);
+}
+
 int main(int argc, char **argv) {
     (void)argc, (void)argv;
+    confined_opens();
     opening();
     metadata();
     links();

@@ -119,6 +119,12 @@ static void bad_buffers(void) {
     expect_eq("statfs buf", wali_statfs(".", bad), -EFAULT);
     expect_eq("fstatfs buf", wali_fstatfs((int)fd, bad), -EFAULT);
     expect_eq("fstatfs NULL", wali_fstatfs((int)fd, NULL), -EFAULT);
+    struct lt_open_how how = {O_RDONLY, 0, RESOLVE_BENEATH};
+    expect_eq("openat2 how", wali_openat2((int)dir, "f", bad, sizeof how), -EFAULT);
+    expect_eq("openat2 NULL how", wali_openat2((int)dir, "f", NULL, sizeof how), -EFAULT);
+    expect_eq("openat2 path", wali_openat2((int)dir, bad, &how, sizeof how), -EFAULT);
+    expect_eq("openat2 size past a page", wali_openat2((int)dir, "f", &how, 4097), -E2BIG);
+    expect_eq("openat2 size 4 GiB - 1", wali_openat2((int)dir, "f", &how, 0xffffffffu), -E2BIG);
 
     put("-- sizes the kernel refuses\n");
     expect_eq("readlink size 0", wali_readlink("lnk", buf, 0), -EINVAL);
@@ -249,6 +255,10 @@ static void bad_fds_and_flags(void) {
 #ifdef __wasm__
 static void try_mem(const char *label, int dirfd, const char *path, int flags) {
     long r = wali_openat(dirfd, (void *)path, flags, 0);
+    expect_eq(label, r, -EACCES);
+    if (r >= 0) wali_close((int)r);
+    struct lt_open_how how = {(unsigned)flags, 0, 0};
+    r = wali_openat2(dirfd, (void *)path, &how, sizeof how);
     expect_eq(label, r, -EACCES);
     if (r >= 0) wali_close((int)r);
 }

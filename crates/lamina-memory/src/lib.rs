@@ -209,6 +209,28 @@ impl GuestMemory {
         Ok(())
     }
 
+    /// Copies `len` bytes from this memory at `src` into another memory,
+    /// `to`, at `dst`: a WASI program's memory and the memory of the layer
+    /// that serves it. Both ranges are checked first; nothing is copied if
+    /// either is out of bounds. A range touching a hazard goes through a
+    /// bounce buffer, each side copied as `read_bytes`/`write_bytes` would.
+    pub fn copy_to_memory(&self, src: u32, to: &GuestMemory, dst: u32, len: usize) -> Result<()> {
+        self.host_ptr(src, len)?;
+        let dst_ptr = to.host_ptr(dst, len)?;
+        if std::ptr::eq(self, to) {
+            return to.write_bytes(dst, &self.read_bytes(src, len)?);
+        }
+        // Held while copying, so that `to`'s range stays plain memory; the
+        // source's hazards are `copy_in`'s (the two guards are of different
+        // memories' maps, always taken in this order: destination first).
+        let hazards = to.map.hazards();
+        if hazards.overlaps(dst as u64, dst as u64 + len as u64) {
+            drop(hazards);
+            return to.write_bytes(dst, &self.read_bytes(src, len)?);
+        }
+        self.copy_in(src, dst_ptr, len)
+    }
+
     /// Copies `len` bytes out of guest memory.
     pub fn read_bytes(&self, addr: u32, len: usize) -> Result<Vec<u8>> {
         let mut out = vec![0u8; len];

@@ -11,14 +11,15 @@
 //!    itself declares; [`store`] is what each of those host functions sees.
 //! 5. [`process`]: the guest process — environment, memory, `_start`;
 //!    `thread`: the instance-per-thread model of `__wasm_thread_spawn`;
+//!    `wasi`: a WASI program run through Lamina's WASI layer;
 //!    `exec`: what `execve` starts; `delivery`: guest signal handlers at
 //!    safe points and traps as signals; [`outcome`]: how it ended;
 //!    `sandbox`, `view` and `seccomp`: a policy enforced by the kernel.
 //!
 //! The modules form floors, each using only those below it (a test checks):
 //! `engine`, `prepare`, `fds`, `env`, `seccomp`, `view` → `cache`, `store`,
-//! `options` → `sandbox`, `delivery` → `outcome`, `link`, `exec` → `thread` →
-//! `process`.
+//! `options` → `sandbox`, `delivery` → `outcome`, `link`, `exec`, `wasi` →
+//! `thread` → `process`.
 
 pub mod cache;
 mod delivery;
@@ -36,6 +37,7 @@ mod seccomp;
 pub mod store;
 mod thread;
 mod view;
+mod wasi;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
 pub use engine::{EngineOptions, new_engine};

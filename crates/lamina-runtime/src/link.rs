@@ -13,6 +13,14 @@
 //! whose forked child runs a guest function) asks for the call with
 //! [`Exit::WithResultOf`], which is made here, where the caller is at hand.
 //!
+//! Lamina's WASI layer (a WALI module serving a WASI program, `wasi.rs`)
+//! also imports from [`PROGRAM_MODULE`]: every WALI syscall again, with its
+//! pointers in the program's memory instead of its own (the zero-copy data
+//! path: `fd_read` is a `readv` on the program's iovecs), copies between
+//! the two memories, the program's `_start` and its preopened directories
+//! (`wasi/layer/lamina_program.h`). The program's own imports are the
+//! layer's exports ([`link_wasi_program`]).
+//!
 //! Every import is also a signal safe point: waiting guest handlers run
 //! before the call and before it returns to wasm (`delivery.rs`). A call that
 //! gave up to let them run first (`NOT_STARTED`), or one a handler with
@@ -22,13 +30,17 @@
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
+use lamina_memory::GuestMemory;
 use lamina_wali::{Args, Ctx, Errno, Exit, NOT_STARTED, SyscallDef};
-use wasmtime::{Caller, ExternType, FuncType, Linker, Module, SharedMemory, Store, Trap, ValRaw, ValType};
+use wasmtime::{Caller, ExternType, FuncType, Instance, Linker, Module, SharedMemory, Store, Trap, ValRaw, ValType};
 use wasmtime::{Result, bail};
 
 use crate::delivery;
-use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT};
-use crate::store::Host;
+use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT, WASI_PREVIEW1};
+use crate::store::{Host, Program};
+
+/// The import module of the WASI layer's calls on the program it serves.
+pub const PROGRAM_MODULE: &str = "lamina_program";
 
 /// How one import was bound (for `-v` and the conformance test).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +51,10 @@ pub enum Binding {
     Unimplemented,
     /// The shared memory.
     Memory,
+    /// One of the WASI layer's functions on the program it serves.
+    Program,
+    /// The WASI layer's export of the same name.
+    WasiLayer,
 }
 
 /// An import's name, declared type and binding.
@@ -68,15 +84,29 @@ pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Resu
             });
             continue;
         }
-        if m != "wali" {
-            bail!(
+        let memory = match m {
+            "wali" => SyscallMemory::Own,
+            PROGRAM_MODULE if !name.starts_with("SYS_") => {
+                let ty = program_function_type(&import.ty(), name)?;
+                report.push(ImportReport {
+                    module: m.into(),
+                    name: name.into(),
+                    params: ty.params().collect(),
+                    results: ty.results().collect(),
+                    binding: Binding::Program,
+                });
+                bind_program_function(&mut linker, name)?;
+                continue;
+            }
+            PROGRAM_MODULE => SyscallMemory::Program,
+            _ => bail!(
                 "the module imports `{m}.{name}`, which Lamina does not provide (WALI modules import only from `wali`)"
-            );
-        }
-        let ExternType::Func(ty) = import.ty() else {
-            bail!("the module imports `wali.{name}` as a {}; WALI provides only functions", kind(&import.ty()));
+            ),
         };
-        check_integer_type(name, &ty)?;
+        let ExternType::Func(ty) = import.ty() else {
+            bail!("the module imports `{m}.{name}` as a {}; WALI provides only functions", kind(&import.ty()));
+        };
+        check_integer_type(m, name, &ty)?;
         let def = lamina_wali::lookup(name);
         let binding = if def.is_some() { Binding::Implemented } else { Binding::Unimplemented };
         report.push(ImportReport {
@@ -86,7 +116,7 @@ pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Resu
             results: ty.results().collect(),
             binding,
         });
-        bind(&mut linker, name, ty, def)?;
+        bind(&mut linker, m, name, ty, def, memory)?;
     }
     Ok((linker, report))
 }
@@ -102,19 +132,51 @@ fn kind(ty: &ExternType) -> &'static str {
 }
 
 /// WALI imports take and return integers only.
-fn check_integer_type(name: &str, ty: &FuncType) -> Result<()> {
+fn check_integer_type(module: &str, name: &str, ty: &FuncType) -> Result<()> {
     let int = |t: &ValType| matches!(t, ValType::I32 | ValType::I64);
     if !ty.params().all(|t| int(&t))
         || !ty.results().all(|t| int(&t))
         || ty.results().len() > 1
         || ty.params().len() > 6
     {
-        bail!("the module declares `wali.{name}` with type {ty}, which no WALI import can have");
+        bail!("the module declares `{module}.{name}` with type {ty}, which no WALI import can have");
     }
     Ok(())
 }
 
-fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'static SyscallDef>) -> Result<()> {
+/// Which memory a syscall's pointer arguments address.
+#[derive(Clone, Copy)]
+enum SyscallMemory {
+    /// The calling instance's own (every `wali` import).
+    Own,
+    /// The WASI program's, for the layer that serves it.
+    Program,
+}
+
+impl SyscallMemory {
+    fn of(self, host: &Host) -> Result<&GuestMemory> {
+        match self {
+            SyscallMemory::Own => Ok(&host.memory),
+            SyscallMemory::Program => Ok(&serving(host)?.memory),
+        }
+    }
+}
+
+/// The program the calling instance serves.
+fn serving(host: &Host) -> Result<&Program> {
+    host.program.as_ref().ok_or_else(|| {
+        wasmtime::format_err!("`{PROGRAM_MODULE}` imports serve a WASI program, and this instance serves none")
+    })
+}
+
+fn bind(
+    linker: &mut Linker<Host>,
+    module: &str,
+    name: &str,
+    ty: FuncType,
+    def: Option<&'static SyscallDef>,
+    memory: SyscallMemory,
+) -> Result<()> {
     let params: Vec<ValType> = ty.params().collect();
     let result = ty.results().next();
     let import_name: Arc<str> = name.into();
@@ -136,7 +198,7 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
             let host = caller.data();
             let ret = match def {
                 Some(def) => {
-                    let ctx = Ctx::new(&host.memory, &host.process, &host.thread);
+                    let ctx = Ctx::new(memory.of(host)?, &host.process, &host.thread);
                     match lamina_wali::dispatch(def, &ctx, &args) {
                         Ok(ret) => ret,
                         Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
@@ -165,8 +227,133 @@ fn bind(linker: &mut Linker<Host>, name: &str, ty: FuncType, def: Option<&'stati
     // SAFETY: the closure reads exactly the parameters of `ty` with their
     // declared types and writes one result of the declared type (checked to be
     // an integer by `check_integer_type`).
-    unsafe { linker.func_new_unchecked("wali", name, ty, func)? };
+    unsafe { linker.func_new_unchecked(module, name, ty, func)? };
     Ok(())
+}
+
+/// The declared type of `lamina_program.NAME`, checked against the one
+/// Lamina gives it.
+fn program_function_type(ty: &ExternType, name: &str) -> Result<FuncType> {
+    use ValType::I32;
+    let expected: (&[ValType], &[ValType]) = match name {
+        "copy_from" | "copy_to" | "preopen" => (&[I32, I32, I32], &[I32]),
+        "preopen_fd" | "preopen_writable" => (&[I32], &[I32]),
+        "start" => (&[], &[]),
+        _ => bail!("the module imports `{PROGRAM_MODULE}.{name}`, which Lamina does not provide"),
+    };
+    let declared = match ty {
+        ExternType::Func(f) => f.clone(),
+        other => bail!("the module imports `{PROGRAM_MODULE}.{name}` as a {}; it is a function", kind(other)),
+    };
+    let same = |a: &mut dyn ExactSizeIterator<Item = ValType>, b: &[ValType]| {
+        a.len() == b.len() && a.zip(b).all(|(x, y)| ValType::eq(&x, y))
+    };
+    if !same(&mut declared.params(), expected.0) || !same(&mut declared.results(), expected.1) {
+        bail!("the module declares `{PROGRAM_MODULE}.{name}` with type {declared}, not the one Lamina gives it");
+    }
+    Ok(declared)
+}
+
+/// Binds one of the WASI layer's functions on its program (see
+/// `wasi/layer/lamina_program.h` for what each does).
+fn bind_program_function(linker: &mut Linker<Host>, name: &str) -> Result<()> {
+    let fault = Errno::EFAULT.ret() as i32;
+    let no_entry = Errno::ENOENT.ret() as i32;
+    match name {
+        "copy_from" => {
+            linker.func_wrap(PROGRAM_MODULE, name, move |caller: Caller<'_, Host>, dst: u32, src: u32, len: u32| {
+                let host = caller.data();
+                let copied = serving(host)?.memory.copy_to_memory(src, &host.memory, dst, len as usize);
+                Ok(if copied.is_ok() { 0 } else { fault })
+            })?
+        }
+        "copy_to" => {
+            linker.func_wrap(PROGRAM_MODULE, name, move |caller: Caller<'_, Host>, dst: u32, src: u32, len: u32| {
+                let host = caller.data();
+                let copied = host.memory.copy_to_memory(src, &serving(host)?.memory, dst, len as usize);
+                Ok(if copied.is_ok() { 0 } else { fault })
+            })?
+        }
+        "start" => linker.func_wrap(PROGRAM_MODULE, name, |mut caller: Caller<'_, Host>| {
+            let start = serving(caller.data())?
+                .start
+                .ok_or_else(|| wasmtime::format_err!("the WASI program is not instantiated yet"))?;
+            start.typed::<(), ()>(&caller)?.call(&mut caller, ())
+        })?,
+        "preopen" => linker.func_wrap(
+            PROGRAM_MODULE,
+            name,
+            move |caller: Caller<'_, Host>, index: u32, buf: u32, cap: u32| {
+                let host = caller.data();
+                let Some(preopen) = serving(host)?.preopens.get(index as usize) else { return Ok(no_entry) };
+                let name = preopen.name.as_bytes();
+                if name.len() <= cap as usize && host.memory.write_bytes(buf, name).is_err() {
+                    return Ok(fault);
+                }
+                Ok(name.len() as i32)
+            },
+        )?,
+        "preopen_fd" => linker.func_wrap(PROGRAM_MODULE, name, move |caller: Caller<'_, Host>, index: u32| {
+            Ok(serving(caller.data())?.preopens.get(index as usize).map_or(no_entry, |p| p.fd))
+        })?,
+        "preopen_writable" => linker.func_wrap(PROGRAM_MODULE, name, move |caller: Caller<'_, Host>, index: u32| {
+            Ok(serving(caller.data())?.preopens.get(index as usize).map_or(no_entry, |p| i32::from(p.writable)))
+        })?,
+        _ => unreachable!("program_function_type admits only the functions above"),
+    };
+    Ok(())
+}
+
+/// Builds the linker of a WASI program served by `layer`: its memory, and
+/// each `wasi_snapshot_preview1` import bound to the layer's export of the
+/// same name, which must have the same type.
+pub fn link_wasi_program(
+    store: &mut Store<Host>,
+    module: &Module,
+    memory: &SharedMemory,
+    layer: &Instance,
+) -> Result<(Linker<Host>, Vec<ImportReport>)> {
+    let mut linker = Linker::new(module.engine());
+    let mut report = Vec::new();
+    for import in module.imports() {
+        let (m, name) = (import.module(), import.name());
+        if (m, name) == MEMORY_IMPORT {
+            linker.define(&*store, m, name, memory.clone())?;
+            report.push(ImportReport {
+                module: m.into(),
+                name: name.into(),
+                params: vec![],
+                results: vec![],
+                binding: Binding::Memory,
+            });
+            continue;
+        }
+        if m != WASI_PREVIEW1 {
+            bail!(
+                "the WASI program imports `{m}.{name}`, which Lamina does not provide (it runs WASI preview 1 programs: `{WASI_PREVIEW1}` imports only)"
+            );
+        }
+        let Some(func) = layer.get_func(&mut *store, name) else {
+            bail!(
+                "the WASI program imports `{m}.{name}`, which is not a WASI preview 1 function Lamina's layer provides"
+            );
+        };
+        let (declared, provided) = (import.ty(), func.ty(&*store));
+        if !matches!(&declared, ExternType::Func(f) if FuncType::eq(f, &provided)) {
+            bail!(
+                "the WASI program declares `{m}.{name}` with type {declared:?}; WASI preview 1 gives it type {provided}"
+            );
+        }
+        linker.define(&*store, m, name, func)?;
+        report.push(ImportReport {
+            module: m.into(),
+            name: name.into(),
+            params: provided.params().collect(),
+            results: provided.results().collect(),
+            binding: Binding::WasiLayer,
+        });
+    }
+    Ok((linker, report))
 }
 
 /// Calls `table[func](arg)` (C type `int (*)(void *)`) on the caller's

@@ -276,6 +276,13 @@ impl DirOption {
 }
 
 impl SandboxOptions {
+    /// The same grants with every directory where it is on the host (for a
+    /// WASI program, which names directories only as preopens).
+    pub fn unmapped(self) -> SandboxOptions {
+        let dirs = self.dirs.into_iter().map(|d| DirOption { guest: d.host.clone(), ..d }).collect();
+        SandboxOptions { dirs, ..self }
+    }
+
     /// Whether a directory is given at another path than its own, which
     /// needs a view of the file system of the guest's own (made by the first
     /// Lamina; one started by a guest's exec is inside it already).

@@ -16,6 +16,13 @@
 //!   `strip` removes, and rarely export it under its name (`lamina-cc`
 //!   does), so it is exported as [`STACK_POINTER_EXPORT`].
 //!
+//! * A WASI preview 1 program (imports from `wasi_snapshot_preview1`, none
+//!   from `wali`) defines an ordinary, unshared memory. It becomes the same
+//!   import, shared, with the declared limits (the wasm32 maximum if none):
+//!   the runtime creates it and keeps a view of it for the WASI layer's
+//!   calls on the program's memory (`link.rs`), which needs a memory that
+//!   never moves and whose size can be read without the store.
+//!
 //! The module is validated first so that a broken file is reported in plain
 //! words rather than as a compiler error.
 
@@ -46,8 +53,21 @@ pub fn features() -> WasmFeatures {
         | WasmFeatures::BULK_MEMORY_OPT
 }
 
+/// The import module of WASI preview 1.
+pub const WASI_PREVIEW1: &str = "wasi_snapshot_preview1";
+
+/// The interface a module is written against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interface {
+    Wali,
+    /// Imports from `wasi_snapshot_preview1` and none from `wali`: run
+    /// through Lamina's WASI layer.
+    WasiPreview1,
+}
+
 /// What the first pass learned about a module.
 struct Shape {
+    interface: Interface,
     has_import_section: bool,
     has_export_section: bool,
     imported_memories: u32,
@@ -76,7 +96,9 @@ fn mutable_i32(ty: wasmparser::GlobalType) -> bool {
 }
 
 fn inspect(bytes: &[u8]) -> Result<Shape> {
+    let (mut imports_wali, mut imports_wasi) = (false, false);
     let mut shape = Shape {
+        interface: Interface::Wali,
         has_import_section: false,
         has_export_section: false,
         imported_memories: 0,
@@ -91,7 +113,10 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
             Payload::ImportSection(s) => {
                 shape.has_import_section = true;
                 for import in s.into_imports() {
-                    match import?.ty {
+                    let import = import?;
+                    imports_wali |= import.module == "wali";
+                    imports_wasi |= import.module == WASI_PREVIEW1;
+                    match import.ty {
                         wasmparser::TypeRef::Memory(_) => shape.imported_memories += 1,
                         wasmparser::TypeRef::Table(_) => shape.has_table = true,
                         wasmparser::TypeRef::Global(g) => shape.mutable_i32_globals.push(mutable_i32(g)),
@@ -135,7 +160,22 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
             _ => {}
         }
     }
+    if imports_wasi && !imports_wali {
+        shape.interface = Interface::WasiPreview1;
+    }
     Ok(shape)
+}
+
+/// The interface of the module in the file at `path`, as far as its import
+/// section tells before anything is compiled: a precompiled artifact, or a
+/// file that cannot be read or parsed (which loading it will report), counts
+/// as WALI.
+pub fn file_interface(path: &std::path::Path) -> Interface {
+    let Ok(bytes) = std::fs::read(path) else { return Interface::Wali };
+    if !bytes.starts_with(b"\0asm") {
+        return Interface::Wali;
+    }
+    inspect(&bytes).map_or(Interface::Wali, |shape| shape.interface)
 }
 
 /// Checks that `bytes` is a valid module, describing any problem plainly.
@@ -149,19 +189,15 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Validates and rewrites a WALI module (see the module documentation).
+/// Validates and rewrites a WALI module or a WASI program (see the module
+/// documentation).
 pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
     validate(bytes)?;
     let shape = inspect(bytes)?;
-    if shape.imported_memories > 0 {
-        bail!("the module imports its memory; WALI modules define their own (linked with --export-memory)");
-    }
-    let Some(memory0) = shape.memory0 else {
-        bail!("the module has no memory; WALI modules define one shared memory");
+    let memory0 = match shape.interface {
+        Interface::Wali => wali_memory(&shape)?,
+        Interface::WasiPreview1 => wasi_memory(&shape)?,
     };
-    if !memory0.shared {
-        bail!("memory 0 is not shared; WALI modules are linked with --shared-memory (and -matomics -mbulk-memory)");
-    }
     let mut rewriter = Rewriter {
         memory0: RoundtripReencoder.memory_type(memory0)?,
         needs_import_section: !shape.has_import_section,
@@ -172,6 +208,35 @@ pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut module = Module::new();
     rewriter.parse_core_module(&mut module, Parser::new(0), bytes)?;
     Ok(module.finish())
+}
+
+fn wali_memory(shape: &Shape) -> Result<wasmparser::MemoryType> {
+    if shape.imported_memories > 0 {
+        bail!("the module imports its memory; WALI modules define their own (linked with --export-memory)");
+    }
+    let Some(memory0) = shape.memory0 else {
+        bail!("the module has no memory; WALI modules define one shared memory");
+    };
+    if !memory0.shared {
+        bail!("memory 0 is not shared; WALI modules are linked with --shared-memory (and -matomics -mbulk-memory)");
+    }
+    Ok(memory0)
+}
+
+/// A WASI program's memory 0, made shared (which a shared memory's
+/// maximum requires) without changing what the program can do with it.
+fn wasi_memory(shape: &Shape) -> Result<wasmparser::MemoryType> {
+    if shape.imported_memories > 0 {
+        bail!("the WASI program imports its memory; Lamina runs WASI programs that define their own");
+    }
+    let Some(memory0) = shape.memory0 else {
+        bail!("the WASI program has no memory");
+    };
+    if memory0.memory64 {
+        bail!("the WASI program has a 64-bit memory; WASI preview 1 programs are wasm32");
+    }
+    const WASM32_PAGES: u64 = 1 << 16;
+    Ok(wasmparser::MemoryType { shared: true, maximum: Some(memory0.maximum.unwrap_or(WASM32_PAGES)), ..memory0 })
 }
 
 struct Rewriter {

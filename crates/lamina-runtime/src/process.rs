@@ -10,20 +10,21 @@ use std::time::Instant;
 use lamina_wali::{Exit, Process, ProcessConfig, Tracer};
 use rustix::process::{Resource, Rlimit, setrlimit};
 use wasmtime::error::Context;
-use wasmtime::{ExternType, MemoryType, Module, SharedMemory, bail};
+use wasmtime::{ExternType, Instance, MemoryType, Module, SharedMemory, Store, bail};
 use wasmtime::{Result, format_err as anyhow};
 
 use crate::cache::{CodeSource, load_module};
 use crate::delivery;
 use crate::engine::new_engine;
 use crate::env::env_file;
-use crate::link::{Binding, link};
+use crate::link::{Binding, ImportReport, link, link_wasi_program};
 use crate::options::{RunOptions, StraceOptions, StraceOutput};
 use crate::outcome::{self, Outcome, ending, outcome_of};
-use crate::prepare::MEMORY_IMPORT;
+use crate::prepare::{self, Interface, MEMORY_IMPORT};
 use crate::sandbox;
-use crate::store::{Host, guest_memory};
+use crate::store::{Host, Program, guest_memory, program_memory};
 use crate::thread::Threads;
+use crate::wasi;
 
 /// Native stack reserved beyond the wasm stack limit for the runtime's own
 /// frames (host functions, wasmtime's entry and trap handling).
@@ -41,7 +42,12 @@ pub fn run(options: RunOptions) -> Result<Outcome> {
 }
 
 fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
-    if options.sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
+    // A WASI program sees only its preopened directories, never paths: they
+    // are granted where they are, with no view of the file system of its own
+    // (which must be made now, before any thread starts).
+    let wasi_program = prepare::file_interface(&options.module) == Interface::WasiPreview1;
+    let sandbox = options.sandbox.clone().map(|s| if wasi_program { s.unmapped() } else { s });
+    if sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
         sandbox::prepare_view()?;
     }
     delivery::init();
@@ -53,6 +59,16 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     // meanwhile wait for the guest.
     let blocked = lamina_wali::signals::block_all();
     let loaded = load_module(&engine, &options.module, &options.cache)?;
+    // A WASI program runs as the process of Lamina's WASI layer.
+    let (module, wasi) = if wasi::is_wasi_program(&loaded.module) {
+        if !wasi_program && sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
+            bail!("a precompiled WASI program cannot be given directories as HOST::GUEST; run its .wasm");
+        }
+        let layer = load_module(&engine, &wasi::layer_path()?, &options.cache)?;
+        (layer.module, Some(loaded.module))
+    } else {
+        (loaded.module, None)
+    };
     drop(blocked);
     if options.verbose > 0 {
         let how = match loaded.source {
@@ -62,30 +78,36 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         };
         eprintln!("lamina: {}: {how} in {:.1?}", options.module.display(), started.elapsed());
     }
-    let memory = shared_memory(&loaded.module, options.limits.max_memory)?;
+    let memory = shared_memory(&module, options.limits.max_memory)?;
     // A 32-bit address reaches 4 GiB from the memory's start at most.
     lamina_wali::signals::guest_memory_at(memory.data().as_ptr() as usize, 1 << 32);
+    let program = match &wasi {
+        Some(program) => Some((
+            shared_memory(program, options.limits.max_memory)?,
+            wasi::open_preopens(options.sandbox.as_ref().map_or(&[], |s| &s.dirs))?,
+        )),
+        None => None,
+    };
     let (strace, strace_fd) = options.strace.as_ref().map(tracer).transpose()?.unzip();
     let env_file = env_file(&options.env)?;
     // Everything the runtime opens for itself is open: from here on the
     // process has only the guest's authority.
-    let policy = options.sandbox.as_ref().map(|s| sandbox::enter(s, &options.module)).transpose()?;
+    let policy = sandbox.as_ref().map(|s| sandbox::enter(s, &options.module)).transpose()?;
     let process = Arc::new(Process::new(ProcessConfig { argv: argv(options), env_file, strace, policy }));
     crate::exec::install(&process, options, strace_fd.flatten());
     let guest_memory = guest_memory(&memory);
-    let mut store = delivery::new_store(&engine, Host::new(process.clone(), guest_memory.clone()));
-    let (linker, imports) = link(&store, &loaded.module, &memory)?;
+    let mut host = Host::new(process.clone(), guest_memory.clone());
+    host.program = program.as_ref().map(|(memory, preopens)| Program {
+        memory: program_memory(memory),
+        start: None,
+        preopens: preopens.clone(),
+    });
+    let mut store = delivery::new_store(&engine, host);
+    let (linker, imports) = link(&store, &module, &memory)?;
     if options.verbose > 1 {
-        for i in &imports {
-            let how = match i.binding {
-                Binding::Implemented => "",
-                Binding::Unimplemented => "  (not implemented: ENOSYS)",
-                Binding::Memory => "  (shared memory)",
-            };
-            eprintln!("lamina: import {}.{}{how}", i.module, i.name);
-        }
+        report_imports(&imports);
     }
-    let pre = linker.instantiate_pre(&loaded.module)?;
+    let pre = linker.instantiate_pre(&module)?;
     let stack = options.engine.stack_size + HOST_STACK_MARGIN;
     let threads = Threads::new(pre.clone(), guest_memory, process.clone(), stack, options.limits.max_threads);
     if let Some(seconds) = options.limits.max_cpu {
@@ -94,7 +116,12 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     let result = pre
         .instantiate(&mut store)
         .inspect(|instance| Host::bind(&mut store, instance))
-        .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
+        .and_then(|instance| {
+            if let (Some(program), Some((memory, _))) = (&wasi, &program) {
+                instantiate_wasi_program(&mut store, program, memory, &instance, options.verbose)?;
+            }
+            instance.get_typed_func::<(), ()>(&mut store, "_start")
+        })
         .and_then(|start| start.call(&mut store, ()))
         .map_err(|e| outcome::after_trap(&mut store, e));
     let outcome = match result {
@@ -108,6 +135,43 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     };
     process.finish(ending(&outcome));
     Ok(outcome)
+}
+
+/// Instantiates the WASI program `module` served by `layer`, the process's
+/// instance, and gives the layer its `_start`.
+fn instantiate_wasi_program(
+    store: &mut Store<Host>,
+    module: &Module,
+    memory: &SharedMemory,
+    layer: &Instance,
+    verbose: u8,
+) -> Result<()> {
+    let (linker, imports) = link_wasi_program(store, module, memory, layer)?;
+    if verbose > 1 {
+        report_imports(&imports);
+    }
+    let program = linker.instantiate(&mut *store, module)?;
+    let start = program
+        .get_func(&mut *store, "_start")
+        .ok_or_else(|| anyhow!("the WASI program has no `_start` (a reactor, not a command, is not run)"))?;
+    if let Some(served) = store.data_mut().program.as_mut() {
+        served.start = Some(start);
+    }
+    Ok(())
+}
+
+/// `-vv`: every import and how it was bound.
+fn report_imports(imports: &[ImportReport]) {
+    for i in imports {
+        let how = match i.binding {
+            Binding::Implemented => "",
+            Binding::Unimplemented => "  (not implemented: ENOSYS)",
+            Binding::Memory => "  (shared memory)",
+            Binding::Program => "  (the WASI program)",
+            Binding::WasiLayer => "  (Lamina's WASI layer)",
+        };
+        eprintln!("lamina: import {}.{}{how}", i.module, i.name);
+    }
 }
 
 fn argv(options: &RunOptions) -> Vec<CString> {

@@ -122,6 +122,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_newfstatat,
     libc::SYS_open,
     libc::SYS_openat,
+    libc::SYS_openat2,
     libc::SYS_pause,
     libc::SYS_pipe,
     libc::SYS_pipe2,

@@ -1,11 +1,12 @@
 //! What every host function of a guest thread sees: the store data of its
 //! instance, over the process's one memory.
 
+use std::os::fd::RawFd;
 use std::sync::Arc;
 
 use lamina_memory::{GuestMemory, MemoryMap};
 use lamina_wali::{Process, ThreadState};
-use wasmtime::{Global, Instance, SharedMemory, Store, Table};
+use wasmtime::{Func, Global, Instance, SharedMemory, Store, Table};
 
 use crate::prepare::{STACK_POINTER_EXPORT, TABLE_EXPORT};
 
@@ -18,12 +19,34 @@ pub struct Host {
     pub table: Option<Table>,
     /// The instance's `__stack_pointer`, if the module names it.
     pub stack_pointer: Option<Global>,
+    /// The WASI program that this instance, Lamina's WASI layer, serves.
+    pub program: Option<Program>,
+}
+
+/// What the WASI layer reaches of the program it serves (the
+/// `lamina_program` imports, `link.rs`).
+pub struct Program {
+    /// The program's memory, where every address a WASI call passes points.
+    pub memory: Arc<GuestMemory>,
+    /// The program's `_start`, once the program is instantiated.
+    pub start: Option<Func>,
+    pub preopens: Vec<Preopen>,
+}
+
+/// A directory given to a WASI program (`--dir`, `--ro-dir`).
+#[derive(Clone, Debug)]
+pub struct Preopen {
+    /// The name the program knows it by.
+    pub name: String,
+    /// Opened by Lamina before any sandbox; the layer's from then on.
+    pub fd: RawFd,
+    pub writable: bool,
 }
 
 impl Host {
     /// The state of one guest thread of `process`, over the process's memory.
     pub fn new(process: Arc<Process>, memory: Arc<GuestMemory>) -> Host {
-        Host { process, memory, thread: ThreadState::default(), table: None, stack_pointer: None }
+        Host { process, memory, thread: ThreadState::default(), table: None, stack_pointer: None, program: None }
     }
 
     /// Records what signal delivery needs from the thread's instance.
@@ -33,6 +56,16 @@ impl Host {
         let host = store.data_mut();
         (host.table, host.stack_pointer) = (table, stack_pointer);
     }
+}
+
+/// The bounds-checked view of a WASI program's memory, into which nothing can
+/// be mapped (WASI has no `mmap`).
+pub fn program_memory(memory: &SharedMemory) -> Arc<GuestMemory> {
+    let base = memory.data().as_ptr() as *mut u8;
+    let sized = memory.clone();
+    // SAFETY: as for `guest_memory`: a shared memory never moves and `sized`
+    // keeps it alive.
+    Arc::new(unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) })
 }
 
 /// The bounds-checked view of a process's memory, with its memory map; made

@@ -73,6 +73,9 @@ kernel_types! {
     Sigset = u64 => "sigset_t",
     /// `int[2]` of `pipe` and `socketpair`.
     FdPair = [i32; 2] => "int[2]",
+    /// `openat2`'s first version (24 bytes; later ones extend it, and the
+    /// call passes the size it was built with).
+    OpenHow = kernel::open_how => "open_how",
 }
 
 guest_types! {

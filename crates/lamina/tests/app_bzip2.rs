@@ -24,8 +24,7 @@ fn bzip2() -> &'static App {
 
 /// bzip2 under another name, which selects what it does.
 fn bzip2_as(name: &'static str) -> App {
-    let built = bzip2();
-    App { name, wasm: built.wasm.clone(), native: built.native.clone() }
+    bzip2().named(name)
 }
 
 #[test]

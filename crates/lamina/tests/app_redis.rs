@@ -33,8 +33,8 @@ fn server() -> &'static App {
 
 /// redis-cli's two builds (made by the same apps/build.sh run as the server).
 fn cli() -> App {
-    let bin = server().native.parent().unwrap().to_path_buf();
-    App { name: "redis-cli", wasm: bin.join("redis-cli.wasm"), native: bin.join("redis-cli") }
+    server();
+    program("redis-cli")
 }
 
 /// A reply of the Redis protocol (RESP2), as the tests compare it.

@@ -23,8 +23,7 @@ fn xz() -> &'static App {
 
 /// xz under another name, which selects what it does.
 fn xz_as(name: &'static str) -> App {
-    let built = xz();
-    App { name, wasm: built.wasm.clone(), native: built.native.clone() }
+    xz().named(name)
 }
 
 #[test]

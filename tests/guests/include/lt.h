@@ -42,6 +42,7 @@ static inline long lt_raw_syscall(long n, long a, long b, long c, long d, long e
 #define ESRCH 3
 #define EINTR 4
 #define EIO 5
+#define E2BIG 7
 #define EBADF 9
 #define ECHILD 10
 #define EAGAIN 11

@@ -16,7 +16,6 @@
 #define SIGCHLD 17
 #define SIGTERM 15
 #define ENOEXEC 8
-#define E2BIG 7
 
 #ifdef __wasm__
 /* clang turns `memcmp(...) == 0` into a call to bcmp, which lt.h lacks. */

@@ -3,6 +3,15 @@
 #include "lt.h"
 
 #define O_PATH 010000000
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+/* openat2's argument, first version (24 bytes). */
+struct lt_open_how {
+    unsigned long long flags, mode, resolve;
+};
 #define O_TMPFILE 020200000
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2

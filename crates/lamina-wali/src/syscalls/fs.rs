@@ -10,14 +10,14 @@
 //! descriptor of `/proc/<pid>/mem` could rewrite the runtime: every successful
 //! open is checked, and such descriptors are closed and refused.
 
-use std::ffi::{CString, OsStr};
+use std::ffi::{CStr, CString, OsStr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 
 use lamina_memory::{GuestBuf, GuestPtr};
 use rustix::fs::OFlags;
 
-use crate::abi::{Stat, Statfs, Statx, Timespec, Timeval};
+use crate::abi::{OpenHow, Stat, Statfs, Statx, Timespec, Timeval};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
@@ -31,6 +31,7 @@ use crate::syscall;
 pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(open => open, [pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
     syscall!(openat => openat, [dirfd: DirFd, pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
+    syscall!(openat2 => openat2, [dirfd: DirFd, pathname: Path, how: Struct<OpenHow>, size: UInt], Restartable),
     syscall!(stat => stat, [pathname: Path, statbuf: StatOut]),
     syscall!(lstat => lstat, [pathname: Path, statbuf: StatOut]),
     syscall!(fstat => fstat, [fd: Fd, statbuf: StatOut]),
@@ -105,6 +106,36 @@ fn open(ctx: &Ctx<'_>, pathname: GuestPath, flags: i32, mode: u32) -> SysResult 
 fn openat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, flags: i32, mode: u32) -> SysResult {
     let p = pathname.read(ctx.mem)?;
     let fd = ctx.syscall(libc::SYS_openat, &[dirfd.arg(), arg(&p), flags.into(), mode.into()])?;
+    opened(ctx, &p, fd)
+}
+
+/// `openat2` (beyond WALI's table: `RESOLVE_BENEATH` and its kin are how a
+/// guest confines a lookup to a directory, as Lamina's WASI layer does). The
+/// `open_how` is passed in place: the kernel reads `size` bytes of it, all of
+/// which must be in guest memory.
+fn openat2(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, how: GuestPtr<OpenHow>, size: u32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    // The kernel's own answers to sizes it does not read, before touching
+    // memory (a size past the end of guest memory is its E2BIG, not EFAULT).
+    if (size as usize) < size_of::<OpenHow>() {
+        return Err(Errno::EINVAL.into());
+    }
+    if size as usize > rustix::param::page_size() {
+        return Err(Errno::E2BIG.into());
+    }
+    // Guest address 0 is memory, but a NULL `open_how` is the kernel's EFAULT.
+    if how.is_null() {
+        return Err(Errno::EFAULT.into());
+    }
+    let how = ctx.mem.host_ptr(how.addr(), size as usize)?;
+    let fd = ctx.syscall(libc::SYS_openat2, &[dirfd.arg(), arg(&p), host::ptr(how), size.into()])?;
+    opened(ctx, &p, fd)
+}
+
+/// What every open does with a new descriptor: refuses a process memory file
+/// and lets the runtime drop its own descriptor of an opened environment
+/// file.
+fn opened(ctx: &Ctx<'_>, p: &CStr, fd: i64) -> SysResult {
     if opens_process_memory(fd) {
         // The guest has not been given the number. (Another guest thread
         // could guess it and use it before this close: see `opens_process_memory`.)
@@ -117,7 +148,7 @@ fn openat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, flags: i32, mode: u32) 
         });
         return Err(Errno::EACCES.into());
     }
-    ctx.process.note_opened(&p);
+    ctx.process.note_opened(p);
     Ok(fd)
 }
 

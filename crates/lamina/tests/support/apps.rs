@@ -60,6 +60,14 @@ fn warm(built: App, version_flag: &str) -> App {
     built
 }
 
+impl App {
+    /// The same two builds, given NAME as argv[0] (which selects what a
+    /// multi-call program does).
+    pub fn named(&self, name: &'static str) -> App {
+        App { name, wasm: self.wasm.clone(), native: self.native.clone(), argv0_is_path: self.argv0_is_path }
+    }
+}
+
 /// Another program of an application that `build` built, published in
 /// build/apps/bin as NAME.wasm and NAME.
 pub fn program(name: &'static str) -> App {
