@@ -322,7 +322,8 @@ WASI_EXPORT("fd_fdstat_set_rights") int wasi_fd_fdstat_set_rights(uint32_t fd, u
 WASI_EXPORT("fd_filestat_get") int wasi_fd_filestat_get(uint32_t fd, lp_addr stat_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_FILESTAT_GET, &err);
+	/* Looking needs no right (stdio has none to show), as in wasmtime. */
+	struct wasi_fd *f = fd_lookup(fd, 0, &err);
 	if (!f)
 		return err;
 	struct wasi_filestat st;

@@ -13,55 +13,33 @@ char **layer_argv;
 static struct wasi_fd *table;
 static uint32_t table_len;
 
-/* Rights every kind of descriptor may hold, by what the kind supports:
- * these are what fd_fdstat_get reports for a descriptor opened without
- * narrower rights, and what a preopen hands down. */
-#define RIGHTS_FILE                                                                                 \
-	(R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_TELL |    \
-	 R_FD_WRITE | R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE |   \
-	 R_FD_FILESTAT_SET_TIMES | R_POLL_FD_READWRITE)
-#define RIGHTS_DIR                                                                                  \
-	(R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_DATASYNC | R_FD_ADVISE | R_PATH_CREATE_DIRECTORY | \
-	 R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR | \
-	 R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET |        \
-	 R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET |                   \
-	 R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE |    \
-	 R_POLL_FD_READWRITE)
-#define RIGHTS_STREAM                                                                               \
-	(R_FD_READ | R_FD_WRITE | R_FD_FDSTAT_SET_FLAGS | R_FD_FILESTAT_GET | R_POLL_FD_READWRITE)
-#define RIGHTS_SOCKET (RIGHTS_STREAM | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT)
-/* What writes: dropped from a descriptor not opened for writing and from
- * everything under a --ro-dir. */
-#define RIGHTS_WRITING                                                                              \
-	(R_FD_WRITE | R_FD_DATASYNC | R_FD_SYNC | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE |           \
-	 R_FD_FILESTAT_SET_TIMES)
-#define RIGHTS_DIR_WRITING                                                                          \
+/* Rights as wasmtime reports them: a descriptor holds every right its
+ * kind of file could use, less reading or writing when it was not opened
+ * for it; a directory cannot seek, write or change sizes. What only
+ * writes is withheld from everything under a --ro-dir. */
+#define RIGHTS_NOT_DIR (R_FD_SEEK | R_FD_WRITE | R_PATH_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_SIZE)
+/* A preopened directory's own rights and what it hands down (wasmtime's). */
+#define RIGHTS_PREOPEN                                                                              \
 	(R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |   \
-	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |                    \
-	 R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |                      \
-	 R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
+	 R_PATH_OPEN | R_FD_READDIR | R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | \
+	 R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | \
+	 R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
+#define RIGHTS_PREOPEN_INHERITING (R_ALL & ~(R_PATH_FILESTAT_SET_SIZE | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT))
+#define RIGHTS_WRITING                                                                              \
+	(R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | \
+	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |    \
+	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |                     \
+	 R_PATH_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 
 uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable)
 {
-	uint64_t rights;
-	switch (filetype) {
-	case WASI_FILETYPE_DIRECTORY:
-		return RIGHTS_DIR;
-	case WASI_FILETYPE_REGULAR_FILE:
-		rights = RIGHTS_FILE;
-		break;
-	case WASI_FILETYPE_SOCKET_STREAM:
-	case WASI_FILETYPE_SOCKET_DGRAM:
-		rights = RIGHTS_SOCKET;
-		break;
-	default:
-		rights = RIGHTS_STREAM;
-		break;
-	}
+	if (filetype == WASI_FILETYPE_DIRECTORY)
+		return R_ALL & ~RIGHTS_NOT_DIR;
+	uint64_t rights = R_ALL;
 	if (!readable)
 		rights &= ~(R_FD_READ | R_FD_READDIR);
 	if (!writable)
-		rights &= ~RIGHTS_WRITING;
+		rights &= ~R_FD_WRITE;
 	return rights;
 }
 
@@ -124,12 +102,14 @@ void fd_release(uint32_t fd)
 	table[fd] = (struct wasi_fd){.host = -1};
 }
 
+/* Standard input, output and error as wasmtime presents them: a terminal
+ * is a character device, anything else of unknown type, and each may
+ * only be read (0) or written (1, 2). */
 static void add_stdio(int host)
 {
-	struct stat st;
-	uint8_t type = fstat(host, &st) == 0 ? filetype_from_mode(st.st_mode) : WASI_FILETYPE_UNKNOWN;
-	uint64_t base = rights_for_filetype(type, host == 0, host != 0);
-	fd_insert(host, type, base, 0);
+	uint8_t type = isatty(host) ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN;
+	uint64_t rights = host == 0 ? R_FD_READ : R_FD_WRITE;
+	fd_insert(host, type, rights, rights);
 }
 
 static int add_preopen(uint32_t index, int host)
@@ -138,10 +118,10 @@ static int add_preopen(uint32_t index, int host)
 	char *name = malloc(len > 0 ? (size_t)len : 1);
 	if (len < 0 || !name || lp_preopen(index, name, (uint32_t)len) != len)
 		return -1;
-	uint64_t base = RIGHTS_DIR, inheriting = R_ALL;
+	uint64_t base = RIGHTS_PREOPEN, inheriting = RIGHTS_PREOPEN_INHERITING;
 	if (lp_preopen_writable(index) != 1) {
-		base &= ~RIGHTS_DIR_WRITING;
-		inheriting &= ~(RIGHTS_DIR_WRITING | RIGHTS_WRITING);
+		base &= ~RIGHTS_WRITING;
+		inheriting &= ~RIGHTS_WRITING;
 	}
 	int fd = fd_insert(host, WASI_FILETYPE_DIRECTORY, base, inheriting);
 	if (fd < 0)

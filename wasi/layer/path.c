@@ -35,17 +35,18 @@ static int read_path(lp_addr path, uint32_t len, char out[PATH_MAX])
 }
 
 /* A resolution error from the kernel: leaving the directory (EXDEV from
- * RESOLVE_BENEATH) is WASI's "not capable". */
+ * RESOLVE_BENEATH) is EPERM, as wasmtime answers an escape. */
 static int beneath_errno(int linux_errno)
 {
-	return linux_errno == EXDEV ? WASI_ENOTCAPABLE : wasi_errno(linux_errno);
+	return linux_errno == EXDEV ? WASI_EPERM : wasi_errno(linux_errno);
 }
 
 static int open_beneath(int dirfd, const char *path, uint64_t flags, uint64_t mode, int *out)
 {
 	struct open_how how = {
 		.flags = flags | O_CLOEXEC,
-		.mode = mode,
+		/* openat2 refuses a mode without a file to create */
+		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long long fd = wali_openat2(dirfd, path, &how, sizeof how);
@@ -82,7 +83,7 @@ static int resolve_parent(int dirfd, const char *path, struct parent *p)
 	while (end > 0 && path[end - 1] == '/')
 		end--;
 	if (end == 0)
-		return WASI_ENOTCAPABLE; /* "/" (or "//"): absolute */
+		return WASI_EPERM; /* "/" (or "//"): absolute, an escape */
 	int trailing_slash = end < len;
 	size_t start = end;
 	while (start > 0 && path[start - 1] != '/')
@@ -149,7 +150,7 @@ static int resolve_parent_following(int dirfd, const char *path, struct parent *
 			keep--;
 		if (target[0] == '/') {
 			parent_close(p);
-			return WASI_ENOTCAPABLE;
+			return WASI_EPERM; /* an absolute link leads out */
 		}
 		if (keep + (size_t)n + 2 > sizeof current) {
 			parent_close(p);
@@ -223,9 +224,9 @@ int wasi_path_symlink(lp_addr old_path, uint32_t old_len, uint32_t fd, lp_addr n
 	    (err = read_path(new_path, new_len, buf)))
 		return err;
 	/* A link to an absolute path could never be followed beneath a
-	 * preopen; refusing it at creation says so at once. */
+	 * preopen; refusing it at creation says so at once (wasmtime's EPERM). */
 	if (target[0] == '/')
-		return WASI_ENOTCAPABLE;
+		return WASI_EPERM;
 	if ((err = resolve_parent(dir, buf, &p)))
 		return err;
 	err = symlinkat(target, p.fd, p.last) == 0 ? WASI_ESUCCESS : wasi_errno_last();
@@ -339,13 +340,12 @@ WASI_EXPORT("path_open")
 int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_len, uint32_t oflags,
 		   uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags, lp_addr fd_out)
 {
+	(void)rights_inheriting; /* what a descriptor hands down follows from its kind */
 	char buf[PATH_MAX];
 	int err;
 	uint64_t needed = R_PATH_OPEN;
 	if (oflags & WASI_OFLAG_CREAT)
 		needed |= R_PATH_CREATE_FILE;
-	if (oflags & WASI_OFLAG_TRUNC)
-		needed |= R_PATH_FILESTAT_SET_SIZE;
 	struct wasi_fd *d = fd_lookup(fd, needed, &err);
 	if (!d)
 		return err;
@@ -358,7 +358,9 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	 * for FD_READ with O_RDONLY, FD_WRITE and friends with O_WRONLY). */
 	int readable = (rights_base & (R_FD_READ | R_FD_READDIR)) != 0;
 	int writable = (rights_base & (R_FD_WRITE | R_FD_DATASYNC | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE)) != 0;
-	if (writable && !(inheritable & R_FD_WRITE))
+	/* Truncating writes whatever the access mode (Linux truncates even a
+	 * file opened read-only). */
+	if ((writable || (oflags & WASI_OFLAG_TRUNC)) && !(inheritable & R_FD_WRITE))
 		return WASI_ENOTCAPABLE;
 	if (fdflags & ~(uint32_t)(WASI_FDFLAG_APPEND | WASI_FDFLAG_DSYNC | WASI_FDFLAG_NONBLOCK | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
 		return WASI_EINVAL;
@@ -402,9 +404,13 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 		close(host);
 		return err;
 	}
+	/* The rights are what the descriptor can do, as wasmtime reports them;
+	 * what the program asked for chose the access mode above. */
 	uint8_t type = filetype_from_mode(st.st_mode);
-	uint64_t base = rights_for_filetype(type, readable || type == WASI_FILETYPE_DIRECTORY, writable) & rights_base & inheritable;
-	int new_fd = fd_insert(host, type, base, rights_inheriting & inheritable);
+	uint64_t base = rights_for_filetype(type, readable, writable);
+	if (!(inheritable & R_FD_WRITE))
+		base &= inheritable; /* beneath a --ro-dir: nothing that writes */
+	int new_fd = fd_insert(host, type, base, base);
 	if (new_fd < 0)
 		return -new_fd;
 	if ((err = put_u32(fd_out, (uint32_t)new_fd))) {

@@ -1,6 +1,6 @@
 /* poll_oneoff: clock subscriptions become one ppoll timeout (the nearest
  * deadline), descriptor subscriptions ppoll's pollfds. A subscription
- * that cannot be waited on (bad descriptor, missing right, unknown clock)
+ * that cannot be waited on (bad descriptor, unknown clock)
  * is answered at once by an event carrying the error. */
 #include <poll.h>
 #include <stdlib.h>
@@ -70,8 +70,10 @@ WASI_EXPORT("poll_oneoff") int wasi_poll_oneoff(lp_addr in, lp_addr out, uint32_
 				timeout = remaining[i];
 			}
 		} else if (s->tag == WASI_EVENTTYPE_FD_READ || s->tag == WASI_EVENTTYPE_FD_WRITE) {
+			/* Any open descriptor may be polled (stdio holds no poll
+			 * right in wasmtime's rights either). */
 			int e;
-			struct wasi_fd *f = fd_lookup(s->u.fd_readwrite.fd, R_POLL_FD_READWRITE, &e);
+			struct wasi_fd *f = fd_lookup(s->u.fd_readwrite.fd, 0, &e);
 			if (!f) {
 				failed.error = (uint16_t)e;
 				events[nevents++] = failed;
