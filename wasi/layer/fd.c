@@ -60,10 +60,22 @@ static int check_offset(uint64_t value)
 	return value > (uint64_t)INT64_MAX ? WASI_EINVAL : WASI_ESUCCESS;
 }
 
+/* fd_lookup for reading or writing data: a directory has none to move
+ * (EBADF, as wasmtime answers; Linux would say EISDIR). */
+static struct wasi_fd *data_lookup(uint32_t fd, uint64_t needed, int *err)
+{
+	struct wasi_fd *f = fd_lookup(fd, 0, err);
+	if (f && f->filetype == WASI_FILETYPE_DIRECTORY) {
+		*err = WASI_EBADF;
+		return NULL;
+	}
+	return f ? fd_lookup(fd, needed, err) : NULL;
+}
+
 WASI_EXPORT("fd_read") int wasi_fd_read(uint32_t fd, lp_addr iovs, uint32_t iovs_len, lp_addr nread_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_READ, &err);
+	struct wasi_fd *f = data_lookup(fd, R_FD_READ, &err);
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)))
@@ -77,7 +89,7 @@ WASI_EXPORT("fd_read") int wasi_fd_read(uint32_t fd, lp_addr iovs, uint32_t iovs
 WASI_EXPORT("fd_write") int wasi_fd_write(uint32_t fd, lp_addr iovs, uint32_t iovs_len, lp_addr nwritten_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_WRITE, &err);
+	struct wasi_fd *f = data_lookup(fd, R_FD_WRITE, &err);
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)))
@@ -92,7 +104,7 @@ WASI_EXPORT("fd_pread")
 int wasi_fd_pread(uint32_t fd, lp_addr iovs, uint32_t iovs_len, uint64_t offset, lp_addr nread_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_READ | R_FD_SEEK, &err);
+	struct wasi_fd *f = data_lookup(fd, R_FD_READ | R_FD_SEEK, &err);
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)) || (err = check_offset(offset)))
@@ -108,7 +120,7 @@ WASI_EXPORT("fd_pwrite")
 int wasi_fd_pwrite(uint32_t fd, lp_addr iovs, uint32_t iovs_len, uint64_t offset, lp_addr nwritten_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_WRITE | R_FD_SEEK, &err);
+	struct wasi_fd *f = data_lookup(fd, R_FD_WRITE | R_FD_SEEK, &err);
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)) || (err = check_offset(offset)))
@@ -403,21 +415,78 @@ static uint8_t filetype_from_dt(unsigned char dt)
 	}
 }
 
+/* Writes one dirent (header, then name) at buf + *used, cut off at the
+ * end of the buffer: a full buffer tells the program to come back with a
+ * larger one. Returns 1 when the whole entry fitted, 0 if not, or -errno. */
+static int emit_dirent(lp_addr buf, uint32_t buf_len, uint32_t *used, const struct wasi_dirent *head, const char *name)
+{
+	uint32_t room = buf_len - *used;
+	uint32_t n = room < sizeof *head ? room : (uint32_t)sizeof *head;
+	if (put(buf + *used, head, n))
+		return -WASI_EFAULT;
+	*used += n;
+	room -= n;
+	n = room < head->d_namlen ? room : head->d_namlen;
+	if (n && put(buf + *used, name, n))
+		return -WASI_EFAULT;
+	*used += n;
+	return n == head->d_namlen && room >= head->d_namlen;
+}
+
+static int is_dot_or_dotdot(const char *name)
+{
+	return name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0));
+}
+
 WASI_EXPORT("fd_readdir")
 int wasi_fd_readdir(uint32_t fd, lp_addr buf, uint32_t buf_len, uint64_t cookie, lp_addr bufused_out)
 {
-	/* Cookies are the kernel's directory offsets (d_off: where the next
-	 * entry starts), so any cookie the program got back seeks with lseek. */
+	/* Cookies count entries, as wasmtime's do: "." is 0, ".." 1 (listed
+	 * first, whatever the kernel's order), then the directory's other
+	 * entries in the kernel's order. File systems' own offsets (ext4's
+	 * are hashes) would make the listing's order and what a stale cookie
+	 * means depend on the file system. Reading on from where the last
+	 * call stopped costs one lseek to the kernel offset remembered for
+	 * it; any other cookie rereads the directory up to that entry. */
 	static char dents[16384] __attribute__((aligned(8)));
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_READDIR, &err);
+	struct wasi_fd *f = fd_lookup(fd, 0, &err);
 	if (!f)
+		return err;
+	if (f->filetype != WASI_FILETYPE_DIRECTORY)
+		return WASI_EBADF; /* as wasmtime answers; Linux says ENOTDIR */
+	if (!(f = fd_lookup(fd, R_FD_READDIR, &err)))
 		return err;
 	if ((uint64_t)buf + buf_len > UINT32_MAX + 1ull)
 		return WASI_EFAULT;
-	if (lseek(f->host, (off_t)cookie, SEEK_SET) < 0)
-		return wasi_errno_last();
+
 	uint32_t used = 0;
+	uint64_t seq = cookie;
+	for (; seq < 2 && used < buf_len; seq++) {
+		struct stat st;
+		const char *name = seq == 0 ? "." : "..";
+		/* ".."'s inode may be outside the preopen: only "." is looked at. */
+		if (fstat(f->host, &st) != 0)
+			return wasi_errno_last();
+		struct wasi_dirent head = {
+			.d_next = seq + 1, .d_ino = seq == 0 ? (uint64_t)st.st_ino : 0,
+			.d_namlen = (uint32_t)strlen(name), .d_type = WASI_FILETYPE_DIRECTORY};
+		int fitted = emit_dirent(buf, buf_len, &used, &head, name);
+		if (fitted < 0)
+			return -fitted;
+	}
+	/* Where entry number `seq` starts in the kernel's stream. */
+	uint64_t skip = 0;
+	if (used < buf_len) {
+		off_t start = 0;
+		if (f->dir_cookie == seq && seq >= 2) {
+			start = f->dir_offset;
+		} else {
+			skip = seq - 2;
+		}
+		if (lseek(f->host, start, SEEK_SET) < 0)
+			return wasi_errno_last();
+	}
 	while (used < buf_len) {
 		long got = syscall(SYS_getdents64, f->host, dents, sizeof dents);
 		if (got < 0)
@@ -427,25 +496,26 @@ int wasi_fd_readdir(uint32_t fd, lp_addr buf, uint32_t buf_len, uint64_t cookie,
 		for (long at = 0; at < got && used < buf_len;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + at);
 			at += d->d_reclen;
-			uint32_t namlen = (uint32_t)strlen(d->d_name);
+			if (is_dot_or_dotdot(d->d_name))
+				continue;
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
 			struct wasi_dirent head = {
-				.d_next = (uint64_t)d->d_off,
+				.d_next = seq + 1,
 				.d_ino = d->d_ino,
-				.d_namlen = namlen,
+				.d_namlen = (uint32_t)strlen(d->d_name),
 				.d_type = filetype_from_dt(d->d_type),
 			};
-			/* Entries are cut off at the end of the buffer: a full buffer
-			 * tells the program to come back with a larger one. */
-			uint32_t room = buf_len - used;
-			uint32_t n = room < sizeof head ? room : (uint32_t)sizeof head;
-			if ((err = put(buf + used, &head, n)))
-				return err;
-			used += n;
-			room -= n;
-			n = room < namlen ? room : namlen;
-			if (n && (err = put(buf + used, d->d_name, n)))
-				return err;
-			used += n;
+			int fitted = emit_dirent(buf, buf_len, &used, &head, d->d_name);
+			if (fitted < 0)
+				return -fitted;
+			if (fitted) {
+				seq++;
+				f->dir_cookie = seq;
+				f->dir_offset = d->d_off;
+			}
 		}
 	}
 	return put_u32(bufused_out, used);

@@ -1,6 +1,7 @@
 /* The layer's process: the descriptor table, its set-up (stdio, then the
  * preopened directories Lamina hands over), and the program's start. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,22 +26,25 @@ static uint32_t table_len;
 	 R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | \
 	 R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 #define RIGHTS_PREOPEN_INHERITING (R_ALL & ~(R_PATH_FILESTAT_SET_SIZE | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT))
+/* What writes, withheld from everything under a --ro-dir. */
 #define RIGHTS_WRITING                                                                              \
 	(R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | \
 	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |    \
 	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |                     \
 	 R_PATH_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 
-uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable)
+uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable, int readonly)
 {
-	if (filetype == WASI_FILETYPE_DIRECTORY)
-		return R_ALL & ~RIGHTS_NOT_DIR;
 	uint64_t rights = R_ALL;
-	if (!readable)
-		rights &= ~(R_FD_READ | R_FD_READDIR);
-	if (!writable)
-		rights &= ~R_FD_WRITE;
-	return rights;
+	if (filetype == WASI_FILETYPE_DIRECTORY) {
+		rights &= ~RIGHTS_NOT_DIR;
+	} else {
+		if (!readable)
+			rights &= ~(R_FD_READ | R_FD_READDIR);
+		if (!writable)
+			rights &= ~R_FD_WRITE;
+	}
+	return readonly ? rights & ~RIGHTS_WRITING : rights;
 }
 
 uint8_t filetype_from_mode(unsigned mode)
@@ -109,23 +113,35 @@ static void add_stdio(int host)
 {
 	uint8_t type = isatty(host) ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN;
 	uint64_t rights = host == 0 ? R_FD_READ : R_FD_WRITE;
-	fd_insert(host, type, rights, rights);
+	struct stat st;
+	int fd = fd_insert(host, type, rights, rights);
+	if (fd >= 0 && fstat(host, &st) == 0 && S_ISSOCK(st.st_mode))
+		table[fd].socket = 1; /* a socket handed over as stdio (inetd-style) */
 }
 
 static int add_preopen(uint32_t index, int host)
 {
+	/* Lamina opens it O_PATH; reading it (fd_readdir on the preopen
+	 * itself) needs it open for reading, when that is allowed. */
+	int readable = openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (readable >= 0) {
+		close(host);
+		host = readable;
+	}
 	int len = lp_preopen(index, NULL, 0);
 	char *name = malloc(len > 0 ? (size_t)len : 1);
 	if (len < 0 || !name || lp_preopen(index, name, (uint32_t)len) != len)
 		return -1;
 	uint64_t base = RIGHTS_PREOPEN, inheriting = RIGHTS_PREOPEN_INHERITING;
-	if (lp_preopen_writable(index) != 1) {
+	int readonly = lp_preopen_writable(index) != 1;
+	if (readonly) {
 		base &= ~RIGHTS_WRITING;
 		inheriting &= ~RIGHTS_WRITING;
 	}
 	int fd = fd_insert(host, WASI_FILETYPE_DIRECTORY, base, inheriting);
 	if (fd < 0)
 		return -1;
+	table[fd].readonly = (uint8_t)readonly;
 	table[fd].preopen_name = name;
 	table[fd].preopen_name_len = (uint32_t)len;
 	return 0;

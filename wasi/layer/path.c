@@ -20,17 +20,58 @@ WALI_IMPORT("SYS_openat2") long long wali_openat2(int dirfd, const char *path, s
 /* How many symbolic links one path may pass through, as Linux's MAXSYMLINKS. */
 #define SYMLINK_LIMIT 40
 
+/* Whether s[0..len) is UTF-8 (WASI's strings are; wasmtime checks). */
+static int is_utf8(const unsigned char *s, uint32_t len)
+{
+	for (uint32_t i = 0; i < len;) {
+		unsigned c = s[i];
+		uint32_t extra;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			extra = 1, min = 0x80, c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			extra = 2, min = 0x800, c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			extra = 3, min = 0x10000, c &= 0x07;
+		} else {
+			return 0;
+		}
+		if (len - i <= extra)
+			return 0;
+		for (uint32_t k = 1; k <= extra; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past Unicode are not UTF-8. */
+		if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+			return 0;
+		i += extra + 1;
+	}
+	return 1;
+}
+
 /* A guest path copied into the layer, NUL-terminated. */
 static int read_path(lp_addr path, uint32_t len, char out[PATH_MAX])
 {
-	if (len >= PATH_MAX)
-		return WASI_ENAMETOOLONG;
+	if ((uint64_t)path + len > UINT32_MAX + 1ull)
+		return WASI_EFAULT;
+	if (len >= PATH_MAX) {
+		/* Too long to copy; still EFAULT when it is not all memory. */
+		char last;
+		return get(&last, path + len - 1, 1) ? WASI_EFAULT : WASI_ENAMETOOLONG;
+	}
 	if (get(out, path, len))
 		return WASI_EFAULT;
 	out[len] = 0;
 	/* A NUL inside would silently cut the path short. */
 	if (memchr(out, 0, len))
 		return WASI_EINVAL;
+	if (!is_utf8((const unsigned char *)out, len))
+		return WASI_EILSEQ;
 	return WASI_ESUCCESS;
 }
 
@@ -325,7 +366,9 @@ int wasi_path_readlink(uint32_t fd, lp_addr path, uint32_t path_len, lp_addr buf
 	if ((err = open_beneath(dir, name, O_PATH | O_NOFOLLOW, 0, &link)))
 		return err;
 	ssize_t n = readlinkat(link, "", target, sizeof target);
-	err = n < 0 ? wasi_errno_last() : WASI_ESUCCESS;
+	/* On what is not a link the kernel answers ENOENT for the empty name;
+	 * readlink(2) of the path itself says EINVAL. */
+	err = n >= 0 ? WASI_ESUCCESS : errno == ENOENT ? WASI_EINVAL : wasi_errno_last();
 	close(link);
 	if (err)
 		return err;
@@ -351,7 +394,7 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 		return err;
 	if ((err = read_path(path, path_len, buf)))
 		return err;
-	uint64_t inheritable = d->rights_inheriting;
+	int readonly = d->readonly;
 	int dir_host = d->host;
 
 	/* The access mode is what the rights asked for imply (wasi-libc asks
@@ -360,12 +403,10 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	int writable = (rights_base & (R_FD_WRITE | R_FD_DATASYNC | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE)) != 0;
 	/* Truncating writes whatever the access mode (Linux truncates even a
 	 * file opened read-only). */
-	if ((writable || (oflags & WASI_OFLAG_TRUNC)) && !(inheritable & R_FD_WRITE))
+	if ((writable || (oflags & WASI_OFLAG_TRUNC)) && readonly)
 		return WASI_ENOTCAPABLE;
 	if (fdflags & ~(uint32_t)(WASI_FDFLAG_APPEND | WASI_FDFLAG_DSYNC | WASI_FDFLAG_NONBLOCK | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
 		return WASI_EINVAL;
-	if ((fdflags & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) && !(inheritable & R_FD_SYNC))
-		return WASI_ENOTCAPABLE;
 
 	uint64_t flags = 0;
 	if (oflags & WASI_OFLAG_DIRECTORY) {
@@ -407,12 +448,11 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	/* The rights are what the descriptor can do, as wasmtime reports them;
 	 * what the program asked for chose the access mode above. */
 	uint8_t type = filetype_from_mode(st.st_mode);
-	uint64_t base = rights_for_filetype(type, readable, writable);
-	if (!(inheritable & R_FD_WRITE))
-		base &= inheritable; /* beneath a --ro-dir: nothing that writes */
+	uint64_t base = rights_for_filetype(type, readable, writable, readonly);
 	int new_fd = fd_insert(host, type, base, base);
 	if (new_fd < 0)
 		return -new_fd;
+	fd_lookup((uint32_t)new_fd, 0, &err)->readonly = (uint8_t)readonly;
 	if ((err = put_u32(fd_out, (uint32_t)new_fd))) {
 		close(host);
 		fd_release((uint32_t)new_fd);

@@ -1,7 +1,7 @@
 /* poll_oneoff: clock subscriptions become one ppoll timeout (the nearest
  * deadline), descriptor subscriptions ppoll's pollfds. A subscription
- * that cannot be waited on (bad descriptor, unknown clock)
- * is answered at once by an event carrying the error. */
+ * that cannot be waited on (bad descriptor, unknown clock) fails the whole
+ * call, as in wasmtime. */
 #include <poll.h>
 #include <stdlib.h>
 #include <time.h>
@@ -58,27 +58,19 @@ WASI_EXPORT("poll_oneoff") int wasi_poll_oneoff(lp_addr in, lp_addr out, uint32_
 	uint64_t timeout = UINT64_MAX;
 	for (uint32_t i = 0; i < nsubscriptions; i++) {
 		const struct wasi_subscription *s = &subs[i];
-		struct wasi_event failed = {.userdata = s->userdata, .type = s->tag};
 		pfd_of[i] = UINT32_MAX;
+		remaining[i] = UINT64_MAX;
 		if (s->tag == WASI_EVENTTYPE_CLOCK) {
-			int e = clock_remaining(s, &remaining[i]);
-			if (e) {
-				failed.error = (uint16_t)e;
-				events[nevents++] = failed;
-				remaining[i] = UINT64_MAX;
-			} else if (remaining[i] < timeout) {
+			if ((err = clock_remaining(s, &remaining[i])))
+				goto done;
+			if (remaining[i] < timeout)
 				timeout = remaining[i];
-			}
 		} else if (s->tag == WASI_EVENTTYPE_FD_READ || s->tag == WASI_EVENTTYPE_FD_WRITE) {
 			/* Any open descriptor may be polled (stdio holds no poll
 			 * right in wasmtime's rights either). */
-			int e;
-			struct wasi_fd *f = fd_lookup(s->u.fd_readwrite.fd, 0, &e);
-			if (!f) {
-				failed.error = (uint16_t)e;
-				events[nevents++] = failed;
-				continue;
-			}
+			struct wasi_fd *f = fd_lookup(s->u.fd_readwrite.fd, 0, &err);
+			if (!f)
+				goto done;
 			pfd_of[i] = npfds;
 			pfds[npfds++] = (struct pollfd){
 				.fd = f->host, .events = s->tag == WASI_EVENTTYPE_FD_READ ? POLLIN : POLLOUT};
@@ -88,10 +80,7 @@ WASI_EXPORT("poll_oneoff") int wasi_poll_oneoff(lp_addr in, lp_addr out, uint32_
 		}
 	}
 
-	/* Errors already found are events: look, but do not wait. */
 	struct timespec wait, *waitp = NULL;
-	if (nevents > 0)
-		timeout = 0;
 	if (timeout != UINT64_MAX) {
 		timespec_from_ns(&wait, timeout);
 		waitp = &wait;

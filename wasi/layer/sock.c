@@ -7,10 +7,21 @@
 #include <unistd.h>
 #include "wasi_layer.h"
 
+/* fd_lookup for a socket: any other descriptor is ENOTSOCK. */
+static struct wasi_fd *socket_lookup(uint32_t fd, uint64_t needed, int *err)
+{
+	struct wasi_fd *f = fd_lookup(fd, 0, err);
+	if (f && !f->socket) {
+		*err = WASI_ENOTSOCK;
+		return NULL;
+	}
+	return f ? fd_lookup(fd, needed, err) : NULL;
+}
+
 WASI_EXPORT("sock_accept") int wasi_sock_accept(uint32_t fd, uint32_t flags, lp_addr fd_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_SOCK_ACCEPT, &err);
+	struct wasi_fd *f = socket_lookup(fd, R_SOCK_ACCEPT, &err);
 	if (!f)
 		return err;
 	if (flags & ~(uint32_t)WASI_FDFLAG_NONBLOCK)
@@ -19,10 +30,11 @@ WASI_EXPORT("sock_accept") int wasi_sock_accept(uint32_t fd, uint32_t flags, lp_
 	if (host < 0)
 		return wasi_errno_last();
 	uint8_t type = f->filetype;
-	uint64_t base = rights_for_filetype(type, 1, 1) & f->rights_inheriting;
-	int new_fd = fd_insert(host, type, base, f->rights_inheriting);
+	uint64_t base = rights_for_filetype(type, 1, 1, 0);
+	int new_fd = fd_insert(host, type, base, base);
 	if (new_fd < 0)
 		return -new_fd;
+	fd_lookup((uint32_t)new_fd, 0, &err)->socket = 1;
 	if ((err = put_u32(fd_out, (uint32_t)new_fd))) {
 		close(host);
 		fd_release((uint32_t)new_fd);
@@ -73,7 +85,7 @@ int wasi_sock_recv(uint32_t fd, lp_addr ri_data, uint32_t ri_data_len, uint32_t 
 		   lp_addr ro_flags_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_READ, &err);
+	struct wasi_fd *f = socket_lookup(fd, R_FD_READ, &err);
 	if (!f)
 		return err;
 	if (ri_data_len > WASI_IOV_MAX || (ri_flags & ~(uint32_t)(WASI_RIFLAG_RECV_PEEK | WASI_RIFLAG_RECV_WAITALL)))
@@ -99,7 +111,7 @@ WASI_EXPORT("sock_send")
 int wasi_sock_send(uint32_t fd, lp_addr si_data, uint32_t si_data_len, uint32_t si_flags, lp_addr so_datalen_out)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_FD_WRITE, &err);
+	struct wasi_fd *f = socket_lookup(fd, R_FD_WRITE, &err);
 	if (!f)
 		return err;
 	if (si_data_len > WASI_IOV_MAX || si_flags != 0)
@@ -113,7 +125,7 @@ int wasi_sock_send(uint32_t fd, lp_addr si_data, uint32_t si_data_len, uint32_t 
 WASI_EXPORT("sock_shutdown") int wasi_sock_shutdown(uint32_t fd, uint32_t how)
 {
 	int err;
-	struct wasi_fd *f = fd_lookup(fd, R_SOCK_SHUTDOWN, &err);
+	struct wasi_fd *f = socket_lookup(fd, R_SOCK_SHUTDOWN, &err);
 	if (!f)
 		return err;
 	int linux_how;

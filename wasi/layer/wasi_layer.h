@@ -168,6 +168,12 @@ struct wasi_fd {
 	int host;     /* -1: the slot is free */
 	uint8_t filetype;
 	uint64_t rights_base, rights_inheriting;
+	uint8_t readonly; /* beneath a --ro-dir: what is opened from it is too */
+	uint8_t socket;   /* sock_* work on sockets only */
+	/* fd_readdir's place: the cookie of the entry after the last one it
+	 * returned whole, and where that entry starts in the kernel's stream. */
+	uint64_t dir_cookie;
+	int64_t dir_offset;
 	char *preopen_name; /* a preopened directory's guest name, else NULL */
 	uint32_t preopen_name_len;
 };
@@ -182,9 +188,9 @@ void fd_release(uint32_t fd);
 /* The largest WASI descriptor number plus one. */
 uint32_t fd_table_size(void);
 
-/* What a descriptor of this kind can do at most: the rights reported and
- * enforced when nothing narrower was asked for. */
-uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable);
+/* What a descriptor of this kind can do: the rights reported and enforced
+ * (as wasmtime reports them); readonly withholds everything that writes. */
+uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable, int readonly);
 uint8_t filetype_from_mode(unsigned mode);
 
 /* The layer's own command line, which is the program's (main.c). */
