@@ -26,14 +26,16 @@ static uint32_t table_len;
 	 R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | \
 	 R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 #define RIGHTS_PREOPEN_INHERITING (R_ALL & ~(R_PATH_FILESTAT_SET_SIZE | R_SOCK_SHUTDOWN | R_SOCK_ACCEPT))
-/* What writes, withheld from everything under a --ro-dir. */
+/* What writes: refused with EPERM on everything under a --ro-dir (the
+ * rights stay as reported for a writable one, as in wasmtime, so that
+ * wasi-libc asks for write access and is told no at open). */
 #define RIGHTS_WRITING                                                                              \
-	(R_FD_DATASYNC | R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | \
+	(R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | \
 	 R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET |    \
 	 R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_SET_SIZE |                     \
 	 R_PATH_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
 
-uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable, int readonly)
+uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable)
 {
 	uint64_t rights = R_ALL;
 	if (filetype == WASI_FILETYPE_DIRECTORY) {
@@ -44,7 +46,7 @@ uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable, int r
 		if (!writable)
 			rights &= ~R_FD_WRITE;
 	}
-	return readonly ? rights & ~RIGHTS_WRITING : rights;
+	return rights;
 }
 
 uint8_t filetype_from_mode(unsigned mode)
@@ -68,6 +70,10 @@ struct wasi_fd *fd_lookup(uint32_t fd, uint64_t needed, int *err)
 	}
 	if ((table[fd].rights_base & needed) != needed) {
 		*err = WASI_ENOTCAPABLE;
+		return NULL;
+	}
+	if (table[fd].readonly && (needed & RIGHTS_WRITING)) {
+		*err = WASI_EPERM;
 		return NULL;
 	}
 	return &table[fd];
@@ -132,13 +138,8 @@ static int add_preopen(uint32_t index, int host)
 	char *name = malloc(len > 0 ? (size_t)len : 1);
 	if (len < 0 || !name || lp_preopen(index, name, (uint32_t)len) != len)
 		return -1;
-	uint64_t base = RIGHTS_PREOPEN, inheriting = RIGHTS_PREOPEN_INHERITING;
 	int readonly = lp_preopen_writable(index) != 1;
-	if (readonly) {
-		base &= ~RIGHTS_WRITING;
-		inheriting &= ~RIGHTS_WRITING;
-	}
-	int fd = fd_insert(host, WASI_FILETYPE_DIRECTORY, base, inheriting);
+	int fd = fd_insert(host, WASI_FILETYPE_DIRECTORY, RIGHTS_PREOPEN, RIGHTS_PREOPEN_INHERITING);
 	if (fd < 0)
 		return -1;
 	table[fd].readonly = (uint8_t)readonly;

@@ -404,7 +404,7 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	/* Truncating writes whatever the access mode (Linux truncates even a
 	 * file opened read-only). */
 	if ((writable || (oflags & WASI_OFLAG_TRUNC)) && readonly)
-		return WASI_ENOTCAPABLE;
+		return WASI_EPERM; /* beneath a --ro-dir, as wasmtime answers */
 	if (fdflags & ~(uint32_t)(WASI_FDFLAG_APPEND | WASI_FDFLAG_DSYNC | WASI_FDFLAG_NONBLOCK | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
 		return WASI_EINVAL;
 
@@ -448,7 +448,7 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	/* The rights are what the descriptor can do, as wasmtime reports them;
 	 * what the program asked for chose the access mode above. */
 	uint8_t type = filetype_from_mode(st.st_mode);
-	uint64_t base = rights_for_filetype(type, readable, writable, readonly);
+	uint64_t base = rights_for_filetype(type, readable, writable);
 	int new_fd = fd_insert(host, type, base, base);
 	if (new_fd < 0)
 		return -new_fd;

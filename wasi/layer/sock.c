@@ -30,7 +30,7 @@ WASI_EXPORT("sock_accept") int wasi_sock_accept(uint32_t fd, uint32_t flags, lp_
 	if (host < 0)
 		return wasi_errno_last();
 	uint8_t type = f->filetype;
-	uint64_t base = rights_for_filetype(type, 1, 1, 0);
+	uint64_t base = rights_for_filetype(type, 1, 1);
 	int new_fd = fd_insert(host, type, base, base);
 	if (new_fd < 0)
 		return -new_fd;

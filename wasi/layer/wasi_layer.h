@@ -179,7 +179,8 @@ struct wasi_fd {
 };
 
 /* The entry for WASI descriptor fd if it is open and holds all of `needed`
- * base rights; else NULL with *err = EBADF or ENOTCAPABLE. */
+ * base rights; else NULL with *err = EBADF or ENOTCAPABLE, or EPERM for a
+ * right that writes on a descriptor under a --ro-dir. */
 struct wasi_fd *fd_lookup(uint32_t fd, uint64_t needed, int *err);
 /* A new entry at the lowest free number for host descriptor `host`;
  * returns the number, or -WASI errno (the host descriptor is closed then). */
@@ -189,8 +190,8 @@ void fd_release(uint32_t fd);
 uint32_t fd_table_size(void);
 
 /* What a descriptor of this kind can do: the rights reported and enforced
- * (as wasmtime reports them); readonly withholds everything that writes. */
-uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable, int readonly);
+ * (as wasmtime reports them). */
+uint64_t rights_for_filetype(uint8_t filetype, int readable, int writable);
 uint8_t filetype_from_mode(unsigned mode);
 
 /* The layer's own command line, which is the program's (main.c). */
