@@ -105,11 +105,13 @@ WASI_EXPORT("poll_oneoff") int wasi_poll_oneoff(lp_addr in, lp_addr out, uint32_
 		const struct pollfd *p = &pfds[pfd_of[i]];
 		if (!p->revents)
 			continue;
+		/* Data still to read counts as readable even after the writer hung
+		 * up (Linux reports both); hang-up alone is the HANGUP flag. */
 		if (p->revents & POLLNVAL) {
 			ev.error = WASI_EBADF;
-		} else if (p->revents & POLLHUP) {
+		} else if ((p->revents & POLLHUP) && !(p->revents & (POLLIN | POLLOUT))) {
 			ev.fd_readwrite.flags = WASI_EVENTRWFLAG_HANGUP;
-		} else if (p->revents & POLLERR) {
+		} else if ((p->revents & POLLERR) && !(p->revents & (POLLIN | POLLOUT))) {
 			ev.error = WASI_EIO;
 		} else if (s->tag == WASI_EVENTTYPE_FD_READ) {
 			int avail;
