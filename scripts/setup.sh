@@ -51,6 +51,7 @@ cargo build --release --locked
 echo "== WALI toolchain (build/sysroot, build/bin/lamina-cc)"
 bash toolchain/build-sysroot.sh
 bash toolchain/install-bin.sh
+bash wasi/build.sh
 
 echo "== Build and run a WALI program"
 mkdir -p build/examples
