@@ -1,6 +1,6 @@
 /* File attributes and state: the chmod and chown families, utimensat,
  * utimes and futimesat, access/faccessat/faccessat2, truncate/ftruncate,
- * fsync/fdatasync/sync_file_range, fadvise, flock and umask, each read back. Runs in an
+ * fsync/fdatasync/sync_file_range, fallocate, fadvise, flock and umask, each read back. Runs in an
  * empty scratch directory. */
 #include "lt_fs.h"
 
@@ -171,6 +171,18 @@ static void syncing_and_locks(void) {
     expect_eq("fdatasync", wali_fdatasync((int)fd), 0);
     /* Offsets and lengths are 64-bit: a range past 4 GiB, and 0 for "to the end". */
     expect_eq("sync_file_range write", wali_sync_file_range((int)fd, 0, 6, SYNC_FILE_RANGE_WRITE), 0);
+    long room = wali_open("room", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    struct stat grown;
+    expect_eq("fallocate 8 KiB", wali_fallocate((int)room, 0, 0, 8192), 0);
+    expect_eq("fstat after fallocate", wali_fstat((int)room, &grown), 0);
+    expect_eq("fallocate grew the size", grown.st_size, 8192);
+    expect_eq("fallocate keep size", wali_fallocate((int)room, FALLOC_FL_KEEP_SIZE, 8192, 4096), 0);
+    expect_eq("fstat after keep size", wali_fstat((int)room, &grown), 0);
+    expect_eq("fallocate kept the size", grown.st_size, 8192);
+    expect_eq("fallocate zero length", wali_fallocate((int)room, 0, 0, 0), -EINVAL);
+    expect_eq("fallocate negative offset", wali_fallocate((int)room, 0, -1, 10), -EINVAL);
+    wali_close((int)room);
+    expect_eq("unlink room", wali_unlink("room"), 0);
     expect_eq("sync_file_range wait-write-wait",
               wali_sync_file_range((int)fd, 0, 0,
                                    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER),

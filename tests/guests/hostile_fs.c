@@ -200,6 +200,7 @@ static void bad_fds_and_flags(void) {
         expect_eq("fsync", wali_fsync(b), -EBADF);
         expect_eq("fdatasync", wali_fdatasync(b), -EBADF);
         expect_eq("sync_file_range", wali_sync_file_range(b, 0, 0, SYNC_FILE_RANGE_WRITE), -EBADF);
+        expect_eq("fallocate", wali_fallocate(b, 0, 0, 1), -EBADF);
         expect_eq("fadvise", wali_fadvise(b, 0, 0, POSIX_FADV_NORMAL), -EBADF);
         expect_eq("flock", wali_flock(b, LOCK_EX), -EBADF);
         expect_eq("fchdir", wali_fchdir(b), -EBADF);
@@ -210,6 +211,8 @@ static void bad_fds_and_flags(void) {
     expect_eq("getdents64 of a file", wali_getdents64((int)fd, buf, sizeof buf), -ENOTDIR);
     expect_eq("fchdir to a file", wali_fchdir((int)fd), -ENOTDIR);
     expect_eq("sync_file_range with every flag bit", wali_sync_file_range((int)fd, 0, 0, ~0), -EINVAL);
+    expect_eq("fallocate with every mode bit", wali_fallocate((int)fd, ~0, 0, 1), -EOPNOTSUPP);
+    expect_eq("fallocate past the largest file", wali_fallocate((int)fd, 0, 0x7fffffffffffffffLL, 2), -EFBIG);
     expect_eq("sync_file_range of a negative length", wali_sync_file_range((int)fd, 0, -1, SYNC_FILE_RANGE_WRITE), -EINVAL);
     int p[2];
     wali_pipe(p);

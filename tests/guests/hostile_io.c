@@ -55,10 +55,12 @@ static void iovecs(int file, int p[2]) {
     expect_eq("readv array past the end", wali_readv(file, lt_mem_tail(12), 2), -EFAULT);
     expect_eq("writev wild array", wali_writev(p[1], LT_WILD, 2), -EFAULT);
     expect_eq("preadv wild array", wali_preadv(file, LT_WILD, 1, 0, 0), -EFAULT);
+    expect_eq("pwritev wild array", wali_pwritev(file, LT_WILD, 1, 0, 0), -EFAULT);
     struct iovec wild[2] = {{a, 8}, {LT_WILD, 8}};
     expect_eq("readv entry points outside", wali_readv(file, wild, 2), -EFAULT);
     expect_eq("writev entry points outside", wali_writev(p[1], wild, 2), -EFAULT);
     expect_eq("preadv entry points outside", wali_preadv(file, wild, 2, 0, 0), -EFAULT);
+    expect_eq("pwritev entry points outside", wali_pwritev(file, wild, 2, 0, 0), -EFAULT);
     struct iovec tail[1] = {{lt_mem_tail(4), 5}};
     expect_eq("readv entry runs past the end", wali_readv(file, tail, 1), -EFAULT);
     struct iovec wrap[1] = {{a, 0xffffffffu}};
@@ -73,6 +75,8 @@ static void iovecs(int file, int p[2]) {
     expect_eq("writev iovcnt 1025", wali_writev(p[1], good, 1025), -EINVAL);
     expect_eq("preadv iovcnt -1", wali_preadv(file, good, -1, 0, 0), -EINVAL);
     expect_eq("preadv iovcnt 1025", wali_preadv(file, good, 1025, 0, 0), -EINVAL);
+    expect_eq("pwritev iovcnt -1", wali_pwritev(file, good, -1, 0, 0), -EINVAL);
+    expect_eq("pwritev iovcnt 1025", wali_pwritev(file, good, 1025, 0, 0), -EINVAL);
     expect_eq("readv iovcnt 0x80000000", wali_readv(file, good, (int)0x80000000u), -EINVAL);
 }
 
@@ -93,6 +97,7 @@ static void bad_fds(void) {
         expect_eq("readv bad fd", wali_readv(fd, &v, 1), -EBADF);
         expect_eq("writev bad fd", wali_writev(fd, &v, 1), -EBADF);
         expect_eq("preadv bad fd", wali_preadv(fd, &v, 1, 0, 0), -EBADF);
+        expect_eq("pwritev bad fd", wali_pwritev(fd, &v, 1, 0, 0), -EBADF);
         expect_eq("lseek bad fd", wali_lseek(fd, 0, SEEK_SET), -EBADF);
         expect_eq("close bad fd", wali_close(fd), -EBADF);
         expect_eq("dup bad fd", wali_dup(fd), -EBADF);

@@ -87,6 +87,14 @@ static void vectored_io(void) {
     expect_true("preadv second", same(y, "fg", 2));
     expect_eq("preadv keeps offset", wali_lseek(fd, 0, SEEK_CUR), 7);
     expect_eq("preadv negative offset", wali_preadv(fd, in, 2, -1, 0), -EINVAL);
+    struct iovec patch[2] = {{"XY", 2}, {"Z", 1}};
+    expect_eq("pwritev at 1", wali_pwritev(fd, patch, 2, 1, 0), 3);
+    expect_eq("pwritev keeps offset", wali_lseek(fd, 0, SEEK_CUR), 7);
+    memset(x, 0, 3);
+    memset(y, 0, 10);
+    expect_eq("pwritev read back", wali_preadv(fd, in, 2, 0, 0), 7);
+    expect_true("pwritev landed", same(x, "aXY", 3) && same(y, "Zefg", 4));
+    expect_eq("pwritev negative offset", wali_pwritev(fd, patch, 2, -1, 0), -EINVAL);
     /* Many small iovecs, as stdio and writev-heavy servers use. */
     struct iovec many[64];
     char digits[64];

@@ -1,5 +1,5 @@
 /* fd_*: descriptors. Data moves with the program-memory system calls
- * (readv/writev/preadv/pwrite64 on the program's own iovecs: no copy);
+ * (readv/writev/preadv/pwritev on the program's own iovecs: no copy);
  * everything else is the matching Linux call on the host descriptor. */
 #include <dirent.h>
 #include <errno.h>
@@ -80,6 +80,8 @@ WASI_EXPORT("fd_read") int wasi_fd_read(uint32_t fd, lp_addr iovs, uint32_t iovs
 		return err;
 	if ((err = check_iov_count(iovs_len)))
 		return err;
+	if ((err = claim_result(nread_out)))
+		return err;
 	long long n = lp_readv(f->host, iovs, (int)iovs_len);
 	if (n < 0)
 		return wasi_from_ret(n);
@@ -93,6 +95,8 @@ WASI_EXPORT("fd_write") int wasi_fd_write(uint32_t fd, lp_addr iovs, uint32_t io
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)))
+		return err;
+	if ((err = claim_result(nwritten_out)))
 		return err;
 	long long n = lp_writev(f->host, iovs, (int)iovs_len);
 	if (n < 0)
@@ -108,6 +112,8 @@ int wasi_fd_pread(uint32_t fd, lp_addr iovs, uint32_t iovs_len, uint64_t offset,
 	if (!f)
 		return err;
 	if ((err = check_iov_count(iovs_len)) || (err = check_offset(offset)))
+		return err;
+	if ((err = claim_result(nread_out)))
 		return err;
 	/* On a 64-bit host the kernel takes the whole offset from pos_l. */
 	long long n = lp_preadv(f->host, iovs, (int)iovs_len, (long long)offset, 0);
@@ -125,31 +131,12 @@ int wasi_fd_pwrite(uint32_t fd, lp_addr iovs, uint32_t iovs_len, uint64_t offset
 		return err;
 	if ((err = check_iov_count(iovs_len)) || (err = check_offset(offset)))
 		return err;
-	/* Lamina's WALI has pwrite64 but no pwritev: one pwrite64 per iovec,
-	 * each straight from the program's buffer, stopping at a short write
-	 * as pwritev would return then. */
-	uint64_t written = 0;
-	for (uint32_t i = 0; i < iovs_len; i++) {
-		struct wasi_iovec iov;
-		if ((uint64_t)iovs + 8 * (uint64_t)(i + 1) > UINT32_MAX + 1ull || get(&iov, iovs + 8 * i, sizeof iov))
-			return WASI_EFAULT;
-		if (iov.buf_len == 0)
-			continue;
-		if (written + iov.buf_len > (uint64_t)INT32_MAX)
-			iov.buf_len = (uint32_t)(INT32_MAX - written); /* the kernel's per-call limit */
-		if (iov.buf_len == 0 || (err = check_offset(offset + written)))
-			break;
-		long long n = lp_pwrite64(f->host, iov.buf, iov.buf_len, (long long)(offset + written));
-		if (n < 0) {
-			if (written > 0)
-				break;
-			return wasi_from_ret(n);
-		}
-		written += (uint64_t)n;
-		if ((uint64_t)n < iov.buf_len)
-			break;
-	}
-	return put_u32(nwritten_out, (uint32_t)written);
+	if ((err = claim_result(nwritten_out)))
+		return err;
+	long long n = lp_pwritev(f->host, iovs, (int)iovs_len, (long long)offset, 0);
+	if (n < 0)
+		return wasi_from_ret(n);
+	return put_u32(nwritten_out, (uint32_t)n);
 }
 
 WASI_EXPORT("fd_seek") int wasi_fd_seek(uint32_t fd, int64_t offset, uint32_t whence, lp_addr newoffset_out)

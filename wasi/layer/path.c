@@ -15,6 +15,12 @@
 #include <linux/openat2.h>
 #include "wasi_layer.h"
 
+/* Lookup flags beyond SYMLINK_FOLLOW are none WASI defines. */
+static int check_lookup(uint32_t flags)
+{
+	return flags & ~(uint32_t)WASI_LOOKUP_SYMLINK_FOLLOW ? WASI_EINVAL : WASI_ESUCCESS;
+}
+
 WALI_IMPORT("SYS_openat2") long long wali_openat2(int dirfd, const char *path, struct open_how *how, unsigned size);
 
 /* How many symbolic links one path may pass through, as Linux's MAXSYMLINKS. */
@@ -282,7 +288,8 @@ int wasi_path_link(uint32_t old_fd, uint32_t old_flags, lp_addr old_path, uint32
 	char old_buf[PATH_MAX], new_buf[PATH_MAX];
 	struct parent op, np;
 	int old_dir, new_dir, err;
-	if ((err = dir_with(old_fd, R_PATH_LINK_SOURCE, &old_dir)) || (err = dir_with(new_fd, R_PATH_LINK_TARGET, &new_dir)) ||
+	if ((err = check_lookup(old_flags)) || (err = dir_with(old_fd, R_PATH_LINK_SOURCE, &old_dir)) ||
+	    (err = dir_with(new_fd, R_PATH_LINK_TARGET, &new_dir)) ||
 	    (err = read_path(old_path, old_len, old_buf)) || (err = read_path(new_path, new_len, new_buf)))
 		return err;
 	err = (old_flags & WASI_LOOKUP_SYMLINK_FOLLOW) ? resolve_parent_following(old_dir, old_buf, &op)
@@ -326,7 +333,7 @@ int wasi_path_filestat_get(uint32_t fd, uint32_t flags, lp_addr path, uint32_t p
 {
 	char buf[PATH_MAX];
 	int dir, target, err;
-	if ((err = dir_with(fd, R_PATH_FILESTAT_GET, &dir)) || (err = read_path(path, path_len, buf)))
+	if ((err = check_lookup(flags)) || (err = dir_with(fd, R_PATH_FILESTAT_GET, &dir)) || (err = read_path(path, path_len, buf)))
 		return err;
 	/* O_PATH with O_NOFOLLOW opens a symbolic link itself. */
 	uint64_t nofollow = (flags & WASI_LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW;
@@ -345,7 +352,8 @@ int wasi_path_filestat_set_times(uint32_t fd, uint32_t flags, lp_addr path, uint
 	char buf[PATH_MAX];
 	struct timespec times[2];
 	int dir, target, err;
-	if ((err = dir_with(fd, R_PATH_FILESTAT_SET_TIMES, &dir)) || (err = timespecs_for_set_times(times, atim, mtim, fst_flags)) ||
+	if ((err = check_lookup(flags)) || (err = dir_with(fd, R_PATH_FILESTAT_SET_TIMES, &dir)) ||
+	    (err = timespecs_for_set_times(times, atim, mtim, fst_flags)) ||
 	    (err = read_path(path, path_len, buf)))
 		return err;
 	uint64_t nofollow = (flags & WASI_LOOKUP_SYMLINK_FOLLOW) ? 0 : O_NOFOLLOW;
@@ -386,6 +394,11 @@ int wasi_path_open(uint32_t fd, uint32_t dirflags, lp_addr path, uint32_t path_l
 	(void)rights_inheriting; /* what a descriptor hands down follows from its kind */
 	char buf[PATH_MAX];
 	int err;
+	if ((err = check_lookup(dirflags)))
+		return err;
+	if (oflags & ~(uint32_t)(WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY | WASI_OFLAG_EXCL | WASI_OFLAG_TRUNC) ||
+	    (rights_base | rights_inheriting) & ~R_ALL)
+		return WASI_EINVAL;
 	uint64_t needed = R_PATH_OPEN;
 	if (oflags & WASI_OFLAG_CREAT)
 		needed |= R_PATH_CREATE_FILE;

@@ -221,6 +221,13 @@ static inline int put_u32(lp_addr dst, uint32_t value)
 {
 	return put(dst, &value, sizeof value);
 }
+
+/* Checks a result pointer before the call acts (by storing 0 there): a call
+ * that answers EFAULT has done nothing, e.g. written no data. */
+static inline int claim_result(lp_addr dst)
+{
+	return put_u32(dst, 0);
+}
 static inline int put_u64(lp_addr dst, uint64_t value)
 {
 	return put(dst, &value, sizeof value);
@@ -241,7 +248,7 @@ int timespecs_for_set_times(struct timespec *times, uint64_t atim, uint64_t mtim
 LAMINA_PROGRAM_IMPORT("SYS_readv") long long lp_readv(int fd, lp_addr iov, int iovcnt);
 LAMINA_PROGRAM_IMPORT("SYS_writev") long long lp_writev(int fd, lp_addr iov, int iovcnt);
 LAMINA_PROGRAM_IMPORT("SYS_preadv") long long lp_preadv(int fd, lp_addr iov, int iovcnt, long long pos_l, long long pos_h);
-LAMINA_PROGRAM_IMPORT("SYS_pwrite64") long long lp_pwrite64(int fd, lp_addr buf, unsigned count, long long offset);
+LAMINA_PROGRAM_IMPORT("SYS_pwritev") long long lp_pwritev(int fd, lp_addr iov, int iovcnt, long long pos_l, long long pos_h);
 LAMINA_PROGRAM_IMPORT("SYS_getrandom") long long lp_getrandom(lp_addr buf, unsigned len, unsigned flags);
 
 /* The most iovecs one call takes, as the kernel's UIO_MAXIOV. */

@@ -56,6 +56,7 @@ static inline long lt_raw_syscall(long n, long a, long b, long c, long d, long e
 #define EINVAL 22
 #define EMFILE 24
 #define ENOTTY 25
+#define EFBIG 27
 #define ESPIPE 29
 #define EPIPE 32
 #define ERANGE 34
@@ -66,6 +67,7 @@ static inline long lt_raw_syscall(long n, long a, long b, long c, long d, long e
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89
 #define EPROTOTYPE 91
+#define EOPNOTSUPP 95
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
 #define ENOTCONN 107

@@ -3,9 +3,6 @@
 #pragma once
 #include "lt.h"
 
-#ifndef EOPNOTSUPP
-#define EOPNOTSUPP 95
-#endif
 
 /* ---- clocks ---- */
 #define CLOCK_MONOTONIC_RAW 4

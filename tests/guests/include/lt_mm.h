@@ -43,7 +43,6 @@
 #define MADV_HWPOISON 100
 
 #define EOVERFLOW 75
-#define EOPNOTSUPP 95
 #define ENODEV 19
 
 #define PAGE 4096ul

@@ -12,7 +12,6 @@ int bcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n); }
 #define ENOPROTOOPT 92
 #define EPROTONOSUPPORT 93
 #define ESOCKTNOSUPPORT 94
-#define EOPNOTSUPP 95
 #define EADDRNOTAVAIL 99
 #define ENOBUFS 105
 #define EISCONN 106

@@ -70,6 +70,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(fsync => fsync, [fd: Fd]),
     syscall!(fdatasync => fdatasync, [fd: Fd]),
     syscall!(sync_file_range => sync_file_range, [fd: Fd, offset: Long, nbytes: Long, flags: Hex]),
+    syscall!(fallocate => fallocate, [fd: Fd, mode: Hex, offset: Long, len: Long], Restartable),
     syscall!(fadvise => fadvise, [fd: Fd, offset: Long, len: Long, advice: Int]),
     syscall!(flock => flock, [fd: Fd, operation: Int], Restartable),
     syscall!(umask => umask, [mask: Mode]),
@@ -527,6 +528,12 @@ fn fdatasync(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
 /// with it, and treat its failure as a failed save.
 fn sync_file_range(ctx: &Ctx<'_>, fd: Fd, offset: i64, nbytes: i64, flags: u32) -> SysResult {
     ctx.syscall(libc::SYS_sync_file_range, &[fd.arg(), offset, nbytes, flags.into()])
+}
+
+/// `fallocate` (beyond WALI's table; `posix_fallocate`, WASI's
+/// `fd_allocate`): the host's, as it touches no guest memory.
+fn fallocate(ctx: &Ctx<'_>, fd: Fd, mode: u32, offset: i64, len: i64) -> SysResult {
+    ctx.syscall(libc::SYS_fallocate, &[fd.arg(), mode.into(), offset, len])
 }
 
 /// WALI's `fadvise` is the host's `fadvise64`.

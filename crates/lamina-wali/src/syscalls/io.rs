@@ -21,6 +21,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(readv => readv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
     syscall!(writev => writev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
     syscall!(preadv => preadv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
+    syscall!(pwritev => pwritev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
     syscall!(lseek => lseek, [fd: Fd, offset: Long, whence: Int]),
     syscall!(sendfile => sendfile, [out_fd: Fd, in_fd: Fd, offset: Struct<i64>, count: UInt], Restartable),
     syscall!(close => close, [fd: Fd]),
@@ -71,6 +72,10 @@ fn writev(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32) -> SysR
 
 fn preadv(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, pos_l: i64, pos_h: i64) -> SysResult {
     vectored(ctx, libc::SYS_preadv, fd, iov, iovcnt, &[pos_l, pos_h])
+}
+
+fn pwritev(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, pos_l: i64, pos_h: i64) -> SysResult {
+    vectored(ctx, libc::SYS_pwritev, fd, iov, iovcnt, &[pos_l, pos_h])
 }
 
 fn lseek(ctx: &Ctx<'_>, fd: Fd, offset: i64, whence: i32) -> SysResult {
