@@ -35,32 +35,15 @@ static __wasi_fd_t open_file(const char *path, uint16_t oflags, uint64_t rights,
     return e ? (__wasi_fd_t)-1 : fd;
 }
 
-/* Writes all of iovs (the caller's array is consumed); returns the total. */
-static uint32_t write_all(__wasi_fd_t fd, __wasi_ciovec_t *iovs, uint32_t count)
+/* Writes all of iovs, or reads until they are full or the file ends (the
+ * caller's array is consumed); returns the total. A ciovec is an iovec
+ * with a const buffer, the same layout. */
+static uint32_t transfer_all(__wasi_fd_t fd, __wasi_iovec_t *iovs, uint32_t count, int writing)
 {
     uint32_t total = 0, n;
     while (count > 0) {
-        if (raw_fd_write(fd, P(iovs), count, P(&n)) != 0)
-            break;
-        total += n;
-        while (count > 0 && n >= iovs->buf_len) {
-            n -= iovs->buf_len;
-            iovs++, count--;
-        }
-        if (count > 0) {
-            iovs->buf += n;
-            iovs->buf_len -= n;
-        }
-    }
-    return total;
-}
-
-/* Fills iovs until the end of the file (the array is consumed). */
-static uint32_t read_all(__wasi_fd_t fd, __wasi_iovec_t *iovs, uint32_t count)
-{
-    uint32_t total = 0, n;
-    while (count > 0) {
-        if (raw_fd_read(fd, P(iovs), count, P(&n)) != 0 || n == 0)
+        int e = writing ? raw_fd_write(fd, P(iovs), count, P(&n)) : raw_fd_read(fd, P(iovs), count, P(&n));
+        if (e != 0 || (!writing && n == 0))
             break;
         total += n;
         while (count > 0 && n >= iovs->buf_len) {
@@ -192,7 +175,7 @@ static void descriptors(void)
      * moves one iovec per call), so the program loops as for writev and
      * readv and prints the totals and the bytes. */
     __wasi_ciovec_t out[3] = {{(const uint8_t *)"hello", 5}, {(const uint8_t *)"", 0}, {(const uint8_t *)", world\n", 8}};
-    printf("fd_write 3 iovecs: wrote %u\n", write_all(fd, out, 3));
+    printf("fd_write 3 iovecs: wrote %u\n", transfer_all(fd, (__wasi_iovec_t *)out, 3, 1));
     SAY("fd_write 0 iovecs", raw_fd_write(fd, P(out), 0, P(&n)));
     printf("wrote %u\n", n);
     SAY("fd_tell", raw_fd_tell(fd, P(&pos)));
@@ -200,7 +183,7 @@ static void descriptors(void)
     SAY("fd_seek set 0", raw_fd_seek(fd, 0, __WASI_WHENCE_SET, P(&pos)));
     char a[3] = {0}, b[20] = {0};
     __wasi_iovec_t in[2] = {{(uint8_t *)a, 2}, {(uint8_t *)b, sizeof b - 1}};
-    printf("fd_read 2 iovecs: read %u: \"%s\" \"%s\"\n", read_all(fd, in, 2), a, b);
+    printf("fd_read 2 iovecs: read %u: \"%s\" \"%s\"\n", transfer_all(fd, in, 2, 0), a, b);
     SAY("fd_read at end", raw_fd_read(fd, P(in), 2, P(&n)));
     printf("read %u\n", n);
     SAY("fd_seek cur -6", raw_fd_seek(fd, -6, __WASI_WHENCE_CUR, P(&pos)));

@@ -67,6 +67,18 @@ pub struct ImportReport {
     pub binding: Binding,
 }
 
+impl ImportReport {
+    fn new(module: &str, name: &str, ty: Option<&FuncType>, binding: Binding) -> ImportReport {
+        ImportReport {
+            module: module.into(),
+            name: name.into(),
+            params: ty.map_or_else(Vec::new, |t| t.params().collect()),
+            results: ty.map_or_else(Vec::new, |t| t.results().collect()),
+            binding,
+        }
+    }
+}
+
 /// Builds a linker that satisfies every import of `module`.
 pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Result<(Linker<Host>, Vec<ImportReport>)> {
     let mut linker = Linker::new(module.engine());
@@ -75,26 +87,14 @@ pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Resu
         let (m, name) = (import.module(), import.name());
         if (m, name) == MEMORY_IMPORT {
             linker.define(&store, m, name, memory.clone())?;
-            report.push(ImportReport {
-                module: m.into(),
-                name: name.into(),
-                params: vec![],
-                results: vec![],
-                binding: Binding::Memory,
-            });
+            report.push(ImportReport::new(m, name, None, Binding::Memory));
             continue;
         }
         let memory = match m {
             "wali" => SyscallMemory::Own,
             PROGRAM_MODULE if !name.starts_with("SYS_") => {
                 let ty = program_function_type(&import.ty(), name)?;
-                report.push(ImportReport {
-                    module: m.into(),
-                    name: name.into(),
-                    params: ty.params().collect(),
-                    results: ty.results().collect(),
-                    binding: Binding::Program,
-                });
+                report.push(ImportReport::new(m, name, Some(&ty), Binding::Program));
                 bind_program_function(&mut linker, name)?;
                 continue;
             }
@@ -109,13 +109,7 @@ pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Resu
         check_integer_type(m, name, &ty)?;
         let def = lamina_wali::lookup(name);
         let binding = if def.is_some() { Binding::Implemented } else { Binding::Unimplemented };
-        report.push(ImportReport {
-            module: m.into(),
-            name: name.into(),
-            params: ty.params().collect(),
-            results: ty.results().collect(),
-            binding,
-        });
+        report.push(ImportReport::new(m, name, Some(&ty), binding));
         bind(&mut linker, m, name, ty, def, memory)?;
     }
     Ok((linker, report))
@@ -319,13 +313,7 @@ pub fn link_wasi_program(
         let (m, name) = (import.module(), import.name());
         if (m, name) == MEMORY_IMPORT {
             linker.define(&*store, m, name, memory.clone())?;
-            report.push(ImportReport {
-                module: m.into(),
-                name: name.into(),
-                params: vec![],
-                results: vec![],
-                binding: Binding::Memory,
-            });
+            report.push(ImportReport::new(m, name, None, Binding::Memory));
             continue;
         }
         if m != WASI_PREVIEW1 {
@@ -345,13 +333,7 @@ pub fn link_wasi_program(
             );
         }
         linker.define(&*store, m, name, func)?;
-        report.push(ImportReport {
-            module: m.into(),
-            name: name.into(),
-            params: provided.params().collect(),
-            results: provided.results().collect(),
-            binding: Binding::WasiLayer,
-        });
+        report.push(ImportReport::new(m, name, Some(&provided), Binding::WasiLayer));
     }
     Ok((linker, report))
 }
