@@ -16,7 +16,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use apps::*;
-use support::{lamina, repo, text};
+use support::{repo, text};
 
 fn busybox() -> &'static App {
     static BUSYBOX: OnceLock<App> = OnceLock::new();
@@ -184,13 +184,7 @@ fn busybox_failures() {
 /// and its number of passes.
 fn testsuite(flavor: &str, via_binfmt: bool, make_args: &[String]) -> (usize, Vec<String>) {
     let root = repo();
-    let mut cmd = if via_binfmt {
-        let mut cmd = lamina();
-        cmd.args(["binfmt", "exec", "make"]);
-        cmd
-    } else {
-        Command::new("make")
-    };
+    let mut cmd = make_command(via_binfmt);
     let objtree = root.join("build/apps/busybox").join(flavor);
     // The suite's testing.sh compiles a helper with gcc from a path relative to
     // the source tree unless $ECHO names an echo that knows -n and -e.

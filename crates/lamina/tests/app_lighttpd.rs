@@ -324,13 +324,7 @@ fn lighttpd_own_test_suite() {
     let root = repo();
     let mut summaries = Vec::new();
     for (flavor, via_binfmt) in [("native", false), ("wasm", true)] {
-        let mut cmd = if via_binfmt {
-            let mut cmd = lamina();
-            cmd.args(["binfmt", "exec", "make"]);
-            cmd
-        } else {
-            Command::new("make")
-        };
+        let mut cmd = make_command(via_binfmt);
         let dir = root.join("build/apps/lighttpd").join(flavor);
         let out = cmd.arg("-C").arg(&dir).arg("check").output().unwrap();
         let log = format!("{}{}", text(&out.stdout), text(&out.stderr));

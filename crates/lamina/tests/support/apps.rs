@@ -75,6 +75,18 @@ pub fn program(name: &'static str) -> App {
     App { name, wasm: bin.join(format!("{name}.wasm")), native: bin.join(name), argv0_is_path: false }
 }
 
+/// `make`, run natively or (`via_binfmt`) under `lamina binfmt exec`, so that
+/// a test suite's make executes the WALI build's modules.
+pub fn make_command(via_binfmt: bool) -> Command {
+    if via_binfmt {
+        let mut cmd = lamina();
+        cmd.args(["binfmt", "exec", "make"]);
+        cmd
+    } else {
+        Command::new("make")
+    }
+}
+
 /// A scratch directory for each build of one test.
 pub struct Dirs {
     pub wasm: PathBuf,
