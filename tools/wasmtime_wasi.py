@@ -2,10 +2,11 @@
 """Runs a WASI preview 1 module under wasmtime's own WASI (PyPI `wasmtime`):
 the reference that Lamina's layered WASI is compared against.
 
-    tools/wasmtime_wasi.py [--dir HOST[::GUEST]]... [--env NAME=VALUE]... MODULE [ARGS...]
+    tools/wasmtime_wasi.py [--dir|--ro-dir HOST[::GUEST]]... [--env NAME=VALUE]... MODULE [ARGS...]
 
-The spellings are wasmtime's CLI ones (and Lamina's): `--dir HOST` preopens
-HOST under the guest path HOST, `--dir HOST::GUEST` under GUEST. The program
+The spellings are Lamina's (and, for --dir, wasmtime's CLI ones): `--dir HOST`
+preopens HOST under the guest path HOST, `--dir HOST::GUEST` under GUEST;
+`--ro-dir` preopens it read-only (wasmtime's `fs_mutable` off). The program
 sees only the variables given with --env, argv[0] is MODULE as given, stdio
 is inherited. The exit status is the program's (`proc_exit` or a return from
 `main`); a trap is printed on stderr and ends with status 134 (128+SIGABRT),
@@ -21,7 +22,7 @@ TRAP_STATUS = 128 + 6
 
 def usage(message):
     sys.stderr.write(f"wasmtime_wasi.py: {message}\n"
-                     "usage: wasmtime_wasi.py [--dir HOST[::GUEST]]... [--env NAME=VALUE]... MODULE [ARGS...]\n")
+                     "usage: wasmtime_wasi.py [--dir|--ro-dir HOST[::GUEST]]... [--env NAME=VALUE]... MODULE [ARGS...]\n")
     sys.exit(2)
 
 
@@ -31,16 +32,16 @@ def parse(argv):
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         option, _, value = argv[i].partition("=")
-        if option not in ("--dir", "--env"):
+        if option not in ("--dir", "--ro-dir", "--env"):
             usage(f"unknown option {argv[i]}")
         if not value:
             i += 1
             if i == len(argv):
                 usage(f"{option} needs a value")
             value = argv[i]
-        if option == "--dir":
+        if option in ("--dir", "--ro-dir"):
             host, _, guest = value.partition("::")
-            dirs.append((host, guest or host))
+            dirs.append((host, guest or host, option == "--dir"))
         else:
             name, equals, setting = value.partition("=")
             if not equals:
@@ -66,8 +67,8 @@ def main():
     wasi.inherit_stdin()
     wasi.inherit_stdout()
     wasi.inherit_stderr()
-    for host, guest in dirs:
-        wasi.preopen_dir(host, guest)
+    for host, guest, mutable in dirs:
+        wasi.preopen_dir(host, guest, fs_mutable=mutable)
     store.set_wasi(wasi)
 
     instance = linker.instantiate(store, module)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include "wasi_layer.h"
 
@@ -114,15 +115,27 @@ void fd_release(uint32_t fd)
 
 /* Standard input, output and error as wasmtime presents them: a terminal
  * is a character device, anything else of unknown type, and each may
- * only be read (0) or written (1, 2). */
+ * only be read (0) or written (1, 2). A socket handed over as stdio
+ * (inetd-style: a connection, or a listening socket to accept on) is
+ * presented as the socket it is, with a socket's rights, since WASI
+ * preview 1 gives a program no other way to receive one. */
 static void add_stdio(int host)
 {
+	struct stat st;
+	int type_of_socket;
+	socklen_t len = sizeof type_of_socket;
+	if (fstat(host, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    getsockopt(host, SOL_SOCKET, SO_TYPE, &type_of_socket, &len) == 0) {
+		uint8_t type = type_of_socket == SOCK_DGRAM ? WASI_FILETYPE_SOCKET_DGRAM : WASI_FILETYPE_SOCKET_STREAM;
+		uint64_t rights = rights_for_filetype(type, 1, 1);
+		int fd = fd_insert(host, type, rights, rights);
+		if (fd >= 0)
+			table[fd].socket = 1;
+		return;
+	}
 	uint8_t type = isatty(host) ? WASI_FILETYPE_CHARACTER_DEVICE : WASI_FILETYPE_UNKNOWN;
 	uint64_t rights = host == 0 ? R_FD_READ : R_FD_WRITE;
-	struct stat st;
-	int fd = fd_insert(host, type, rights, rights);
-	if (fd >= 0 && fstat(host, &st) == 0 && S_ISSOCK(st.st_mode))
-		table[fd].socket = 1; /* a socket handed over as stdio (inetd-style) */
+	fd_insert(host, type, rights, rights);
 }
 
 static int add_preopen(uint32_t index, int host)

@@ -22,9 +22,12 @@
 
 mod support;
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -101,10 +104,13 @@ struct Run {
     args: &'static [&'static str],
     env: &'static [(&'static str, &'static str)],
     guest_dir: &'static str,
+    /// A second preopen: the fixture's `outside`, read-only, under this
+    /// guest path (no native run then: natively it is not read-only).
+    ro_outside: Option<&'static str>,
     status: i32,
 }
 
-const POSIX: Run = Run { args: &[], env: &[], guest_dir: ".", status: 0 };
+const POSIX: Run = Run { args: &[], env: &[], guest_dir: ".", ro_outside: None, status: 0 };
 const WASI: Run = Run { guest_dir: "/sandbox", ..POSIX };
 
 /// A fresh directory for one run: `root`, the directory the program works
@@ -175,7 +181,17 @@ struct Finished {
 }
 
 fn finish(cmd: Command, fixture: &Fixture) -> Finished {
-    let out = support::run_bounded(cmd, HANG);
+    finish_talking(cmd, fixture, Stdio::null(), |_, _| {})
+}
+
+/// `finish` for a program the harness talks to (support::run_dialogue).
+fn finish_talking(
+    cmd: Command,
+    fixture: &Fixture,
+    stdin: Stdio,
+    on_line: impl FnMut(&[u8], &mut Option<ChildStdin>) + Send + 'static,
+) -> Finished {
+    let out = support::run_dialogue(cmd, stdin, HANG, on_line);
     Finished {
         outcome: Outcome {
             stdout: support::text(&out.stdout),
@@ -186,15 +202,22 @@ fn finish(cmd: Command, fixture: &Fixture) -> Finished {
     }
 }
 
-fn run_native(name: &str, how: Run, fixture: &Fixture) -> Finished {
+fn native_command(name: &str, how: Run, fixture: &Fixture) -> Command {
     let mut cmd = Command::new(native(name));
     cmd.args(how.args).env_clear().envs(how.env.iter().copied()).current_dir(&fixture.root);
-    finish(cmd, fixture)
+    cmd
+}
+
+fn run_native(name: &str, how: Run, fixture: &Fixture) -> Finished {
+    finish(native_command(name, how, fixture), fixture)
 }
 
 /// The options wasmtime's CLI, our runner and `lamina run` share.
 fn wasi_options(cmd: &mut Command, how: Run, fixture: &Fixture) {
     cmd.arg("--dir").arg(format!("{}::{}", fixture.root.display(), how.guest_dir));
+    if let Some(guest) = how.ro_outside {
+        cmd.arg("--ro-dir").arg(format!("{}::{guest}", fixture.dir.join("outside").display()));
+    }
     for (key, value) in how.env {
         cmd.arg("--env").arg(format!("{key}={value}"));
     }
@@ -221,12 +244,19 @@ fn run_wasmtime(name: &str, how: Run, fixture: &Fixture) -> Finished {
 /// a Lamina from before WASI support, or one whose layer is not built
 /// (`bash wasi/build.sh`; `LAMINA_WASI_LAYER` names another).
 fn run_lamina(name: &str, how: Run, fixture: &Fixture) -> Finished {
+    lamina_supported(finish(lamina_command(name, how, fixture), fixture))
+}
+
+fn lamina_command(name: &str, how: Run, fixture: &Fixture) -> Command {
     let module = wasi_module(name);
     let mut cmd = support::lamina();
     cmd.arg("run");
     wasi_options(&mut cmd, how, fixture);
     cmd.arg(&module).args(how.args).current_dir(&fixture.dir);
-    let finished = finish(cmd, fixture);
+    cmd
+}
+
+fn lamina_supported(finished: Finished) -> Finished {
     let unsupported = ["is not shared; WALI modules are linked", "the layer is not installed"];
     assert!(
         !unsupported.iter().any(|says| finished.stderr.contains(says)),
@@ -344,4 +374,74 @@ fn wasi_hostile_all_lamina() {
     assert_passes("wasi_hostile (all calls) under Lamina", &run, HOSTILE);
     assert!(run.outcome.stdout.contains("survived\n"), "{}", run.outcome.stdout);
     assert_eq!(std::fs::read_to_string(fixture.dir.join("outside/secret.txt")).unwrap(), SECRET);
+}
+
+posix_program!(posix_io_readdir, "posix_io", Run { args: &["readdir"], ..POSIX });
+
+// A second preopen, read-only: no native run (natively nothing is read-only).
+wasi_program!(
+    posix_io_preopens,
+    "posix_io",
+    Run { args: &["preopens"], ro_outside: Some("ro"), ..POSIX },
+    host_links: false
+);
+
+/// Runs `cmd` (posix_io pipe) with stdin a pipe the harness writes one line
+/// to when the program says it is ready, and closes when it says so again.
+fn pipe_dialogue(cmd: Command, fixture: &Fixture) -> Finished {
+    finish_talking(cmd, fixture, Stdio::piped(), |line, stdin| {
+        if line == b"ready for data\n" {
+            stdin.as_mut().expect("stdin already closed").write_all(b"data\n").unwrap();
+        } else if line == b"ready for hang-up\n" {
+            *stdin = None;
+        }
+    })
+}
+
+/// poll_oneoff on a pipe that is not ready, then ready, then hung up:
+/// natively, under wasmtime and under Lamina alike.
+#[test]
+fn posix_io_pipe() {
+    let how = Run { args: &["pipe"], ..POSIX };
+    let fixture = Fixture::new("posix_io-pipe-native", false);
+    let native = pipe_dialogue(native_command("posix_io", how, &fixture), &fixture);
+    assert_passes("posix_io pipe (native)", &native, how);
+    assert!(native.outcome.stdout.contains("empty pipe, 30 ms: poll = 0"), "{}", native.outcome.stdout);
+    let fixture = Fixture::new("posix_io-pipe-lamina", false);
+    let lamina = lamina_supported(pipe_dialogue(lamina_command("posix_io", how, &fixture), &fixture));
+    assert_same("posix_io pipe: lamina vs native", &lamina, &native);
+}
+
+/// Runs `cmd` (posix_io accept) with stdin a listening TCP socket and a
+/// client that sends "hello", reads the reply to its end and closes; returns
+/// what the program did and what the client read (or why it could not).
+fn accept_dialogue(cmd: Command, fixture: &Fixture) -> (Finished, Result<String, String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let client = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(address).map_err(|e| e.to_string())?;
+        stream.write_all(b"hello").map_err(|e| e.to_string())?;
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).map_err(|e| e.to_string())?;
+        Ok(reply)
+    });
+    let finished = finish_talking(cmd, fixture, Stdio::from(OwnedFd::from(listener)), |_, _| {});
+    (finished, client.join().unwrap())
+}
+
+/// sock_accept, sock_recv (plain, MSG_PEEK, MSG_WAITALL), sock_send and
+/// sock_shutdown on a real TCP connection, against the native build.
+/// (wasmtime's WASI gives a program no listening socket from its stdin.)
+#[test]
+fn posix_io_accept() {
+    let how = Run { args: &["accept"], ..POSIX };
+    let fixture = Fixture::new("posix_io-accept-native", false);
+    let (native, native_reply) = accept_dialogue(native_command("posix_io", how, &fixture), &fixture);
+    assert_passes("posix_io accept (native)", &native, how);
+    assert_eq!(native_reply.as_deref(), Ok("HELLO"));
+    let fixture = Fixture::new("posix_io-accept-lamina", false);
+    let (lamina, lamina_reply) = accept_dialogue(lamina_command("posix_io", how, &fixture), &fixture);
+    let lamina = lamina_supported(lamina);
+    assert_same("posix_io accept: lamina vs native", &lamina, &native);
+    assert_eq!(lamina_reply, native_reply, "what the client read");
 }

@@ -3,9 +3,9 @@
 //! natively, and compares.
 #![allow(dead_code)]
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{ChildStdin, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -167,23 +167,39 @@ pub fn same_as_native_status(name: &str, args: &[&str]) -> Output {
 }
 
 /// Runs `cmd` to completion, killing it (and failing) after `limit`.
-pub fn run_bounded(mut cmd: Command, limit: Duration) -> Output {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+pub fn run_bounded(cmd: Command, limit: Duration) -> Output {
+    run_dialogue(cmd, Stdio::null(), limit, |_, _| {})
+}
+
+/// Runs `cmd` with `stdin` like run_bounded, calling `on_line` with each
+/// line the program writes on stdout as it comes and with its stdin
+/// (present when `stdin` is `Stdio::piped()`; drop it to close the pipe).
+pub fn run_dialogue(
+    mut cmd: Command,
+    stdin: Stdio,
+    limit: Duration,
+    mut on_line: impl FnMut(&[u8], &mut Option<ChildStdin>) + Send + 'static,
+) -> Output {
+    cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("cannot start lamina");
     let deadline = Instant::now() + limit;
     let (tx, rx) = mpsc::channel();
-    for (index, mut pipe) in
-        [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
-            .into_iter()
-            .enumerate()
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let mut bytes = vec![];
-            let _ = pipe.read_to_end(&mut bytes);
-            let _ = tx.send((index, bytes));
-        });
-    }
+    let mut child_stdin = child.stdin.take();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdout_tx = tx.clone();
+    std::thread::spawn(move || {
+        let mut bytes = vec![];
+        while let Ok(n @ 1..) = stdout.read_until(b'\n', &mut bytes) {
+            on_line(&bytes[bytes.len() - n..], &mut child_stdin);
+        }
+        let _ = stdout_tx.send((0, bytes));
+    });
+    let mut stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        let mut bytes = vec![];
+        let _ = stderr.read_to_end(&mut bytes);
+        let _ = tx.send((1, bytes));
+    });
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
