@@ -10,6 +10,10 @@
 //!   errno numbers, escape attempts from the preopen, hostile pointers): no
 //!   native build; wasmtime is the reference for Lamina, with the directory
 //!   preopened as `/sandbox`.
+//! - `posix_io.c` modes the harness takes part in (a pipe it writes to and
+//!   closes, a listening socket as stdin) are compared with the native
+//!   build only; the layering itself is checked by `--strace` and by a
+//!   stand-in layer the sandbox must contain.
 //!
 //! Every program also checks what WASI pins down and prints a FAIL line when
 //! a check fails, which fails the test even if the engines agree.
@@ -244,13 +248,14 @@ fn run_wasmtime(name: &str, how: Run, fixture: &Fixture) -> Finished {
 /// a Lamina from before WASI support, or one whose layer is not built
 /// (`bash wasi/build.sh`; `LAMINA_WASI_LAYER` names another).
 fn run_lamina(name: &str, how: Run, fixture: &Fixture) -> Finished {
-    lamina_supported(finish(lamina_command(name, how, fixture), fixture))
+    lamina_supported(finish(lamina_command(name, how, fixture, &[]), fixture))
 }
 
-fn lamina_command(name: &str, how: Run, fixture: &Fixture) -> Command {
+/// `lamina run OPTIONS`, the options `how` implies, the module and its args.
+fn lamina_command(name: &str, how: Run, fixture: &Fixture, options: &[&str]) -> Command {
     let module = wasi_module(name);
     let mut cmd = support::lamina();
-    cmd.arg("run");
+    cmd.arg("run").args(options);
     wasi_options(&mut cmd, how, fixture);
     cmd.arg(&module).args(how.args).current_dir(&fixture.dir);
     cmd
@@ -408,7 +413,7 @@ fn posix_io_pipe() {
     assert_passes("posix_io pipe (native)", &native, how);
     assert!(native.outcome.stdout.contains("empty pipe, 30 ms: poll = 0"), "{}", native.outcome.stdout);
     let fixture = Fixture::new("posix_io-pipe-lamina", false);
-    let lamina = lamina_supported(pipe_dialogue(lamina_command("posix_io", how, &fixture), &fixture));
+    let lamina = lamina_supported(pipe_dialogue(lamina_command("posix_io", how, &fixture, &[]), &fixture));
     assert_same("posix_io pipe: lamina vs native", &lamina, &native);
 }
 
@@ -440,8 +445,54 @@ fn posix_io_accept() {
     assert_passes("posix_io accept (native)", &native, how);
     assert_eq!(native_reply.as_deref(), Ok("HELLO"));
     let fixture = Fixture::new("posix_io-accept-lamina", false);
-    let (lamina, lamina_reply) = accept_dialogue(lamina_command("posix_io", how, &fixture), &fixture);
+    let (lamina, lamina_reply) = accept_dialogue(lamina_command("posix_io", how, &fixture, &[]), &fixture);
     let lamina = lamina_supported(lamina);
     assert_same("posix_io accept: lamina vs native", &lamina, &native);
     assert_eq!(lamina_reply, native_reply, "what the client read");
+}
+
+/// `--strace` shows the layer's WALI calls for a WASI program: one tracing
+/// for both kinds of program.
+#[test]
+fn strace_shows_the_layers_calls() {
+    let how = Run { args: &["preopens"], ro_outside: Some("ro"), ..POSIX };
+    let fixture = Fixture::new("posix_io-strace", false);
+    let cmd = lamina_command("posix_io", how, &fixture, &["--strace"]);
+    let run = lamina_supported(finish(cmd, &fixture));
+    assert_passes("posix_io preopens under --strace", &run, how);
+    for call in [r#"openat2(3, "here.txt", "#, r#"openat2(4, "secret.txt", "#, "writev(1, ", "exit_group(0)"] {
+        assert!(run.stderr.contains(call), "no `{call}` in the trace:\n{}", run.stderr);
+    }
+}
+
+/// The second confinement: a layer that misbehaves (a stand-in,
+/// tests/guests/wasi_rogue_layer.c, opens whatever path it is given) reaches
+/// a file outside the preopen when no directory is given (no sandbox: the
+/// test can tell), and is stopped by the sandbox (the syscall layer's path
+/// checks, Landlock beneath them) when one is.
+#[test]
+fn sandbox_confines_the_layer() {
+    let fixture = Fixture::new("rogue-layer", false);
+    let secret = fixture.dir.join("outside/secret.txt");
+    let rogue = support::wasm("wasi_rogue_layer");
+    let program = wasi_module("returns");
+    let run = |dirs: &[String]| {
+        let mut cmd = support::lamina();
+        cmd.env("LAMINA_WASI_LAYER", &rogue).arg("run");
+        for dir in dirs {
+            cmd.arg("--dir").arg(dir);
+        }
+        cmd.arg(&program).arg(&secret);
+        support::run_bounded(cmd, HANG)
+    };
+    let open = run(&[]);
+    assert_eq!(support::text(&open.stdout), format!("read: {SECRET}"), "{}", support::text(&open.stderr));
+    let confined = run(&[format!("{}::.", fixture.root.display())]);
+    assert_eq!(
+        support::text(&confined.stdout),
+        "open: -13\n", // EACCES
+        "the sandbox let the layer out:\n{}",
+        support::text(&confined.stderr)
+    );
+    assert!(confined.status.success(), "{}", support::text(&confined.stderr));
 }
