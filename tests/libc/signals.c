@@ -309,6 +309,20 @@ static void *sleeper(void *arg) {
     return arg;
 }
 
+static volatile sig_atomic_t spinning;
+
+/* Makes no system call until its handler has run: only a safe point inside
+ * its loop can run the handler. */
+static void *spinner(void *arg) {
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    spinning = 1;
+    while (!thread_hits)
+        ;
+    return arg;
+}
+
 static void threads(void) {
     signal(SIGUSR1, thread_handler);
     /* Main blocks SIGUSR1; the thread's handler must run in the thread. */
@@ -329,6 +343,19 @@ static void threads(void) {
     kill(getpid(), SIGUSR1);
     pthread_join(t, NULL);
     printf("kill with main blocking: handled in the other thread: %d\n", pthread_equal(handled_in, t) != 0);
+
+    /* A thread busy in a loop without system calls gets the signal sent to
+     * it, while the main thread spins too (and must not take it). */
+    thread_hits = 0;
+    pthread_create(&t, NULL, spinner, NULL);
+    while (!spinning)
+        ;
+    CHECK_EQ(pthread_kill(t, SIGUSR1), 0);
+    while (!thread_hits)
+        ;
+    pthread_join(t, NULL);
+    printf("pthread_kill to a busy thread: handled in it: %d (hits %d)\n", pthread_equal(handled_in, t) != 0,
+           thread_hits);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     signal(SIGUSR1, SIG_DFL);
 }

@@ -18,7 +18,7 @@ use wasmtime::Result;
 use wasmtime::error::Context;
 use wasmtime::{Engine, Module, Precompiled};
 
-use crate::prepare::prepare;
+use crate::prepare::{SafePoints, prepare};
 
 /// Whether to use the compile cache.
 #[derive(Clone, Debug)]
@@ -55,8 +55,9 @@ pub struct LoadedModule {
     pub source: CodeSource,
 }
 
-/// Loads a `.wasm` (through the cache) or a `.cwasm` artifact.
-pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<LoadedModule> {
+/// Loads a `.wasm` (through the cache) or a `.cwasm` artifact (whose safe
+/// points are the ones it was compiled with).
+pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode, safe_points: SafePoints) -> Result<LoadedModule> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     if let Some(Precompiled::Module) = Engine::detect_precompiled(&bytes) {
         // SAFETY: `.cwasm` files are trusted like native executables: the user
@@ -69,11 +70,11 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
     let describe = || format!("{}", path.display());
     let CacheMode::Dir(dir) = cache else {
         return Ok(LoadedModule {
-            module: compile(engine, &bytes).with_context(describe)?,
+            module: compile(engine, &bytes, safe_points).with_context(describe)?,
             source: CodeSource::Compiled,
         });
     };
-    let cached = dir.join(format!("{}.cwasm", cache_key(engine, &bytes)));
+    let cached = dir.join(format!("{}.cwasm", cache_key(engine, &bytes, safe_points)));
     if let Ok(file) = std::fs::File::open(&cached) {
         // The artifact stays open while mapped: keep it out of the guest's
         // descriptor numbers.
@@ -84,7 +85,7 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
             return Ok(LoadedModule { module, source: CodeSource::CacheHit });
         }
     }
-    let artifact = precompile(engine, &bytes).with_context(describe)?;
+    let artifact = precompile(engine, &bytes, safe_points).with_context(describe)?;
     if let Err(e) = store(dir, &cached, &artifact) {
         let _ =
             writeln!(std::io::stderr(), "lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());
@@ -95,21 +96,22 @@ pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode) -> Result<Lo
 }
 
 /// Prepares and compiles a module in memory.
-pub fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    Module::new(engine, prepare(bytes)?)
+pub fn compile(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> Result<Module> {
+    Module::new(engine, prepare(bytes, safe_points)?)
 }
 
 /// Prepares and compiles a module into an ahead-of-time artifact.
-pub fn precompile(engine: &Engine, bytes: &[u8]) -> Result<Vec<u8>> {
-    engine.precompile_module(&prepare(bytes)?)
+pub fn precompile(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> Result<Vec<u8>> {
+    engine.precompile_module(&prepare(bytes, safe_points)?)
 }
 
-fn cache_key(engine: &Engine, bytes: &[u8]) -> String {
+fn cache_key(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> String {
     let mut engine_hash = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut engine_hash);
     let digest = Sha256::new()
         .chain_update(env!("CARGO_PKG_VERSION"))
         .chain_update(engine_hash.finish().to_le_bytes())
+        .chain_update([u8::from(safe_points == SafePoints::Instrumented)])
         .chain_update(bytes)
         .finalize();
     digest.iter().fold(String::new(), |mut s, b| {

@@ -7,11 +7,11 @@
 //! - on entry to and return from every WALI import (`link.rs`), so a signal
 //!   that interrupted a blocking call is handled before the call returns to
 //!   wasm, and the call is issued again when `SA_RESTART` says so;
-//! - inside running wasm: the native handler increments the engine's epoch
-//!   (an atomic add), and every store's deadline is the next epoch, so the
-//!   epoch checks Cranelift places at function entries and loop headers call
-//!   [`prepare_store`]'s callback, which runs the handlers. `for (;;);` is
-//!   interrupted by `alarm`, and `SIGINT` reaches a busy loop.
+//! - inside running wasm: the native handler sets the signal flag of the
+//!   instances its thread runs (see [`arm_safe_points`]), which the checks
+//!   `prepare.rs` puts on every path that repeats code test, calling
+//!   `lamina.safe_point`, which runs the handlers. `for (;;);` is interrupted
+//!   by `alarm`, and `SIGINT` reaches a busy loop.
 //!
 //! A handler is `table[index]` of the thread's own instance, called with the
 //! signal number, and, if its type takes them, the addresses of a `siginfo_t`
@@ -20,21 +20,74 @@
 //! give it; when it returns, the mask in its `ucontext_t` is restored, as
 //! `rt_sigreturn` would.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use lamina_wali::signals::{self, AltStack, Delivery, SA_ONSTACK, SA_RESTART};
-use wasmtime::{AsContextMut, Engine, Store, StoreContextMut, Trap, UpdateDeadline, Val, ValType};
+use wasmtime::{AsContextMut, Caller, Instance, Linker, Store, StoreContextMut, Trap, Val, ValType};
 use wasmtime::{Result, format_err};
 
+use crate::prepare::{SAFE_POINT_IMPORT, SIGNAL_FLAG_EXPORT};
 use crate::store::Host;
 
-/// The engine whose epoch the native handler advances.
-static ENGINE: OnceLock<Engine> = OnceLock::new();
+/// Most instances one thread runs: a WASI program and the layer serving it.
+const INSTANCES_PER_THREAD: usize = 2;
 
-/// Called by the native signal handler: an atomic add, async-signal-safe.
+thread_local! {
+    /// The signal flags of the instances this thread runs (null: none).
+    static SIGNAL_FLAGS: Cell<[*const AtomicU32; INSTANCES_PER_THREAD]> =
+        const { Cell::new([std::ptr::null(); INSTANCES_PER_THREAD]) };
+}
+
+/// Called by the native signal handler of the thread that received a signal
+/// for a guest handler: raises the flags its running wasm tests. A plain
+/// thread-local read and atomic stores: async-signal-safe.
 fn wake() {
-    if let Some(engine) = ENGINE.get() {
-        engine.increment_epoch();
+    for flag in SIGNAL_FLAGS.get() {
+        if !flag.is_null() {
+            // SAFETY: a flag stays set here only while its store lives
+            // (`SafePointFlags`), and flags are four-byte aligned page starts.
+            unsafe { (*flag).store(1, Ordering::Release) };
+        }
+    }
+}
+
+/// Lowers this thread's flags: a safe point is running its handlers.
+fn lower_flags() {
+    for flag in SIGNAL_FLAGS.get() {
+        if !flag.is_null() {
+            // SAFETY: as in `wake`.
+            unsafe { (*flag).store(0, Ordering::Relaxed) };
+        }
+    }
+}
+
+/// Makes `instance`'s signal flag (if `prepare.rs` gave it one) this
+/// thread's, for the lifetime of `_guard`, which must be dropped before the
+/// store: the flag is the instance's memory.
+pub(crate) fn arm_safe_points(_guard: &SafePointFlags, store: &mut Store<Host>, instance: &Instance) {
+    let Some(memory) = instance.get_memory(&mut *store, SIGNAL_FLAG_EXPORT) else { return };
+    let flag = memory.data_ptr(&*store).cast::<AtomicU32>().cast_const();
+    let mut flags = SIGNAL_FLAGS.get();
+    if let Some(free) = flags.iter_mut().find(|f| f.is_null()) {
+        *free = flag;
+        SIGNAL_FLAGS.set(flags);
+    }
+}
+
+/// While it lives, this thread's signal flags may be armed; dropping it
+/// disarms them (before their store goes).
+pub(crate) struct SafePointFlags(());
+
+impl SafePointFlags {
+    pub(crate) fn new() -> SafePointFlags {
+        SafePointFlags(())
+    }
+}
+
+impl Drop for SafePointFlags {
+    fn drop(&mut self) {
+        SIGNAL_FLAGS.set([std::ptr::null(); INSTANCES_PER_THREAD]);
     }
 }
 
@@ -44,31 +97,15 @@ pub(crate) fn init() {
     signals::init(wake);
 }
 
-/// The engine the process runs on.
-pub(crate) fn set_engine(engine: &Engine) {
-    let _ = ENGINE.set(engine.clone());
-}
-
-/// Epoch ticks that never come: a store runs handlers from its epoch
-/// callback with this deadline, since wasmtime has taken the callback out
-/// while it runs (a nested deadline would trap instead of calling it).
-const NEVER: u64 = 1 << 62;
-
-/// A store for one guest thread whose wasm (from the module's start function
-/// on) reaches a safe point at every epoch change (every signal received for
-/// a guest handler, by any thread: the epoch is the engine's, so other
-/// threads find nothing to do and go on).
-pub(crate) fn new_store(engine: &Engine, host: Host) -> Store<Host> {
-    let mut store = Store::new(engine, host);
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(|mut cx: StoreContextMut<'_, Host>| {
-        if signals::has_deliveries() {
-            cx.set_epoch_deadline(NEVER);
-            deliver(&mut cx)?;
-        }
-        Ok(UpdateDeadline::Continue(1))
-    });
-    store
+/// Defines `lamina.safe_point`, which an instrumented module (`prepare.rs`)
+/// calls when the signal counter moved: it runs the thread's waiting
+/// handlers.
+pub(crate) fn define_safe_point(linker: &mut Linker<Host>) -> Result<()> {
+    linker.func_wrap(SAFE_POINT_IMPORT.0, SAFE_POINT_IMPORT.1, |mut caller: Caller<'_, Host>| {
+        lower_flags();
+        deliver(&mut caller).map(drop)
+    })?;
+    Ok(())
 }
 
 /// Runs this thread's waiting handlers, latest signal first (they nest in
@@ -103,9 +140,6 @@ pub(crate) fn after_trap(store: &mut Store<Host>, error: wasmtime::Error) -> was
         _ => 1,
     };
     let Some(d) = signals::trap_delivery(sig, code) else { return error };
-    // A trap inside a handler run from the epoch callback left the deadline
-    // beyond reach: this handler's loops must stop at safe points again.
-    store.set_epoch_deadline(1);
     match run(store, d) {
         Ok(()) => error,
         Err(e) => e,

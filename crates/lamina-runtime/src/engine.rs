@@ -3,6 +3,8 @@
 use wasmtime::Result;
 use wasmtime::{Config, Engine, OptLevel};
 
+use crate::prepare::SafePoints;
+
 /// Default size of the wasm call stack: 32 MiB. A native main thread gets
 /// 8 MiB, but Cranelift's frames are larger than a C compiler's (a recursion
 /// that 8 MiB holds natively exhausts 8 MiB of wasm stack two thirds of the
@@ -10,29 +12,28 @@ use wasmtime::{Config, Engine, OptLevel};
 /// it grows.
 pub const DEFAULT_STACK_SIZE: usize = 32 << 20;
 
-/// Settings that shape the engine.
+/// Settings that shape the engine and the code it compiles.
 #[derive(Clone, Debug)]
 pub struct EngineOptions {
     /// Most bytes of native stack wasm code may use before a stack-overflow
     /// trap (deep recursion in real programs needs a native-sized stack).
     pub stack_size: usize,
-    /// Signal safe points inside wasm code (epoch checks at function entries
-    /// and loop headers), so a handler interrupts code that makes no system
-    /// calls. Off only to measure what they cost: handlers then run only
-    /// when the guest makes a call.
-    pub safe_points: bool,
+    /// Signal safe points inside wasm code (checks at loop headers and tail
+    /// calls added by `prepare.rs`), so a handler interrupts code that makes
+    /// no system calls. Omitted only to measure what they cost: handlers
+    /// then run only when the guest makes a call.
+    pub safe_points: SafePoints,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { stack_size: DEFAULT_STACK_SIZE, safe_points: true }
+        EngineOptions { stack_size: DEFAULT_STACK_SIZE, safe_points: SafePoints::Instrumented }
     }
 }
 
 /// Builds the engine: Cranelift, the threads proposal with shared memories,
 /// and the other features WALI toolchains emit (bulk memory, reference
-/// types, exception handling, multi-value, sign extension, …), with epoch
-/// checks as signal safe points (see `signals.rs`).
+/// types, exception handling, multi-value, sign extension, …).
 pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
     let mut config = Config::new();
     config
@@ -44,7 +45,6 @@ pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
         .wasm_multi_value(true)
         .wasm_exceptions(true)
         .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64))
-        .epoch_interruption(options.safe_points)
         // Guests run synchronously on their own threads, never on async
         // fiber stacks, but wasmtime requires this bound to hold regardless.
         .async_stack_size(options.stack_size)

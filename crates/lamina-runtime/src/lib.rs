@@ -44,4 +44,5 @@ pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
 pub use options::{DirOption, Limits, RunOptions, SandboxOptions, StraceOptions, StraceOutput};
 pub use outcome::{Outcome, terminate};
+pub use prepare::SafePoints;
 pub use process::run;

@@ -36,7 +36,7 @@ use wasmtime::{Caller, ExternType, FuncType, Instance, Linker, Module, SharedMem
 use wasmtime::{Result, bail};
 
 use crate::delivery;
-use crate::prepare::{MEMORY_IMPORT, TABLE_EXPORT, WASI_PREVIEW1};
+use crate::prepare::{MEMORY_IMPORT, SAFE_POINT_IMPORT, TABLE_EXPORT, WASI_PREVIEW1};
 use crate::store::{Host, Program};
 
 /// The import module of the WASI layer's calls on the program it serves.
@@ -51,6 +51,8 @@ pub enum Binding {
     Unimplemented,
     /// The shared memory.
     Memory,
+    /// The signal safe point (`prepare.rs`).
+    SafePoint,
     /// One of the WASI layer's functions on the program it serves.
     Program,
     /// The WASI layer's export of the same name.
@@ -79,15 +81,34 @@ impl ImportReport {
     }
 }
 
+/// Binds the imports the rewrite (`prepare.rs`) adds to every module, if
+/// `(module, name)` is one of them.
+fn bind_runtime_import(
+    linker: &mut Linker<Host>,
+    store: &Store<Host>,
+    memory: &SharedMemory,
+    (module, name): (&str, &str),
+) -> Result<Option<ImportReport>> {
+    let binding = if (module, name) == MEMORY_IMPORT {
+        linker.define(store, module, name, memory.clone())?;
+        Binding::Memory
+    } else if (module, name) == SAFE_POINT_IMPORT {
+        delivery::define_safe_point(linker)?;
+        Binding::SafePoint
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(ImportReport::new(module, name, None, binding)))
+}
+
 /// Builds a linker that satisfies every import of `module`.
 pub fn link(store: &Store<Host>, module: &Module, memory: &SharedMemory) -> Result<(Linker<Host>, Vec<ImportReport>)> {
     let mut linker = Linker::new(module.engine());
     let mut report = Vec::new();
     for import in module.imports() {
         let (m, name) = (import.module(), import.name());
-        if (m, name) == MEMORY_IMPORT {
-            linker.define(&store, m, name, memory.clone())?;
-            report.push(ImportReport::new(m, name, None, Binding::Memory));
+        if let Some(bound) = bind_runtime_import(&mut linker, store, memory, (m, name))? {
+            report.push(bound);
             continue;
         }
         let memory = match m {
@@ -311,9 +332,8 @@ pub fn link_wasi_program(
     let mut report = Vec::new();
     for import in module.imports() {
         let (m, name) = (import.module(), import.name());
-        if (m, name) == MEMORY_IMPORT {
-            linker.define(&*store, m, name, memory.clone())?;
-            report.push(ImportReport::new(m, name, None, Binding::Memory));
+        if let Some(bound) = bind_runtime_import(&mut linker, &*store, memory, (m, name))? {
+            report.push(bound);
             continue;
         }
         if m != WASI_PREVIEW1 {

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::cache::CacheMode;
 use crate::engine::EngineOptions;
 use crate::env::EnvOptions;
+use crate::prepare::SafePoints;
 
 /// Where `--strace` output goes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,7 +129,7 @@ impl RunOptions {
     /// made absolute: the new image may run elsewhere.
     pub fn carried_flags(&self) -> Vec<OsString> {
         let mut flags = vec![flag("--stack-size", self.engine.stack_size.to_string())];
-        if !self.engine.safe_points {
+        if self.engine.safe_points == SafePoints::Omitted {
             flags.push(flag("--no-safe-points", ""));
         }
         flags.push(match &self.cache {
@@ -239,7 +240,7 @@ impl RunOptions {
             match arg {
                 // Not in the help: for measuring what signal safe points
                 // cost (bench/run.py). Handlers then run only at system calls.
-                "--no-safe-points" => self.engine.safe_points = false,
+                "--no-safe-points" => self.engine.safe_points = SafePoints::Omitted,
                 "--no-cache" => self.cache = CacheMode::Disabled,
                 "-v" | "--verbose" => self.verbose = self.verbose.saturating_add(1),
                 "-vv" => self.verbose = self.verbose.saturating_add(2),
@@ -524,12 +525,12 @@ mod tests {
     #[test]
     fn carried_flags_round_trip() {
         let mut options = RunOptions::new("m.wasm".into());
-        options.engine = EngineOptions { stack_size: 3 << 20, safe_points: false };
+        options.engine = EngineOptions { stack_size: 3 << 20, safe_points: SafePoints::Omitted };
         options.cache = CacheMode::Dir("/var/cache/x".into());
         options.verbose = 2;
         options.strace = Some(StraceOptions { lines: true, summary: true, root_pid: Some(42), ..Default::default() });
         let back = parsed(options.carried_flags());
-        assert_eq!((back.engine.stack_size, back.engine.safe_points), (3 << 20, false));
+        assert_eq!((back.engine.stack_size, back.engine.safe_points), (3 << 20, SafePoints::Omitted));
         assert!(matches!(back.cache, CacheMode::Dir(d) if d == std::path::Path::new("/var/cache/x")));
         assert_eq!(back.verbose, 2);
         assert_eq!(back.strace, options.strace);
@@ -537,7 +538,7 @@ mod tests {
         let mut plain = RunOptions::new("m.wasm".into());
         plain.cache = CacheMode::Disabled;
         let back = parsed(plain.carried_flags());
-        assert!(back.strace.is_none() && back.engine.safe_points && back.verbose == 0);
+        assert!(back.strace.is_none() && back.engine.safe_points == SafePoints::Instrumented && back.verbose == 0);
         assert!(matches!(back.cache, CacheMode::Disabled));
         // A trace without a root follows this process.
         plain.strace = Some(StraceOptions { lines: true, ..Default::default() });

@@ -16,6 +16,17 @@
 //!   `strip` removes, and rarely export it under its name (`lamina-cc`
 //!   does), so it is exported as [`STACK_POINTER_EXPORT`].
 //!
+//! * Signal handlers must interrupt wasm that makes no calls (`for (;;);`).
+//!   With [`SafePoints::Instrumented`], every path that repeats code (a
+//!   branch back to a loop, a tail call, a throw) first tests a flag: word 0
+//!   of a one-page memory the rewrite adds, exported as
+//!   [`SIGNAL_FLAG_EXPORT`] and so one per instance, that is one per thread.
+//!   The native signal handler sets the receiving thread's flag, and a set
+//!   flag calls [`SAFE_POINT_IMPORT`], which runs the thread's handlers.
+//!   Function entries need no test (a computation without loops or tail
+//!   calls ends, or exhausts the stack), and the test is one load from a
+//!   memory whose base Cranelift keeps out of the loop: on call-heavy code it
+//!   costs a fraction of wasmtime's epoch checks.
 //! * A WASI preview 1 program (imports from `wasi_snapshot_preview1`, none
 //!   from `wali`) defines an ordinary, unshared memory. It becomes the same
 //!   import, shared, with the declared limits (the wasm32 maximum if none):
@@ -28,13 +39,27 @@
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    EntityType, ExportKind, ExportSection, ImportSection, MemorySection, MemoryType, Module, SectionId,
+    BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
+    Instruction, MemArg, MemorySection, MemoryType, Module, SectionId, TypeSection,
 };
-use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+use wasmparser::{Operator, Parser, Payload, Validator, WasmFeatures};
 use wasmtime::{Result, bail};
 
 /// Import module and name under which the rewritten module imports its memory.
 pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
+/// Export name of the memory whose first word is the instance's signal flag.
+pub const SIGNAL_FLAG_EXPORT: &str = "__lamina_signal_flag";
+/// The host function an instrumented safe point calls when the flag is set.
+pub const SAFE_POINT_IMPORT: (&str, &str) = ("lamina", "safe_point");
+
+/// Whether the rewrite adds signal safe points to the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SafePoints {
+    Instrumented,
+    /// Handlers run only at calls (`--no-safe-points`, to measure the cost).
+    Omitted,
+}
+
 /// Export name under which table 0 is made reachable.
 pub const TABLE_EXPORT: &str = "__lamina_table0";
 /// Export name under which the `__stack_pointer` global is made reachable.
@@ -71,6 +96,11 @@ struct Shape {
     has_import_section: bool,
     has_export_section: bool,
     imported_memories: u32,
+    defined_memories: u32,
+    imported_functions: u32,
+    /// Types in the type section (rec groups flattened).
+    types: u32,
+    defined_functions: u32,
     memory0: Option<wasmparser::MemoryType>,
     has_table: bool,
     /// Whether each global (imported ones first) is a mutable `i32`.
@@ -102,6 +132,10 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
         has_import_section: false,
         has_export_section: false,
         imported_memories: 0,
+        defined_memories: 0,
+        imported_functions: 0,
+        types: 0,
+        defined_functions: 0,
         memory0: None,
         has_table: false,
         mutable_i32_globals: Vec::new(),
@@ -118,12 +152,21 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
                     imports_wasi |= import.module == WASI_PREVIEW1;
                     match import.ty {
                         wasmparser::TypeRef::Memory(_) => shape.imported_memories += 1,
+                        wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_) => {
+                            shape.imported_functions += 1
+                        }
                         wasmparser::TypeRef::Table(_) => shape.has_table = true,
                         wasmparser::TypeRef::Global(g) => shape.mutable_i32_globals.push(mutable_i32(g)),
                         _ => {}
                     }
                 }
             }
+            Payload::TypeSection(s) => {
+                for group in s {
+                    shape.types += group?.types().len() as u32;
+                }
+            }
+            Payload::FunctionSection(s) => shape.defined_functions = s.count(),
             Payload::GlobalSection(s) => {
                 for global in s {
                     shape.mutable_i32_globals.push(mutable_i32(global?.ty));
@@ -143,6 +186,7 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
                 }
             }
             Payload::MemorySection(s) => {
+                shape.defined_memories = s.count();
                 if let Some(m) = s.into_iter().next() {
                     shape.memory0.get_or_insert(m?);
                 }
@@ -191,7 +235,7 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
 
 /// Validates and rewrites a WALI module or a WASI program (see the module
 /// documentation).
-pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
+pub fn prepare(bytes: &[u8], safe_points: SafePoints) -> Result<Vec<u8>> {
     validate(bytes)?;
     let shape = inspect(bytes)?;
     let memory0 = match shape.interface {
@@ -204,6 +248,16 @@ pub fn prepare(bytes: &[u8]) -> Result<Vec<u8>> {
         needs_export_section: !shape.has_export_section,
         export_table: shape.has_table,
         stack_pointer: shape.stack_pointer(),
+        safe_points: (safe_points == SafePoints::Instrumented && shape.defined_functions > 0).then(|| {
+            Instrumentation {
+                check_type: shape.types,
+                safe_point: shape.imported_functions,
+                slow_path: shape.imported_functions + 1 + shape.defined_functions,
+                // Memory 0 became an import: the defined ones keep their
+                // indices, and the flag's memory comes after them.
+                flag_memory: shape.defined_memories,
+            }
+        }),
     };
     let mut module = Module::new();
     rewriter.parse_core_module(&mut module, Parser::new(0), bytes)?;
@@ -245,11 +299,133 @@ struct Rewriter {
     needs_export_section: bool,
     export_table: bool,
     stack_pointer: Option<u32>,
+    safe_points: Option<Instrumentation>,
+}
+
+/// Where the safe points' parts sit in the rewritten module's index spaces.
+#[derive(Clone, Copy)]
+struct Instrumentation {
+    /// `(func)`, appended to the type section.
+    check_type: u32,
+    /// The imported [`SAFE_POINT_IMPORT`], after the module's own imported
+    /// functions: defined functions move up by one.
+    safe_point: u32,
+    /// A function appended to the module's that records the count and calls
+    /// the safe point. A check calls it rather than the import because
+    /// Cranelift keeps an import's address and context in registers across
+    /// the loop, for a call that almost never happens: a direct call needs
+    /// neither, which leaves the loop's own values in registers.
+    slow_path: u32,
+    /// The signal flag's memory, after the module's own.
+    flag_memory: u32,
+}
+
+/// The labels in scope at a point of a function body, innermost last: which
+/// of them are loops, whose branches repeat code.
+#[derive(Default)]
+struct Labels(Vec<Label>);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    /// A loop taking no values, whose conditional branches can become `if`s.
+    Loop,
+    /// A loop with parameters (values the branch carries).
+    LoopWithParams,
+    Other,
+}
+
+/// Whether an instruction can start the same code again.
+enum Repeats {
+    No,
+    Always,
+    /// A `br_if` to a parameterless loop, at this depth: only when taken.
+    IfTaken(u32),
+}
+
+impl Labels {
+    fn target(&self, depth: u32) -> Label {
+        // Beyond the blocks is the function's own label (a return).
+        let index = self.0.len().checked_sub(1 + depth as usize);
+        index.map_or(Label::Other, |i| self.0[i])
+    }
+
+    fn is_loop(&self, depth: u32) -> bool {
+        self.target(depth) != Label::Other
+    }
+
+    fn repeats(&self, op: &Operator<'_>) -> Repeats {
+        match *op {
+            Operator::Br { relative_depth } if self.is_loop(relative_depth) => Repeats::Always,
+            Operator::BrIf { relative_depth } => match self.target(relative_depth) {
+                Label::Loop => Repeats::IfTaken(relative_depth),
+                Label::LoopWithParams => Repeats::Always,
+                Label::Other => Repeats::No,
+            },
+            Operator::BrTable { ref targets }
+                if self.is_loop(targets.default())
+                    || targets.targets().any(|t| t.is_ok_and(|depth| self.is_loop(depth))) =>
+            {
+                Repeats::Always
+            }
+            Operator::BrOnNull { relative_depth }
+            | Operator::BrOnNonNull { relative_depth }
+            | Operator::BrOnCast { relative_depth, .. }
+            | Operator::BrOnCastFail { relative_depth, .. }
+                if self.is_loop(relative_depth) =>
+            {
+                Repeats::Always
+            }
+            Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. }
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
+            | Operator::Rethrow { .. } => Repeats::Always,
+            _ => Repeats::No,
+        }
+    }
+
+    /// Opens or closes the labels `op` does.
+    fn follow(&mut self, op: &Operator<'_>) {
+        match op {
+            Operator::Loop { blockty: wasmparser::BlockType::FuncType(_) } => self.0.push(Label::LoopWithParams),
+            Operator::Loop { .. } => self.0.push(Label::Loop),
+            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => {
+                self.0.push(Label::Other)
+            }
+            Operator::End | Operator::Delegate { .. } => {
+                self.0.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Instrumentation {
+    /// `if (signal_flag[0]) slow_path();`, leaving the operand stack as it
+    /// found it. Atomic, so that no load is ever merged with an earlier one.
+    fn check(&self, f: &mut Function) {
+        let flag = MemArg { offset: 0, align: 2, memory_index: self.flag_memory };
+        f.instruction(&Instruction::I32Const(0))
+            .instruction(&Instruction::I32AtomicLoad(flag))
+            .instruction(&Instruction::If(BlockType::Empty))
+            .instruction(&Instruction::Call(self.slow_path))
+            .instruction(&Instruction::End);
+    }
+
+    fn slow_path_body(&self) -> Function {
+        let mut f = Function::new([]);
+        f.instruction(&Instruction::Call(self.safe_point)).instruction(&Instruction::End);
+        f
+    }
 }
 
 impl Rewriter {
-    fn add_memory_import(&self, imports: &mut ImportSection) {
+    fn add_imports(&self, imports: &mut ImportSection) {
         imports.import(MEMORY_IMPORT.0, MEMORY_IMPORT.1, EntityType::Memory(self.memory0));
+        if let Some(safe_points) = self.safe_points {
+            imports.import(SAFE_POINT_IMPORT.0, SAFE_POINT_IMPORT.1, EntityType::Function(safe_points.check_type));
+        }
     }
 
     fn add_exports(&self, exports: &mut ExportSection) {
@@ -259,10 +435,13 @@ impl Rewriter {
         if let Some(global) = self.stack_pointer {
             exports.export(STACK_POINTER_EXPORT, ExportKind::Global, global);
         }
+        if let Some(safe_points) = self.safe_points {
+            exports.export(SIGNAL_FLAG_EXPORT, ExportKind::Memory, safe_points.flag_memory);
+        }
     }
 
     fn has_exports(&self) -> bool {
-        self.export_table || self.stack_pointer.is_some()
+        self.export_table || self.stack_pointer.is_some() || self.safe_points.is_some()
     }
 }
 
@@ -303,7 +482,88 @@ impl Reencode for Rewriter {
         reencode::utils::parse_import_section(self, imports, section)?;
         // Imported memories come first in the index space, so with no other
         // imported memory this one becomes memory 0, as the defined one was.
-        self.add_memory_import(imports);
+        self.add_imports(imports);
+        Ok(())
+    }
+
+    fn parse_type_section(
+        &mut self,
+        types: &mut TypeSection,
+        section: wasmparser::TypeSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        reencode::utils::parse_type_section(self, types, section)?;
+        if self.safe_points.is_some() {
+            types.ty().function([], []);
+        }
+        Ok(())
+    }
+
+    fn parse_function_section(
+        &mut self,
+        functions: &mut FunctionSection,
+        section: wasmparser::FunctionSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        reencode::utils::parse_function_section(self, functions, section)?;
+        if let Some(safe_points) = self.safe_points {
+            functions.function(safe_points.check_type);
+        }
+        Ok(())
+    }
+
+    fn parse_code_section(
+        &mut self,
+        code: &mut CodeSection,
+        section: wasmparser::CodeSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        reencode::utils::parse_code_section(self, code, section)?;
+        if let Some(safe_points) = self.safe_points {
+            code.function(&safe_points.slow_path_body());
+        }
+        Ok(())
+    }
+
+    fn function_index(&mut self, func: u32) -> Result<u32, reencode::Error<Self::Error>> {
+        Ok(match self.safe_points {
+            Some(s) if func >= s.safe_point => func + 1,
+            _ => func,
+        })
+    }
+
+    /// A check on every path that repeats: each branch back to a loop's
+    /// start (not its header: C loops left on their first pass, such as a
+    /// `goto retry`, then cost nothing), each tail call (a tail-recursive
+    /// function loops without a `loop`) and each throw (a `catch` can branch
+    /// back to a loop).
+    fn parse_function_body(
+        &mut self,
+        code: &mut CodeSection,
+        func: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        let Some(safe_points) = self.safe_points else {
+            return reencode::utils::parse_function_body(self, code, func);
+        };
+        let mut f = self.new_function_with_parsed_locals(&func)?;
+        let mut reader = func.get_operators_reader()?;
+        let mut labels = Labels::default();
+        while !reader.eof() {
+            let op = reader.read()?;
+            match labels.repeats(&op) {
+                Repeats::No => {}
+                Repeats::Always => safe_points.check(&mut f),
+                Repeats::IfTaken(depth) => {
+                    // `br_if L` as `if (then check; br L) end`: the `if` adds a
+                    // label, so L is one further out.
+                    f.instruction(&Instruction::If(BlockType::Empty));
+                    safe_points.check(&mut f);
+                    f.instruction(&Instruction::Br(depth + 1)).instruction(&Instruction::End);
+                    labels.follow(&op);
+                    continue;
+                }
+            }
+            labels.follow(&op);
+            f.instruction(&self.instruction(op)?);
+        }
+        code.function(&f);
         Ok(())
     }
 
@@ -314,6 +574,11 @@ impl Reencode for Rewriter {
     ) -> Result<(), reencode::Error<Self::Error>> {
         for memory in section.into_iter().skip(1) {
             memories.memory(self.memory_type(memory?)?);
+        }
+        if self.safe_points.is_some() {
+            let page =
+                MemoryType { minimum: 1, maximum: Some(1), memory64: false, shared: false, page_size_log2: None };
+            memories.memory(page);
         }
         Ok(())
     }
@@ -337,7 +602,7 @@ impl Reencode for Rewriter {
         if self.needs_import_section && belongs_here(SectionId::Import, after, before) {
             self.needs_import_section = false;
             let mut imports = ImportSection::new();
-            self.add_memory_import(&mut imports);
+            self.add_imports(&mut imports);
             module.section(&imports);
         }
         if self.needs_export_section && self.has_exports() && belongs_here(SectionId::Export, after, before) {
@@ -386,13 +651,16 @@ mod tests {
 
     #[test]
     fn defined_shared_memory_becomes_an_import_and_table_is_exported() {
-        let out = prepare(&wat(r#"(module
+        let out = prepare(
+            &wat(r#"(module
             (import "wali" "SYS_getpid" (func (result i64)))
             (memory 2 32768 shared)
             (table 3 3 funcref)
             (func $f (i32.store (i32.const 0) (i32.const 1)))
             (export "memory" (memory 0))
-            (export "_start" (func $f)))"#))
+            (export "_start" (func $f)))"#),
+            SafePoints::Omitted,
+        )
         .unwrap();
         validate(&out).unwrap();
         let (imports, exports) = imports_and_exports(&out);
@@ -408,23 +676,33 @@ mod tests {
 
     #[test]
     fn the_stack_pointer_is_exported_by_its_name() {
-        let out = prepare(&wat(r#"(module
+        let out = prepare(
+            &wat(r#"(module
             (global $__stack_pointer (mut i32) (i32.const 65536))
             (global $other (mut i32) (i32.const 0))
-            (memory 1 1 shared))"#))
+            (memory 1 1 shared))"#),
+            SafePoints::Omitted,
+        )
         .unwrap();
         let (_, exports) = imports_and_exports(&out);
         assert_eq!(exports, vec![(STACK_POINTER_EXPORT.to_string(), ExternalKind::Global, 0)]);
         // An immutable or missing `__stack_pointer` is not the C stack.
-        let out = prepare(&wat(r#"(module (global $__stack_pointer i32 (i32.const 1)) (memory 1 1 shared))"#)).unwrap();
+        let out = prepare(
+            &wat(r#"(module (global $__stack_pointer i32 (i32.const 1)) (memory 1 1 shared))"#),
+            SafePoints::Omitted,
+        )
+        .unwrap();
         assert!(imports_and_exports(&out).1.is_empty());
-        let out = prepare(&wat(r#"(module (global $g (mut i32) (i32.const 1)) (memory 1 1 shared))"#)).unwrap();
+        let out =
+            prepare(&wat(r#"(module (global $g (mut i32) (i32.const 1)) (memory 1 1 shared))"#), SafePoints::Omitted)
+                .unwrap();
         assert!(imports_and_exports(&out).1.is_empty());
     }
 
     #[test]
     fn modules_without_imports_or_exports_get_the_sections_they_need() {
-        let out = prepare(&wat(r#"(module (memory 1 1 shared) (table 1 funcref) (func))"#)).unwrap();
+        let out =
+            prepare(&wat(r#"(module (memory 1 1 shared) (table 1 funcref) (func))"#), SafePoints::Omitted).unwrap();
         validate(&out).unwrap();
         let (imports, exports) = imports_and_exports(&out);
         assert_eq!(imports.len(), 1);
@@ -433,14 +711,119 @@ mod tests {
 
     #[test]
     fn problems_are_reported_plainly() {
-        let err = prepare(b"\x7fELF....").unwrap_err().to_string();
+        let err = prepare(b"\x7fELF....", SafePoints::Omitted).unwrap_err().to_string();
         assert!(err.contains("not a WebAssembly module"), "{err}");
-        let err = prepare(&wat("(module (memory 1))")).unwrap_err().to_string();
+        let err = prepare(&wat("(module (memory 1))"), SafePoints::Omitted).unwrap_err().to_string();
         assert!(err.contains("not shared"), "{err}");
-        let err = prepare(&wat("(module)")).unwrap_err().to_string();
+        let err = prepare(&wat("(module)"), SafePoints::Omitted).unwrap_err().to_string();
         assert!(err.contains("no memory"), "{err}");
         // `wat` does not validate: a body that leaves no result is caught here.
-        let err = prepare(&wat("(module (memory 1 1 shared) (func (result i32)))")).unwrap_err().to_string();
+        let err = prepare(&wat("(module (memory 1 1 shared) (func (result i32)))"), SafePoints::Omitted)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("invalid WebAssembly module") && err.contains("offset"), "{err}");
+    }
+
+    /// Instantiates `src` prepared with safe points, `n` times in one store;
+    /// the safe point counts its calls in the store and lowers the caller's
+    /// flag, as Lamina's lowers its thread's.
+    fn instrumented(src: &str, n: usize) -> (wasmtime::Store<u32>, Vec<wasmtime::Instance>) {
+        let engine = crate::engine::new_engine(&Default::default()).unwrap();
+        let module = wasmtime::Module::new(&engine, prepare(&wat(src), SafePoints::Instrumented).unwrap()).unwrap();
+        let mut store = wasmtime::Store::new(&engine, 0u32);
+        let mut linker = wasmtime::Linker::new(&engine);
+        let memory = wasmtime::SharedMemory::new(&engine, wasmtime::MemoryType::shared(1, 1)).unwrap();
+        linker.define(&store, MEMORY_IMPORT.0, MEMORY_IMPORT.1, memory).unwrap();
+        linker.func_wrap("wali", "SYS_getpid", || 42i64).unwrap();
+        linker
+            .func_wrap(SAFE_POINT_IMPORT.0, SAFE_POINT_IMPORT.1, |mut caller: wasmtime::Caller<'_, u32>| {
+                *caller.data_mut() += 1;
+                let flag = caller.get_export(SIGNAL_FLAG_EXPORT).unwrap().into_memory().unwrap();
+                flag.write(&mut caller, 0, &[0; 4]).unwrap();
+            })
+            .unwrap();
+        let instances = (0..n).map(|_| linker.instantiate(&mut store, &module).unwrap()).collect();
+        (store, instances)
+    }
+
+    fn raise_flag(store: &mut wasmtime::Store<u32>, instance: &wasmtime::Instance) {
+        let flag = instance.get_memory(&mut *store, SIGNAL_FLAG_EXPORT).unwrap();
+        flag.write(&mut *store, 0, &1u32.to_le_bytes()).unwrap();
+    }
+
+    /// Calls `name(arg)` once with the flag lowered and once raised: the
+    /// results, and how many safe points ran the second time.
+    fn call_both_ways(src: &str, name: &str, arg: i32) -> (i32, i32, u32) {
+        let (mut store, instances) = instrumented(src, 1);
+        let instance = &instances[0];
+        let f = instance.get_typed_func::<i32, i32>(&mut store, name).unwrap();
+        let quiet = f.call(&mut store, arg).unwrap();
+        assert_eq!(*store.data(), 0, "{name}: a safe point ran with the flag lowered");
+        raise_flag(&mut store, instance);
+        let flagged = f.call(&mut store, arg).unwrap();
+        (quiet, flagged, *store.data())
+    }
+
+    const LOOPS: &str = r#"(module
+        (import "wali" "SYS_getpid" (func $getpid (result i64)))
+        (memory 1 1 shared)
+        (memory $second 1)
+        (func $sum (export "sum") (param $n i32) (result i32) (local $acc i32)
+            (loop $l
+                (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br_if $l (local.get $n)))
+            (local.get $acc))
+        (func (export "sum_twice") (param $n i32) (result i32)
+            (i32.add (call $sum (local.get $n)) (call $sum (local.get $n))))
+        (func $count_down (export "count_down") (param $n i32) (result i32)
+            (if (result i32) (local.get $n)
+                (then (return_call $count_down (i32.sub (local.get $n) (i32.const 1))))
+                (else (i32.wrap_i64 (call $getpid)))))
+        (func (export "table_loop") (param $n i32) (result i32)
+            (block $done
+                (loop $l
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br_table $l $done (i32.eqz (local.get $n)))))
+            (i32.store $second (i32.const 8) (i32.const 5))
+            (i32.load $second (i32.const 8)))
+        (func (export "once") (param $n i32) (result i32)
+            (loop $retry (result i32)
+                (br_if $retry (i32.const 0))
+                (local.get $n))))"#;
+
+    #[test]
+    fn safe_points_run_on_every_repeating_path_and_change_nothing_else() {
+        // A branch back to a loop; the same function reached through a call
+        // (function indices moved up by one for the import).
+        assert_eq!(call_both_ways(LOOPS, "sum", 5), (15, 15, 1));
+        assert_eq!(call_both_ways(LOOPS, "sum_twice", 5), (30, 30, 1));
+        // A tail call, and a call to an import (whose index did not move).
+        assert_eq!(call_both_ways(LOOPS, "count_down", 3), (42, 42, 1));
+        // A br_table back to a loop; a memory of the module's own beside
+        // the flag's.
+        assert_eq!(call_both_ways(LOOPS, "table_loop", 4), (5, 5, 1));
+        // A loop left on its first pass has no safe point to reach.
+        assert_eq!(call_both_ways(LOOPS, "once", 9), (9, 9, 0));
+    }
+
+    #[test]
+    fn each_instance_has_its_own_signal_flag() {
+        // Lamina runs each thread as an instance: a signal for one thread
+        // must not stop the others.
+        let (mut store, instances) = instrumented(LOOPS, 2);
+        raise_flag(&mut store, &instances[0]);
+        let sum = instances[1].get_typed_func::<i32, i32>(&mut store, "sum").unwrap();
+        assert_eq!((sum.call(&mut store, 5).unwrap(), *store.data()), (15, 0));
+        let sum = instances[0].get_typed_func::<i32, i32>(&mut store, "sum").unwrap();
+        assert_eq!((sum.call(&mut store, 5).unwrap(), *store.data()), (15, 1));
+    }
+
+    #[test]
+    fn without_safe_points_nothing_is_added() {
+        let out = prepare(&wat(LOOPS), SafePoints::Omitted).unwrap();
+        let (imports, exports) = imports_and_exports(&out);
+        assert!(imports.iter().all(|(m, n, _)| (m.as_str(), n.as_str()) != SAFE_POINT_IMPORT));
+        assert!(exports.iter().all(|(n, _, _)| n != SIGNAL_FLAG_EXPORT));
     }
 }

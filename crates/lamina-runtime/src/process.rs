@@ -52,19 +52,18 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     }
     delivery::init();
     let engine = new_engine(&options.engine)?;
-    delivery::set_engine(&engine);
     let started = Instant::now();
     // Compiling may start helper threads, which must never take the guest's
     // signals: they inherit a mask that blocks them all. Signals sent
     // meanwhile wait for the guest.
     let blocked = lamina_wali::signals::block_all();
-    let loaded = load_module(&engine, &options.module, &options.cache)?;
+    let loaded = load_module(&engine, &options.module, &options.cache, options.engine.safe_points)?;
     // A WASI program runs as the process of Lamina's WASI layer.
     let (module, wasi) = if wasi::is_wasi_program(&loaded.module) {
         if !wasi_program && sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
             bail!("a precompiled WASI program cannot be given directories as HOST::GUEST; run its .wasm");
         }
-        let layer = load_module(&engine, &wasi::layer_path()?, &options.cache)?;
+        let layer = load_module(&engine, &wasi::layer_path()?, &options.cache, options.engine.safe_points)?;
         (layer.module, Some(loaded.module))
     } else {
         (loaded.module, None)
@@ -102,7 +101,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         start: None,
         preopens: preopens.clone(),
     });
-    let mut store = delivery::new_store(&engine, host);
+    let mut store = Store::new(&engine, host);
+    let flags = delivery::SafePointFlags::new();
     let (linker, imports) = link(&store, &module, &memory)?;
     if options.verbose > 1 {
         report_imports(&imports);
@@ -115,10 +115,13 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     }
     let result = pre
         .instantiate(&mut store)
-        .inspect(|instance| Host::bind(&mut store, instance))
+        .inspect(|instance| {
+            Host::bind(&mut store, instance);
+            delivery::arm_safe_points(&flags, &mut store, instance);
+        })
         .and_then(|instance| {
             if let (Some(program), Some((memory, _))) = (&wasi, &program) {
-                instantiate_wasi_program(&mut store, program, memory, &instance, options.verbose)?;
+                instantiate_wasi_program(&mut store, &flags, program, memory, &instance, options.verbose)?;
             }
             instance.get_typed_func::<(), ()>(&mut store, "_start")
         })
@@ -141,6 +144,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
 /// instance, and gives the layer its `_start`.
 fn instantiate_wasi_program(
     store: &mut Store<Host>,
+    flags: &delivery::SafePointFlags,
     module: &Module,
     memory: &SharedMemory,
     layer: &Instance,
@@ -151,6 +155,7 @@ fn instantiate_wasi_program(
         report_imports(&imports);
     }
     let program = linker.instantiate(&mut *store, module)?;
+    delivery::arm_safe_points(flags, store, &program);
     let start = program
         .get_func(&mut *store, "_start")
         .ok_or_else(|| anyhow!("the WASI program has no `_start` (a reactor, not a command, is not run)"))?;
@@ -167,6 +172,7 @@ fn report_imports(imports: &[ImportReport]) {
             Binding::Implemented => "",
             Binding::Unimplemented => "  (not implemented: ENOSYS)",
             Binding::Memory => "  (shared memory)",
+            Binding::SafePoint => "  (signal safe points)",
             Binding::Program => "  (the WASI program)",
             Binding::WasiLayer => "  (Lamina's WASI layer)",
         };

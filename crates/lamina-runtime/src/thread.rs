@@ -22,7 +22,7 @@ use lamina_wali::{Exit, Process};
 use wasmtime::{InstancePre, Store, TypedFunc};
 use wasmtime::{Result, format_err};
 
-use crate::delivery;
+use crate::delivery::{self, SafePointFlags};
 use crate::outcome::{self, Outcome, ending, outcome_of, terminate};
 use crate::prepare::TABLE_EXPORT;
 use crate::store::Host;
@@ -96,9 +96,9 @@ impl Threads {
 
     fn run_thread(&self, start: u32, arg: u32, tid_tx: std::sync::mpsc::SyncSender<i32>) {
         let tid = rustix::thread::gettid().as_raw_nonzero().get();
-        let mut store =
-            delivery::new_store(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
-        let entry = match self.entry(&mut store, start) {
+        let mut store = Store::new(self.pre.module().engine(), Host::new(self.process.clone(), self.memory.clone()));
+        let flags = SafePointFlags::new();
+        let entry = match self.entry(&mut store, &flags, start) {
             Ok(entry) => entry,
             Err(e) => {
                 self.process.warn_once("thread-start", || format!("cannot start a guest thread: {e:#}"));
@@ -121,9 +121,10 @@ impl Threads {
     }
 
     /// The thread's entry function: `table[start]` of its own instance.
-    fn entry(&self, store: &mut Store<Host>, start: u32) -> Result<TypedFunc<(i32, i32), ()>> {
+    fn entry(&self, store: &mut Store<Host>, flags: &SafePointFlags, start: u32) -> Result<TypedFunc<(i32, i32), ()>> {
         let instance = self.pre.instantiate(&mut *store)?;
         Host::bind(store, &instance);
+        delivery::arm_safe_points(flags, store, &instance);
         let table = instance
             .get_table(&mut *store, TABLE_EXPORT)
             .ok_or_else(|| format_err!("the module has no function table for thread entry points"))?;

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use lamina_runtime::link::{Binding, link};
-use lamina_runtime::prepare::prepare;
+use lamina_runtime::prepare::{SafePoints, prepare};
 use lamina_runtime::process::shared_memory;
 use lamina_runtime::store::{Host, guest_memory};
 use lamina_wali::{Process, ResultType, TABLE, WasmType, lookup};
@@ -121,7 +121,8 @@ fn a_module_importing_the_whole_spec_links_every_import() {
     }
     wat.push_str("  (memory 1 32768 shared)\n  (func (export \"_start\")))\n");
     let engine = lamina_runtime::new_engine(&Default::default()).unwrap();
-    let module = Module::new(&engine, prepare(&wat::parse_str(&wat).unwrap()).unwrap()).unwrap();
+    let module =
+        Module::new(&engine, prepare(&wat::parse_str(&wat).unwrap(), SafePoints::Instrumented).unwrap()).unwrap();
     let memory = shared_memory(&module, None).unwrap();
     let store = Store::new(&engine, Host::new(Arc::new(Process::new(Default::default())), guest_memory(&memory)));
     let (linker, report) = link(&store, &module, &memory).unwrap();

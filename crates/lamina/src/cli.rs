@@ -203,7 +203,7 @@ fn parse_compile(args: Vec<OsString>) -> Result<Command, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lamina_runtime::{CacheMode, StraceOutput};
+    use lamina_runtime::{CacheMode, SafePoints, StraceOutput};
     use std::path::Path;
 
     fn run_opts(args: &[&str]) -> RunOptions {
@@ -275,8 +275,8 @@ mod tests {
     fn defaults() {
         let o = run_opts(&["p.wasm"]);
         assert_eq!(o.engine.stack_size, 32 << 20);
-        assert!(o.engine.safe_points);
-        assert!(!run_opts(&["--no-safe-points", "p.wasm"]).engine.safe_points);
+        assert_eq!(o.engine.safe_points, SafePoints::Instrumented);
+        assert_eq!(run_opts(&["--no-safe-points", "p.wasm"]).engine.safe_points, SafePoints::Omitted);
         assert!(!o.env.inherit);
         assert_eq!(o.verbose, 0);
         assert!(o.argv0.is_none());

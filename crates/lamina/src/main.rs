@@ -66,7 +66,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Compile { engine, module, output } => {
             let bytes = std::fs::read(&module).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", module.display()))?;
-            let artifact = lamina_runtime::cache::precompile(&new_engine(&engine)?, &bytes)
+            let artifact = lamina_runtime::cache::precompile(&new_engine(&engine)?, &bytes, engine.safe_points)
                 .map_err(|e| e.context(module.display().to_string()))?;
             std::fs::write(&output, artifact).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             Ok(ExitCode::SUCCESS)
