@@ -308,6 +308,14 @@ fn the_sysroot_is_found_beside_the_driver_or_in_the_source_tree() {
     let out = with_env.output().unwrap();
     failed_with(&out, &format!("no WALI sysroot at {}", dir.join("none").display()));
     failed_with(&out, "build it with toolchain/build-sysroot.sh");
+
+    // --sysroot, as for gcc, names the sysroot of the whole build (headers,
+    // crt1.o and libraries), before LAMINA_SYSROOT.
+    let mut with_flag = Command::new(bin.join("lamina-cc"));
+    let flag = format!("--sysroot={}", dir.join("elsewhere").display());
+    clean_env(&mut with_flag).env("LAMINA_SYSROOT", sysroot()).args([&flag, "-c", "x.c"]).current_dir(&dir);
+    let out = with_flag.output().unwrap();
+    failed_with(&out, &format!("no WALI sysroot at {} (given by --sysroot", dir.join("elsewhere").display()));
 }
 
 #[test]

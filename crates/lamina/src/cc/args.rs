@@ -4,7 +4,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How deeply response files may name response files; beyond it an `@FILE`
 /// is left to clang, which reports the recursion.
@@ -72,6 +72,8 @@ pub enum Query {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Request {
     pub query: Option<Query>,
+    /// The sysroot named by `--sysroot` (the last one, as for gcc).
+    pub sysroot: Option<PathBuf>,
     /// The first argument that makes something C++.
     pub cplusplus: Option<String>,
     /// The first argument that asks for a shared library.
@@ -170,6 +172,7 @@ impl Request {
                     "-x" => language = request.language(&value),
                     "-l" => inputs = true,
                     "-Xlinker" => request.linker_option(&value),
+                    "--sysroot" => request.sysroot = Some(PathBuf::from(&*value)),
                     _ => {}
                 }
                 continue;
@@ -196,7 +199,9 @@ impl Request {
                 }
                 _ if STOP_BEFORE_LINK.contains(&&*arg) => stops = true,
                 _ => {
-                    if let Some(value) = arg.strip_prefix("-x") {
+                    if let Some(dir) = arg.strip_prefix("--sysroot=") {
+                        request.sysroot = Some(PathBuf::from(dir));
+                    } else if let Some(value) = arg.strip_prefix("-x") {
                         language = request.language(value);
                     } else if let Some(list) = arg.strip_prefix("-Wl,") {
                         list.split(',').for_each(|option| request.linker_option(option));
@@ -329,6 +334,9 @@ mod tests {
     fn driver_queries() {
         assert_eq!(request(&["--print-sysroot"]).query, Some(Query::Sysroot));
         assert_eq!(request(&["-print-sysroot"]).query, Some(Query::Sysroot));
+        assert_eq!(request(&["--sysroot=/a", "--sysroot", "/b", "x.c"]).sysroot, Some(PathBuf::from("/b")));
+        assert_eq!(request(&["--sysroot", "/b", "--sysroot=/a", "x.c"]).sysroot, Some(PathBuf::from("/a")));
+        assert_eq!(request(&["x.c"]).sysroot, None);
         assert_eq!(request(&["--print-multiarch"]).query, Some(Query::Multiarch));
         assert_eq!(request(&["-print-multiarch"]).query, Some(Query::Multiarch));
         assert_eq!(request(&["--print-ldflags"]).query, Some(Query::Ldflags));

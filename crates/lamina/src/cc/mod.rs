@@ -62,6 +62,8 @@ Refused: -shared (no dynamic loading in WALI; build a static library with
 lamina ar), C++ (no libc++ for WALI yet).
 
 Driver options:
+      --sysroot=DIR    Use DIR's headers, start files and libraries (before
+                       LAMINA_SYSROOT)
       --print-sysroot  Print the sysroot in use
       --print-multiarch
                        Print the multiarch tuple of the C ABI, the name of
@@ -188,7 +190,7 @@ impl Invocation {
             println!("{}", abi.triple());
             return Ok(ExitCode::SUCCESS);
         }
-        let sysroot = locate_sysroot(&self.argv0, abi)?;
+        let sysroot = locate_sysroot(request.sysroot.as_deref(), &self.argv0, abi)?;
         let printed = |flags: Vec<OsString>| {
             println!("{}", shell_words(flags.iter().map(OsString::as_os_str)));
             Ok(ExitCode::SUCCESS)
@@ -272,13 +274,16 @@ fn stages(stages: &[Stage], abi: Abi, sysroot: &Path) -> Vec<OsString> {
     stages.iter().flat_map(|&stage| flags::for_stage(stage, abi, sysroot)).collect()
 }
 
-/// The sysroot: $LAMINA_SYSROOT; else `sysroot` beside the directory the
+/// The sysroot: the one `--sysroot` names (as gcc takes it: headers and
+/// libraries, crt1.o included); else $LAMINA_SYSROOT; else `sysroot` beside the directory the
 /// driver was run from (PREFIX/bin/lamina-cc uses PREFIX/sysroot; the name as
 /// invoked, not where a symlink leads, so build/bin/lamina-cc uses
 /// build/sysroot); else the source tree's build/sysroot. It must have the C
 /// library of `abi`.
-fn locate_sysroot(argv0: &OsStr, abi: Abi) -> Result<PathBuf, String> {
-    let (sysroot, origin) = if let Some(dir) = env::var_os("LAMINA_SYSROOT").filter(|v| !v.is_empty()) {
+fn locate_sysroot(given: Option<&Path>, argv0: &OsStr, abi: Abi) -> Result<PathBuf, String> {
+    let (sysroot, origin) = if let Some(dir) = given {
+        (dir.to_path_buf(), "given by --sysroot")
+    } else if let Some(dir) = env::var_os("LAMINA_SYSROOT").filter(|v| !v.is_empty()) {
         (PathBuf::from(dir), "from LAMINA_SYSROOT")
     } else if let Some(dir) = installed_sysroot(argv0) {
         (dir, "beside the driver's directory")
