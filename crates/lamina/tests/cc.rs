@@ -174,11 +174,13 @@ int main(void)
 }
 "#,
     );
+    let expected = "the thread counted to 5, main's counter is 100\nsetjmp returned 3 after 3 longjmps\n";
     let out = same_as_gcc(&dir, "threads.c", &["-pthread"], &[]);
-    assert_eq!(
-        text(&out.stdout),
-        "the thread counted to 5, main's counter is 100\nsetjmp returned 3 after 3 longjmps\n"
-    );
+    assert_eq!(text(&out.stdout), expected);
+    // With link-time optimisation the linker generates the code, with the
+    // same setjmp and exception scheme.
+    let out = same_as_gcc(&dir, "threads.c", &["-pthread", "-O2", "-flto"], &[]);
+    assert_eq!(text(&out.stdout), expected);
 }
 
 #[test]
@@ -393,6 +395,9 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-Wl,--max-memory=2147483648",
         "-Wl,-z,stack-size=67108864",
         "-Wl,--export=__stack_pointer",
+        "-Wl,-mllvm,-wasm-enable-sjlj",
+        "-Wl,-mllvm,-wasm-use-legacy-eh=false",
+        "-Wl,-mllvm,-exception-model=wasm",
         &format!("-B{}/lib/wasm32-unknown-linux-musl/", sysroot().display()),
         &format!("-L{}/lib/wasm32-unknown-linux-musl", sysroot().display()),
     ];

@@ -80,6 +80,15 @@ const FLAGS: &[(Stage, &[&str])] = &[
     // frames below it); exported, it is found in a module stripped of the
     // name section that names it.
     (Stage::Link, &["-Wl,--export=__stack_pointer"]),
+    // Objects compiled with -flto are bitcode that the linker turns into
+    // code: it needs the code-generation settings of Stage::Codegen too
+    // (without them setjmp stays an undefined symbol), and the exception
+    // model -fwasm-exceptions gives the compiler (without it longjmp's
+    // exception is never caught). Ignored when no object is bitcode.
+    (
+        Stage::Link,
+        &["-Wl,-mllvm,-wasm-enable-sjlj", "-Wl,-mllvm,-wasm-use-legacy-eh=false", "-Wl,-mllvm,-exception-model=wasm"],
+    ),
     // The C library (libm, libpthread and friends are empty: all of it is in libc.a).
     (Stage::Libraries, &["-lc"]),
     // After libc, which calls into it too.
