@@ -45,6 +45,8 @@ pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
         .wasm_multi_value(true)
         .wasm_exceptions(true)
         .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64))
+        // The safe points' calls are hinted cold (`prepare.rs`).
+        .wasm_branch_hinting(true)
         // Guests run synchronously on their own threads, never on async
         // fiber stacks, but wasmtime requires this bound to hold regardless.
         .async_stack_size(options.stack_size)

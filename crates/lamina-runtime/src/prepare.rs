@@ -39,14 +39,17 @@
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
-    Instruction, MemArg, MemorySection, MemoryType, Module, SectionId, TypeSection,
+    BlockType, BranchHint, BranchHints, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+    ImportSection, Instruction, MemArg, MemorySection, MemoryType, Module, SectionId, TypeSection,
 };
 use wasmparser::{Operator, Parser, Payload, Validator, WasmFeatures};
 use wasmtime::{Result, bail};
 
 /// Import module and name under which the rewritten module imports its memory.
 pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
+/// The custom section of the branch-hinting proposal.
+const BRANCH_HINTS_SECTION: &str = "metadata.code.branch_hint";
+
 /// Export name of the memory whose first word is the instance's signal flag.
 pub const SIGNAL_FLAG_EXPORT: &str = "__lamina_signal_flag";
 /// The host function an instrumented safe point calls when the flag is set.
@@ -246,6 +249,8 @@ pub fn prepare(bytes: &[u8], safe_points: SafePoints) -> Result<Vec<u8>> {
         memory0: RoundtripReencoder.memory_type(memory0)?,
         needs_import_section: !shape.has_import_section,
         needs_export_section: !shape.has_export_section,
+        next_function: shape.imported_functions,
+        branch_hints: BranchHints::new(),
         export_table: shape.has_table,
         stack_pointer: shape.stack_pointer(),
         safe_points: (safe_points == SafePoints::Instrumented && shape.defined_functions > 0).then(|| {
@@ -300,6 +305,11 @@ struct Rewriter {
     export_table: bool,
     stack_pointer: Option<u32>,
     safe_points: Option<Instrumentation>,
+    /// The original index of the next function body to re-encode.
+    next_function: u32,
+    /// The safe points' hints (`metadata.code.branch_hint`), written at the
+    /// end of the module.
+    branch_hints: BranchHints,
 }
 
 /// Where the safe points' parts sit in the rewritten module's index spaces.
@@ -404,11 +414,14 @@ impl Labels {
 impl Instrumentation {
     /// `if (signal_flag[0]) slow_path();`, leaving the operand stack as it
     /// found it. Atomic, so that no load is ever merged with an earlier one.
-    fn check(&self, f: &mut Function) {
+    /// The `if` is hinted as not taken: Cranelift then treats the call as
+    /// cold, instead of keeping the loop's values in the few registers a
+    /// call preserves (a tight loop's values would be spilled otherwise).
+    fn check(&self, f: &mut Function, hints: &mut Vec<BranchHint>) {
         let flag = MemArg { offset: 0, align: 2, memory_index: self.flag_memory };
-        f.instruction(&Instruction::I32Const(0))
-            .instruction(&Instruction::I32AtomicLoad(flag))
-            .instruction(&Instruction::If(BlockType::Empty))
+        f.instruction(&Instruction::I32Const(0)).instruction(&Instruction::I32AtomicLoad(flag));
+        hints.push(BranchHint { branch_func_offset: f.byte_len() as u32, branch_hint_value: 0 });
+        f.instruction(&Instruction::If(BlockType::Empty))
             .instruction(&Instruction::Call(self.slow_path))
             .instruction(&Instruction::End);
     }
@@ -486,6 +499,19 @@ impl Reencode for Rewriter {
         Ok(())
     }
 
+    /// Branch hints of the original code no longer match its offsets once
+    /// checks are inserted (and the rewrite writes its own section).
+    fn parse_custom_section(
+        &mut self,
+        module: &mut Module,
+        section: wasmparser::CustomSectionReader<'_>,
+    ) -> Result<(), reencode::Error<Self::Error>> {
+        if self.safe_points.is_some() && section.name() == BRANCH_HINTS_SECTION {
+            return Ok(());
+        }
+        reencode::utils::parse_custom_section(self, module, section)
+    }
+
     fn parse_type_section(
         &mut self,
         types: &mut TypeSection,
@@ -545,16 +571,17 @@ impl Reencode for Rewriter {
         let mut f = self.new_function_with_parsed_locals(&func)?;
         let mut reader = func.get_operators_reader()?;
         let mut labels = Labels::default();
+        let mut hints = Vec::new();
         while !reader.eof() {
             let op = reader.read()?;
             match labels.repeats(&op) {
                 Repeats::No => {}
-                Repeats::Always => safe_points.check(&mut f),
+                Repeats::Always => safe_points.check(&mut f, &mut hints),
                 Repeats::IfTaken(depth) => {
                     // `br_if L` as `if (then check; br L) end`: the `if` adds a
                     // label, so L is one further out.
                     f.instruction(&Instruction::If(BlockType::Empty));
-                    safe_points.check(&mut f);
+                    safe_points.check(&mut f, &mut hints);
                     f.instruction(&Instruction::Br(depth + 1)).instruction(&Instruction::End);
                     labels.follow(&op);
                     continue;
@@ -564,6 +591,11 @@ impl Reencode for Rewriter {
             f.instruction(&self.instruction(op)?);
         }
         code.function(&f);
+        let index = self.function_index(self.next_function)?;
+        self.next_function += 1;
+        if !hints.is_empty() {
+            self.branch_hints.function_hints(index, hints);
+        }
         Ok(())
     }
 
@@ -604,6 +636,9 @@ impl Reencode for Rewriter {
             let mut imports = ImportSection::new();
             self.add_imports(&mut imports);
             module.section(&imports);
+        }
+        if before.is_none() && !self.branch_hints.is_empty() {
+            module.section(&std::mem::take(&mut self.branch_hints));
         }
         if self.needs_export_section && self.has_exports() && belongs_here(SectionId::Export, after, before) {
             self.needs_export_section = false;
@@ -817,6 +852,43 @@ mod tests {
         assert_eq!((sum.call(&mut store, 5).unwrap(), *store.data()), (15, 0));
         let sum = instances[0].get_typed_func::<i32, i32>(&mut store, "sum").unwrap();
         assert_eq!((sum.call(&mut store, 5).unwrap(), *store.data()), (15, 1));
+    }
+
+    #[test]
+    fn every_check_is_hinted_not_taken_at_its_if() {
+        let out = prepare(&wat(LOOPS), SafePoints::Instrumented).unwrap();
+        let (mut bodies, mut hinted) = (Vec::new(), Vec::new());
+        let mut imported = 0;
+        for payload in Parser::new(0).parse_all(&out) {
+            match payload.unwrap() {
+                Payload::ImportSection(s) => {
+                    imported = s.into_imports().filter(|i| matches!(i.as_ref().unwrap().ty, TypeRef::Func(_))).count()
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let range = body.range();
+                    bodies.push(out[range.start..range.end].to_vec());
+                }
+                Payload::CustomSection(c) if c.name() == BRANCH_HINTS_SECTION => {
+                    let wasmparser::KnownCustom::BranchHints(reader) = c.as_known() else { panic!() };
+                    for function in reader {
+                        let function = function.unwrap();
+                        for hint in function.hints {
+                            let hint = hint.unwrap();
+                            hinted.push((function.func, hint.func_offset, hint.taken));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // One check in each function with a loop or tail call (in `once`, on
+        // the branch back that is never taken).
+        assert_eq!(hinted.len(), 4, "{hinted:?}");
+        for (func, offset, taken) in hinted {
+            assert!(!taken);
+            let body = &bodies[func as usize - imported];
+            assert_eq!(body[offset as usize], 0x04, "function {func}: no `if` at offset {offset}");
+        }
     }
 
     #[test]
