@@ -127,6 +127,7 @@ impl GuestMemory {
     }
 
     /// Current size of the memory in bytes.
+    #[inline]
     pub fn size(&self) -> usize {
         (self.size)()
     }
@@ -146,6 +147,7 @@ impl GuestMemory {
     /// A zero-length range never faults, as in the kernel, which touches no
     /// byte of it: its address is clamped to the end of memory, so the host
     /// pointer still lies within the guest's mapping.
+    #[inline]
     pub fn host_ptr(&self, addr: u32, len: usize) -> Result<*mut u8> {
         let size = self.size();
         if len == 0 {
@@ -169,6 +171,7 @@ impl GuestMemory {
 
     /// Like [`host_ptr`](Self::host_ptr), but guest NULL stays NULL, for the
     /// many syscalls where a NULL pointer means "absent".
+    #[inline]
     pub fn host_ptr_or_null(&self, addr: u32, len: usize) -> Result<*mut u8> {
         if addr == 0 { Ok(std::ptr::null_mut()) } else { self.host_ptr(addr, len) }
     }

@@ -44,7 +44,11 @@ pub struct Threads {
 static LIVE: AtomicUsize = AtomicUsize::new(1);
 
 extern "C" fn one_thread_after_fork() {
-    LIVE.store(1, Ordering::SeqCst);
+    // Written only if it changes: in the child every page written is a
+    // copy-on-write fault, and a single-threaded guest's count is 1 already.
+    if LIVE.load(Ordering::SeqCst) != 1 {
+        LIVE.store(1, Ordering::SeqCst);
+    }
 }
 
 impl Threads {

@@ -76,6 +76,8 @@ pub struct Process {
     /// `SYS_exit` ends only the calling thread (the last one out still ends
     /// the process with its status).
     multithreaded: std::sync::atomic::AtomicBool,
+    /// Set in the child of a `fork` (the process's own copy of this value).
+    forked_child: std::sync::atomic::AtomicBool,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
 }
@@ -96,6 +98,7 @@ impl Process {
             spawner: Default::default(),
             executor: Default::default(),
             multithreaded: Default::default(),
+            forked_child: Default::default(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
         }
@@ -148,6 +151,18 @@ impl Process {
     /// Whether a second thread was ever started.
     pub fn is_multithreaded(&self) -> bool {
         self.multithreaded.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks this process as the child of a `fork` (called in the child).
+    pub fn mark_forked_child(&self) {
+        self.forked_child.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether this process is the child of a guest's `fork`: nothing above
+    /// the guest's call stack but the copy of its parent's runtime, which
+    /// only ends the OS process once the guest is done.
+    pub fn is_forked_child(&self) -> bool {
+        self.forked_child.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Counts a call to `__init` (first = 1).

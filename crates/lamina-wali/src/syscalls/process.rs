@@ -125,6 +125,7 @@ pub(crate) fn fork(ctx: &Ctx<'_>) -> SysResult {
         -1 => Err(Errno::last().into()),
         0 => {
             crate::signal_state::forget_deliveries();
+            ctx.process.mark_forked_child();
             Ok(0)
         }
         pid => Ok(pid as i64),
