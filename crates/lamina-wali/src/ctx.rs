@@ -76,8 +76,11 @@ pub struct Process {
     /// `SYS_exit` ends only the calling thread (the last one out still ends
     /// the process with its status).
     multithreaded: std::sync::atomic::AtomicBool,
-    /// Set in the child of a `fork` (the process's own copy of this value).
-    forked_child: std::sync::atomic::AtomicBool,
+    /// The host process this state was made in: a forked child, which has
+    /// a copy of it, has another pid. (Compared at exit rather than marked
+    /// by the child: a page written in a forked child is a copy-on-write
+    /// fault, and a process exits once.)
+    pid: u32,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
 }
@@ -98,7 +101,7 @@ impl Process {
             spawner: Default::default(),
             executor: Default::default(),
             multithreaded: Default::default(),
-            forked_child: Default::default(),
+            pid: std::process::id(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
         }
@@ -153,16 +156,12 @@ impl Process {
         self.multithreaded.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Marks this process as the child of a `fork` (called in the child).
-    pub fn mark_forked_child(&self) {
-        self.forked_child.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// Whether this process is the child of a guest's `fork`: nothing above
-    /// the guest's call stack but the copy of its parent's runtime, which
-    /// only ends the OS process once the guest is done.
+    /// Whether this process is the child of a guest's `fork` (one system
+    /// call): nothing above the guest's call stack but the copy of its
+    /// parent's runtime, which only ends the OS process once the guest is
+    /// done.
     pub fn is_forked_child(&self) -> bool {
-        self.forked_child.load(std::sync::atomic::Ordering::Relaxed)
+        std::process::id() != self.pid
     }
 
     /// Counts a call to `__init` (first = 1).
