@@ -416,6 +416,7 @@ pub fn has_deliveries() -> bool {
 }
 
 /// The word the syscall stub tests (non-zero while deliveries wait to run).
+#[inline]
 pub(crate) fn waiting_word() -> *const AtomicUsize {
     IN_FLIGHT.with(|f| &raw const f.ready)
 }
