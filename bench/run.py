@@ -41,7 +41,10 @@ BENCHMARKS = [
 
 # Latency benchmarks timed inside the program ("ns-per-op: N"), median of the runs.
 LATENCIES = [
+    ("getppid", "getppid.c", "one getppid: the syscall round trip with no memory argument"),
+    ("pipe", "pipe.c", "write 8 bytes to a pipe + read them back (two syscalls with a guest buffer)"),
     ("fork", "fork.c", "fork + child exit + wait4, one round"),
+    ("fork 32 MiB", "fork_heap.c", "fork + child exit + wait4 with a 32 MiB heap written before"),
     ("thread spawn", "spawn.c", "spawn call to the first instruction of the new thread"),
     ("mmap", "mmap.c", "mmap + touch every page + munmap of 64 KiB anonymous memory"),
     ("signal", "signal.c", "kill to self to the first instruction of the handler"),

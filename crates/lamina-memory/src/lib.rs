@@ -3,9 +3,10 @@
 //! A guest address is a 32-bit offset into the guest's linear memory. Every
 //! access made on behalf of a guest goes through [`GuestMemory`], which checks
 //! the whole range `[addr, addr + len)` against the memory's *current* size
-//! before handing out a host pointer. The size is read afresh on every check
-//! because other guest threads may grow the memory at any time; memory never
-//! shrinks, so a range that was in bounds stays in bounds.
+//! before handing out a host pointer. Other guest threads may grow the
+//! memory at any time, but memory never shrinks, so a range that was in
+//! bounds stays in bounds: the largest size seen is remembered, and the size
+//! is read afresh only for a range beyond it, before it is refused.
 //!
 //! The memory is shared between guest threads, so nothing here ever creates a
 //! Rust reference into it: all reads and writes are raw, unaligned copies.
@@ -87,6 +88,11 @@ pub type SizeFn = dyn Fn() -> usize + Send + Sync;
 pub struct GuestMemory {
     base: *mut u8,
     size: Box<SizeFn>,
+    /// The largest size `size` has reported: a lower bound of the current
+    /// size forever, since memory never shrinks. A range within it needs no
+    /// call of `size` (every syscall's pointer check makes one); one beyond
+    /// it reads the size afresh before it is refused.
+    known_size: AtomicU64,
     map: Arc<MemoryMap>,
 }
 
@@ -123,10 +129,11 @@ impl GuestMemory {
     /// page size, and the memory must be a reservation of its maximum size in
     /// which pages may be replaced with host mappings (see [`replace`]).
     pub unsafe fn with_map(base: *mut u8, size: Box<SizeFn>, map: Arc<MemoryMap>) -> Self {
-        GuestMemory { base, size, map }
+        GuestMemory { base, size, known_size: AtomicU64::new(0), map }
     }
 
     /// Current size of the memory in bytes.
+    #[inline]
     pub fn size(&self) -> usize {
         (self.size)()
     }
@@ -146,18 +153,27 @@ impl GuestMemory {
     /// A zero-length range never faults, as in the kernel, which touches no
     /// byte of it: its address is clamped to the end of memory, so the host
     /// pointer still lies within the guest's mapping.
+    #[inline]
     pub fn host_ptr(&self, addr: u32, len: usize) -> Result<*mut u8> {
-        let size = self.size();
         if len == 0 {
             // SAFETY: at most one past the end of the mapped memory.
-            return Ok(unsafe { self.base.add((addr as usize).min(size)) });
+            return Ok(unsafe { self.base.add((addr as usize).min(self.size())) });
         }
         let end = (addr as u64).checked_add(len as u64).ok_or(MemoryError::Fault)?;
-        if end > size as u64 {
+        if end > self.known_size.load(Ordering::Relaxed) && end > self.refresh_size() {
             return Err(MemoryError::Fault);
         }
-        // SAFETY: in bounds of the mapped memory per the check above.
+        // SAFETY: in bounds of the mapped memory per the check above (a
+        // size once reported stays accessible: memory never shrinks).
         Ok(unsafe { self.base.add(addr as usize) })
+    }
+
+    /// Reads the current size, remembering it as the known lower bound.
+    #[cold]
+    fn refresh_size(&self) -> u64 {
+        let size = self.size() as u64;
+        self.known_size.fetch_max(size, Ordering::Relaxed);
+        size
     }
 
     /// Host address of the range `[start, end)` of pages (as the memory map
@@ -169,6 +185,7 @@ impl GuestMemory {
 
     /// Like [`host_ptr`](Self::host_ptr), but guest NULL stays NULL, for the
     /// many syscalls where a NULL pointer means "absent".
+    #[inline]
     pub fn host_ptr_or_null(&self, addr: u32, len: usize) -> Result<*mut u8> {
         if addr == 0 { Ok(std::ptr::null_mut()) } else { self.host_ptr(addr, len) }
     }

@@ -51,6 +51,7 @@ impl<T> GuestPtr<T> {
 
     /// The host address of the whole `T`, checked to lie in guest memory;
     /// guest NULL stays NULL, so the kernel decides what NULL means.
+    #[inline]
     pub fn host(self, mem: &GuestMemory) -> Result<*mut T> {
         Ok(mem.host_ptr_or_null(self.addr, Self::SIZE)?.cast())
     }
@@ -62,6 +63,7 @@ impl<T> GuestPtr<T> {
     }
 
     /// [`host`](Self::host) as a host syscall argument.
+    #[inline]
     pub fn arg(self, mem: &GuestMemory) -> Result<i64> {
         Ok(self.host(mem)? as usize as i64)
     }
@@ -104,11 +106,13 @@ impl GuestBuf {
     }
 
     /// The host address of its `len` bytes (NULL stays NULL).
+    #[inline]
     pub fn host(self, mem: &GuestMemory, len: usize) -> Result<*mut u8> {
         mem.host_ptr_or_null(self.0, len)
     }
 
     /// [`host`](Self::host) as a host syscall argument.
+    #[inline]
     pub fn arg(self, mem: &GuestMemory, len: usize) -> Result<i64> {
         Ok(self.host(mem, len)? as usize as i64)
     }

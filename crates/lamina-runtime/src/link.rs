@@ -192,19 +192,19 @@ fn bind(
     def: Option<&'static SyscallDef>,
     memory: SyscallMemory,
 ) -> Result<()> {
-    let params: Vec<ValType> = ty.params().collect();
+    // Decided once here, not per call: how many parameters there are and
+    // which are i64 (the rest are i32, checked by `check_integer_type`).
+    let count = ty.params().len();
+    let wide = ty.params().enumerate().fold(0u8, |m, (i, t)| m | (u8::from(matches!(t, ValType::I64)) << i));
     let result = ty.results().next();
     let import_name: Arc<str> = name.into();
     let func = move |mut caller: Caller<'_, Host>, vals: &mut [MaybeUninit<ValRaw>]| -> Result<()> {
         let mut args = Args::default();
-        for (i, t) in params.iter().enumerate() {
+        for (i, (arg, val)) in args.0.iter_mut().zip(&vals[..count]).enumerate() {
             // SAFETY: wasmtime initialises every parameter slot with a value
             // of the declared type.
-            let raw = unsafe { vals[i].assume_init() };
-            args.0[i] = match t {
-                ValType::I64 => raw.get_i64() as u64,
-                _ => raw.get_i32() as u32 as u64,
-            };
+            let raw = unsafe { val.assume_init() };
+            *arg = if wide & (1 << i) != 0 { raw.get_i64() as u64 } else { u64::from(raw.get_i32() as u32) };
         }
         // Signals that arrived while wasm ran are handled before the call,
         // as they would have been natively.
@@ -217,6 +217,9 @@ fn bind(
                     match lamina_wali::dispatch(def, &ctx, &args) {
                         Ok(ret) => ret,
                         Err(Exit::WithResultOf { func, arg }) => return exit_with_result_of(&mut caller, func, arg),
+                        Err(Exit::Process(status)) if host.process.is_forked_child() => {
+                            crate::outcome::end_forked_child(&host.process, status)
+                        }
                         Err(exit) => return Err(wasmtime::Error::new(exit)),
                     }
                 }

@@ -117,6 +117,25 @@ pub(crate) fn outcome_of(error: wasmtime::Error) -> Result<Outcome> {
     Ok(Outcome::Crashed { signal: crash_signal(trap), report })
 }
 
+/// The guest of a forked child ended its process (`exit_group`, `_exit`),
+/// from a host function. Above its call stack there is only the copy of the
+/// parent's runtime, which would unwind the wasm frames (capturing a
+/// backtrace on the way), return from `run`, drop the store and end the OS
+/// process with `exit`, running Rust's and the C library's exit handlers and
+/// thread-local destructors. None of that has anything to do in the child:
+/// the strace output is written and flushed by `finish` (its sink is
+/// unbuffered), Rust's own stdout is never written during a run, and the
+/// kernel releases the rest. So the child ends as a native child's `_exit`
+/// does. In the child, every page that the longer path wrote was a
+/// copy-on-write fault and every page of its code a page fault: most of
+/// what a fork cost beyond the kernel's copy of the page tables.
+pub(crate) fn end_forked_child(process: &lamina_wali::Process, status: i32) -> ! {
+    process.finish(Ending::Exited(status));
+    // SAFETY: ends the process at once; nothing in it needs to run first
+    // (see above).
+    unsafe { libc::_exit(status & 0xff) }
+}
+
 /// Ends the OS process the way `outcome` says: with the guest's exit status,
 /// or, for a crash, after the report, killed by the signal a native program
 /// would have died of, so a shell reports e.g. "Segmentation fault" and status

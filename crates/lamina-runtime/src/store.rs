@@ -65,7 +65,7 @@ pub fn program_memory(memory: &SharedMemory) -> Arc<GuestMemory> {
     let sized = memory.clone();
     // SAFETY: as for `guest_memory`: a shared memory never moves and `sized`
     // keeps it alive.
-    Arc::new(unsafe { GuestMemory::new(base, Box::new(move || sized.data_size())) })
+    Arc::new(unsafe { GuestMemory::new(base, Box::new(move || current_size(&sized))) })
 }
 
 /// The bounds-checked view of a process's memory, with its memory map; made
@@ -83,5 +83,15 @@ pub fn guest_memory(memory: &SharedMemory) -> Arc<GuestMemory> {
     // size up front, page-aligned, and only changes page protections when
     // it grows) and lives as long as `sized`, which the closure owns; its
     // reported size only counts accessible bytes.
-    Arc::new(unsafe { GuestMemory::with_map(base, Box::new(move || sized.data_size()), map) })
+    Arc::new(unsafe { GuestMemory::with_map(base, Box::new(move || current_size(&sized)), map) })
+}
+
+/// The accessible size of a shared memory, read on every guest pointer
+/// check. `SharedMemory::data_size` takes the memory's lock for it; the
+/// length `data()` reports is the one wasm code itself checks against, an
+/// atomic that `grow` stores only once the new pages are accessible (so it
+/// never reports more than is mapped), read without a lock. A check racing
+/// with another thread's growth may see the old size, as wasm code may.
+fn current_size(memory: &SharedMemory) -> usize {
+    memory.data().len()
 }

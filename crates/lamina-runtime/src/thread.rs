@@ -44,7 +44,11 @@ pub struct Threads {
 static LIVE: AtomicUsize = AtomicUsize::new(1);
 
 extern "C" fn one_thread_after_fork() {
-    LIVE.store(1, Ordering::SeqCst);
+    // Written only if it changes: in the child every page written is a
+    // copy-on-write fault, and the count may be 1 already.
+    if LIVE.load(Ordering::SeqCst) != 1 {
+        LIVE.store(1, Ordering::SeqCst);
+    }
 }
 
 impl Threads {
@@ -57,11 +61,6 @@ impl Threads {
         stack_size: usize,
         max_threads: Option<u32>,
     ) -> Arc<Self> {
-        static AT_FORK: std::sync::Once = std::sync::Once::new();
-        // SAFETY: registers a handler that only stores to an atomic.
-        AT_FORK.call_once(|| unsafe {
-            libc::pthread_atfork(None, None, Some(one_thread_after_fork));
-        });
         let threads = Arc::new(Threads { pre, memory, process: process.clone(), stack_size, max_threads });
         let spawner = threads.clone();
         process.set_spawner(Box::new(move |start, arg| spawner.spawn(start, arg)));
@@ -72,6 +71,13 @@ impl Threads {
     /// musl's `pthread_create` reports as `EAGAIN`, as for `RLIMIT_NPROC`)
     /// past `--max-threads`.
     fn spawn(self: &Arc<Self>, start: u32, arg: u32) -> i32 {
+        // Registered with the first thread: until then the count is 1 in any
+        // child, and a forked child would only fault the handler's code in.
+        static AT_FORK: std::sync::Once = std::sync::Once::new();
+        // SAFETY: registers a handler that only stores to an atomic.
+        AT_FORK.call_once(|| unsafe {
+            libc::pthread_atfork(None, None, Some(one_thread_after_fork));
+        });
         let (tid_tx, tid_rx) = std::sync::mpsc::sync_channel(1);
         let threads = self.clone();
         let live = LIVE.fetch_add(1, Ordering::SeqCst);

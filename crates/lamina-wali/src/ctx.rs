@@ -76,6 +76,11 @@ pub struct Process {
     /// `SYS_exit` ends only the calling thread (the last one out still ends
     /// the process with its status).
     multithreaded: std::sync::atomic::AtomicBool,
+    /// The host process this state was made in: a forked child, which has
+    /// a copy of it, has another pid. (Compared at exit rather than marked
+    /// by the child: a page written in a forked child is a copy-on-write
+    /// fault, and a process exits once.)
+    pid: u32,
     init_calls: std::sync::atomic::AtomicU32,
     deinit_calls: std::sync::atomic::AtomicU32,
 }
@@ -96,6 +101,7 @@ impl Process {
             spawner: Default::default(),
             executor: Default::default(),
             multithreaded: Default::default(),
+            pid: std::process::id(),
             init_calls: Default::default(),
             deinit_calls: Default::default(),
         }
@@ -148,6 +154,14 @@ impl Process {
     /// Whether a second thread was ever started.
     pub fn is_multithreaded(&self) -> bool {
         self.multithreaded.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether this process is the child of a guest's `fork` (one system
+    /// call): nothing above the guest's call stack but the copy of its
+    /// parent's runtime, which only ends the OS process once the guest is
+    /// done.
+    pub fn is_forked_child(&self) -> bool {
+        std::process::id() != self.pid
     }
 
     /// Counts a call to `__init` (first = 1).

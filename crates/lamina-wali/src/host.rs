@@ -65,14 +65,37 @@ unsafe extern "C" {
 }
 
 /// Issues host syscall `nr` with up to six arguments.
+///
+/// The `syscall` instruction itself rather than libc's `syscall()`: the
+/// kernel's `-errno` is what we want, and the C wrapper (variadic, storing
+/// `errno` in thread-local storage only for us to read it back) is a
+/// measurable part of a cheap call's round trip (`getppid`).
+#[inline]
 pub fn syscall(nr: libc::c_long, args: &[i64]) -> SysResult {
     let a = six(args);
+    let r: i64;
     // SAFETY: the caller has translated every pointer argument to a checked
     // host address inside guest memory (or NULL), or passes the runtime's
     // own buffers; integers are passed as the kernel would receive them from
-    // a native program.
-    let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
-    result(if r == -1 { -(Errno::last().0 as i64) } else { r })
+    // a native program. The x86-64 syscall convention: number in rax,
+    // arguments in rdi, rsi, rdx, r10, r8, r9; the kernel clobbers rcx and
+    // r11 and may read or write memory through the arguments.
+    unsafe {
+        core::arch::asm!(
+            "syscall",
+            inlateout("rax") nr => r,
+            in("rdi") a[0],
+            in("rsi") a[1],
+            in("rdx") a[2],
+            in("r10") a[3],
+            in("r8") a[4],
+            in("r9") a[5],
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    result(r)
 }
 
 /// Issues host syscall `nr`, which may sleep, unless `waiting` (the calling
@@ -85,12 +108,14 @@ pub fn blocking_syscall(nr: libc::c_long, args: &[i64], waiting: *const AtomicUs
     result(unsafe { lamina_syscall_cp(nr, a.as_ptr(), waiting) })
 }
 
+#[inline]
 fn six(args: &[i64]) -> [i64; 6] {
     let mut a = [0i64; 6];
     a[..args.len()].copy_from_slice(args);
     a
 }
 
+#[inline]
 fn result(r: i64) -> SysResult {
     if (-4095..0).contains(&r) { Err(Errno(-r as i32).into()) } else { Ok(r) }
 }

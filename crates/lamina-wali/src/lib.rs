@@ -61,11 +61,39 @@ pub mod layouts {
 /// `args` holds the raw parameter values (i32 parameters zero-extended).
 /// Returns the value to hand back to the guest (already `-errno` on failure),
 /// or the request to end the process.
+///
+/// Inlined into the runtime's host function (another crate): this is every
+/// guest syscall's path, and without `--strace` it is only the handler call
+/// and the result's conversion.
+#[inline]
 pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, Exit> {
     let ctx = Ctx { blocking: def.may_block(), ..*ctx };
-    let tracer = ctx.process.strace.as_ref().filter(|_| def.traced());
-    let started = tracer.map(|_| std::time::Instant::now());
-    let outcome = (def.handler)(&ctx, args);
+    match ctx.process.strace.as_ref().filter(|_| def.traced()) {
+        None => settle(&ctx, def, (def.handler)(&ctx, args)),
+        Some(tracer) => dispatch_traced(def, &ctx, args, tracer),
+    }
+}
+
+/// The handler's outcome as the guest's return value or an exit request.
+#[inline]
+fn settle(ctx: &Ctx<'_>, def: &SyscallDef, outcome: SysResult) -> Result<i64, Exit> {
+    match outcome {
+        Ok(v) => Ok(v),
+        Err(SysError::Errno(e)) => Ok(e.ret()),
+        Err(SysError::NotImplemented) => {
+            warn_unimplemented(ctx.process, def.name);
+            Ok(Errno::ENOSYS.ret())
+        }
+        Err(SysError::Exit(exit)) => Err(exit),
+    }
+}
+
+/// [`dispatch`] under `--strace`: the call is timed and printed.
+#[cold]
+#[inline(never)]
+fn dispatch_traced(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args, tracer: &Tracer) -> Result<i64, Exit> {
+    let started = std::time::Instant::now();
+    let outcome = (def.handler)(ctx, args);
     let ret = match &outcome {
         Ok(v) => *v,
         Err(SysError::Errno(e)) => e.ret(),
@@ -77,8 +105,7 @@ pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, Exi
     };
     // A call that gave up to let a signal handler run first is issued again;
     // for the kernel (and strace) it never happened.
-    let not_started = ret == Errno(NOT_STARTED).ret();
-    if let (Some(tracer), Some(started), false) = (tracer, started, not_started) {
+    if ret != Errno(NOT_STARTED).ret() {
         let exiting = matches!(outcome, Err(SysError::Exit(_)));
         let call = strace::Call { name: def.short_name(), params: def.params };
         tracer.record(call, ctx.mem, args, ret, exiting, started.elapsed());

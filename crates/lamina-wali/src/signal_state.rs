@@ -416,6 +416,7 @@ pub fn has_deliveries() -> bool {
 }
 
 /// The word the syscall stub tests (non-zero while deliveries wait to run).
+#[inline]
 pub(crate) fn waiting_word() -> *const AtomicUsize {
     IN_FLIGHT.with(|f| &raw const f.ready)
 }
@@ -723,12 +724,21 @@ pub fn inherit(i: Inherited) {
 
 /// In a forked child: signals received before the fork belong to the parent
 /// (the kernel does not copy pending signals either).
+///
+/// Each word is written only if it is not clear already (the usual case):
+/// in a forked child every page written is a copy-on-write fault.
 pub fn forget_deliveries() {
     IN_FLIGHT.with(|f| {
-        f.len.store(0, Ordering::Release);
-        f.ready.store(0, Ordering::Release);
+        if f.len.load(Ordering::Acquire) != 0 || f.ready.load(Ordering::Acquire) != 0 {
+            f.len.store(0, Ordering::Release);
+            f.ready.store(0, Ordering::Release);
+        }
     });
-    VIRTUAL_PENDING.with(|p| p.store(0, Ordering::Relaxed));
+    VIRTUAL_PENDING.with(|p| {
+        if p.load(Ordering::Relaxed) != 0 {
+            p.store(0, Ordering::Relaxed);
+        }
+    });
 }
 
 // ---- the alternate stack -----------------------------------------------------

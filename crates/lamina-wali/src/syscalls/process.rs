@@ -117,10 +117,16 @@ fn set_tid_address(ctx: &Ctx<'_>, tidptr: u32) -> SysResult {
 pub(crate) fn fork(ctx: &Ctx<'_>) -> SysResult {
     // The child has only this thread: the runtime's own locks are taken
     // here, so none is inherited held by a thread the child does not have.
-    let _actions = crate::signal_state::hold_actions_for_fork();
-    let _map = ctx.mem.shared_map().hold_for_fork();
+    // Only guest threads take them, so while the guest has never had a
+    // second thread (`multithreaded` is set before one starts, for good) no
+    // other thread can hold them, and they are left alone: releasing them in
+    // the child writes their pages, each a copy-on-write fault there (and
+    // another in the parent, whose pages the child shares until it exits).
+    let threads = ctx.process.is_multithreaded();
+    let _actions = threads.then(crate::signal_state::hold_actions_for_fork);
+    let _map = threads.then(|| ctx.mem.shared_map().hold_for_fork());
     // SAFETY: the child runs only the calling thread, which continues the
-    // guest and releases the locks above as the parent does.
+    // guest and releases the locks above (if held) as the parent does.
     match unsafe { libc::fork() } {
         -1 => Err(Errno::last().into()),
         0 => {
