@@ -604,7 +604,9 @@ def main():
     head = conditions(args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         body = tables(names, tmp, args.runs)
-    report = "\n".join([head, "", *body]) + "\n"
+    load = os.getloadavg()
+    tail = f"Load average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}."
+    report = "\n".join([head, "", *body, "", tail]) + "\n"
     print(report)
     if args.out:
         with open(args.out, "w") as f:
