@@ -34,7 +34,6 @@ import socket
 import statistics
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -364,6 +363,13 @@ class Server:
             raise
         return self
 
+    def check_alive(self):
+        status = self.proc.poll()
+        if status is not None:
+            with open(self.log, "rb") as log:
+                tail = log.read()[-2000:].decode(errors="replace")
+            fail(f"{' '.join(self.cmd)} died (status {status}); its log ends:\n{tail}")
+
     def __exit__(self, *exc):
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -476,7 +482,9 @@ def compare_servers(runs, servers, load):
     samples = {f: [] for f in servers}
     for _ in range(runs):
         for f, s in servers.items():
+            s.check_alive()
             samples[f].append(load(s.port))
+            s.check_alive()
     return samples
 
 
@@ -486,17 +494,21 @@ def median_of(samples):
 
 
 def server_row(label, samples):
+    """Medians, and the spread of the throughput ratio over the paired
+    samples (each native sample and the Lamina one right after it)."""
     n, w = median_of(samples["native"]), median_of(samples["lamina"])
-    return (f"| {label} | {n[0]:,.0f} | {w[0]:,.0f} | {w[0] / n[0]:.2f} | {n[1] * 1e6:.0f} / {n[2] * 1e6:.0f} | "
-            f"{w[1] * 1e6:.0f} / {w[2] * 1e6:.0f} |")
+    paired = [b[0] / a[0] for a, b in zip(samples["native"], samples["lamina"])]
+    return (f"| {label} | {n[0]:,.0f} | {w[0]:,.0f} | {w[0] / n[0]:.2f} | {min(paired):.2f}–{max(paired):.2f} | "
+            f"{n[1] * 1e6:.0f} / {n[2] * 1e6:.0f} | {w[1] * 1e6:.0f} / {w[2] * 1e6:.0f} |")
 
 
 def servers_table(tmp, runs):
     if not shutil.which("wrk"):
         fail("wrk is missing: apt-get install wrk")
     lines = [
-        f"| server (load) | native (req/s) | lamina (req/s) | lamina / native | native p50 / p99 (µs) | lamina p50 / p99 (µs) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| server (load) | native (req/s) | lamina (req/s) | lamina / native | paired ratios, min–max | "
+        "native p50 / p99 (µs) | lamina p50 / p99 (µs) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     logs = os.path.join(tmp, "server.log")
     # Echo.

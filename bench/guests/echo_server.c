@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,8 @@ static int serve(int ep, struct conn *c)
 
 int main(int argc, char **argv)
 {
+	/* A client that goes away mid-response is an EPIPE, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	int lfd = listen_on(argc > 1 ? atoi(argv[1]) : 0);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)

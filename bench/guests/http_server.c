@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: http_server FILE [PORT]\n");
 		return 2;
 	}
+	/* A client that goes away mid-response is an EPIPE, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	struct stat st;
 	file_fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (file_fd < 0 || fstat(file_fd, &st) < 0)
