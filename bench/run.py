@@ -14,7 +14,10 @@ one WASI binary is run by Lamina (through its WASI layer) and by wasmtime's
 own WASI (PyPI `wasmtime`, tools/wasmtime_wasi.py), each in a scratch
 directory preopened as ".".
 
-Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc|wasi] [--out bench/results.md]
+The application and server benchmarks are bench/apps.py's (real programs
+built by apps/build.sh; --only apps / --only servers runs just them).
+
+Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc|wasi|apps|servers] [--out bench/results.md]
 """
 import argparse
 import os
@@ -24,6 +27,8 @@ import statistics
 import subprocess
 import tempfile
 import time
+
+import apps as app_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INCLUDE = os.path.join(ROOT, "tests/guests/include")
@@ -142,12 +147,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
-    ap.add_argument("--only", choices=["libc", "wasi"], help="run only these benchmarks and print their table")
+    ap.add_argument("--only", choices=["libc", "wasi", "apps", "servers"], help="run only these benchmarks and print their table")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env_cache = os.path.join(tmp, "cache")
         os.environ["LAMINA_CACHE_DIR"] = env_cache
+        if args.only in ("apps", "servers"):
+            names = app_bench.APP_TABLES if args.only == "apps" else ["servers"]
+            print("\n".join([app_bench.conditions(args.runs), "", *app_bench.tables(names, tmp, args.runs)]))
+            return
         wasi_lines = wasi_table(tmp, args.runs)
         if args.only == "wasi":
             print("\n".join(wasi_lines))
@@ -167,6 +176,7 @@ def main():
         if args.only == "libc":
             print("\n".join(libc_lines))
             return
+        app_lines = app_bench.tables([*app_bench.APP_TABLES, "servers"], tmp, args.runs)
         for name, src, argv, what in BENCHMARKS:
             wasm, native = build(src, tmp, name)
             subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)  # fill the cache
@@ -209,6 +219,8 @@ def main():
         *libc_lines,
         "",
         *wasi_lines,
+        "",
+        *app_lines,
     ]
     report = "\n".join(lines) + "\n"
     print(report)
