@@ -7,6 +7,10 @@
 # and musl's own Makefile rebuilds only what they touch.
 #
 # Usage: toolchain/build-sysroot.sh [BUILD_DIR]   (default: build)
+#
+# The C library's allocator is Lamina's own (src/malloc/lamina of the port,
+# docs/toolchain.md); LAMINA_MALLOC=mallocng builds musl's instead, for
+# comparison (best in a BUILD_DIR of its own: changing it rebuilds all).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +21,11 @@ downloads=$build/downloads
 src=$build/musl
 sysroot=$build/sysroot
 jobs=$(nproc)
+malloc=${LAMINA_MALLOC:-lamina}
+case $malloc in
+lamina | mallocng) ;;
+*) echo "build-sysroot: LAMINA_MALLOC is lamina or mallocng, not '$malloc'" >&2; exit 1 ;;
+esac
 
 for tool in clang-22 llvm-ar-22 llvm-ranlib-22 dpkg-source patch; do
 	command -v "$tool" >/dev/null || { echo "build-sysroot: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
@@ -78,6 +87,7 @@ build_libc() { # TRIPLE DIR LIBDIR EXTRA_CFLAGS MAKE_TARGETS...
 ARCH = wasm32
 SUBARCH =
 ASMSUBARCH =
+MALLOC_DIR = $malloc
 srcdir = $src
 prefix = $sysroot
 exec_prefix = $sysroot
