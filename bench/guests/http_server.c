@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tcp_server.h"
+
 #define IN 16384
 #define OUT 4096
 
@@ -43,33 +45,6 @@ struct conn {
 	char in[IN];
 	char out[OUT];
 };
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static int listen_on(int port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		die("socket");
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-		die("bind");
-	if (listen(fd, 1024) < 0)
-		die("listen");
-	socklen_t len = sizeof addr;
-	if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0)
-		die("getsockname");
-	printf("listening %d\n", ntohs(addr.sin_port));
-	fflush(stdout);
-	return fd;
-}
 
 /* Is header NAME (with its colon) in the head, with a value containing
  * WORD (case-insensitively)? */
@@ -146,8 +121,9 @@ static void watch(int ep, struct conn *c, unsigned events)
 
 /* Answers every complete request received, reading more while the socket
  * has some; -1 when the connection is done. */
-static int serve(int ep, struct conn *c)
+static int serve(int ep, void *conn)
 {
+	struct conn *c = conn;
 	for (;;) {
 		int r = flush_conn(c);
 		if (r < 0)
@@ -194,52 +170,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: http_server FILE [PORT]\n");
 		return 2;
 	}
-	/* A client that goes away mid-response is an EPIPE, not a reason to die. */
-	signal(SIGPIPE, SIG_IGN);
 	struct stat st;
 	file_fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (file_fd < 0 || fstat(file_fd, &st) < 0)
 		die(argv[1]);
 	file_size = st.st_size;
-	int lfd = listen_on(argc > 2 ? atoi(argv[2]) : 0);
-	int ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0)
-		die("epoll_create1");
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) < 0)
-		die("epoll_ctl");
-	struct epoll_event events[256];
-	for (;;) {
-		int n = epoll_wait(ep, events, 256, -1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			die("epoll_wait");
-		}
-		for (int i = 0; i < n; i++) {
-			struct conn *c = events[i].data.ptr;
-			if (c == NULL) {
-				int fd;
-				while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-					int one = 1;
-					setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-					c = calloc(1, sizeof *c);
-					if (c == NULL)
-						die("calloc");
-					c->fd = fd;
-					struct epoll_event cev = {.events = EPOLLIN, .data.ptr = c};
-					if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &cev) < 0)
-						die("epoll_ctl");
-				}
-				if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-					die("accept4");
-				continue;
-			}
-			if (serve(ep, c) < 0) {
-				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-				close(c->fd);
-				free(c);
-			}
-		}
-	}
+	serve_forever(argc > 2 ? atoi(argv[2]) : 0, sizeof(struct conn), serve);
+	return 0;
 }

@@ -390,6 +390,7 @@ fn the_clang_command_puts_the_users_arguments_between_the_drivers() {
         "-Wno-error=incompatible-function-pointer-types",
         "-Wno-error=return-mismatch",
         "-nodefaultlibs",
+        "--no-wasm-opt",
         "-Wl,--shared-memory",
         "-Wl,--export-memory",
         "-Wl,--max-memory=2147483648",

@@ -202,3 +202,19 @@ fn every_program_has_a_test() {
     listed.sort();
     assert_eq!(found, listed, "tests/libc/*.c and the programs! list must name the same programs");
 }
+
+/// Misuses of the heap (double frees, frees of pointers the allocator never
+/// gave, a corrupted free-list link...) stop the program with a signal in
+/// both C ABIs (tests/malloc/run.sh: not differential, as glibc and musl
+/// each miss some of them).
+#[test]
+fn heap_misuse_stops_the_program() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new("bash").arg(root.join("tests/malloc/run.sh")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("malloc hardening: all misuses stopped"), "{stdout}");
+    for mode in ["double", "interior", "corrupt-link", "usable-size-invalid"] {
+        assert!(stdout.lines().any(|l| l.starts_with(mode)), "{mode} was not tried:\n{stdout}");
+    }
+}

@@ -61,6 +61,10 @@ const FLAGS: &[(Stage, &[&str])] = &[
     // clang's default libraries for this triple are not the sysroot's; the
     // driver names its own, after the user's (Stage::Libraries).
     (Stage::Link, &["-nodefaultlibs"]),
+    // clang runs binaryen's wasm-opt after linking when one is on PATH;
+    // Debian's (version 108) cannot read the standard exception
+    // instructions setjmp/longjmp use and fails the link.
+    (Stage::Link, &["--no-wasm-opt"]),
     // One memory shared by all threads: WALI threads are instances that
     // import the same memory.
     (Stage::Link, &["-Wl,--shared-memory"]),
