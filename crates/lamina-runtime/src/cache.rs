@@ -18,7 +18,8 @@ use wasmtime::Result;
 use wasmtime::error::Context;
 use wasmtime::{Engine, Module, Precompiled};
 
-use crate::prepare::{SafePoints, prepare};
+use crate::engine::SafePoints;
+use crate::prepare::prepare;
 
 /// Whether to use the compile cache.
 #[derive(Clone, Debug)]

@@ -3,14 +3,20 @@
 use wasmtime::Result;
 use wasmtime::{Config, Engine, OptLevel};
 
-use crate::prepare::SafePoints;
-
 /// Default size of the wasm call stack: 32 MiB. A native main thread gets
 /// 8 MiB, but Cranelift's frames are larger than a C compiler's (a recursion
 /// that 8 MiB holds natively exhausts 8 MiB of wasm stack two thirds of the
 /// way down), and a stack reserves address space only: pages are touched as
 /// it grows.
 pub const DEFAULT_STACK_SIZE: usize = 32 << 20;
+
+/// Whether the rewrite adds signal safe points to the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SafePoints {
+    Instrumented,
+    /// Handlers run only at calls (`--no-safe-points`, to measure the cost).
+    Omitted,
+}
 
 /// Settings that shape the engine and the code it compiles.
 #[derive(Clone, Debug)]

@@ -40,9 +40,9 @@ mod view;
 mod wasi;
 
 pub use cache::{CacheMode, LoadedModule, load_module};
+pub use engine::SafePoints;
 pub use engine::{EngineOptions, new_engine};
 pub use env::EnvOptions;
 pub use options::{DirOption, Limits, RunOptions, SandboxOptions, StraceOptions, StraceOutput};
 pub use outcome::{Outcome, terminate};
-pub use prepare::SafePoints;
 pub use process::run;

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use crate::cache::CacheMode;
 use crate::engine::EngineOptions;
+use crate::engine::SafePoints;
 use crate::env::EnvOptions;
-use crate::prepare::SafePoints;
 
 /// Where `--strace` output goes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

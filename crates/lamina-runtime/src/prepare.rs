@@ -45,6 +45,8 @@ use wasm_encoder::{
 use wasmparser::{Operator, Parser, Payload, Validator, WasmFeatures};
 use wasmtime::{Result, bail};
 
+pub use crate::engine::SafePoints;
+
 /// Import module and name under which the rewritten module imports its memory.
 pub const MEMORY_IMPORT: (&str, &str) = ("lamina", "memory");
 /// The custom section of the branch-hinting proposal.
@@ -54,14 +56,6 @@ const BRANCH_HINTS_SECTION: &str = "metadata.code.branch_hint";
 pub const SIGNAL_FLAG_EXPORT: &str = "__lamina_signal_flag";
 /// The host function an instrumented safe point calls when the flag is set.
 pub const SAFE_POINT_IMPORT: (&str, &str) = ("lamina", "safe_point");
-
-/// Whether the rewrite adds signal safe points to the code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SafePoints {
-    Instrumented,
-    /// Handlers run only at calls (`--no-safe-points`, to measure the cost).
-    Omitted,
-}
 
 /// Export name under which table 0 is made reachable.
 pub const TABLE_EXPORT: &str = "__lamina_table0";
