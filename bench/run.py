@@ -78,10 +78,13 @@ WASI = [
 ]
 WASMTIME_WASI = [os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "tools/wasmtime_wasi.py")]
 
-# What signal safe points cost: the compute benchmark with the epoch checks
-# Lamina puts at loop headers and function entries, and without them
-# (`--no-safe-points`, a benchmarking switch: handlers then run only at calls).
+# What signal safe points cost: the compute benchmark (the tightest loops)
+# and Lamina's Lua build running fib(32) (call-heavy code through an
+# interpreter's dispatch loop) with the checks Lamina adds to every path that
+# repeats code, and without them (`--no-safe-points`, a benchmarking switch:
+# handlers then run only at calls).
 SAFE_POINTS = ("compute", "compute.c", [])
+SAFE_POINTS_LUA = ("Lua fib(32)", "build/apps/bin/lua.wasm", ["bench/lua/fib.lua", "32"])
 
 
 def build(src, out_dir, name):
@@ -186,8 +189,13 @@ def main():
         name, src, argv = SAFE_POINTS
         wasm, _ = build(src, tmp, name)
         subprocess.run([LAMINA, "--no-safe-points", wasm, *argv], check=True, stdout=subprocess.DEVNULL)
-        safe_points = (timed([LAMINA, wasm, *argv], args.runs),
-                       timed([LAMINA, "--no-safe-points", wasm, *argv], args.runs))
+        safe_points = [(name, timed([LAMINA, wasm, *argv], args.runs),
+                        timed([LAMINA, "--no-safe-points", wasm, *argv], args.runs))]
+        name, module, argv = SAFE_POINTS_LUA
+        lua = [LAMINA, os.path.join(ROOT, module), *(os.path.join(ROOT, a) if a.endswith(".lua") else a for a in argv)]
+        subprocess.run(lua, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([LAMINA, "--no-safe-points", *lua[1:]], check=True, stdout=subprocess.DEVNULL)
+        safe_points.append((name, timed(lua, args.runs), timed([LAMINA, "--no-safe-points", *lua[1:]], args.runs)))
         latencies = []
         for name, src, what in LATENCIES:
             wasm, native = build(src, tmp, name.replace(" ", "_"))
@@ -209,12 +217,11 @@ def main():
     ]
     for name, what, n, w in latencies:
         lines.append(f"| {name} | {what} | {n / 1000:.1f} | {w / 1000:.1f} | {w / n:.2f} |")
-    on, off = safe_points
     lines += [
         "",
         "| signal safe points | with (s) | without (s) | overhead |",
         "|---|---:|---:|---:|",
-        f"| {SAFE_POINTS[0]} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |",
+        *(f"| {name} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |" for name, on, off in safe_points),
         "",
         *libc_lines,
         "",
