@@ -46,13 +46,13 @@ BENCHMARKS = [
 
 # Latency benchmarks timed inside the program ("ns-per-op: N"), median of the runs.
 LATENCIES = [
-    ("getppid", "getppid.c", "one getppid: the syscall round trip with no memory argument"),
-    ("pipe", "pipe.c", "write 8 bytes to a pipe + read them back (two syscalls with a guest buffer)"),
-    ("fork", "fork.c", "fork + child exit + wait4, one round"),
-    ("fork 32 MiB", "fork_heap.c", "fork + child exit + wait4 with a 32 MiB heap written before"),
-    ("thread spawn", "spawn.c", "spawn call to the first instruction of the new thread"),
-    ("mmap", "mmap.c", "mmap + touch every page + munmap of 64 KiB anonymous memory"),
-    ("signal", "signal.c", "kill to self to the first instruction of the handler"),
+    ("getppid", "getppid.c", [], "one getppid: the syscall round trip with no memory argument"),
+    ("pipe", "pipe.c", [], "write 8 bytes to a pipe + read them back (two syscalls with a guest buffer)"),
+    ("fork", "fork.c", [], "fork + child exit + wait4, one round"),
+    ("fork 32 MiB", "fork.c", ["32"], "fork + child exit + wait4 with a 32 MiB heap written before"),
+    ("thread spawn", "spawn.c", [], "spawn call to the first instruction of the new thread"),
+    ("mmap", "mmap.c", [], "mmap + touch every page + munmap of 64 KiB anonymous memory"),
+    ("signal", "signal.c", [], "kill to self to the first instruction of the handler"),
 ]
 
 # libc hot spots: `libc MODE` prints "ns-per-op: N" (see bench/guests/libc.c).
@@ -197,10 +197,11 @@ def main():
         subprocess.run([LAMINA, "--no-safe-points", *lua[1:]], check=True, stdout=subprocess.DEVNULL)
         safe_points.append((name, timed(lua, args.runs), timed([LAMINA, "--no-safe-points", *lua[1:]], args.runs)))
         latencies = []
-        for name, src, what in LATENCIES:
+        for name, src, argv, what in LATENCIES:
             wasm, native = build(src, tmp, name.replace(" ", "_"))
-            subprocess.run([LAMINA, wasm], check=True, stdout=subprocess.DEVNULL)
-            latencies.append((name, what, inner_ns([native], args.runs), inner_ns([LAMINA, wasm], args.runs)))
+            subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)
+            latencies.append((name, what, inner_ns([native, *argv], args.runs),
+                              inner_ns([LAMINA, wasm, *argv], args.runs)))
     lines = [
         f"Median of {args.runs} runs, same session. Host: {platform.machine()}, {os.cpu_count()} cores, "
         f"Linux {platform.release()}.",
