@@ -40,24 +40,19 @@ thread_local! {
 }
 
 /// Called by the native signal handler of the thread that received a signal
-/// for a guest handler: raises the flags its running wasm tests. A plain
-/// thread-local read and atomic stores: async-signal-safe.
+/// for a guest handler: raises the flags its running wasm tests.
 fn wake() {
+    store_flags(1);
+}
+
+/// Sets every flag of this thread: a plain thread-local read and atomic
+/// stores, async-signal-safe.
+fn store_flags(value: u32) {
     for flag in SIGNAL_FLAGS.get() {
         if !flag.is_null() {
             // SAFETY: a flag stays set here only while its store lives
             // (`SafePointFlags`), and flags are four-byte aligned page starts.
-            unsafe { (*flag).store(1, Ordering::Release) };
-        }
-    }
-}
-
-/// Lowers this thread's flags: a safe point is running its handlers.
-fn lower_flags() {
-    for flag in SIGNAL_FLAGS.get() {
-        if !flag.is_null() {
-            // SAFETY: as in `wake`.
-            unsafe { (*flag).store(0, Ordering::Relaxed) };
+            unsafe { (*flag).store(value, Ordering::Release) };
         }
     }
 }
@@ -69,7 +64,9 @@ pub(crate) fn arm_safe_points(_guard: &SafePointFlags, store: &mut Store<Host>, 
     let Some(memory) = instance.get_memory(&mut *store, SIGNAL_FLAG_EXPORT) else { return };
     let flag = memory.data_ptr(&*store).cast::<AtomicU32>().cast_const();
     let mut flags = SIGNAL_FLAGS.get();
-    if let Some(free) = flags.iter_mut().find(|f| f.is_null()) {
+    let free = flags.iter_mut().find(|f| f.is_null());
+    debug_assert!(free.is_some(), "more than {INSTANCES_PER_THREAD} instances on one thread");
+    if let Some(free) = free {
         *free = flag;
         SIGNAL_FLAGS.set(flags);
     }
@@ -102,7 +99,8 @@ pub(crate) fn init() {
 /// handlers.
 pub(crate) fn define_safe_point(linker: &mut Linker<Host>) -> Result<()> {
     linker.func_wrap(SAFE_POINT_IMPORT.0, SAFE_POINT_IMPORT.1, |mut caller: Caller<'_, Host>| {
-        lower_flags();
+        // Lowered first: a signal arriving meanwhile raises them again.
+        store_flags(0);
         deliver(&mut caller).map(drop)
     })?;
     Ok(())
