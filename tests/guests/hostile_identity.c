@@ -129,6 +129,68 @@ static void scheduling(void) {
     expect_eq("sched_setscheduler bad policy", wali_sched_setscheduler(0, -5, &sp), -EINVAL);
     sp.sched_priority = 99;
     expect_eq("sched_setscheduler bad priority", wali_sched_setscheduler(0, SCHED_OTHER, &sp), -EINVAL);
+
+    expect_eq("sched_setaffinity wild", wali_sched_setaffinity(0, 128, LT_WILD), -EFAULT);
+    expect_eq("sched_setaffinity straddling", wali_sched_setaffinity(0, 128, END(64)), -EFAULT);
+    expect_eq("sched_setaffinity length past the end", wali_sched_setaffinity(0, 0xfffffff8u, mask), -EFAULT);
+    expect_eq("sched_getparam wild", wali_sched_getparam(0, LT_WILD), -EFAULT);
+    expect_eq("sched_getparam straddling", wali_sched_getparam(0, END(2)), -EFAULT);
+    expect_eq("sched_getparam at the very end", wali_sched_getparam(0, END(4)), 0);
+    expect_eq("sched_setparam wild", wali_sched_setparam(0, LT_WILD), -EFAULT);
+    expect_eq("sched_rr_get_interval wild", wali_sched_rr_get_interval(0, LT_WILD), -EFAULT);
+    expect_eq("sched_rr_get_interval straddling", wali_sched_rr_get_interval(0, END(8)), -EFAULT);
+    expect_eq("getcpu wild cpu", wali_getcpu(LT_WILD, NULL, NULL), -EFAULT);
+    expect_eq("getcpu wild node", wali_getcpu(NULL, END(2), NULL), -EFAULT);
+    /* The third argument is unused: never looked at. */
+    expect_eq("getcpu wild cache", wali_getcpu(NULL, NULL, LT_WILD), 0);
+    expect_eq("sched_getscheduler negative pid", wali_sched_getscheduler(-5), -EINVAL);
+    expect_eq("sched_get_priority_max negative policy", wali_sched_get_priority_max(-1), -EINVAL);
+    expect_eq("sched_get_priority_min huge policy", wali_sched_get_priority_min(0x7fffffff), -EINVAL);
+    expect_eq("membarrier bad flags", wali_membarrier(0, 0x7fffffff, 0), -EINVAL);
+    expect_eq("membarrier negative command", wali_membarrier(-1, 0, -1), -EINVAL);
+    expect_eq("setpriority out of range is clamped", wali_setpriority(0, 0, 1000), 0);
+    expect_eq("getpriority after clamping", wali_getpriority(0, 0), 1);
+}
+
+static void ids_and_times(void) {
+    unsigned id;
+    expect_eq("getresuid wild", wali_getresuid(&id, LT_WILD, &id), -EFAULT);
+    expect_eq("getresgid straddling", wali_getresgid(&id, &id, END(2)), -EFAULT);
+    expect_eq("getresuid at the very end", wali_getresuid(END(4), END(4), END(4)), 0);
+    expect_eq("times wild", wali_times(LT_WILD), -EFAULT);
+    expect_eq("times straddling", wali_times(END(16)), -EFAULT);
+    expect_true("times at the very end", wali_times(END(32)) > 0);
+
+    /* An id that cannot be set leaves the old one, which is returned. */
+    long fsuid = wali_setfsuid(-1);
+    if (wali_geteuid() != 0) expect_eq("setfsuid to another id", wali_setfsuid(0x7ffffff0), fsuid);
+    expect_eq("setfsuid unchanged", wali_setfsuid(-1), fsuid);
+    expect_eq("setfsgid invalid id", wali_setfsgid(-1), wali_getegid());
+    expect_eq("getpgrp", wali_getpgrp(), wali_getpgid(0));
+
+    unsigned header[2] = {0x20080522, 0}, data[6];
+    expect_eq("capget wild header", wali_capget(LT_WILD, data), -EFAULT);
+    expect_eq("capget header straddling", wali_capget(END(4), data), -EFAULT);
+    expect_eq("capget wild data", wali_capget(header, LT_WILD), -EFAULT);
+    /* Version 3 has two data structures: 24 bytes, not 12. */
+    expect_eq("capget data straddling", wali_capget(header, END(12)), -EFAULT);
+    expect_eq("capget data at the very end", wali_capget(header, END(24)), 0);
+    expect_eq("capset wild data", wali_capset(header, LT_WILD), -EFAULT);
+    expect_eq("capset wild header", wali_capset(LT_WILD, data), -EFAULT);
+    header[0] = 0x19980330;
+    expect_eq("capget v1 data at the very end", wali_capget(header, END(12)), 0);
+
+    char name[8] = "x";
+    expect_eq("sethostname wild", wali_sethostname(LT_WILD, 4), wali_geteuid() == 0 ? -EFAULT : -EPERM);
+    expect_eq("sethostname straddling", wali_sethostname(END(2), 4), wali_geteuid() == 0 ? -EFAULT : -EPERM);
+    expect_eq("sethostname huge length", wali_sethostname(name, 0xffffffffu), wali_geteuid() == 0 ? -EINVAL : -EPERM);
+    expect_eq("setdomainname wild", wali_setdomainname(LT_WILD, 4), wali_geteuid() == 0 ? -EFAULT : -EPERM);
+
+    /* The runtime's persona decides how the kernel maps its memory. */
+    long persona = wali_personality(0xffffffff);
+    expect_eq("personality READ_IMPLIES_EXEC refused", wali_personality(0x0400000), -EINVAL);
+    expect_eq("personality PER_BSD refused", wali_personality(6), -EINVAL);
+    expect_eq("personality unchanged", wali_personality(0xffffffff), persona);
 }
 
 static void randomness(void) {
@@ -204,6 +266,7 @@ int main(int argc, char **argv) {
     limits();
     system_info();
     scheduling();
+    ids_and_times();
     randomness();
     prctls();
     locking();

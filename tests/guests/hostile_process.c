@@ -27,6 +27,22 @@ int main(int argc, char **argv) {
     expect_eq("kill bad signal", wali_kill(wali_getpid(), -1), -EINVAL);
     expect_eq("tkill bad signal", wali_tkill((int)wali_gettid(), -1), -EINVAL);
     expect_eq("tkill no such thread", wali_tkill(0x7fffffff, 0), -ESRCH);
+    expect_eq("tgkill bad signal", wali_tgkill(wali_getpid(), (int)wali_gettid(), -1), -EINVAL);
+    long pidfd = wali_pidfd_open(wali_getpid(), 0);
+    expect_eq("pidfd_send_signal wild info", wali_pidfd_send_signal((int)pidfd, 10, WILD, 0), -EFAULT);
+    expect_eq("pidfd_send_signal bad signal", wali_pidfd_send_signal((int)pidfd, 65, NULL, 0), -EINVAL);
+    expect_eq("pidfd_send_signal bad fd", wali_pidfd_send_signal(-1, 0, NULL, 0), -EBADF);
+    expect_eq("pidfd_getfd bad fd", wali_pidfd_getfd(-1, 0, 0), -EBADF);
+    expect_eq("pidfd_open bad pid", wali_pidfd_open(-5, 0), -EINVAL);
+    wali_close((int)pidfd);
+    /* vfork's child may clobber anything: it has its own copy. */
+    static int value = 1;
+    long child = wali_vfork();
+    if (child == 0) { value = 0x5a; wali_exit_group(value); }
+    int status = 0;
+    expect_eq("vfork child waited for", wali_wait4((int)child, &status, 0, NULL), child);
+    expect_eq("vfork child's status", (status >> 8) & 0xff, 0x5a);
+    expect_eq("vfork parent's value unchanged", value, 1);
     int word = 0;
     expect_eq("futex wild word", wali_futex(WILD, FUTEX_WAKE, 1, NULL, NULL, 0), -EFAULT);
     expect_eq("futex wild timeout", wali_futex(&word, FUTEX_WAIT, 0, WILD, NULL, 0), -EFAULT);
@@ -40,7 +56,7 @@ int main(int argc, char **argv) {
     /* SYS_exit with a status past 8 bits: the parent sees its low byte. */
     pid = wali_fork();
     if (pid == 0) wali_exit(0x1234);
-    int status = 0;
+    status = 0;
     expect_eq("reap the exited child", wali_wait4((int)pid, &status, 0, NULL), pid);
     expect_eq("exit status keeps the low byte", (status >> 8) & 0xff, 0x34);
     return lt_failures;

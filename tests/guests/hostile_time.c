@@ -23,6 +23,14 @@ int main(int argc, char **argv) {
     expect_eq("clock_getres NULL is allowed", wali_clock_getres(CLOCK_MONOTONIC, NULL), 0);
     expect_eq("clock_getres bad clock", wali_clock_getres(12345, NULL), -EINVAL);
 
+    expect_eq("time wild", wali_time(LT_WILD), -EFAULT);
+    expect_eq("time straddling", wali_time(END(4)), -EFAULT);
+    expect_true("time at the very end", wali_time(END(8)) > 0);
+    expect_eq("clock_settime wild", wali_clock_settime(CLOCK_REALTIME, LT_WILD), -EFAULT);
+    expect_eq("clock_settime straddling", wali_clock_settime(CLOCK_REALTIME, END(8)), -EFAULT);
+    expect_eq("settimeofday wild time", wali_settimeofday(LT_WILD, NULL), -EFAULT);
+    expect_eq("settimeofday wild zone", wali_settimeofday(NULL, LT_WILD), -EFAULT);
+
     struct timespec req = {0, 1000000};
     expect_eq("nanosleep wild request", wali_nanosleep(LT_WILD, NULL), -EFAULT);
     expect_eq("nanosleep request straddling the end", wali_nanosleep(END(8), NULL), -EFAULT);

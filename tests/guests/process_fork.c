@@ -101,5 +101,16 @@ int main(int argc, char **argv) {
     if (pid == 0) { shared_value = 2; wali_exit_group(shared_value); }
     expect_eq("child saw its own copy", (wait_for(pid) >> 8) & 0xff, 2);
     expect_eq("parent's copy unchanged", shared_value, 1);
+
+    /* Under Lamina vfork is a fork: the child's writes stay its own. (The
+     * native build forks too: a raw vfork from C shares the caller's stack.) */
+#ifdef __wasm__
+    pid = wali_vfork();
+#else
+    pid = wali_fork();
+#endif
+    if (pid == 0) { shared_value = 3; wali_exit_group(shared_value); }
+    expect_eq("vfork child's status", (wait_for(pid) >> 8) & 0xff, 3);
+    expect_eq("parent's copy unchanged after vfork", shared_value, 1);
     return lt_failures;
 }

@@ -59,6 +59,16 @@ static void signals(long victim) {
     report("prlimit victim", wali_prlimit64((int)victim, 7 /* RLIMIT_NOFILE */, few_files, NULL));
     long got = wali_prlimit64((int)wali_getpid(), 7, NULL, mine);
     report("prlimit own process", got < 0 ? got : wali_prlimit64((int)wali_getpid(), 7, mine, NULL));
+    report("setpriority victim", wali_setpriority(0 /* PRIO_PROCESS */, (int)victim, 19));
+    unsigned char cpus[128];
+    memset(cpus, 0, sizeof cpus);
+    long n = wali_sched_getaffinity(0, sizeof cpus, cpus);
+    report("sched_setaffinity victim", n < 0 ? n : wali_sched_setaffinity((int)victim, sizeof cpus, cpus));
+    long pidfd = wali_pidfd_open((int)victim, 0);
+    report("pidfd_open victim", pidfd < 0 ? pidfd : 0);
+    report("pidfd_send_signal victim", wali_pidfd_send_signal((int)pidfd, 0, NULL, 0));
+    long stolen = wali_pidfd_getfd((int)pidfd, 0, 0);
+    report("pidfd_getfd victim", stolen < 0 ? stolen : 0);
     report("kill victim", wali_kill((int)victim, SIGTERM));
     report("kill victim's process group", wali_kill((int)-victim, SIGTERM));
     int info[32];

@@ -67,5 +67,26 @@ int main(int argc, char **argv) {
     expect_true("timezone written again", tz.tz_minuteswest != 12345);
     expect_eq("gettimeofday both NULL", wali_gettimeofday(NULL, NULL), 0);
     expect_eq("clock_gettime NULL tp", wali_clock_gettime(CLOCK_MONOTONIC, NULL), -EFAULT);
+
+    long long stored = -1;
+    long now = wali_time(&stored);
+    wali_clock_gettime(CLOCK_REALTIME, &rt);
+    expect_true("time agrees with realtime", rt.tv_sec - now >= 0 && rt.tv_sec - now <= 2);
+    expect_eq("time stores what it returns", stored, now);
+    expect_true("time NULL", wali_time(NULL) >= now);
+
+    /* Setting a clock: the monotonic clock never, the real-time clock only
+     * with privilege (as root it is set to what it already is). */
+    expect_eq("clock_settime monotonic", wali_clock_settime(CLOCK_MONOTONIC, &rt), -EINVAL);
+    struct timespec bad = {0, 2000000000};
+    expect_eq("clock_settime bad nsec", wali_clock_settime(CLOCK_REALTIME, &bad), -EINVAL);
+    expect_eq("clock_settime bad clock", wali_clock_settime(100, &rt), -EINVAL);
+    /* Neither time nor zone: only the privilege check (a zone alone could
+     * warp the clock on the first call since boot). */
+    long r = wali_settimeofday(NULL, NULL);
+    if (wali_geteuid() == 0) expect_eq("settimeofday nothing", r, 0);
+    else expect_eq("settimeofday needs privilege", r, -EPERM);
+    struct timeval tv_bad = {0, 2000000};
+    expect_eq("settimeofday bad usec", wali_settimeofday(&tv_bad, NULL), -EINVAL);
     return lt_failures;
 }

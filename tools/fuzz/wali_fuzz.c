@@ -335,6 +335,33 @@ static const struct hint HINTS[] = {
     {"SYS_timerfd_create", "clk tfdflags"},
     {"SYS_timerfd_settime", "fd tmflags its o32"},
     {"SYS_preadv", "fd iov cnt off off"},
+    {"SYS_getresuid", "o4 o4 o4"},
+    {"SYS_getresgid", "o4 o4 o4"},
+    {"SYS_setfsuid", "uid"},
+    {"SYS_setfsgid", "uid"},
+    {"SYS_times", "o32"},
+    {"SYS_getpriority", "which spid"},
+    {"SYS_setpriority", "which spid int"},
+    {"SYS_sched_setaffinity", "spid len b"},
+    {"SYS_sched_getparam", "rpid o4"},
+    {"SYS_sched_setparam", "spid s4"},
+    {"SYS_sched_getscheduler", "rpid"},
+    {"SYS_sched_get_priority_max", "policy"},
+    {"SYS_sched_get_priority_min", "policy"},
+    {"SYS_sched_rr_get_interval", "rpid o16"},
+    {"SYS_getcpu", "o4 o4 ptr"},
+    {"SYS_capget", "s8 o24"},
+    {"SYS_capset", "s8 s24"},
+    {"SYS_sethostname", "b len"},
+    {"SYS_setdomainname", "b len"},
+    {"SYS_time", "o8"},
+    {"SYS_clock_settime", "clk s16"},
+    {"SYS_settimeofday", "s16 s8"},
+    {"SYS_tgkill", "kpid kpid sig"},
+    {"SYS_pidfd_open", "kpid flags"},
+    {"SYS_pidfd_send_signal", "fd sig s128 flags"},
+    {"SYS_pidfd_getfd", "fd int flags"},
+    {"SYS_vfork", "", 1},
     {"__init", ""},
     {"__deinit", ""},
     {"__proc_exit", "int"},
@@ -2005,7 +2032,7 @@ static void setup_imports(const char *only) {
             static const char *const terminal[] = {"SYS_exit", "SYS_exit_group", "__proc_exit", "longjmp"};
             for (unsigned t = 0; t < 4; t++)
                 if (!strcmp(im->name, terminal[t])) im->special = SP_TERMINAL;
-            if (!strcmp(im->name, "SYS_fork")) im->special = SP_FORK;
+            if (!strcmp(im->name, "SYS_fork") || !strcmp(im->name, "SYS_vfork")) im->special = SP_FORK;
             if (!strcmp(im->name, "__clone")) im->special = SP_CLONE;
             if (!strcmp(im->name, "SYS_rt_sigaction")) im->special = SP_SIGACTION;
             if (!strcmp(im->name, "SYS_rt_sigprocmask")) im->special = SP_SIGPROCMASK;

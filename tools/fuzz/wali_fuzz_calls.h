@@ -164,6 +164,7 @@ static long fz_SYS_lchown(const unsigned long long *a) { (void)a; return wali_lc
 static long fz_SYS_times(const unsigned long long *a) { (void)a; return wali_times((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_ptrace(const unsigned long long *a) { (void)a; return wali_ptrace((long long)a[0], (long long)a[1], (long long)a[2], (long long)a[3]); }
 static long fz_SYS_syslog(const unsigned long long *a) { (void)a; return wali_syslog((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
+static long fz_SYS_getpgrp(const unsigned long long *a) { (void)a; return wali_getpgrp(); }
 static long fz_SYS_getresuid(const unsigned long long *a) { (void)a; return wali_getresuid((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_getresgid(const unsigned long long *a) { (void)a; return wali_getresgid((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_setfsuid(const unsigned long long *a) { (void)a; return wali_setfsuid((int)a[0]); }
@@ -219,6 +220,7 @@ static long fz_SYS_flistxattr(const unsigned long long *a) { (void)a; return wal
 static long fz_SYS_removexattr(const unsigned long long *a) { (void)a; return wali_removexattr((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_lremovexattr(const unsigned long long *a) { (void)a; return wali_lremovexattr((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_fremovexattr(const unsigned long long *a) { (void)a; return wali_fremovexattr((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
+static long fz_SYS_time(const unsigned long long *a) { (void)a; return wali_time((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_sched_setaffinity(const unsigned long long *a) { (void)a; return wali_sched_setaffinity((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_set_thread_area(const unsigned long long *a) { (void)a; return wali_set_thread_area((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_epoll_create(const unsigned long long *a) { (void)a; return wali_epoll_create((int)a[0]); }
@@ -231,6 +233,7 @@ static long fz_SYS_timer_getoverrun(const unsigned long long *a) { (void)a; retu
 static long fz_SYS_timer_delete(const unsigned long long *a) { (void)a; return wali_timer_delete((int)a[0]); }
 static long fz_SYS_clock_settime(const unsigned long long *a) { (void)a; return wali_clock_settime((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_epoll_wait(const unsigned long long *a) { (void)a; return wali_epoll_wait((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
+static long fz_SYS_tgkill(const unsigned long long *a) { (void)a; return wali_tgkill((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_utimes(const unsigned long long *a) { (void)a; return wali_utimes((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_mq_open(const unsigned long long *a) { (void)a; return wali_mq_open((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3]); }
 static long fz_SYS_mq_unlink(const unsigned long long *a) { (void)a; return wali_mq_unlink((void *)(__UINTPTR_TYPE__)a[0]); }
@@ -278,7 +281,10 @@ static long fz_SYS_execveat(const unsigned long long *a) { (void)a; return wali_
 static long fz_SYS_membarrier(const unsigned long long *a) { (void)a; return wali_membarrier((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_mlock2(const unsigned long long *a) { (void)a; return wali_mlock2((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_copy_file_range(const unsigned long long *a) { (void)a; return wali_copy_file_range((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4], (int)a[5]); }
+static long fz_SYS_pidfd_send_signal(const unsigned long long *a) { (void)a; return wali_pidfd_send_signal((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
+static long fz_SYS_pidfd_open(const unsigned long long *a) { (void)a; return wali_pidfd_open((int)a[0], (int)a[1]); }
 static long fz_SYS_openat2(const unsigned long long *a) { (void)a; return wali_openat2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
+static long fz_SYS_pidfd_getfd(const unsigned long long *a) { (void)a; return wali_pidfd_getfd((int)a[0], (int)a[1], (int)a[2]); }
 
 static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_read", fz_SYS_read, "ipu"},
@@ -444,6 +450,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_times", fz_SYS_times, "p"},
     {"SYS_ptrace", fz_SYS_ptrace, "llll"},
     {"SYS_syslog", fz_SYS_syslog, "ipi"},
+    {"SYS_getpgrp", fz_SYS_getpgrp, ""},
     {"SYS_getresuid", fz_SYS_getresuid, "ppp"},
     {"SYS_getresgid", fz_SYS_getresgid, "ppp"},
     {"SYS_setfsuid", fz_SYS_setfsuid, "i"},
@@ -499,6 +506,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_removexattr", fz_SYS_removexattr, "pp"},
     {"SYS_lremovexattr", fz_SYS_lremovexattr, "pp"},
     {"SYS_fremovexattr", fz_SYS_fremovexattr, "ip"},
+    {"SYS_time", fz_SYS_time, "p"},
     {"SYS_sched_setaffinity", fz_SYS_sched_setaffinity, "iip"},
     {"SYS_set_thread_area", fz_SYS_set_thread_area, "p"},
     {"SYS_epoll_create", fz_SYS_epoll_create, "i"},
@@ -511,6 +519,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_timer_delete", fz_SYS_timer_delete, "i"},
     {"SYS_clock_settime", fz_SYS_clock_settime, "ip"},
     {"SYS_epoll_wait", fz_SYS_epoll_wait, "ipii"},
+    {"SYS_tgkill", fz_SYS_tgkill, "iii"},
     {"SYS_utimes", fz_SYS_utimes, "pp"},
     {"SYS_mq_open", fz_SYS_mq_open, "piip"},
     {"SYS_mq_unlink", fz_SYS_mq_unlink, "p"},
@@ -558,5 +567,8 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_membarrier", fz_SYS_membarrier, "iii"},
     {"SYS_mlock2", fz_SYS_mlock2, "pii"},
     {"SYS_copy_file_range", fz_SYS_copy_file_range, "ipipii"},
+    {"SYS_pidfd_send_signal", fz_SYS_pidfd_send_signal, "iipi"},
+    {"SYS_pidfd_open", fz_SYS_pidfd_open, "ii"},
     {"SYS_openat2", fz_SYS_openat2, "ippi"},
+    {"SYS_pidfd_getfd", fz_SYS_pidfd_getfd, "iii"},
 };

@@ -92,6 +92,8 @@ guest_types! {
     Pselect6Sigmask => "pselect6_sigmask",
     SchedParam => "sched_param",
     RobustListHead => "robust_list_head",
+    Tms => "tms",
+    CapHeader => "cap_user_header",
 }
 
 // WALI's own layouts: structures that hold pointers or `size_t`, 4 bytes in
@@ -178,6 +180,25 @@ pub struct RobustListHead {
     pub list_op_pending: u64,
 }
 
+/// `struct tms`: four `clock_t`s (`long`, 8 bytes in WALI; the ILP32 C
+/// library converts its 4-byte ones).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tms {
+    pub utime: i64,
+    pub stime: i64,
+    pub cutime: i64,
+    pub cstime: i64,
+}
+
+/// `struct __user_cap_header_struct` of `capget`/`capset`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CapHeader {
+    pub version: u32,
+    pub pid: i32,
+}
+
 // SAFETY: plain integers without padding (`GuestSigaction` is packed), valid
 // for any bytes.
 unsafe impl lamina_memory::Pod for GuestIovec {}
@@ -195,6 +216,10 @@ unsafe impl lamina_memory::Pod for Pselect6Sigmask {}
 unsafe impl lamina_memory::Pod for SchedParam {}
 // SAFETY: as above.
 unsafe impl lamina_memory::Pod for RobustListHead {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for Tms {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for CapHeader {}
 
 /// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
 pub const IOV_MAX: usize = linux_raw_sys::general::UIO_MAXIOV as usize;
@@ -292,6 +317,8 @@ mod tests {
             (size_of::<GuestStack>(), 12),
             (size_of::<GuestSigaction>(), 24),
             (size_of::<RobustListHead>(), 24),
+            (size_of::<Tms>(), 32),
+            (size_of::<CapHeader>(), 8),
         ];
         for (i, (got, want)) in sizes.into_iter().enumerate() {
             assert_eq!(got, want, "entry {i}");

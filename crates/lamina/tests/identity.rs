@@ -38,10 +38,21 @@ fn system_information_and_prctl_match_native() {
 }
 
 #[test]
+fn scheduling_priorities_capabilities_and_names_match_native() {
+    let out = support::same_as_native("identity_sched", &[]);
+    assert!(out.contains("ok priority read back\n"), "{out}");
+    assert!(out.contains("ok affinity read back\n"), "{out}");
+    assert!(out.contains("ok kernel writes its version\n"), "{out}");
+    assert!(out.contains("ok personality read back\n"), "{out}");
+}
+
+#[test]
 fn hostile_identity_arguments_get_the_kernels_errno() {
     let out = support::wasm_passes("hostile_identity", &[]);
     assert!(out.contains("ok PR_SET_SECCOMP strict refused\n"), "{out}");
     assert!(out.contains("ok the runtime still makes syscalls\n"), "{out}");
+    assert!(out.contains("ok personality READ_IMPLIES_EXEC refused\n"), "{out}");
+    assert!(out.contains("ok capget data straddling\n"), "{out}");
 }
 
 /// Refusals are explained once on stderr, whatever the number of calls.

@@ -6,6 +6,8 @@ mod support;
 fn ids_kill_and_wait_match_native() {
     let out = support::same_as_native("process_ids", &[]);
     assert!(out.contains("ok main thread id is the process id\n"), "{out}");
+    assert!(out.contains("ok pidfd_getfd copies stdout\n"), "{out}");
+    assert!(out.contains("via the copy\n"), "{out}");
 }
 
 #[test]
@@ -13,6 +15,7 @@ fn hostile_process_arguments_get_the_kernels_errno() {
     let out = support::wasm_passes("hostile_process", &[]);
     assert!(out.contains("ok futex wild timeout\n"), "{out}");
     assert!(out.contains("ok waitid wild siginfo\n"), "{out}");
+    assert!(out.contains("ok pidfd_send_signal wild info\n"), "{out}");
     assert!(out.contains("ok exit status keeps the low byte\n"), "{out}");
 }
 
@@ -23,6 +26,7 @@ fn fork_and_wait_status_round_trips_match_native() {
     assert!(out.contains("signal 9: termsig: 9\n"), "{out}");
     assert!(out.contains("message: from the child\n"), "{out}");
     assert!(out.contains("waitid si_status: 7\n"), "{out}");
+    assert!(out.contains("ok parent's copy unchanged after vfork\n"), "{out}");
 }
 
 #[test]

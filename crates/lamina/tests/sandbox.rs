@@ -774,6 +774,12 @@ const SIGNALS_TABLE: &[(&str, Want, Want)] = &[
     // Without a policy only the first succeeds: the victim is gone after.
     ("prlimit victim", Want::Errno(EPERM), Want::Any),
     ("prlimit own process", Want::Ok, Want::Ok),
+    ("setpriority victim", Want::Errno(EPERM), Want::Any),
+    ("sched_setaffinity victim", Want::Errno(EPERM), Want::Any),
+    // A descriptor for the victim is harmless; what it reaches is checked.
+    ("pidfd_open victim", Want::Ok, Want::Ok),
+    ("pidfd_send_signal victim", Want::Errno(EPERM), Want::Ok),
+    ("pidfd_getfd victim", Want::Errno(EPERM), Want::Any),
     ("kill victim", Want::Errno(EPERM), Want::Ok),
     ("kill victim's process group", Want::Errno(EPERM), Want::Ok),
     ("sigqueue victim", Want::Errno(EPERM), Want::Ok),
@@ -793,6 +799,14 @@ fn signals_reach_only_the_program_and_its_descendants() {
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", victim.pid())).unwrap();
     let files = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
     assert!(!files.split_whitespace().any(|w| w == "64"), "the victim's limits changed: {files}");
+    assert_eq!(nice_of(&victim.pid()), nice_of("self"), "the victim's priority changed");
+}
+
+/// A process's nice value, from `/proc/PID/stat`.
+fn nice_of(pid: &str) -> String {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command's closing parenthesis: state is field 3, nice field 19.
+    stat.rsplit_once(')').unwrap().1.split_whitespace().nth(16).unwrap().to_owned()
 }
 
 #[test]

@@ -979,6 +979,12 @@ static inline long wali_syslog(int a0, void *a1, int a2) { return lt_raw_syscall
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_getpgrp") long long wali_getpgrp(void);
+#else
+static inline long wali_getpgrp(void) { return lt_raw_syscall(111, 0, 0, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_getresuid") long long wali_getresuid(void *a0, void *a1, void *a2);
 #else
 static inline long wali_getresuid(void *a0, void *a1, void *a2) { return lt_raw_syscall(118, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
@@ -1309,6 +1315,12 @@ static inline long wali_fremovexattr(int a0, void *a1) { return lt_raw_syscall(1
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_time") long long wali_time(void *a0);
+#else
+static inline long wali_time(void *a0) { return lt_raw_syscall(201, (long)a0, 0, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_sched_setaffinity") long long wali_sched_setaffinity(int a0, int a1, void *a2);
 #else
 static inline long wali_sched_setaffinity(int a0, int a1, void *a2) { return lt_raw_syscall(203, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
@@ -1378,6 +1390,12 @@ static inline long wali_clock_settime(int a0, void *a1) { return lt_raw_syscall(
 WALI_IMPORT("SYS_epoll_wait") long long wali_epoll_wait(int a0, void *a1, int a2, int a3);
 #else
 static inline long wali_epoll_wait(int a0, void *a1, int a2, int a3) { return lt_raw_syscall(232, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_tgkill") long long wali_tgkill(int a0, int a1, int a2);
+#else
+static inline long wali_tgkill(int a0, int a1, int a2) { return lt_raw_syscall(234, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1663,8 +1681,26 @@ static inline long wali_copy_file_range(int a0, void *a1, int a2, void *a3, int 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_pidfd_send_signal") long long wali_pidfd_send_signal(int a0, int a1, void *a2, int a3);
+#else
+static inline long wali_pidfd_send_signal(int a0, int a1, void *a2, int a3) { return lt_raw_syscall(424, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_pidfd_open") long long wali_pidfd_open(int a0, int a1);
+#else
+static inline long wali_pidfd_open(int a0, int a1) { return lt_raw_syscall(434, (long)a0, (long)a1, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_openat2") long long wali_openat2(int a0, void *a1, void *a2, int a3);
 #else
 static inline long wali_openat2(int a0, void *a1, void *a2, int a3) { return lt_raw_syscall(437, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_pidfd_getfd") long long wali_pidfd_getfd(int a0, int a1, int a2);
+#else
+static inline long wali_pidfd_getfd(int a0, int a1, int a2) { return lt_raw_syscall(438, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
 #endif
 

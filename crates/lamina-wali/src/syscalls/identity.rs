@@ -10,13 +10,13 @@
 use lamina_memory::{GuestBuf, GuestMemory, GuestPtr};
 use libc::c_long;
 
-use crate::abi::{Rlimit, RobustListHead, Rusage, SchedParam, Sysinfo, Utsname};
+use crate::abi::{CapHeader, Rlimit, RobustListHead, Rusage, SchedParam, Sysinfo, Timespec, Tms, Utsname};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Hex, Int, OutBuf, Pid, Ptr, Struct, UInt, ULong};
+use crate::kinds::{Hex, InBuf, Int, OutBuf, Pid, Ptr, Struct, UInt, ULong};
 use crate::syscall;
 
 pub static SYSCALLS: &[SyscallDef] = &[
@@ -30,10 +30,15 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(setregid => setregid, [rgid: UInt, egid: UInt]),
     syscall!(setresuid => setresuid, [ruid: UInt, euid: UInt, suid: UInt]),
     syscall!(setresgid => setresgid, [rgid: UInt, egid: UInt, sgid: UInt]),
+    syscall!(getresuid => getresuid, [ruid: Struct<u32>, euid: Struct<u32>, suid: Struct<u32>]),
+    syscall!(getresgid => getresgid, [rgid: Struct<u32>, egid: Struct<u32>, sgid: Struct<u32>]),
+    syscall!(setfsuid => setfsuid, [fsuid: UInt]),
+    syscall!(setfsgid => setfsgid, [fsgid: UInt]),
     syscall!(getgroups => getgroups, [size: UInt, list: Ptr]),
     syscall!(setgroups => setgroups, [size: UInt, list: Ptr]),
     syscall!(getppid => getppid, []),
     syscall!(getpgid => getpgid, [pid: Pid]),
+    syscall!(getpgrp => getpgrp, []),
     syscall!(getsid => getsid, [pid: Pid]),
     syscall!(setsid => setsid, []),
     syscall!(setpgid => setpgid, [pid: Pid, pgid: Pid]),
@@ -46,11 +51,28 @@ pub static SYSCALLS: &[SyscallDef] = &[
         old_limit: Struct<Rlimit>,
     ]),
     syscall!(getrusage => getrusage, [who: Int, usage: Struct<Rusage>]),
+    syscall!(times => times, [buf: Struct<Tms>]),
     syscall!(sysinfo => sysinfo, [info: Struct<Sysinfo>]),
     syscall!(uname => uname, [buf: Struct<Utsname>]),
+    syscall!(sethostname => sethostname, [name: InBuf<1>, len: UInt]),
+    syscall!(setdomainname => setdomainname, [name: InBuf<1>, len: UInt]),
+    syscall!(getpriority => getpriority, [which: Int, who: Int]),
+    syscall!(setpriority => setpriority, [which: Int, who: Int, prio: Int]),
     syscall!(sched_getaffinity => sched_getaffinity, [pid: Pid, cpusetsize: UInt, mask: Ptr]),
+    syscall!(sched_setaffinity => sched_setaffinity, [pid: Pid, cpusetsize: UInt, mask: Ptr]),
+    syscall!(sched_getscheduler => sched_getscheduler, [pid: Pid]),
     syscall!(sched_setscheduler => sched_setscheduler, [pid: Pid, policy: Int, param: Struct<SchedParam>]),
+    syscall!(sched_getparam => sched_getparam, [pid: Pid, param: Struct<SchedParam>]),
+    syscall!(sched_setparam => sched_setparam, [pid: Pid, param: Struct<SchedParam>]),
+    syscall!(sched_get_priority_max => sched_get_priority_max, [policy: Int]),
+    syscall!(sched_get_priority_min => sched_get_priority_min, [policy: Int]),
+    syscall!(sched_rr_get_interval => sched_rr_get_interval, [pid: Pid, interval: Struct<Timespec>]),
     syscall!(sched_yield => sched_yield, []),
+    syscall!(getcpu => getcpu, [cpu: Struct<u32>, node: Struct<u32>, cache: Ptr]),
+    syscall!(membarrier => membarrier, [cmd: Int, flags: Hex, cpu_id: Int]),
+    syscall!(capget => capget, [header: Struct<CapHeader>, data: Ptr]),
+    syscall!(capset => capset, [header: Struct<CapHeader>, data: Ptr]),
+    syscall!(personality => personality, [persona: Hex]),
     syscall!(getrandom => getrandom, [buf: OutBuf, buflen: UInt, flags: Hex], Restartable),
     syscall!(prctl => prctl, [option: Int, arg2: ULong, arg3: ULong, arg4: ULong, arg5: ULong]),
     syscall!(mlockall => mlockall, [flags: Hex]),
@@ -107,6 +129,34 @@ fn setresuid(ctx: &Ctx<'_>, ruid: u32, euid: u32, suid: u32) -> SysResult {
 
 fn setresgid(ctx: &Ctx<'_>, rgid: u32, egid: u32, sgid: u32) -> SysResult {
     ints(ctx, libc::SYS_setresgid, &[rgid as i32, egid as i32, sgid as i32])
+}
+
+/// The kernel writes the three ids; each pointer must be guest memory (NULL
+/// is the kernel's `EFAULT`).
+fn getresuid(ctx: &Ctx<'_>, ruid: GuestPtr<u32>, euid: GuestPtr<u32>, suid: GuestPtr<u32>) -> SysResult {
+    three_ids(ctx, libc::SYS_getresuid, [ruid, euid, suid])
+}
+
+fn getresgid(ctx: &Ctx<'_>, rgid: GuestPtr<u32>, egid: GuestPtr<u32>, sgid: GuestPtr<u32>) -> SysResult {
+    three_ids(ctx, libc::SYS_getresgid, [rgid, egid, sgid])
+}
+
+fn three_ids(ctx: &Ctx<'_>, nr: c_long, ids: [GuestPtr<u32>; 3]) -> SysResult {
+    let [a, b, c] = ids;
+    ctx.syscall(nr, &[a.arg(ctx.mem)?, b.arg(ctx.mem)?, c.arg(ctx.mem)?])
+}
+
+/// The file-system ids of the calling thread (returns the previous one).
+fn setfsuid(ctx: &Ctx<'_>, fsuid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setfsuid, &[fsuid as i32])
+}
+
+fn setfsgid(ctx: &Ctx<'_>, fsgid: u32) -> SysResult {
+    ints(ctx, libc::SYS_setfsgid, &[fsgid as i32])
+}
+
+fn getpgrp(ctx: &Ctx<'_>) -> SysResult {
+    ints(ctx, libc::SYS_getpgrp, &[])
 }
 
 fn getppid(ctx: &Ctx<'_>) -> SysResult {
@@ -254,6 +304,12 @@ fn getrusage(ctx: &Ctx<'_>, who: i32, usage: GuestPtr<Rusage>) -> SysResult {
     ctx.syscall(libc::SYS_getrusage, &[who.into(), usage.arg(ctx.mem)?])
 }
 
+/// The process's and its waited-for children's CPU times; the result is the
+/// clock-tick count since boot. NULL only asks for the count.
+fn times(ctx: &Ctx<'_>, buf: GuestPtr<Tms>) -> SysResult {
+    ctx.syscall(libc::SYS_times, &[buf.arg(ctx.mem)?])
+}
+
 /// The kernel fills the 112-byte prefix of the guest's 368-byte `sysinfo`.
 fn sysinfo(ctx: &Ctx<'_>, info: GuestPtr<Sysinfo>) -> SysResult {
     ctx.syscall(libc::SYS_sysinfo, &[info.arg(ctx.mem)?])
@@ -264,11 +320,181 @@ fn uname(ctx: &Ctx<'_>, buf: GuestPtr<Utsname>) -> SysResult {
     ctx.syscall(libc::SYS_uname, &[buf.arg(ctx.mem)?])
 }
 
+/// The longest host or domain name (`__NEW_UTS_LEN`).
+const UTS_NAME_LEN: u32 = 64;
+
+/// Host and domain names are the machine's (or its UTS namespace's), not the
+/// program's: under a sandbox the seccomp deny list answers `EPERM`, the
+/// kernel's answer without `CAP_SYS_ADMIN`. The kernel checks privilege,
+/// then the length (`EINVAL`), then reads the name; for a name outside guest
+/// memory, a call with a length that is too long tells `EPERM` from
+/// `EFAULT` without changing anything.
+fn set_uts_name(ctx: &Ctx<'_>, nr: c_long, name: GuestBuf, len: u32) -> SysResult {
+    let name = if len <= UTS_NAME_LEN {
+        match name.arg(ctx.mem, len as usize) {
+            Ok(name) => name,
+            Err(fault) => {
+                return match host::syscall(nr, &[0, i64::from(UTS_NAME_LEN) + 1]) {
+                    Err(SysError::Errno(Errno::EPERM)) => Err(Errno::EPERM.into()),
+                    _ => Err(fault.into()),
+                };
+            }
+        }
+    } else {
+        0
+    };
+    ctx.syscall(nr, &[name, i64::from(len as i32)])
+}
+
+fn sethostname(ctx: &Ctx<'_>, name: GuestBuf, len: u32) -> SysResult {
+    set_uts_name(ctx, libc::SYS_sethostname, name, len)
+}
+
+fn setdomainname(ctx: &Ctx<'_>, name: GuestBuf, len: u32) -> SysResult {
+    set_uts_name(ctx, libc::SYS_setdomainname, name, len)
+}
+
+/// The raw kernel value `20 - nice` (1 to 40), which libc converts.
+fn getpriority(ctx: &Ctx<'_>, which: i32, who: i32) -> SysResult {
+    ints(ctx, libc::SYS_getpriority, &[which, who])
+}
+
+/// Under a sandbox only the guest's own process or threads
+/// (`PRIO_PROCESS`); a process group or a user reaches other processes.
+fn setpriority(ctx: &Ctx<'_>, which: i32, who: i32, prio: i32) -> SysResult {
+    may_change(ctx, which == libc::PRIO_PROCESS as i32 && is_this_process(who))?;
+    ints(ctx, libc::SYS_setpriority, &[which, who, prio])
+}
+
 /// The mask is `cpusetsize` bytes; the kernel writes a prefix of it (as long
 /// as its own CPU mask) and returns how many bytes that is.
 fn sched_getaffinity(ctx: &Ctx<'_>, pid: i32, cpusetsize: u32, mask: u32) -> SysResult {
     let mask = GuestBuf(mask).arg(ctx.mem, cpusetsize as usize)?;
     ctx.syscall(libc::SYS_sched_getaffinity, &[pid.into(), cpusetsize.into(), mask])
+}
+
+/// The kernel reads at most `cpusetsize` bytes of the mask (fewer when its
+/// own mask is shorter); all of them must be guest memory.
+fn sched_setaffinity(ctx: &Ctx<'_>, pid: i32, cpusetsize: u32, mask: u32) -> SysResult {
+    may_change(ctx, is_this_process(pid))?;
+    let mask = GuestBuf(mask).arg(ctx.mem, cpusetsize as usize)?;
+    ctx.syscall(libc::SYS_sched_setaffinity, &[pid.into(), cpusetsize.into(), mask])
+}
+
+fn sched_getscheduler(ctx: &Ctx<'_>, pid: i32) -> SysResult {
+    ints(ctx, libc::SYS_sched_getscheduler, &[pid])
+}
+
+fn sched_getparam(ctx: &Ctx<'_>, pid: i32, param: GuestPtr<SchedParam>) -> SysResult {
+    ctx.syscall(libc::SYS_sched_getparam, &[pid.into(), param.arg(ctx.mem)?])
+}
+
+fn sched_setparam(ctx: &Ctx<'_>, pid: i32, param: GuestPtr<SchedParam>) -> SysResult {
+    may_change(ctx, is_this_process(pid))?;
+    ctx.syscall(libc::SYS_sched_setparam, &[pid.into(), param.arg(ctx.mem)?])
+}
+
+fn sched_get_priority_max(ctx: &Ctx<'_>, policy: i32) -> SysResult {
+    ints(ctx, libc::SYS_sched_get_priority_max, &[policy])
+}
+
+fn sched_get_priority_min(ctx: &Ctx<'_>, policy: i32) -> SysResult {
+    ints(ctx, libc::SYS_sched_get_priority_min, &[policy])
+}
+
+fn sched_rr_get_interval(ctx: &Ctx<'_>, pid: i32, interval: GuestPtr<Timespec>) -> SysResult {
+    ctx.syscall(libc::SYS_sched_rr_get_interval, &[pid.into(), interval.arg(ctx.mem)?])
+}
+
+/// Either pointer may be NULL; the third argument is unused since Linux
+/// 2.6.24 and never passed on.
+fn getcpu(ctx: &Ctx<'_>, cpu: GuestPtr<u32>, node: GuestPtr<u32>, _cache: u32) -> SysResult {
+    ctx.syscall(libc::SYS_getcpu, &[cpu.arg(ctx.mem)?, node.arg(ctx.mem)?, 0])
+}
+
+/// Barriers over the process's threads (or the machine's, for the global
+/// commands, which only cost time elsewhere): integer arguments only.
+fn membarrier(ctx: &Ctx<'_>, cmd: i32, flags: u32, cpu_id: i32) -> SysResult {
+    ints(ctx, libc::SYS_membarrier, &[cmd, flags as i32, cpu_id])
+}
+
+/// How many `__user_cap_data_struct`s (three `u32`s each) a capability
+/// header's version says the data holds: none for an unknown version, which
+/// the kernel answers by writing its own version into the header.
+fn cap_data_count(version: u32) -> usize {
+    use linux_raw_sys::general::{
+        _LINUX_CAPABILITY_VERSION_1, _LINUX_CAPABILITY_VERSION_2, _LINUX_CAPABILITY_VERSION_3,
+    };
+    match version {
+        _LINUX_CAPABILITY_VERSION_1 => 1,
+        _LINUX_CAPABILITY_VERSION_2 | _LINUX_CAPABILITY_VERSION_3 => 2,
+        _ => 0,
+    }
+}
+
+/// A NULL header is the kernel's `EFAULT` (guest address 0 is memory).
+fn read_cap_header(ctx: &Ctx<'_>, header: GuestPtr<CapHeader>) -> Result<CapHeader, SysError> {
+    if header.is_null() {
+        return Err(Errno::EFAULT.into());
+    }
+    Ok(header.read(ctx.mem)?)
+}
+
+/// The header is read once into host memory, so the version that sizes the
+/// data is the one the kernel sees (another guest thread could change the
+/// guest's copy in between), and written back, since the kernel may store
+/// its preferred version there. The data goes through a host buffer too.
+fn capget(ctx: &Ctx<'_>, header: GuestPtr<CapHeader>, data: u32) -> SysResult {
+    let mut host_header = read_cap_header(ctx, header)?;
+    let count = cap_data_count(host_header.version);
+    let mut host_data = [[0u32; 3]; 2];
+    let data_arg = if data == 0 { 0 } else { host::ptr(host_data.as_mut_ptr()) };
+    let result = ctx.syscall(libc::SYS_capget, &[host::ptr(&mut host_header), data_arg]);
+    header.write(ctx.mem, host_header)?;
+    if result.is_ok() && data != 0 {
+        GuestPtr::<[u32; 3]>::new(data).host_array(ctx.mem, count)?;
+        for (i, item) in (0u32..).zip(&host_data[..count]) {
+            ctx.mem.write(data + i * 12, *item)?;
+        }
+    }
+    result
+}
+
+/// The data is read in full before the kernel sees it; a process may only
+/// lower its own capabilities, which is all `capset` allows today.
+fn capset(ctx: &Ctx<'_>, header: GuestPtr<CapHeader>, data: u32) -> SysResult {
+    let mut host_header = read_cap_header(ctx, header)?;
+    let count = cap_data_count(host_header.version);
+    let mut host_data = [[0u32; 3]; 2];
+    if data != 0 {
+        for (slot, item) in host_data.iter_mut().zip(GuestPtr::<[u32; 3]>::new(data).read_array(ctx.mem, count)?) {
+            *slot = item;
+        }
+    }
+    let data_arg = if data == 0 { 0 } else { host::ptr(host_data.as_ptr()) };
+    let result = ctx.syscall(libc::SYS_capset, &[host::ptr(&mut host_header), data_arg]);
+    header.write(ctx.mem, host_header)?;
+    result
+}
+
+/// `personality(0xffffffff)` only reads the persona.
+const PERSONALITY_QUERY: u32 = 0xffff_ffff;
+
+/// The persona is the runtime process's: it decides how the kernel lays out
+/// and protects every later mapping (`READ_IMPLIES_EXEC` makes the runtime's
+/// readable memory executable) and what `uname` reports. A guest may read
+/// it, and set plain Linux with or without `ADDR_NO_RANDOMIZE` (what
+/// `setarch -R` asks for, which only fixes where the kernel places
+/// mappings); anything else is `EINVAL`, with a one-time warning.
+fn personality(ctx: &Ctx<'_>, persona: u32) -> SysResult {
+    let allowed = persona == PERSONALITY_QUERY || persona & !(libc::ADDR_NO_RANDOMIZE as u32) == 0;
+    if !allowed {
+        ctx.process.warn_once("personality", || {
+            format!("personality {persona:#x} would change the runtime's own process; the guest gets EINVAL")
+        });
+        return Err(Errno::EINVAL.into());
+    }
+    ctx.syscall(libc::SYS_personality, &[persona.into()])
 }
 
 /// `struct sched_param` is one `int` as far as the kernel reads (musl's is

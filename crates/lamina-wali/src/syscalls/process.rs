@@ -19,7 +19,7 @@ use crate::entry::Blocking::{Restartable, RestartableIf};
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, Exit, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Args, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct};
+use crate::kinds::{Args, Fd, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct};
 use crate::strace::Call;
 use crate::syscall;
 
@@ -30,12 +30,19 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(gettid => gettid, []),
     syscall!(kill => kill, [pid: Pid, sig: Signal]),
     syscall!(tkill => tkill, [tid: Pid, sig: Signal]),
+    syscall!(tgkill => tgkill, [tgid: Pid, tid: Pid, sig: Signal]),
+    syscall!(pidfd_open => pidfd_open, [pid: Pid, flags: Hex]),
+    syscall!(pidfd_send_signal => pidfd_send_signal, [pidfd: Fd, sig: Signal, info: Struct<Siginfo>, flags: Hex]),
+    syscall!(pidfd_getfd => pidfd_getfd, [pidfd: Fd, targetfd: Int, flags: Hex]),
     syscall!(wait4 => wait4, [pid: Pid, wstatus: Struct<i32>, options: Hex, rusage: Struct<Rusage>], Restartable),
     syscall!(waitid => waitid, [
         idtype: Int, id: Pid, infop: Struct<Siginfo>, options: Hex, rusage: Struct<Rusage>,
     ], Restartable),
     syscall!(set_tid_address => set_tid_address, [tidptr: Ptr]),
     syscall!(fork => fork, []),
+    // A copy is a valid `vfork`: the parent waits for nothing it would not
+    // wait for after a fork, and the child may do more than `vfork` allows.
+    syscall!(vfork => fork, []),
     syscall!(execve => execve, [pathname: Path, argv: Ptr, envp: Ptr]),
     syscall!(futex => futex, [
         uaddr: Ptr, futex_op: Hex, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int,
@@ -72,6 +79,34 @@ fn kill(ctx: &Ctx<'_>, pid: i32, sig: i32) -> SysResult {
 
 fn tkill(ctx: &Ctx<'_>, tid: i32, sig: i32) -> SysResult {
     ctx.syscall(libc::SYS_tkill, &[tid.into(), sig.into()])
+}
+
+fn tgkill(ctx: &Ctx<'_>, tgid: i32, tid: i32, sig: i32) -> SysResult {
+    ctx.syscall(libc::SYS_tgkill, &[tgid.into(), tid.into(), sig.into()])
+}
+
+/// A descriptor for a process (`PIDFD_NONBLOCK` and `PIDFD_THREAD` as the
+/// kernel knows them).
+fn pidfd_open(ctx: &Ctx<'_>, pid: i32, flags: u32) -> SysResult {
+    ctx.syscall(libc::SYS_pidfd_open, &[pid.into(), (flags as i32).into()])
+}
+
+/// `info` (NULL for what `kill` would send) has the guest's 128-byte
+/// `siginfo_t`, the kernel's layout.
+fn pidfd_send_signal(ctx: &Ctx<'_>, pidfd: Fd, sig: i32, info: GuestPtr<Siginfo>, flags: u32) -> SysResult {
+    let info = info.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_pidfd_send_signal, &[pidfd.arg(), sig.into(), info, (flags as i32).into()])
+}
+
+/// Copies a descriptor out of another process (the kernel wants ptrace
+/// rights over it). A sandboxed guest may not: its policy decides which
+/// files and sockets it reaches, and another process's descriptors are
+/// outside it (`EPERM`, the kernel's answer without those rights).
+fn pidfd_getfd(ctx: &Ctx<'_>, pidfd: Fd, targetfd: i32, flags: u32) -> SysResult {
+    if ctx.process.policy.is_some() {
+        return Err(Errno::EPERM.into());
+    }
+    ctx.syscall(libc::SYS_pidfd_getfd, &[pidfd.arg(), targetfd.into(), (flags as i32).into()])
 }
 
 fn wait4(ctx: &Ctx<'_>, pid: i32, wstatus: GuestPtr<i32>, options: u32, rusage: GuestPtr<Rusage>) -> SysResult {

@@ -29,6 +29,9 @@ pub static SYSCALLS: &[SyscallDef] = &[
         Interrupted
     ),
     syscall!(gettimeofday => gettimeofday, [tv: Struct<Timeval>, tz: Struct<Timezone>]),
+    syscall!(time => time, [tloc: Struct<i64>]),
+    syscall!(clock_settime => clock_settime, [clockid: Int, tp: Struct<Timespec>]),
+    syscall!(settimeofday => settimeofday, [tv: Struct<Timeval>, tz: Struct<Timezone>]),
 ];
 
 /// Clock ids are passed sign-extended: negative ids name per-process and
@@ -40,6 +43,23 @@ fn clock_gettime(ctx: &Ctx<'_>, clockid: i32, tp: GuestPtr<Timespec>) -> SysResu
 /// `res` may be NULL: the kernel then only validates the clock.
 fn clock_getres(ctx: &Ctx<'_>, clockid: i32, res: GuestPtr<Timespec>) -> SysResult {
     ctx.syscall(libc::SYS_clock_getres, &[clockid.into(), res.arg(ctx.mem)?])
+}
+
+/// The seconds since the epoch, also stored at `tloc` unless it is NULL.
+fn time(ctx: &Ctx<'_>, tloc: GuestPtr<i64>) -> SysResult {
+    ctx.syscall(libc::SYS_time, &[tloc.arg(ctx.mem)?])
+}
+
+/// Setting a clock needs `CAP_SYS_TIME`; under a sandbox the seccomp deny
+/// list answers `EPERM` (the clocks are the machine's), as it does for
+/// `settimeofday`.
+fn clock_settime(ctx: &Ctx<'_>, clockid: i32, tp: GuestPtr<Timespec>) -> SysResult {
+    ctx.syscall(libc::SYS_clock_settime, &[clockid.into(), tp.arg(ctx.mem)?])
+}
+
+/// Either pointer may be NULL (only the time zone, or neither, is set).
+fn settimeofday(ctx: &Ctx<'_>, tv: GuestPtr<Timeval>, tz: GuestPtr<Timezone>) -> SysResult {
+    ctx.syscall(libc::SYS_settimeofday, &[tv.arg(ctx.mem)?, tz.arg(ctx.mem)?])
 }
 
 fn nanosleep(ctx: &Ctx<'_>, req: GuestPtr<Timespec>, rem: GuestPtr<Timespec>) -> SysResult {

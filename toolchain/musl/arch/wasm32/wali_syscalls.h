@@ -111,6 +111,7 @@ __WALI_IMPORT("SYS_geteuid") long long __wali_SYS_geteuid(void);
 __WALI_IMPORT("SYS_getegid") long long __wali_SYS_getegid(void);
 __WALI_IMPORT("SYS_setpgid") long long __wali_SYS_setpgid(int, int);
 __WALI_IMPORT("SYS_getppid") long long __wali_SYS_getppid(void);
+__WALI_IMPORT("SYS_getpgrp") long long __wali_SYS_getpgrp(void);
 __WALI_IMPORT("SYS_setsid") long long __wali_SYS_setsid(void);
 __WALI_IMPORT("SYS_setreuid") long long __wali_SYS_setreuid(int, int);
 __WALI_IMPORT("SYS_setregid") long long __wali_SYS_setregid(int, int);
@@ -185,6 +186,7 @@ __WALI_IMPORT("SYS_removexattr") long long __wali_SYS_removexattr(void *, void *
 __WALI_IMPORT("SYS_lremovexattr") long long __wali_SYS_lremovexattr(void *, void *);
 __WALI_IMPORT("SYS_fremovexattr") long long __wali_SYS_fremovexattr(int, void *);
 __WALI_IMPORT("SYS_tkill") long long __wali_SYS_tkill(int, int);
+__WALI_IMPORT("SYS_time") long long __wali_SYS_time(void *);
 __WALI_IMPORT("SYS_futex") long long __wali_SYS_futex(void *, int, int, void *, void *, int);
 __WALI_IMPORT("SYS_sched_setaffinity") long long __wali_SYS_sched_setaffinity(int, int, void *);
 __WALI_IMPORT("SYS_sched_getaffinity") long long __wali_SYS_sched_getaffinity(int, int, void *);
@@ -207,6 +209,7 @@ __WALI_IMPORT("SYS_clock_nanosleep") long long __wali_SYS_clock_nanosleep(int, i
 __WALI_IMPORT("SYS_exit_group") long long __wali_SYS_exit_group(int);
 __WALI_IMPORT("SYS_epoll_wait") long long __wali_SYS_epoll_wait(int, void *, int, int);
 __WALI_IMPORT("SYS_epoll_ctl") long long __wali_SYS_epoll_ctl(int, int, int, void *);
+__WALI_IMPORT("SYS_tgkill") long long __wali_SYS_tgkill(int, int, int);
 __WALI_IMPORT("SYS_utimes") long long __wali_SYS_utimes(void *, void *);
 __WALI_IMPORT("SYS_mq_open") long long __wali_SYS_mq_open(void *, int, int, void *);
 __WALI_IMPORT("SYS_mq_unlink") long long __wali_SYS_mq_unlink(void *);
@@ -278,7 +281,10 @@ __WALI_IMPORT("SYS_membarrier") long long __wali_SYS_membarrier(int, int, int);
 __WALI_IMPORT("SYS_mlock2") long long __wali_SYS_mlock2(void *, int, int);
 __WALI_IMPORT("SYS_copy_file_range") long long __wali_SYS_copy_file_range(int, void *, int, void *, int, int);
 __WALI_IMPORT("SYS_statx") long long __wali_SYS_statx(int, void *, int, int, void *);
+__WALI_IMPORT("SYS_pidfd_send_signal") long long __wali_SYS_pidfd_send_signal(int, int, void *, int);
+__WALI_IMPORT("SYS_pidfd_open") long long __wali_SYS_pidfd_open(int, int);
 __WALI_IMPORT("SYS_openat2") long long __wali_SYS_openat2(int, void *, void *, int);
+__WALI_IMPORT("SYS_pidfd_getfd") long long __wali_SYS_pidfd_getfd(int, int, int);
 __WALI_IMPORT("SYS_faccessat2") long long __wali_SYS_faccessat2(int, void *, int, int);
 
 static __inline __attribute__((__always_inline__))
@@ -396,6 +402,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 108: return __wali_SYS_getegid();
 	case 109: return __wali_SYS_setpgid((int)a, (int)b);
 	case 110: return __wali_SYS_getppid();
+	case 111: return __wali_SYS_getpgrp();
 	case 112: return __wali_SYS_setsid();
 	case 113: return __wali_SYS_setreuid((int)a, (int)b);
 	case 114: return __wali_SYS_setregid((int)a, (int)b);
@@ -470,6 +477,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 198: return __wali_SYS_lremovexattr((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 199: return __wali_SYS_fremovexattr((int)a, (void *)(__SIZE_TYPE__)b);
 	case 200: return __wali_SYS_tkill((int)a, (int)b);
+	case 201: return __wali_SYS_time((void *)(__SIZE_TYPE__)a);
 	case 202: return __wali_SYS_futex((void *)(__SIZE_TYPE__)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d, (void *)(__SIZE_TYPE__)e, (int)f);
 	case 203: return __wali_SYS_sched_setaffinity((int)a, (int)b, (void *)(__SIZE_TYPE__)c);
 	case 204: return __wali_SYS_sched_getaffinity((int)a, (int)b, (void *)(__SIZE_TYPE__)c);
@@ -492,6 +500,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 231: return __wali_SYS_exit_group((int)a);
 	case 232: return __wali_SYS_epoll_wait((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d);
 	case 233: return __wali_SYS_epoll_ctl((int)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d);
+	case 234: return __wali_SYS_tgkill((int)a, (int)b, (int)c);
 	case 235: return __wali_SYS_utimes((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 240: return __wali_SYS_mq_open((void *)(__SIZE_TYPE__)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d);
 	case 241: return __wali_SYS_mq_unlink((void *)(__SIZE_TYPE__)a);
@@ -563,7 +572,10 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 325: return __wali_SYS_mlock2((void *)(__SIZE_TYPE__)a, (int)b, (int)c);
 	case 326: return __wali_SYS_copy_file_range((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (void *)(__SIZE_TYPE__)d, (int)e, (int)f);
 	case 332: return __wali_SYS_statx((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d, (void *)(__SIZE_TYPE__)e);
+	case 424: return __wali_SYS_pidfd_send_signal((int)a, (int)b, (void *)(__SIZE_TYPE__)c, (int)d);
+	case 434: return __wali_SYS_pidfd_open((int)a, (int)b);
 	case 437: return __wali_SYS_openat2((int)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c, (int)d);
+	case 438: return __wali_SYS_pidfd_getfd((int)a, (int)b, (int)c);
 	case 439: return __wali_SYS_faccessat2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d);
 	default: return -38; /* ENOSYS: not a system call WALI or musl knows */
 	}
