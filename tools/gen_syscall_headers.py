@@ -44,15 +44,15 @@ from wali.spec import SYSCALLS
 
 # Parameter kinds: i = 4-byte integer, l = 8-byte integer, p = pointer.
 EXTRA = {
-    "acct": "p", "adjtimex": "p", "arch_prctl": "il", "capget": "pp", "capset": "pp",
-    "clock_adjtime": "ip", "clock_settime": "ip", "clone": "lpppl", "copy_file_range": "ipipii",
+    "acct": "p", "adjtimex": "p", "alarm": "i", "arch_prctl": "il", "capget": "pp", "capset": "pp",
+    "clock_adjtime": "ip", "clock_settime": "ip", "clone": "lpppl", "close_range": "iii", "creat": "pi", "copy_file_range": "ipipii",
     "delete_module": "pi", "epoll_create": "i", "epoll_wait": "ipii", "execveat": "ipppi",
     "fallocate": "iill", "fanotify_init": "ii", "fanotify_mark": "iilip", "fgetxattr": "ippi",
-    "flistxattr": "ipi", "fremovexattr": "ip", "fsetxattr": "ippii", "futimesat": "ipp",
+    "flistxattr": "ipi", "fremovexattr": "ip", "fsetxattr": "ippii", "futex_waitv": "piipi", "futimesat": "ipp",
     "get_robust_list": "ipp", "getcpu": "ppp", "getdents": "ipi", "getitimer": "ip", "getpgrp": "",
     "getpriority": "ii", "getresgid": "ppp", "getresuid": "ppp", "getxattr": "pppi",
     "init_module": "plp", "inotify_add_watch": "ipi", "inotify_init": "", "inotify_init1": "i",
-    "inotify_rm_watch": "ii", "ioperm": "lli", "iopl": "i", "lchown": "pii", "lgetxattr": "pppi",
+    "inotify_rm_watch": "ii", "ioperm": "lli", "iopl": "i", "ioprio_get": "ii", "ioprio_set": "iii", "lchown": "pii", "lgetxattr": "pppi",
     "listxattr": "ppi", "llistxattr": "ppi", "lremovexattr": "pp", "lsetxattr": "pppii",
     "membarrier": "iii", "memfd_create": "pi", "mincore": "pip", "mknod": "pii", "mknodat": "ipii",
     "mlock": "pi", "mlock2": "pii", "mlockall": "i", "mount": "ppplp", "mq_getsetattr": "ipp",
@@ -63,10 +63,10 @@ EXTRA = {
     "pidfd_send_signal": "iipi", "pivot_root": "pp", "preadv": "ipill", "pwritev": "ipill",
     "process_vm_readv": "iplpll", "process_vm_writev": "iplpll", "ptrace": "llll",
     "quotactl": "ipip", "readahead": "ili", "reboot": "iiip", "recvmmsg": "ipiip",
-    "remap_file_pages": "piiii", "removexattr": "pp", "renameat": "ipip", "rt_sigqueueinfo": "iip",
-    "rt_sigtimedwait": "pppi", "sched_get_priority_max": "i", "sched_get_priority_min": "i",
+    "remap_file_pages": "piiii", "removexattr": "pp", "renameat": "ipip", "rt_sigqueueinfo": "iip", "rt_tgsigqueueinfo": "iiip",
+    "rt_sigtimedwait": "pppi", "sched_get_priority_max": "i", "sched_getattr": "ipii", "sched_get_priority_min": "i",
     "sched_getparam": "ip", "sched_getscheduler": "i", "sched_rr_get_interval": "ip",
-    "sched_setaffinity": "iip", "sched_setparam": "ip", "sched_setscheduler": "iip",
+    "sched_setaffinity": "iip", "sched_setattr": "ipi", "sched_setparam": "ip", "sched_setscheduler": "iip",
     "semctl": "iiil", "semget": "iii", "semop": "ipi", "semtimedop": "ipip", "sendfile": "iipi",
     "sendmmsg": "ipii", "set_robust_list": "pi", "set_thread_area": "p", "setdomainname": "pi",
     "setfsgid": "i", "setfsuid": "i", "sethostname": "pi", "setns": "ii", "setpriority": "iii",
@@ -76,7 +76,7 @@ EXTRA = {
     "tee": "iiii", "tgkill": "iii", "time": "p", "timer_create": "ipp", "timer_delete": "i", "timer_getoverrun": "i",
     "timer_gettime": "ip", "timer_settime": "iipp", "timerfd_create": "ii", "timerfd_gettime": "ip",
     "timerfd_settime": "iipp", "times": "p", "truncate": "pl", "umount2": "pi", "unshare": "i",
-    "utimes": "pp", "vfork": "", "vhangup": "", "vmsplice": "ipii", "waitid": "iipip",
+    "utime": "pp", "utimes": "pp", "vfork": "", "vhangup": "", "vmsplice": "ipii", "waitid": "iipip",
 }
 
 C_TYPE = {"i": "int", "l": "long long", "p": "void *"}

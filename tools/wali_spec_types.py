@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the wasm type of every WALI import the wali-linux spec defines
-(or, with --structs, the size of every structure in the spec's ABI; with
+(or, with --numbers, every x86-64 system call the spec lists, as `<number> <name>
+<implemented by WALI: 1 or 0>`; with --structs, the size of every structure in the spec's ABI; with
 --layouts, every structure's size and alignment and each field's offset and
 size, as `<struct> - <size> <align>` and `<struct> <field> <offset> <size>`).
 
@@ -35,6 +36,10 @@ def main():
             print(f"{key} - {size} {align}")
             for f, offset, f_size in zip(struct.fields, offsets, sizes):
                 print(f"{key} {f.name} {offset} {f_size}")
+        return
+    if sys.argv[1:] == ["--numbers"]:
+        for s in sorted(SYSCALLS.values(), key=lambda s: s.nr):
+            print(f"{s.nr} {s.name} {int(bool(s.implemented))}")
         return
     if sys.argv[1:] == ["--structs"]:
         for name in TypeRegistry.struct_defs:

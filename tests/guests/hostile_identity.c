@@ -148,6 +148,23 @@ static void scheduling(void) {
     expect_eq("sched_get_priority_min huge policy", wali_sched_get_priority_min(0x7fffffff), -EINVAL);
     expect_eq("membarrier bad flags", wali_membarrier(0, 0x7fffffff, 0), -EINVAL);
     expect_eq("membarrier negative command", wali_membarrier(-1, 0, -1), -EINVAL);
+    unsigned attr[16] = {56};
+    expect_eq("sched_getattr wild", wali_sched_getattr(0, LT_WILD, 56, 0), -EFAULT);
+    expect_eq("sched_getattr straddling", wali_sched_getattr(0, END(40), 56, 0), -EFAULT);
+    expect_eq("sched_getattr at the very end", wali_sched_getattr(0, END(56), 56, 0), 0);
+    expect_eq("sched_getattr huge size", wali_sched_getattr(0, attr, 0xffffffffu, 0), -EINVAL);
+    expect_eq("sched_getattr NULL", wali_sched_getattr(0, NULL, 56, 0), -EINVAL);
+    expect_eq("sched_setattr wild", wali_sched_setattr(0, LT_WILD, 0), -EFAULT);
+    expect_eq("sched_setattr NULL", wali_sched_setattr(0, NULL, 0), -EINVAL);
+    /* The size inside the structure decides what the kernel reads. */
+    unsigned *tail = END(8);
+    tail[0] = 56;
+    expect_eq("sched_setattr size past the end", wali_sched_setattr(0, tail, 0), -EFAULT);
+    tail[0] = 0xfffffff0u;
+    expect_eq("sched_setattr huge size", wali_sched_setattr(0, tail, 0), -E2BIG);
+    expect_true("huge size answered with the kernel's", tail[0] >= 56 && tail[0] <= 4096);
+    expect_eq("ioprio_get bad which", wali_ioprio_get(-1, 0), -EINVAL);
+    expect_eq("ioprio_set bad class", wali_ioprio_set(1, 0, 7 << 13), -EINVAL);
     expect_eq("setpriority out of range is clamped", wali_setpriority(0, 0, 1000), 0);
     expect_eq("getpriority after clamping", wali_getpriority(0, 0), 1);
 }

@@ -46,6 +46,17 @@ int main(int argc, char **argv) {
     int word = 0;
     expect_eq("futex wild word", wali_futex(WILD, FUTEX_WAKE, 1, NULL, NULL, 0), -EFAULT);
     expect_eq("futex wild timeout", wali_futex(&word, FUTEX_WAIT, 0, WILD, NULL, 0), -EFAULT);
+    unsigned long long waiter[3] = {0, (unsigned long)&word, 2 | 128};
+    expect_eq("futex_waitv wild waiters", wali_futex_waitv(WILD, 1, 0, NULL, 1), -EFAULT);
+    expect_eq("futex_waitv NULL waiters", wali_futex_waitv(NULL, 1, 0, NULL, 1), -EINVAL);
+    expect_eq("futex_waitv too many", wali_futex_waitv(waiter, 129, 0, NULL, 1), -EINVAL);
+    expect_eq("futex_waitv wild timeout", wali_futex_waitv(waiter, 1, 0, WILD, 1), -EFAULT);
+    waiter[1] = 0xfffffff0u;
+    expect_eq("futex_waitv wild futex", wali_futex_waitv(waiter, 1, 0, NULL, 1), -EFAULT);
+    waiter[1] = 0x100000000ull;
+    expect_eq("futex_waitv address past 4 GiB", wali_futex_waitv(waiter, 1, 0, NULL, 1), -EFAULT);
+    waiter[1] = (unsigned long)&word + 1;
+    expect_eq("futex_waitv misaligned futex", wali_futex_waitv(waiter, 1, 0, NULL, 1), -EINVAL);
     expect_eq("futex unknown operation", wali_futex(&word, 99, 0, NULL, NULL, 0), -ENOSYS);
     int info[32];
     expect_eq("waitid bad idtype", wali_waitid(99, 0, info, WEXITED, NULL), -EINVAL);

@@ -55,6 +55,36 @@ static void scheduling(void) {
     expect_true("interval set", ts.tv_sec >= 0 && ts.tv_nsec >= 0);
     expect_eq("sched_rr_get_interval no such process", wali_sched_rr_get_interval(0x3ffffff0, &ts), -ESRCH);
 
+    /* struct sched_attr, version 1 (56 bytes). */
+    struct { unsigned size, policy; unsigned long long flags; int nice; unsigned prio;
+             unsigned long long runtime, deadline, period; unsigned util_min, util_max; } attr;
+    memset(&attr, 0xee, sizeof attr);
+    expect_eq("sched_getattr", wali_sched_getattr(0, &attr, sizeof attr, 0), 0);
+    expect_eq("sched_getattr size", attr.size, sizeof attr);
+    expect_eq("sched_getattr policy", attr.policy, SCHED_OTHER);
+    expect_eq("sched_getattr nice", attr.nice, 20 - wali_getpriority(PRIO_PROCESS, 0));
+    expect_eq("sched_getattr size too small", wali_sched_getattr(0, &attr, 40, 0), -EINVAL);
+    expect_eq("sched_getattr flags", wali_sched_getattr(0, &attr, sizeof attr, 1), -EINVAL);
+    attr.size = sizeof attr;
+    attr.flags = 0;
+    attr.nice += 1;
+    expect_eq("sched_setattr one nicer", wali_sched_setattr(0, &attr, 0), 0);
+    expect_eq("nice read back", 20 - wali_getpriority(PRIO_PROCESS, 0), attr.nice);
+    attr.size = 8;
+    expect_eq("sched_setattr size too small", wali_sched_setattr(0, &attr, 0), -E2BIG);
+    expect_eq("kernel writes its size", attr.size >= 56, 1);
+    attr.size = 0;
+    expect_eq("sched_setattr size 0 is the first version", wali_sched_setattr(0, &attr, 0), 0);
+    expect_eq("sched_setattr flags", wali_sched_setattr(0, &attr, 1), -EINVAL);
+
+    long io = wali_ioprio_get(1 /* IOPRIO_WHO_PROCESS */, 0);
+    expect_true("ioprio_get", io >= 0);
+    expect_eq("ioprio_set the same", wali_ioprio_set(1, 0, (int)io), 0);
+    expect_eq("ioprio_set best effort 7", wali_ioprio_set(1, 0, (2 << 13) | 7), 0);
+    expect_eq("ioprio read back", wali_ioprio_get(1, 0), (2 << 13) | 7);
+    expect_eq("ioprio_get bad which", wali_ioprio_get(9, 0), -EINVAL);
+    expect_eq("ioprio_set no such process", wali_ioprio_set(1, 0x3ffffff0, (2 << 13) | 7), -ESRCH);
+
     unsigned char mask[128], again[128];
     memset(mask, 0, sizeof mask);
     long n = wali_sched_getaffinity(0, sizeof mask, mask);

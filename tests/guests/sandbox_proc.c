@@ -60,6 +60,7 @@ static void signals(long victim) {
     long got = wali_prlimit64((int)wali_getpid(), 7, NULL, mine);
     report("prlimit own process", got < 0 ? got : wali_prlimit64((int)wali_getpid(), 7, mine, NULL));
     report("setpriority victim", wali_setpriority(0 /* PRIO_PROCESS */, (int)victim, 19));
+    report("ioprio_set victim", wali_ioprio_set(1 /* IOPRIO_WHO_PROCESS */, (int)victim, (3 << 13) /* idle */));
     unsigned char cpus[128];
     memset(cpus, 0, sizeof cpus);
     long n = wali_sched_getaffinity(0, sizeof cpus, cpus);

@@ -40,6 +40,47 @@ static void worker(void *arg) {
     }
 }
 
+/* futex_waitv: one thread waits on two words; the second is woken. */
+struct futex_waitv { unsigned long long val, uaddr; unsigned flags, reserved; };
+#define FUTEX2_U32_PRIVATE (2 | 128)
+static int wv_a = 1, wv_b = 2;
+static long waitv_result = -1000;
+
+static void waitv_worker(void *arg) {
+    (void)arg;
+    struct futex_waitv w[2] = {
+        {1, (unsigned long)&wv_a, FUTEX2_U32_PRIVATE, 0},
+        {2, (unsigned long)&wv_b, FUTEX2_U32_PRIVATE, 0},
+    };
+    __atomic_store_n(&waitv_result, wali_futex_waitv(w, 2, 0, NULL, 1 /* CLOCK_MONOTONIC */), __ATOMIC_SEQ_CST);
+}
+
+static void waitv(void) {
+    static char stack[65536] __attribute__((aligned(16)));
+    struct lt_thread t = {waitv_worker, 0, 0, stack + sizeof stack};
+    expect_eq("spawn the futex_waitv thread", lt_spawn(&t), 0);
+    /* Wake the second word until the waiter is there to be woken. */
+    while (wali_futex(&wv_b, FUTEX_WAKE | FUTEX_PRIVATE, 1, NULL, NULL, 0) == 0) wali_sched_yield();
+    lt_join(&t);
+    expect_eq("futex_waitv returns the woken index", waitv_result, 1);
+
+    struct futex_waitv w[2] = {
+        {1, (unsigned long)&wv_a, FUTEX2_U32_PRIVATE, 0},
+        {5, (unsigned long)&wv_b, FUTEX2_U32_PRIVATE, 0},
+    };
+    expect_eq("futex_waitv a changed value", wali_futex_waitv(w, 2, 0, NULL, 1), -EAGAIN);
+    w[1].val = 2;
+    struct timespec past = {0, 1};
+    expect_eq("futex_waitv deadline passed", wali_futex_waitv(w, 2, 0, &past, 1), -110 /* ETIMEDOUT */);
+    expect_eq("futex_waitv no waiters", wali_futex_waitv(w, 0, 0, NULL, 1), -EINVAL);
+    expect_eq("futex_waitv flags", wali_futex_waitv(w, 2, 1, NULL, 1), -EINVAL);
+    w[0].flags = 3; /* FUTEX2_SIZE_U64 */
+    expect_eq("futex_waitv 64-bit futex", wali_futex_waitv(w, 2, 0, NULL, 1), -EINVAL);
+    w[0].flags = FUTEX2_U32_PRIVATE;
+    w[0].reserved = 1;
+    expect_eq("futex_waitv reserved field", wali_futex_waitv(w, 2, 0, NULL, 1), -EINVAL);
+}
+
 static struct lt_thread threads[THREADS];
 static char stacks[THREADS][65536] __attribute__((aligned(16)));
 
@@ -71,5 +112,6 @@ int main(int argc, char **argv) {
     /* REQUEUE: the fourth argument is a count, not a pointer. */
     int other = 0;
     expect_eq("requeue with no waiters", wali_futex(&word, 3 /* FUTEX_REQUEUE */, 1, (void *)1, &other, 0), 0);
+    waitv();
     return lt_failures;
 }

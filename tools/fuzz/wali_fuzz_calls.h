@@ -147,6 +147,7 @@ static long fz_SYS_shmat(const unsigned long long *a) { (void)a; return wali_shm
 static long fz_SYS_shmctl(const unsigned long long *a) { (void)a; return wali_shmctl((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_pause(const unsigned long long *a) { (void)a; return wali_pause(); }
 static long fz_SYS_getitimer(const unsigned long long *a) { (void)a; return wali_getitimer((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
+static long fz_SYS_alarm(const unsigned long long *a) { (void)a; return wali_alarm((int)a[0]); }
 static long fz_SYS_sendfile(const unsigned long long *a) { (void)a; return wali_sendfile((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_clone(const unsigned long long *a) { (void)a; return wali_clone((long long)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4]); }
 static long fz_SYS_vfork(const unsigned long long *a) { (void)a; return wali_vfork(); }
@@ -160,6 +161,7 @@ static long fz_SYS_msgrcv(const unsigned long long *a) { (void)a; return wali_ms
 static long fz_SYS_msgctl(const unsigned long long *a) { (void)a; return wali_msgctl((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_truncate(const unsigned long long *a) { (void)a; return wali_truncate((void *)(__UINTPTR_TYPE__)a[0], (long long)a[1]); }
 static long fz_SYS_getdents(const unsigned long long *a) { (void)a; return wali_getdents((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
+static long fz_SYS_creat(const unsigned long long *a) { (void)a; return wali_creat((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_lchown(const unsigned long long *a) { (void)a; return wali_lchown((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_times(const unsigned long long *a) { (void)a; return wali_times((void *)(__UINTPTR_TYPE__)a[0]); }
 static long fz_SYS_ptrace(const unsigned long long *a) { (void)a; return wali_ptrace((long long)a[0], (long long)a[1], (long long)a[2], (long long)a[3]); }
@@ -173,6 +175,7 @@ static long fz_SYS_capget(const unsigned long long *a) { (void)a; return wali_ca
 static long fz_SYS_capset(const unsigned long long *a) { (void)a; return wali_capset((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_rt_sigtimedwait(const unsigned long long *a) { (void)a; return wali_rt_sigtimedwait((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_rt_sigqueueinfo(const unsigned long long *a) { (void)a; return wali_rt_sigqueueinfo((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
+static long fz_SYS_utime(const unsigned long long *a) { (void)a; return wali_utime((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_mknod(const unsigned long long *a) { (void)a; return wali_mknod((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_personality(const unsigned long long *a) { (void)a; return wali_personality((int)a[0]); }
 static long fz_SYS_getpriority(const unsigned long long *a) { (void)a; return wali_getpriority((int)a[0], (int)a[1]); }
@@ -242,6 +245,8 @@ static long fz_SYS_mq_timedreceive(const unsigned long long *a) { (void)a; retur
 static long fz_SYS_mq_notify(const unsigned long long *a) { (void)a; return wali_mq_notify((int)a[0], (void *)(__UINTPTR_TYPE__)a[1]); }
 static long fz_SYS_mq_getsetattr(const unsigned long long *a) { (void)a; return wali_mq_getsetattr((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_waitid(const unsigned long long *a) { (void)a; return wali_waitid((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
+static long fz_SYS_ioprio_set(const unsigned long long *a) { (void)a; return wali_ioprio_set((int)a[0], (int)a[1], (int)a[2]); }
+static long fz_SYS_ioprio_get(const unsigned long long *a) { (void)a; return wali_ioprio_get((int)a[0], (int)a[1]); }
 static long fz_SYS_inotify_init(const unsigned long long *a) { (void)a; return wali_inotify_init(); }
 static long fz_SYS_inotify_add_watch(const unsigned long long *a) { (void)a; return wali_inotify_add_watch((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
 static long fz_SYS_inotify_rm_watch(const unsigned long long *a) { (void)a; return wali_inotify_rm_watch((int)a[0], (int)a[1]); }
@@ -264,6 +269,7 @@ static long fz_SYS_signalfd4(const unsigned long long *a) { (void)a; return wali
 static long fz_SYS_inotify_init1(const unsigned long long *a) { (void)a; return wali_inotify_init1((int)a[0]); }
 static long fz_SYS_preadv(const unsigned long long *a) { (void)a; return wali_preadv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4]); }
 static long fz_SYS_pwritev(const unsigned long long *a) { (void)a; return wali_pwritev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4]); }
+static long fz_SYS_rt_tgsigqueueinfo(const unsigned long long *a) { (void)a; return wali_rt_tgsigqueueinfo((int)a[0], (int)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3]); }
 static long fz_SYS_recvmmsg(const unsigned long long *a) { (void)a; return wali_recvmmsg((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
 static long fz_SYS_fanotify_init(const unsigned long long *a) { (void)a; return wali_fanotify_init((int)a[0], (int)a[1]); }
 static long fz_SYS_fanotify_mark(const unsigned long long *a) { (void)a; return wali_fanotify_mark((int)a[0], (int)a[1], (long long)a[2], (int)a[3], (void *)(__UINTPTR_TYPE__)a[4]); }
@@ -276,6 +282,8 @@ static long fz_SYS_setns(const unsigned long long *a) { (void)a; return wali_set
 static long fz_SYS_getcpu(const unsigned long long *a) { (void)a; return wali_getcpu((void *)(__UINTPTR_TYPE__)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2]); }
 static long fz_SYS_process_vm_readv(const unsigned long long *a) { (void)a; return wali_process_vm_readv((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4], (long long)a[5]); }
 static long fz_SYS_process_vm_writev(const unsigned long long *a) { (void)a; return wali_process_vm_writev((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (long long)a[2], (void *)(__UINTPTR_TYPE__)a[3], (long long)a[4], (long long)a[5]); }
+static long fz_SYS_sched_setattr(const unsigned long long *a) { (void)a; return wali_sched_setattr((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2]); }
+static long fz_SYS_sched_getattr(const unsigned long long *a) { (void)a; return wali_sched_getattr((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (int)a[3]); }
 static long fz_SYS_memfd_create(const unsigned long long *a) { (void)a; return wali_memfd_create((void *)(__UINTPTR_TYPE__)a[0], (int)a[1]); }
 static long fz_SYS_execveat(const unsigned long long *a) { (void)a; return wali_execveat((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4]); }
 static long fz_SYS_membarrier(const unsigned long long *a) { (void)a; return wali_membarrier((int)a[0], (int)a[1], (int)a[2]); }
@@ -283,8 +291,10 @@ static long fz_SYS_mlock2(const unsigned long long *a) { (void)a; return wali_ml
 static long fz_SYS_copy_file_range(const unsigned long long *a) { (void)a; return wali_copy_file_range((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4], (int)a[5]); }
 static long fz_SYS_pidfd_send_signal(const unsigned long long *a) { (void)a; return wali_pidfd_send_signal((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_pidfd_open(const unsigned long long *a) { (void)a; return wali_pidfd_open((int)a[0], (int)a[1]); }
+static long fz_SYS_close_range(const unsigned long long *a) { (void)a; return wali_close_range((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_openat2(const unsigned long long *a) { (void)a; return wali_openat2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_pidfd_getfd(const unsigned long long *a) { (void)a; return wali_pidfd_getfd((int)a[0], (int)a[1], (int)a[2]); }
+static long fz_SYS_futex_waitv(const unsigned long long *a) { (void)a; return wali_futex_waitv((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4]); }
 
 static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_read", fz_SYS_read, "ipu"},
@@ -433,6 +443,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_shmctl", fz_SYS_shmctl, "iip"},
     {"SYS_pause", fz_SYS_pause, ""},
     {"SYS_getitimer", fz_SYS_getitimer, "ip"},
+    {"SYS_alarm", fz_SYS_alarm, "i"},
     {"SYS_sendfile", fz_SYS_sendfile, "iipi"},
     {"SYS_clone", fz_SYS_clone, "lpppl"},
     {"SYS_vfork", fz_SYS_vfork, ""},
@@ -446,6 +457,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_msgctl", fz_SYS_msgctl, "iip"},
     {"SYS_truncate", fz_SYS_truncate, "pl"},
     {"SYS_getdents", fz_SYS_getdents, "ipi"},
+    {"SYS_creat", fz_SYS_creat, "pi"},
     {"SYS_lchown", fz_SYS_lchown, "pii"},
     {"SYS_times", fz_SYS_times, "p"},
     {"SYS_ptrace", fz_SYS_ptrace, "llll"},
@@ -459,6 +471,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_capset", fz_SYS_capset, "pp"},
     {"SYS_rt_sigtimedwait", fz_SYS_rt_sigtimedwait, "pppi"},
     {"SYS_rt_sigqueueinfo", fz_SYS_rt_sigqueueinfo, "iip"},
+    {"SYS_utime", fz_SYS_utime, "pp"},
     {"SYS_mknod", fz_SYS_mknod, "pii"},
     {"SYS_personality", fz_SYS_personality, "i"},
     {"SYS_getpriority", fz_SYS_getpriority, "ii"},
@@ -528,6 +541,8 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_mq_notify", fz_SYS_mq_notify, "ip"},
     {"SYS_mq_getsetattr", fz_SYS_mq_getsetattr, "ipp"},
     {"SYS_waitid", fz_SYS_waitid, "iipip"},
+    {"SYS_ioprio_set", fz_SYS_ioprio_set, "iii"},
+    {"SYS_ioprio_get", fz_SYS_ioprio_get, "ii"},
     {"SYS_inotify_init", fz_SYS_inotify_init, ""},
     {"SYS_inotify_add_watch", fz_SYS_inotify_add_watch, "ipi"},
     {"SYS_inotify_rm_watch", fz_SYS_inotify_rm_watch, "ii"},
@@ -550,6 +565,7 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_inotify_init1", fz_SYS_inotify_init1, "i"},
     {"SYS_preadv", fz_SYS_preadv, "ipill"},
     {"SYS_pwritev", fz_SYS_pwritev, "ipill"},
+    {"SYS_rt_tgsigqueueinfo", fz_SYS_rt_tgsigqueueinfo, "iiip"},
     {"SYS_recvmmsg", fz_SYS_recvmmsg, "ipiip"},
     {"SYS_fanotify_init", fz_SYS_fanotify_init, "ii"},
     {"SYS_fanotify_mark", fz_SYS_fanotify_mark, "iilip"},
@@ -562,6 +578,8 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_getcpu", fz_SYS_getcpu, "ppp"},
     {"SYS_process_vm_readv", fz_SYS_process_vm_readv, "iplpll"},
     {"SYS_process_vm_writev", fz_SYS_process_vm_writev, "iplpll"},
+    {"SYS_sched_setattr", fz_SYS_sched_setattr, "ipi"},
+    {"SYS_sched_getattr", fz_SYS_sched_getattr, "ipii"},
     {"SYS_memfd_create", fz_SYS_memfd_create, "pi"},
     {"SYS_execveat", fz_SYS_execveat, "ipppi"},
     {"SYS_membarrier", fz_SYS_membarrier, "iii"},
@@ -569,6 +587,8 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_copy_file_range", fz_SYS_copy_file_range, "ipipii"},
     {"SYS_pidfd_send_signal", fz_SYS_pidfd_send_signal, "iipi"},
     {"SYS_pidfd_open", fz_SYS_pidfd_open, "ii"},
+    {"SYS_close_range", fz_SYS_close_range, "iii"},
     {"SYS_openat2", fz_SYS_openat2, "ippi"},
     {"SYS_pidfd_getfd", fz_SYS_pidfd_getfd, "iii"},
+    {"SYS_futex_waitv", fz_SYS_futex_waitv, "piipi"},
 };

@@ -6,8 +6,9 @@
 //! instead of a fixed set of typed host functions every `wali` import gets a
 //! host function built from its own declared type: arguments are read as raw
 //! integers, the table entry's handler runs, and the result is written back
-//! in whatever integer type the import declares. Imports Lamina does not know
-//! return `-ENOSYS` and warn once.
+//! in whatever integer type the import declares. Imports Lamina refuses
+//! return their errno, and imports it does not know `-ENOSYS`; either warns
+//! once.
 //!
 //! A handler cannot enter the guest itself; the one that must (`__clone`,
 //! whose forked child runs a guest function) asks for the call with
@@ -47,7 +48,8 @@ pub const PROGRAM_MODULE: &str = "lamina_program";
 pub enum Binding {
     /// Bound to the WALI table entry of the same name.
     Implemented,
-    /// Not in the table: returns `-ENOSYS` and warns once.
+    /// Not in the table: returns its refusal's errno, else `-ENOSYS`, and
+    /// warns once.
     Unimplemented,
     /// The shared memory.
     Memory,
@@ -223,10 +225,7 @@ fn bind(
                         Err(exit) => return Err(wasmtime::Error::new(exit)),
                     }
                 }
-                None => {
-                    lamina_wali::warn_unimplemented(&host.process, &import_name);
-                    Errno::ENOSYS.ret()
-                }
+                None => lamina_wali::answer_unimplemented(&host.process, &import_name),
             };
             let Some(restart) = delivery::deliver(&mut caller)? else { break ret };
             let interrupted_restartable =

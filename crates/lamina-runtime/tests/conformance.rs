@@ -196,3 +196,108 @@ fn spec_structures_are_passed_in_place_only_where_layouts_agree() {
         }
     }
 }
+
+/// One x86-64 system call as the spec lists it.
+struct KernelSyscall {
+    nr: u32,
+    name: String,
+    in_wali: bool,
+}
+
+fn kernel_syscalls() -> Vec<KernelSyscall> {
+    let python =
+        std::env::var_os("LAMINA_SPEC_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join(".venv/bin/python3"));
+    let out = Command::new(python).arg(repo().join("tools/wali_spec_types.py")).arg("--numbers").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split(' ').collect();
+            KernelSyscall { nr: f[0].parse().unwrap(), name: f[1].into(), in_wali: f[2] == "1" }
+        })
+        .collect()
+}
+
+/// Every x86-64 system call is either in the table or refused with a reason
+/// (never both, never neither), and docs/syscalls.md shows exactly that.
+/// `LAMINA_UPDATE_DOCS=1` rewrites the page from the table and the refusals.
+#[test]
+fn every_x86_64_syscall_is_implemented_or_refused_and_documented() {
+    let kernel = kernel_syscalls();
+    assert!(kernel.len() >= 360, "the spec lists only {} system calls", kernel.len());
+    let mut problems = vec![];
+    for k in &kernel {
+        match (lookup(&format!("SYS_{}", k.name)).is_some(), lamina_wali::refusal(&k.name).is_some()) {
+            (true, true) => problems.push(format!("{} is both implemented and refused", k.name)),
+            (false, false) => problems.push(format!("{} is neither implemented nor refused", k.name)),
+            _ => {}
+        }
+    }
+    for r in lamina_wali::REFUSED {
+        for name in r.names {
+            if !kernel.iter().any(|k| k.name == *name) {
+                problems.push(format!("refused {name} is not an x86-64 system call"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let page = syscalls_page(&kernel);
+    let path = repo().join("docs/syscalls.md");
+    if std::env::var_os("LAMINA_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &page).unwrap();
+    }
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        written == page,
+        "docs/syscalls.md is out of date: LAMINA_UPDATE_DOCS=1 cargo test --release -p lamina-runtime --test conformance"
+    );
+}
+
+/// docs/syscalls.md: one row per system call, by number.
+fn syscalls_page(kernel: &[KernelSyscall]) -> String {
+    let reason = |name: &str| lamina_wali::REFUSED.iter().position(|r| r.names.contains(&name));
+    let in_wali = kernel.iter().filter(|k| k.in_wali).count();
+    let implemented = kernel.iter().filter(|k| lookup(&format!("SYS_{}", k.name)).is_some()).count();
+    let mut page = format!(
+        "# System calls: what Lamina does with each\n\n\
+         Every x86-64 Linux system call (the {total} the `wali-linux` spec lists, numbered as the kernel numbers \
+         them), with what a guest gets from Lamina. Generated from Lamina's syscall table and its list of \
+         refusals (`crates/lamina-wali/src/refused.rs`) by the conformance test, which also checks that no \
+         system call is left out: `LAMINA_UPDATE_DOCS=1 cargo test --release -p lamina-runtime --test conformance`.\n\n\
+         - **WALI**: in the WALI specification, implemented ({in_wali}).\n\
+         - **beyond WALI**: implemented with WALI's conventions (same argument rules, x86-64 structure \
+         layouts, pointers checked against guest memory) ({beyond}); the import types are in \
+         `tools/gen_syscall_headers.py`, and Lamina's C library calls them.\n\
+         - **refused**: the guest gets the errno shown, and the first call prints the reason once \
+         ({refused}). The reasons are listed below the table.\n\n\
+         Implemented calls follow the sandbox policy when one is given (`docs/security.md`).\n\n\
+         | nr | system call | Lamina |\n|---:|---|---|\n",
+        total = kernel.len(),
+        beyond = implemented - in_wali,
+        refused = kernel.len() - implemented,
+    );
+    for k in kernel {
+        let status = if lookup(&format!("SYS_{}", k.name)).is_some() {
+            if k.in_wali { "WALI".to_string() } else { "beyond WALI".to_string() }
+        } else {
+            let i = reason(&k.name).unwrap();
+            let errno = lamina_wali::REFUSED[i].errno.name().unwrap();
+            format!("refused: {errno} ([{}](#r{}))", i + 1, i + 1)
+        };
+        page.push_str(&format!("| {} | `{}` | {status} |\n", k.nr, k.name));
+    }
+    page.push_str("\n## Why calls are refused\n\n");
+    for (i, r) in lamina_wali::REFUSED.iter().enumerate() {
+        let names: Vec<String> = r.names.iter().map(|n| format!("`{n}`")).collect();
+        page.push_str(&format!(
+            "<a id=\"r{n}\"></a>**{n}.** {} ({}): {}.\n\n",
+            r.why,
+            r.errno.name().unwrap(),
+            names.join(", "),
+            n = i + 1
+        ));
+    }
+    page
+}

@@ -103,9 +103,6 @@ pub enum SysError {
     Errno(Errno),
     /// The call ends the process (or the thread).
     Exit(Exit),
-    /// Lamina does not implement this call: the guest gets `-ENOSYS` and
-    /// the user a one-time warning naming it.
-    NotImplemented,
 }
 
 impl From<rustix::io::Errno> for Errno {

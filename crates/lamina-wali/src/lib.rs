@@ -9,7 +9,7 @@
 //!
 //! The modules form floors, each using only those below it (a test checks):
 //! `errno` → `host`, `abi`, `kinds`, `policy` → `signal_state`, `strace` → `ctx` →
-//! `entry` → `syscalls`, `aux` → `table` → this facade, which is all the
+//! `entry` → `syscalls`, `aux` → `table`, `refused` → this facade, which is all the
 //! runtime uses. This crate knows nothing about wasmtime: the runtime binds
 //! each entry to the type a module declares and calls [`dispatch`] with raw
 //! arguments.
@@ -25,6 +25,7 @@ mod errno;
 mod host;
 mod kinds;
 mod policy;
+mod refused;
 mod signal_state;
 mod strace;
 mod syscalls;
@@ -36,6 +37,7 @@ pub use errno::{Errno, Exit, SysError, SysResult};
 pub use host::NOT_STARTED;
 pub use kinds::{Args, Capability, Kind, Param, ResultType, WasmType};
 pub use policy::{Allow, DirGrant, Policy};
+pub use refused::{REFUSED, Refusal, answer_unimplemented, refusal};
 pub use strace::{Ending, Tracer};
 pub use syscalls::process::check_executable;
 pub use table::{TABLE, lookup};
@@ -69,21 +71,17 @@ pub mod layouts {
 pub fn dispatch(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args) -> Result<i64, Exit> {
     let ctx = Ctx { blocking: def.may_block(), ..*ctx };
     match ctx.process.strace.as_ref().filter(|_| def.traced()) {
-        None => settle(&ctx, def, (def.handler)(&ctx, args)),
+        None => settle((def.handler)(&ctx, args)),
         Some(tracer) => dispatch_traced(def, &ctx, args, tracer),
     }
 }
 
 /// The handler's outcome as the guest's return value or an exit request.
 #[inline]
-fn settle(ctx: &Ctx<'_>, def: &SyscallDef, outcome: SysResult) -> Result<i64, Exit> {
+fn settle(outcome: SysResult) -> Result<i64, Exit> {
     match outcome {
         Ok(v) => Ok(v),
         Err(SysError::Errno(e)) => Ok(e.ret()),
-        Err(SysError::NotImplemented) => {
-            warn_unimplemented(ctx.process, def.name);
-            Ok(Errno::ENOSYS.ret())
-        }
         Err(SysError::Exit(exit)) => Err(exit),
     }
 }
@@ -97,10 +95,6 @@ fn dispatch_traced(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args, tracer: &Tracer
     let ret = match &outcome {
         Ok(v) => *v,
         Err(SysError::Errno(e)) => e.ret(),
-        Err(SysError::NotImplemented) => {
-            warn_unimplemented(ctx.process, def.name);
-            Errno::ENOSYS.ret()
-        }
         Err(SysError::Exit(_)) => 0,
     };
     // A call that gave up to let a signal handler run first is issued again;
@@ -114,9 +108,4 @@ fn dispatch_traced(def: &SyscallDef, ctx: &Ctx<'_>, args: &Args, tracer: &Tracer
         Err(SysError::Exit(exit)) => Err(exit),
         _ => Ok(ret),
     }
-}
-
-/// The one-time warning for an import Lamina does not implement.
-pub fn warn_unimplemented(process: &Process, name: &str) {
-    process.warn_once(name, || format!("{name} is not implemented by Lamina; the guest gets ENOSYS"));
 }

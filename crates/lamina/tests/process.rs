@@ -16,6 +16,7 @@ fn hostile_process_arguments_get_the_kernels_errno() {
     assert!(out.contains("ok futex wild timeout\n"), "{out}");
     assert!(out.contains("ok waitid wild siginfo\n"), "{out}");
     assert!(out.contains("ok pidfd_send_signal wild info\n"), "{out}");
+    assert!(out.contains("ok futex_waitv address past 4 GiB\n"), "{out}");
     assert!(out.contains("ok exit status keeps the low byte\n"), "{out}");
 }
 

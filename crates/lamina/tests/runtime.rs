@@ -185,6 +185,25 @@ fn unknown_wali_imports_return_enosys_and_warn_once() {
 }
 
 #[test]
+fn refused_syscalls_return_their_errno_and_say_why_once() {
+    let dir = scratch("refused");
+    let m = program(
+        &dir,
+        "refused",
+        r#"(import "wali" "SYS_mount" (func $mount (param i32 i32 i32 i64 i32) (result i64)))"#,
+        r#"(func (export "_start")
+             (drop (call $mount (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i32.const 0)))
+             (call $exit (i32.wrap_i64 (i64.sub (i64.const 0)
+               (call $mount (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i32.const 0))))))"#,
+    );
+    let out = lamina().arg("run").arg(&m).output().unwrap();
+    assert_eq!(out.status.code(), Some(libc::EPERM), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("SYS_mount is refused (mounts and namespaces").count(), 1, "{err}");
+    assert!(err.contains("the guest gets EPERM"), "{err}");
+}
+
+#[test]
 fn imports_from_other_modules_are_a_clear_error() {
     let dir = scratch("foreign");
     let m = program(&dir, "foreign", r#"(import "env" "helper" (func))"#, r#"(func (export "_start"))"#);

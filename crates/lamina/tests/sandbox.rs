@@ -775,6 +775,7 @@ const SIGNALS_TABLE: &[(&str, Want, Want)] = &[
     ("prlimit victim", Want::Errno(EPERM), Want::Any),
     ("prlimit own process", Want::Ok, Want::Ok),
     ("setpriority victim", Want::Errno(EPERM), Want::Any),
+    ("ioprio_set victim", Want::Errno(EPERM), Want::Any),
     ("sched_setaffinity victim", Want::Errno(EPERM), Want::Any),
     // A descriptor for the victim is harmless; what it reaches is checked.
     ("pidfd_open victim", Want::Ok, Want::Ok),

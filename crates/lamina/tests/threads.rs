@@ -10,6 +10,7 @@ use std::os::unix::process::ExitStatusExt;
 fn threads_hammer_a_futex_mutex_and_condition_as_natively() {
     let out = support::same_as_native("threads_futex", &[]);
     assert!(out.contains("counter: 80000\n"), "{out}");
+    assert!(out.contains("ok futex_waitv returns the woken index\n"), "{out}");
 }
 
 #[test]

@@ -877,6 +877,12 @@ static inline long wali_getitimer(int a0, void *a1) { return lt_raw_syscall(36, 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_alarm") long long wali_alarm(int a0);
+#else
+static inline long wali_alarm(int a0) { return lt_raw_syscall(37, (long)a0, 0, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_sendfile") long long wali_sendfile(int a0, int a1, void *a2, int a3);
 #else
 static inline long wali_sendfile(int a0, int a1, void *a2, int a3) { return lt_raw_syscall(40, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
@@ -955,6 +961,12 @@ static inline long wali_getdents(int a0, void *a1, int a2) { return lt_raw_sysca
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_creat") long long wali_creat(void *a0, int a1);
+#else
+static inline long wali_creat(void *a0, int a1) { return lt_raw_syscall(85, (long)a0, (long)a1, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_lchown") long long wali_lchown(void *a0, int a1, int a2);
 #else
 static inline long wali_lchown(void *a0, int a1, int a2) { return lt_raw_syscall(94, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
@@ -1030,6 +1042,12 @@ static inline long wali_rt_sigtimedwait(void *a0, void *a1, void *a2, int a3) { 
 WALI_IMPORT("SYS_rt_sigqueueinfo") long long wali_rt_sigqueueinfo(int a0, int a1, void *a2);
 #else
 static inline long wali_rt_sigqueueinfo(int a0, int a1, void *a2) { return lt_raw_syscall(129, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_utime") long long wali_utime(void *a0, void *a1);
+#else
+static inline long wali_utime(void *a0, void *a1) { return lt_raw_syscall(132, (long)a0, (long)a1, 0, 0, 0, 0); }
 #endif
 
 #ifdef __wasm__
@@ -1447,6 +1465,18 @@ static inline long wali_waitid(int a0, int a1, void *a2, int a3, void *a4) { ret
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_ioprio_set") long long wali_ioprio_set(int a0, int a1, int a2);
+#else
+static inline long wali_ioprio_set(int a0, int a1, int a2) { return lt_raw_syscall(251, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_ioprio_get") long long wali_ioprio_get(int a0, int a1);
+#else
+static inline long wali_ioprio_get(int a0, int a1) { return lt_raw_syscall(252, (long)a0, (long)a1, 0, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_inotify_init") long long wali_inotify_init(void);
 #else
 static inline long wali_inotify_init(void) { return lt_raw_syscall(253, 0, 0, 0, 0, 0, 0); }
@@ -1579,6 +1609,12 @@ static inline long wali_pwritev(int a0, void *a1, int a2, long long a3, long lon
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_rt_tgsigqueueinfo") long long wali_rt_tgsigqueueinfo(int a0, int a1, int a2, void *a3);
+#else
+static inline long wali_rt_tgsigqueueinfo(int a0, int a1, int a2, void *a3) { return lt_raw_syscall(297, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_recvmmsg") long long wali_recvmmsg(int a0, void *a1, int a2, int a3, void *a4);
 #else
 static inline long wali_recvmmsg(int a0, void *a1, int a2, int a3, void *a4) { return lt_raw_syscall(299, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
@@ -1651,6 +1687,18 @@ static inline long wali_process_vm_writev(int a0, void *a1, long long a2, void *
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_sched_setattr") long long wali_sched_setattr(int a0, void *a1, int a2);
+#else
+static inline long wali_sched_setattr(int a0, void *a1, int a2) { return lt_raw_syscall(314, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_sched_getattr") long long wali_sched_getattr(int a0, void *a1, int a2, int a3);
+#else
+static inline long wali_sched_getattr(int a0, void *a1, int a2, int a3) { return lt_raw_syscall(315, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_memfd_create") long long wali_memfd_create(void *a0, int a1);
 #else
 static inline long wali_memfd_create(void *a0, int a1) { return lt_raw_syscall(319, (long)a0, (long)a1, 0, 0, 0, 0); }
@@ -1693,6 +1741,12 @@ static inline long wali_pidfd_open(int a0, int a1) { return lt_raw_syscall(434, 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_close_range") long long wali_close_range(int a0, int a1, int a2);
+#else
+static inline long wali_close_range(int a0, int a1, int a2) { return lt_raw_syscall(436, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_openat2") long long wali_openat2(int a0, void *a1, void *a2, int a3);
 #else
 static inline long wali_openat2(int a0, void *a1, void *a2, int a3) { return lt_raw_syscall(437, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
@@ -1702,5 +1756,11 @@ static inline long wali_openat2(int a0, void *a1, void *a2, int a3) { return lt_
 WALI_IMPORT("SYS_pidfd_getfd") long long wali_pidfd_getfd(int a0, int a1, int a2);
 #else
 static inline long wali_pidfd_getfd(int a0, int a1, int a2) { return lt_raw_syscall(438, (long)a0, (long)a1, (long)a2, 0, 0, 0); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_futex_waitv") long long wali_futex_waitv(void *a0, int a1, int a2, void *a3, int a4);
+#else
+static inline long wali_futex_waitv(void *a0, int a1, int a2, void *a3, int a4) { return lt_raw_syscall(449, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }
 #endif
 

@@ -67,6 +67,10 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(sched_get_priority_max => sched_get_priority_max, [policy: Int]),
     syscall!(sched_get_priority_min => sched_get_priority_min, [policy: Int]),
     syscall!(sched_rr_get_interval => sched_rr_get_interval, [pid: Pid, interval: Struct<Timespec>]),
+    syscall!(sched_getattr => sched_getattr, [pid: Pid, attr: Ptr, size: UInt, flags: Hex]),
+    syscall!(sched_setattr => sched_setattr, [pid: Pid, attr: Ptr, flags: Hex]),
+    syscall!(ioprio_get => ioprio_get, [which: Int, who: Int]),
+    syscall!(ioprio_set => ioprio_set, [which: Int, who: Int, ioprio: Int]),
     syscall!(sched_yield => sched_yield, []),
     syscall!(getcpu => getcpu, [cpu: Struct<u32>, node: Struct<u32>, cache: Ptr]),
     syscall!(membarrier => membarrier, [cmd: Int, flags: Hex, cpu_id: Int]),
@@ -406,6 +410,60 @@ fn sched_rr_get_interval(ctx: &Ctx<'_>, pid: i32, interval: GuestPtr<Timespec>) 
     ctx.syscall(libc::SYS_sched_rr_get_interval, &[pid.into(), interval.arg(ctx.mem)?])
 }
 
+/// The first version of `struct sched_attr` (48 bytes); later ones extend
+/// it, and the caller says which size it has.
+const SCHED_ATTR_SIZE_VER0: u32 = 48;
+/// The largest `struct sched_attr` the kernel reads (a page).
+const SCHED_ATTR_SIZE_MAX: u32 = 4096;
+
+/// The kernel writes at most `size` bytes (and refuses sizes outside
+/// [48, 4096] and any flag with `EINVAL` before writing); all of them must
+/// be guest memory.
+fn sched_getattr(ctx: &Ctx<'_>, pid: i32, attr: u32, size: u32, flags: u32) -> SysResult {
+    let valid = attr != 0 && (SCHED_ATTR_SIZE_VER0..=SCHED_ATTR_SIZE_MAX).contains(&size) && flags == 0;
+    let attr = if valid { GuestBuf(attr).arg(ctx.mem, size as usize)? } else { 0 };
+    ctx.syscall(libc::SYS_sched_getattr, &[pid.into(), attr, size.into(), (flags as i32).into()])
+}
+
+/// The structure starts with its own size, which says how much the kernel
+/// reads: it is copied to host memory at that size, so the kernel reads
+/// exactly what was checked even if another guest thread changes the size.
+/// A size the kernel refuses (`E2BIG`) is answered by the kernel writing
+/// its own size back, which is copied out.
+fn sched_setattr(ctx: &Ctx<'_>, pid: i32, attr: u32, flags: u32) -> SysResult {
+    if attr == 0 || pid < 0 || flags != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    may_change(ctx, is_this_process(pid))?;
+    let size = ctx.mem.read::<u32>(attr)?;
+    let len = match size {
+        0 => SCHED_ATTR_SIZE_VER0,
+        s if (SCHED_ATTR_SIZE_VER0..=SCHED_ATTR_SIZE_MAX).contains(&s) => s,
+        _ => 4,
+    };
+    let mut copy = GuestBuf(attr).read(ctx.mem, len as usize)?;
+    copy[..4].copy_from_slice(&size.to_ne_bytes());
+    let result = ctx.syscall(libc::SYS_sched_setattr, &[pid.into(), host::ptr(copy.as_mut_ptr()), 0]);
+    if matches!(result, Err(SysError::Errno(Errno::E2BIG))) {
+        ctx.mem.write_bytes(attr, &copy[..4])?;
+    }
+    result
+}
+
+/// `IOPRIO_WHO_PROCESS`: `who` is a thread or process id.
+const IOPRIO_WHO_PROCESS: i32 = 1;
+
+fn ioprio_get(ctx: &Ctx<'_>, which: i32, who: i32) -> SysResult {
+    ints(ctx, libc::SYS_ioprio_get, &[which, who])
+}
+
+/// Under a sandbox only for the guest's own process or threads, as for
+/// `setpriority`.
+fn ioprio_set(ctx: &Ctx<'_>, which: i32, who: i32, ioprio: i32) -> SysResult {
+    may_change(ctx, which == IOPRIO_WHO_PROCESS && is_this_process(who))?;
+    ints(ctx, libc::SYS_ioprio_set, &[which, who, ioprio])
+}
+
 /// Either pointer may be NULL; the third argument is unused since Linux
 /// 2.6.24 and never passed on.
 fn getcpu(ctx: &Ctx<'_>, cpu: GuestPtr<u32>, node: GuestPtr<u32>, _cache: u32) -> SysResult {
@@ -449,7 +507,7 @@ fn capget(ctx: &Ctx<'_>, header: GuestPtr<CapHeader>, data: u32) -> SysResult {
     let count = cap_data_count(host_header.version);
     let mut host_data = [[0u32; 3]; 2];
     let data_arg = if data == 0 { 0 } else { host::ptr(host_data.as_mut_ptr()) };
-    let result = ctx.syscall(libc::SYS_capget, &[host::ptr(&mut host_header), data_arg]);
+    let result = ctx.syscall(libc::SYS_capget, &[host::ptr(&raw mut host_header), data_arg]);
     header.write(ctx.mem, host_header)?;
     if result.is_ok() && data != 0 {
         GuestPtr::<[u32; 3]>::new(data).host_array(ctx.mem, count)?;
@@ -472,7 +530,7 @@ fn capset(ctx: &Ctx<'_>, header: GuestPtr<CapHeader>, data: u32) -> SysResult {
         }
     }
     let data_arg = if data == 0 { 0 } else { host::ptr(host_data.as_ptr()) };
-    let result = ctx.syscall(libc::SYS_capset, &[host::ptr(&mut host_header), data_arg]);
+    let result = ctx.syscall(libc::SYS_capset, &[host::ptr(&raw mut host_header), data_arg]);
     header.write(ctx.mem, host_header)?;
     result
 }

@@ -19,7 +19,7 @@ use crate::entry::Blocking::{Restartable, RestartableIf};
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, Exit, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Args, Fd, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct};
+use crate::kinds::{Args, Fd, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct, UInt};
 use crate::strace::Call;
 use crate::syscall;
 
@@ -47,6 +47,9 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(futex => futex, [
         uaddr: Ptr, futex_op: Hex, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int,
     ], RestartableIf(futex_restarts)),
+    syscall!(futex_waitv => futex_waitv, [
+        waiters: Ptr, nr_futexes: UInt, flags: Hex, timeout: Struct<Timespec>, clockid: Int,
+    ], Restartable),
 ];
 
 /// FUTEX_WAIT and FUTEX_WAIT_BITSET without a timeout (with one, the
@@ -213,6 +216,58 @@ fn futex(ctx: &Ctx<'_>, uaddr: u32, futex_op: u32, val: i32, timeout: u32, uaddr
     };
     let uaddr2 = if uses_uaddr2 { GuestPtr::<u32>::new(uaddr2).arg(ctx.mem)? } else { 0 };
     ctx.syscall(libc::SYS_futex, &[uaddr, op.into(), val.into(), arg4, uaddr2, val3.into()])
+}
+
+/// `struct futex_waitv`: the value expected, the futex's address (a guest
+/// address here, a host one for the kernel) and `FUTEX2_*` flags.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct FutexWaitv {
+    val: u64,
+    uaddr: u64,
+    flags: u32,
+    reserved: u32,
+}
+
+// SAFETY: plain integers without padding, valid for any bytes.
+unsafe impl lamina_memory::Pod for FutexWaitv {}
+
+/// Most futexes one `futex_waitv` waits on (`FUTEX_WAITV_MAX`).
+const FUTEX_WAITV_MAX: u32 = 128;
+/// `FUTEX2_SIZE_U32`, the only size the kernel waits on, and the flags a
+/// waiter may carry with it (`FUTEX2_PRIVATE`).
+const FUTEX2_SIZE_U32: u32 = 2;
+const FUTEX2_SIZE_MASK: u32 = 3;
+const FUTEX2_PRIVATE: u32 = 128;
+
+/// Waits on several futexes. The waiters are copied to host memory with
+/// their addresses translated (each 32-bit word checked to be guest memory),
+/// so the kernel never sees a guest address and the guest cannot change an
+/// entry after its check. What the kernel would refuse (a count above 128,
+/// flags, a waiter's unknown flags or size) is its `EINVAL` before any
+/// address is looked at.
+fn futex_waitv(
+    ctx: &Ctx<'_>,
+    waiters: u32,
+    nr_futexes: u32,
+    flags: u32,
+    timeout: GuestPtr<Timespec>,
+    clockid: i32,
+) -> SysResult {
+    if waiters == 0 || nr_futexes == 0 || nr_futexes > FUTEX_WAITV_MAX || flags != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let mut host = GuestPtr::<FutexWaitv>::new(waiters).read_array(ctx.mem, nr_futexes as usize)?;
+    for w in &mut host {
+        if w.flags & !(FUTEX2_SIZE_MASK | FUTEX2_PRIVATE) != 0 || w.flags & FUTEX2_SIZE_MASK != FUTEX2_SIZE_U32 {
+            return Err(Errno::EINVAL.into());
+        }
+        let addr = u32::try_from(w.uaddr).map_err(|_| Errno::EFAULT)?;
+        w.uaddr = GuestPtr::<u32>::new(addr).arg(ctx.mem)? as u64;
+    }
+    let timeout = timeout.arg(ctx.mem)?;
+    let waiters = host::ptr(host.as_ptr());
+    ctx.syscall(libc::SYS_futex_waitv, &[waiters, nr_futexes.into(), 0, timeout, clockid.into()])
 }
 
 /// `FUTEX_LOCK_PI2` (Linux 5.14), which the libc crate does not name.

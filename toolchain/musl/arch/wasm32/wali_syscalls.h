@@ -39,6 +39,7 @@ __WALI_IMPORT("SYS_dup2") long long __wali_SYS_dup2(int, int);
 __WALI_IMPORT("SYS_pause") long long __wali_SYS_pause(void);
 __WALI_IMPORT("SYS_nanosleep") long long __wali_SYS_nanosleep(void *, void *);
 __WALI_IMPORT("SYS_getitimer") long long __wali_SYS_getitimer(int, void *);
+__WALI_IMPORT("SYS_alarm") long long __wali_SYS_alarm(int);
 __WALI_IMPORT("SYS_setitimer") long long __wali_SYS_setitimer(int, void *, void *);
 __WALI_IMPORT("SYS_getpid") long long __wali_SYS_getpid(void);
 __WALI_IMPORT("SYS_sendfile") long long __wali_SYS_sendfile(int, int, void *, int);
@@ -86,6 +87,7 @@ __WALI_IMPORT("SYS_fchdir") long long __wali_SYS_fchdir(int);
 __WALI_IMPORT("SYS_rename") long long __wali_SYS_rename(void *, void *);
 __WALI_IMPORT("SYS_mkdir") long long __wali_SYS_mkdir(void *, int);
 __WALI_IMPORT("SYS_rmdir") long long __wali_SYS_rmdir(void *);
+__WALI_IMPORT("SYS_creat") long long __wali_SYS_creat(void *, int);
 __WALI_IMPORT("SYS_link") long long __wali_SYS_link(void *, void *);
 __WALI_IMPORT("SYS_unlink") long long __wali_SYS_unlink(void *);
 __WALI_IMPORT("SYS_symlink") long long __wali_SYS_symlink(void *, void *);
@@ -132,6 +134,7 @@ __WALI_IMPORT("SYS_rt_sigtimedwait") long long __wali_SYS_rt_sigtimedwait(void *
 __WALI_IMPORT("SYS_rt_sigqueueinfo") long long __wali_SYS_rt_sigqueueinfo(int, int, void *);
 __WALI_IMPORT("SYS_rt_sigsuspend") long long __wali_SYS_rt_sigsuspend(void *, int);
 __WALI_IMPORT("SYS_sigaltstack") long long __wali_SYS_sigaltstack(void *, void *);
+__WALI_IMPORT("SYS_utime") long long __wali_SYS_utime(void *, void *);
 __WALI_IMPORT("SYS_mknod") long long __wali_SYS_mknod(void *, int, int);
 __WALI_IMPORT("SYS_personality") long long __wali_SYS_personality(int);
 __WALI_IMPORT("SYS_statfs") long long __wali_SYS_statfs(void *, void *);
@@ -218,6 +221,8 @@ __WALI_IMPORT("SYS_mq_timedreceive") long long __wali_SYS_mq_timedreceive(int, v
 __WALI_IMPORT("SYS_mq_notify") long long __wali_SYS_mq_notify(int, void *);
 __WALI_IMPORT("SYS_mq_getsetattr") long long __wali_SYS_mq_getsetattr(int, void *, void *);
 __WALI_IMPORT("SYS_waitid") long long __wali_SYS_waitid(int, int, void *, int, void *);
+__WALI_IMPORT("SYS_ioprio_set") long long __wali_SYS_ioprio_set(int, int, int);
+__WALI_IMPORT("SYS_ioprio_get") long long __wali_SYS_ioprio_get(int, int);
 __WALI_IMPORT("SYS_inotify_init") long long __wali_SYS_inotify_init(void);
 __WALI_IMPORT("SYS_inotify_add_watch") long long __wali_SYS_inotify_add_watch(int, void *, int);
 __WALI_IMPORT("SYS_inotify_rm_watch") long long __wali_SYS_inotify_rm_watch(int, int);
@@ -260,6 +265,7 @@ __WALI_IMPORT("SYS_pipe2") long long __wali_SYS_pipe2(void *, int);
 __WALI_IMPORT("SYS_inotify_init1") long long __wali_SYS_inotify_init1(int);
 __WALI_IMPORT("SYS_preadv") long long __wali_SYS_preadv(int, void *, int, long long, long long);
 __WALI_IMPORT("SYS_pwritev") long long __wali_SYS_pwritev(int, void *, int, long long, long long);
+__WALI_IMPORT("SYS_rt_tgsigqueueinfo") long long __wali_SYS_rt_tgsigqueueinfo(int, int, int, void *);
 __WALI_IMPORT("SYS_recvmmsg") long long __wali_SYS_recvmmsg(int, void *, int, int, void *);
 __WALI_IMPORT("SYS_fanotify_init") long long __wali_SYS_fanotify_init(int, int);
 __WALI_IMPORT("SYS_fanotify_mark") long long __wali_SYS_fanotify_mark(int, int, long long, int, void *);
@@ -273,6 +279,8 @@ __WALI_IMPORT("SYS_setns") long long __wali_SYS_setns(int, int);
 __WALI_IMPORT("SYS_getcpu") long long __wali_SYS_getcpu(void *, void *, void *);
 __WALI_IMPORT("SYS_process_vm_readv") long long __wali_SYS_process_vm_readv(int, void *, long long, void *, long long, long long);
 __WALI_IMPORT("SYS_process_vm_writev") long long __wali_SYS_process_vm_writev(int, void *, long long, void *, long long, long long);
+__WALI_IMPORT("SYS_sched_setattr") long long __wali_SYS_sched_setattr(int, void *, int);
+__WALI_IMPORT("SYS_sched_getattr") long long __wali_SYS_sched_getattr(int, void *, int, int);
 __WALI_IMPORT("SYS_renameat2") long long __wali_SYS_renameat2(int, void *, int, void *, int);
 __WALI_IMPORT("SYS_getrandom") long long __wali_SYS_getrandom(void *, int, int);
 __WALI_IMPORT("SYS_memfd_create") long long __wali_SYS_memfd_create(void *, int);
@@ -283,9 +291,11 @@ __WALI_IMPORT("SYS_copy_file_range") long long __wali_SYS_copy_file_range(int, v
 __WALI_IMPORT("SYS_statx") long long __wali_SYS_statx(int, void *, int, int, void *);
 __WALI_IMPORT("SYS_pidfd_send_signal") long long __wali_SYS_pidfd_send_signal(int, int, void *, int);
 __WALI_IMPORT("SYS_pidfd_open") long long __wali_SYS_pidfd_open(int, int);
+__WALI_IMPORT("SYS_close_range") long long __wali_SYS_close_range(int, int, int);
 __WALI_IMPORT("SYS_openat2") long long __wali_SYS_openat2(int, void *, void *, int);
 __WALI_IMPORT("SYS_pidfd_getfd") long long __wali_SYS_pidfd_getfd(int, int, int);
 __WALI_IMPORT("SYS_faccessat2") long long __wali_SYS_faccessat2(int, void *, int, int);
+__WALI_IMPORT("SYS_futex_waitv") long long __wali_SYS_futex_waitv(void *, int, int, void *, int);
 
 static __inline __attribute__((__always_inline__))
 long long __wali_syscall(long long n, long long a, long long b, long long c, long long d,
@@ -330,6 +340,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 34: return __wali_SYS_pause();
 	case 35: return __wali_SYS_nanosleep((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 36: return __wali_SYS_getitimer((int)a, (void *)(__SIZE_TYPE__)b);
+	case 37: return __wali_SYS_alarm((int)a);
 	case 38: return __wali_SYS_setitimer((int)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c);
 	case 39: return __wali_SYS_getpid();
 	case 40: return __wali_SYS_sendfile((int)a, (int)b, (void *)(__SIZE_TYPE__)c, (int)d);
@@ -377,6 +388,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 82: return __wali_SYS_rename((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 83: return __wali_SYS_mkdir((void *)(__SIZE_TYPE__)a, (int)b);
 	case 84: return __wali_SYS_rmdir((void *)(__SIZE_TYPE__)a);
+	case 85: return __wali_SYS_creat((void *)(__SIZE_TYPE__)a, (int)b);
 	case 86: return __wali_SYS_link((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 87: return __wali_SYS_unlink((void *)(__SIZE_TYPE__)a);
 	case 88: return __wali_SYS_symlink((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
@@ -423,6 +435,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 129: return __wali_SYS_rt_sigqueueinfo((int)a, (int)b, (void *)(__SIZE_TYPE__)c);
 	case 130: return __wali_SYS_rt_sigsuspend((void *)(__SIZE_TYPE__)a, (int)b);
 	case 131: return __wali_SYS_sigaltstack((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
+	case 132: return __wali_SYS_utime((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
 	case 133: return __wali_SYS_mknod((void *)(__SIZE_TYPE__)a, (int)b, (int)c);
 	case 135: return __wali_SYS_personality((int)a);
 	case 137: return __wali_SYS_statfs((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b);
@@ -509,6 +522,8 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 244: return __wali_SYS_mq_notify((int)a, (void *)(__SIZE_TYPE__)b);
 	case 245: return __wali_SYS_mq_getsetattr((int)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c);
 	case 247: return __wali_SYS_waitid((int)a, (int)b, (void *)(__SIZE_TYPE__)c, (int)d, (void *)(__SIZE_TYPE__)e);
+	case 251: return __wali_SYS_ioprio_set((int)a, (int)b, (int)c);
+	case 252: return __wali_SYS_ioprio_get((int)a, (int)b);
 	case 253: return __wali_SYS_inotify_init();
 	case 254: return __wali_SYS_inotify_add_watch((int)a, (void *)(__SIZE_TYPE__)b, (int)c);
 	case 255: return __wali_SYS_inotify_rm_watch((int)a, (int)b);
@@ -551,6 +566,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 294: return __wali_SYS_inotify_init1((int)a);
 	case 295: return __wali_SYS_preadv((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (long long)d, (long long)e);
 	case 296: return __wali_SYS_pwritev((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (long long)d, (long long)e);
+	case 297: return __wali_SYS_rt_tgsigqueueinfo((int)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d);
 	case 299: return __wali_SYS_recvmmsg((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d, (void *)(__SIZE_TYPE__)e);
 	case 300: return __wali_SYS_fanotify_init((int)a, (int)b);
 	case 301: return __wali_SYS_fanotify_mark((int)a, (int)b, (long long)c, (int)d, (void *)(__SIZE_TYPE__)e);
@@ -564,6 +580,8 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 309: return __wali_SYS_getcpu((void *)(__SIZE_TYPE__)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c);
 	case 310: return __wali_SYS_process_vm_readv((int)a, (void *)(__SIZE_TYPE__)b, (long long)c, (void *)(__SIZE_TYPE__)d, (long long)e, (long long)f);
 	case 311: return __wali_SYS_process_vm_writev((int)a, (void *)(__SIZE_TYPE__)b, (long long)c, (void *)(__SIZE_TYPE__)d, (long long)e, (long long)f);
+	case 314: return __wali_SYS_sched_setattr((int)a, (void *)(__SIZE_TYPE__)b, (int)c);
+	case 315: return __wali_SYS_sched_getattr((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d);
 	case 316: return __wali_SYS_renameat2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (void *)(__SIZE_TYPE__)d, (int)e);
 	case 318: return __wali_SYS_getrandom((void *)(__SIZE_TYPE__)a, (int)b, (int)c);
 	case 319: return __wali_SYS_memfd_create((void *)(__SIZE_TYPE__)a, (int)b);
@@ -574,9 +592,11 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 332: return __wali_SYS_statx((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d, (void *)(__SIZE_TYPE__)e);
 	case 424: return __wali_SYS_pidfd_send_signal((int)a, (int)b, (void *)(__SIZE_TYPE__)c, (int)d);
 	case 434: return __wali_SYS_pidfd_open((int)a, (int)b);
+	case 436: return __wali_SYS_close_range((int)a, (int)b, (int)c);
 	case 437: return __wali_SYS_openat2((int)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c, (int)d);
 	case 438: return __wali_SYS_pidfd_getfd((int)a, (int)b, (int)c);
 	case 439: return __wali_SYS_faccessat2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d);
+	case 449: return __wali_SYS_futex_waitv((void *)(__SIZE_TYPE__)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d, (int)e);
 	default: return -38; /* ENOSYS: not a system call WALI or musl knows */
 	}
 }
