@@ -2,8 +2,8 @@
  * converts where long is 32-bit (getrusage, wait4, sysinfo) or has padded
  * (waitid's siginfo_t): the values must be in their ranges, which a
  * misplaced or narrowed field would not be. Only those outcomes are
- * printed, as the values differ between runs. (times and getitimer are not
- * in Lamina.) */
+ * printed, as the values differ between runs. (times is in scheduling.c,
+ * getitimer in itimers.c.) */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>

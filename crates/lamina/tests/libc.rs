@@ -152,6 +152,7 @@ programs! {
     pthreads;
     qsort;
     resources;
+    scheduling;
     setjmp;
     signals;
     signals_wait;
