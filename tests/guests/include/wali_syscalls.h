@@ -1663,6 +1663,18 @@ static inline long wali_copy_file_range(int a0, void *a1, int a2, void *a3, int 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_preadv2") long long wali_preadv2(int a0, void *a1, int a2, long long a3, long long a4, int a5);
+#else
+static inline long wali_preadv2(int a0, void *a1, int a2, long long a3, long long a4, int a5) { return lt_raw_syscall(327, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_pwritev2") long long wali_pwritev2(int a0, void *a1, int a2, long long a3, long long a4, int a5);
+#else
+static inline long wali_pwritev2(int a0, void *a1, int a2, long long a3, long long a4, int a5) { return lt_raw_syscall(328, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_openat2") long long wali_openat2(int a0, void *a1, void *a2, int a3);
 #else
 static inline long wali_openat2(int a0, void *a1, void *a2, int a3) { return lt_raw_syscall(437, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }
