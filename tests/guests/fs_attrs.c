@@ -1,6 +1,6 @@
 /* File attributes and state: the chmod and chown families, utimensat,
  * utimes and futimesat, access/faccessat/faccessat2, truncate/ftruncate,
- * fsync/fdatasync/sync_file_range, fallocate, fadvise, flock and umask, each read back. Runs in an
+ * fsync/fdatasync/sync_file_range, sync/syncfs, fallocate, fadvise, readahead, flock and umask, each read back. Runs in an
  * empty scratch directory. */
 #include "lt_fs.h"
 
@@ -47,6 +47,22 @@ static void modes(void) {
     expect_eq("fchownat nofollow", wali_fchownat((int)dir, "lnk", uid, gid, AT_SYMLINK_NOFOLLOW), 0);
     expect_eq("fchownat follow", wali_fchownat(AT_FDCWD, "lnk", -1, gid, 0), 0);
     expect_eq("fchownat empty path", wali_fchownat((int)fd, "", uid, gid, AT_EMPTY_PATH), 0);
+    /* lchown changes the link itself: a dangling link, which chown cannot
+     * follow, can still be given an owner. */
+    expect_eq("lchown a link", wali_lchown("lnk", uid, gid), 0);
+    expect_eq("dangling symlink to own", wali_symlink("nowhere", "dangling-owned"), 0);
+    expect_eq("chown follows a dangling link", wali_chown("dangling-owned", uid, gid), -ENOENT);
+    expect_eq("lchown does not follow it", wali_lchown("dangling-owned", uid, -1), 0);
+    expect_eq("lchown missing", wali_lchown("missing", uid, gid), -ENOENT);
+    if (uid == 0) {
+        /* As root the owner can really change: on the link, not its target. */
+        struct stat l;
+        expect_eq("lchown to another owner", wali_lchown("lnk", 1234, 4321), 0);
+        expect_eq("lstat the link", wali_lstat("lnk", &l), 0);
+        expect_true("the link changed owner", l.st_uid == 1234 && l.st_gid == 4321);
+        expect_eq("stat the target", wali_stat("lnk", &l), 0);
+        expect_true("the target kept its owner", l.st_uid == 0 && l.st_gid == (unsigned)gid);
+    }
     wali_stat("data", &st);
     expect_true("owner unchanged", st.st_uid == (unsigned)uid && st.st_gid == (unsigned)gid);
     expect_eq("chown missing", wali_chown("missing", uid, gid), -ENOENT);
@@ -190,17 +206,26 @@ static void syncing_and_locks(void) {
     expect_eq("sync_file_range past 4 GiB", wali_sync_file_range((int)fd, 0x100000000LL, 0x100000000LL, SYNC_FILE_RANGE_WRITE), 0);
     expect_eq("sync_file_range negative offset", wali_sync_file_range((int)fd, -1, 6, SYNC_FILE_RANGE_WRITE), -EINVAL);
     expect_eq("sync_file_range unknown flag", wali_sync_file_range((int)fd, 0, 6, 8), -EINVAL);
+    expect_eq("sync", wali_sync(), 0);
+    expect_eq("syncfs", wali_syncfs((int)fd), 0);
+    expect_eq("readahead", wali_readahead((int)fd, 0, 4096), 0);
+    expect_eq("readahead past 4 GiB", wali_readahead((int)fd, 1ll << 33, 4096), 0);
+    expect_eq("readahead nothing", wali_readahead((int)fd, 0, 0), 0);
     long dir = wali_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     expect_eq("fsync a directory", wali_fsync((int)dir), 0);
     wali_close((int)dir);
     expect_eq("fsync bad fd", wali_fsync(-1), -EBADF);
     expect_eq("fdatasync bad fd", wali_fdatasync(-1), -EBADF);
     expect_eq("sync_file_range bad fd", wali_sync_file_range(-1, 0, 0, SYNC_FILE_RANGE_WRITE), -EBADF);
+    expect_eq("syncfs bad fd", wali_syncfs(-1), -EBADF);
+    expect_eq("readahead bad fd", wali_readahead(-1, 0, 10), -EBADF);
     int p[2];
     expect_eq("pipe", wali_pipe(p), 0);
     expect_eq("fsync a pipe", wali_fsync(p[0]), -EINVAL);
     expect_eq("fdatasync a pipe", wali_fdatasync(p[0]), -EINVAL);
     expect_eq("fadvise a pipe", wali_fadvise(p[0], 0, 0, POSIX_FADV_NORMAL), -ESPIPE);
+    expect_eq("readahead a pipe", wali_readahead(p[0], 0, 10), -EINVAL);
+    expect_eq("syncfs a pipe", wali_syncfs(p[0]), 0);
     wali_close(p[0]);
     wali_close(p[1]);
 

@@ -157,6 +157,16 @@ static void renaming(void) {
     expect_eq("replaced", (wali_stat("b", &st), st.st_size), 2);
     expect_eq("renameat2 bad flags", wali_renameat2(AT_FDCWD, "b", AT_FDCWD, "f", RENAME_NOREPLACE | RENAME_EXCHANGE), -EINVAL);
     expect_eq("renameat2 bad dirfd", wali_renameat2(-1, "b", AT_FDCWD, "f", 0), -EBADF);
+    /* renameat: renameat2 without flags, replacing the target. */
+    expect_eq("renameat", wali_renameat((int)dir, "b", AT_FDCWD, "g"), 0);
+    expect_eq("renameat result", (wali_stat("g", &st), st.st_size), 2);
+    expect_eq("renameat old name gone", wali_stat("b", &st), -ENOENT);
+    expect_eq("write h", lt_write_file("h", "hhh"), 3);
+    expect_eq("renameat replaces", wali_renameat(AT_FDCWD, "h", (int)dir, "g"), 0);
+    expect_eq("renameat replaced", (wali_stat("g", &st), st.st_size), 3);
+    expect_eq("renameat missing", wali_renameat(AT_FDCWD, "h", AT_FDCWD, "i"), -ENOENT);
+    expect_eq("renameat bad dirfd", wali_renameat(AT_FDCWD, "g", -1, "i"), -EBADF);
+    expect_eq("renameat back", wali_renameat(AT_FDCWD, "g", AT_FDCWD, "b"), 0);
     wali_close((int)dir);
 }
 

@@ -36,6 +36,7 @@ static void bad_paths(void) {
     struct timespec ts[2] = {{1, 0}, {2, 0}};
     struct timeval tv[2] = {{1, 0}, {2, 0}};
     expect_eq("scratch file", lt_write_file("f", "data"), 4);
+    long in = wali_inotify_init1(O_CLOEXEC);
     for (int i = 0; i < 3; i++) {
         char *p = paths[i];
         long w = want[i];
@@ -63,6 +64,8 @@ static void bad_paths(void) {
         expect_eq("rename new", wali_rename("f", p), w);
         expect_eq("renameat2 old", wali_renameat2((int)dir, p, (int)dir, "new", 0), w);
         expect_eq("renameat2 new", wali_renameat2((int)dir, "f", (int)dir, p, 0), w);
+        expect_eq("renameat old", wali_renameat((int)dir, p, (int)dir, "new"), w);
+        expect_eq("renameat new", wali_renameat(AT_FDCWD, "f", (int)dir, p), w);
         expect_eq("mkdir", wali_mkdir(p, 0755), w);
         expect_eq("mkdirat", wali_mkdirat((int)dir, p, 0755), w);
         expect_eq("mknod", wali_mknod(p, S_IFIFO | 0644, 0), w);
@@ -72,6 +75,8 @@ static void bad_paths(void) {
         expect_eq("fchmodat", wali_fchmodat((int)dir, p, 0644, 0), w);
         expect_eq("chown", wali_chown(p, -1, -1), w);
         expect_eq("fchownat", wali_fchownat((int)dir, p, -1, -1, 0), w);
+        expect_eq("lchown", wali_lchown(p, -1, -1), w);
+        expect_eq("inotify_add_watch", wali_inotify_add_watch((int)in, p, 0x100), w);
         expect_eq("utimensat", wali_utimensat((int)dir, p, ts, 0), w);
         expect_eq("utimes", wali_utimes(p, tv), w);
         expect_eq("futimesat", wali_futimesat((int)dir, p, tv), w);
@@ -83,10 +88,21 @@ static void bad_paths(void) {
         expect_eq("chroot", wali_chroot(p), w);
         expect_eq("statfs", wali_statfs(p, &sfs), w);
     }
+    /* memfd_create's name is no path: the kernel's own limit, 249 bytes,
+     * makes a longer one EINVAL. */
+    expect_eq("memfd_create name outside memory", wali_memfd_create(bad, 0), -EFAULT);
+    expect_eq("memfd_create unterminated name", wali_memfd_create(unterminated, 0), -EFAULT);
+    expect_eq("memfd_create long name", wali_memfd_create(longpath, 0), -EINVAL);
+    expect_eq("memfd_create NULL name", wali_memfd_create(NULL, 0), -EFAULT);
+    expect_eq("memfd_create bad flags before a bad name", wali_memfd_create(bad, 0x100), -EINVAL);
     put("-- NULL paths\n");
     expect_eq("open NULL", wali_open(NULL, O_RDONLY, 0), -EFAULT);
     expect_eq("stat NULL", wali_stat(NULL, &st), -EFAULT);
     expect_eq("rename NULL", wali_rename("f", NULL), -EFAULT);
+    expect_eq("renameat NULL", wali_renameat(AT_FDCWD, NULL, AT_FDCWD, "g"), -EFAULT);
+    expect_eq("lchown NULL", wali_lchown(NULL, -1, -1), -EFAULT);
+    expect_eq("inotify_add_watch NULL", wali_inotify_add_watch((int)in, NULL, 0x100), -EFAULT);
+    wali_close((int)in);
     expect_eq("utimes NULL path", wali_utimes(NULL, tv), -EFAULT);
     expect_eq("futimesat NULL path with AT_FDCWD", wali_futimesat(AT_FDCWD, NULL, tv), -EFAULT);
     expect_eq("chdir NULL", wali_chdir(NULL), -EFAULT);
@@ -108,6 +124,17 @@ static void bad_buffers(void) {
     expect_eq("newfstatat NULL buf", wali_newfstatat((int)dir, "f", NULL, 0), -EFAULT);
     expect_eq("statx buf", wali_statx((int)dir, "f", 0, STATX_BASIC_STATS, bad), -EFAULT);
     expect_eq("statx NULL buf", wali_statx((int)dir, "f", 0, STATX_BASIC_STATS, NULL), -EFAULT);
+    long copy = wali_open("copy", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    long long off = 0;
+    expect_eq("copy_file_range input offset", wali_copy_file_range((int)fd, bad, (int)copy, &off, 1, 0), -EFAULT);
+    expect_eq("copy_file_range output offset", wali_copy_file_range((int)fd, &off, (int)copy, bad, 1, 0), -EFAULT);
+#ifdef __wasm__
+    /* An loff_t is 8 bytes: 4 left at the end of memory are too few. */
+    expect_eq("copy_file_range offset past the end",
+              wali_copy_file_range((int)fd, mem_end() - 4, (int)copy, NULL, 1, 0), -EFAULT);
+#endif
+    expect_eq("copy_file_range nothing moved", off, 0);
+    wali_close((int)copy);
     expect_eq("getdents64 buf", wali_getdents64((int)dir, bad, 256), -EFAULT);
     expect_eq("readlink buf", wali_readlink("lnk", bad, 16), -EFAULT);
     expect_eq("readlinkat buf", wali_readlinkat((int)dir, "lnk", bad, 16), -EFAULT);
@@ -205,6 +232,14 @@ static void bad_fds_and_flags(void) {
         expect_eq("flock", wali_flock(b, LOCK_EX), -EBADF);
         expect_eq("fchdir", wali_fchdir(b), -EBADF);
         expect_eq("fstatfs", wali_fstatfs(b, &sfs), -EBADF);
+        expect_eq("renameat old dir", wali_renameat(b, "f", AT_FDCWD, "n"), -EBADF);
+        expect_eq("renameat new dir", wali_renameat(AT_FDCWD, "f", b, "n"), -EBADF);
+        expect_eq("syncfs", wali_syncfs(b), -EBADF);
+        expect_eq("readahead", wali_readahead(b, 0, 1), -EBADF);
+        expect_eq("copy_file_range in", wali_copy_file_range(b, NULL, (int)fd, NULL, 1, 0), -EBADF);
+        expect_eq("copy_file_range out", wali_copy_file_range((int)fd, NULL, b, NULL, 1, 0), -EBADF);
+        expect_eq("inotify_add_watch", wali_inotify_add_watch(b, "f", 0x100), -EBADF);
+        expect_eq("inotify_rm_watch", wali_inotify_rm_watch(b, 1), -EBADF);
     }
     put("-- descriptors of the wrong kind\n");
     expect_eq("openat relative to a file", wali_openat((int)fd, "x", O_RDONLY, 0), -ENOTDIR);
@@ -219,6 +254,9 @@ static void bad_fds_and_flags(void) {
     expect_eq("fsync a pipe", wali_fsync(p[0]), -EINVAL);
     expect_eq("fadvise a pipe", wali_fadvise(p[0], 0, 0, POSIX_FADV_NORMAL), -ESPIPE);
     expect_eq("ftruncate a pipe", wali_ftruncate(p[1], 0), -EINVAL);
+    expect_eq("readahead a pipe", wali_readahead(p[0], 0, 1), -EINVAL);
+    expect_eq("copy_file_range to a pipe", wali_copy_file_range((int)fd, NULL, p[1], NULL, 1, 0), -EINVAL);
+    expect_eq("inotify_add_watch on a pipe", wali_inotify_add_watch(p[0], "f", 0x100), -EINVAL);
     wali_close(p[0]);
     wali_close(p[1]);
 
@@ -250,6 +288,25 @@ static void bad_fds_and_flags(void) {
     expect_eq("fadvise negative length", wali_fadvise((int)fd, 0, -5, POSIX_FADV_NORMAL), -EINVAL);
     expect_eq("flock operation 0", wali_flock((int)fd, 0), -EINVAL);
     expect_eq("flock operation 3", wali_flock((int)fd, 3), -EINVAL);
+    expect_eq("copy_file_range flags", wali_copy_file_range((int)fd, NULL, (int)fd, NULL, 1, ~0), -EINVAL);
+    long in = wali_inotify_init1(O_CLOEXEC);
+    expect_eq("inotify_add_watch no events", wali_inotify_add_watch((int)in, "f", 0), -EINVAL);
+    expect_eq("inotify_add_watch add and create", wali_inotify_add_watch((int)in, "f", 0x100 | 0x20000000 | 0x10000000), -EINVAL);
+    expect_eq("inotify_rm_watch unknown watch", wali_inotify_rm_watch((int)in, 12345), -EINVAL);
+    wali_close((int)in);
+    expect_eq("inotify_init1 every flag", wali_inotify_init1(~0), -EINVAL);
+    expect_eq("memfd_create every flag", wali_memfd_create("m", ~0), -EINVAL);
+    /* The calls without arguments: sync always succeeds; new descriptors
+     * past the descriptor limit are EMFILE. */
+    expect_eq("sync", wali_sync(), 0);
+    struct rlimit lim, few = {3, 0};
+    expect_eq("getrlimit NOFILE", wali_getrlimit(RLIMIT_NOFILE, &lim), 0);
+    few.rlim_max = lim.rlim_max;
+    expect_eq("allow only 3 descriptors", wali_setrlimit(RLIMIT_NOFILE, &few), 0);
+    expect_eq("inotify_init past the limit", wali_inotify_init(), -EMFILE);
+    expect_eq("inotify_init1 past the limit", wali_inotify_init1(O_CLOEXEC), -EMFILE);
+    expect_eq("memfd_create past the limit", wali_memfd_create("m", 0), -EMFILE);
+    expect_eq("restore the limit", wali_setrlimit(RLIMIT_NOFILE, &lim), 0);
     long old = wali_umask(0xffffffff);
     expect_eq("umask keeps only 0777", wali_umask((int)old), 0777);
     wali_close((int)fd);

@@ -1,6 +1,6 @@
 /* Hostile arguments to the descriptor I/O calls (WALI only): buffers outside
  * guest memory, wrapping lengths, bad iovec arrays and counts, sendfile
- * offsets outside memory, bad fds,
+ * and splice offsets outside memory, vmsplice iovecs, bad fds,
  * unknown fcntl commands and ioctl requests. The runtime must answer with
  * the kernel's errno and survive. */
 #include "lt_poll.h"
@@ -48,6 +48,39 @@ static void sendfile_offsets(int file, int p[2]) {
     expect_eq("drain the pipe", wali_read(p[0], drain, sizeof drain), 16);
 }
 
+/* splice, tee and vmsplice: offsets and iovecs outside memory, bad
+ * descriptors and flags. */
+static void splicing(int file, int p[2]) {
+    long long off = 0;
+    char a[8];
+    expect_eq("splice wild input offset", wali_splice(file, LT_WILD, p[1], NULL, 4, 0), -EFAULT);
+    expect_eq("splice input offset past the end", wali_splice(file, lt_mem_tail(4), p[1], NULL, 4, 0), -EFAULT);
+    expect_eq("splice wild output offset", wali_splice(p[0], NULL, file, LT_WILD, 4, 0), -EFAULT);
+    expect_eq("splice bad in fd", wali_splice(closed_fd(), &off, p[1], NULL, 4, 0), -EBADF);
+    expect_eq("splice bad out fd", wali_splice(file, &off, closed_fd(), NULL, 4, 0), -EBADF);
+    expect_eq("splice every flag", wali_splice(file, &off, p[1], NULL, 4, ~0), -EINVAL);
+    /* A length past the pipe's size moves what fits: the whole file. */
+    expect_eq("splice huge length", wali_splice(file, &off, p[1], NULL, 0xffffffffu, 0), 16);
+    expect_eq("splice advanced the offset", off, 16);
+    expect_eq("tee bad in fd", wali_tee(closed_fd(), p[1], 4, 0), -EBADF);
+    expect_eq("tee every flag", wali_tee(p[0], p[1], 4, ~0), -EINVAL);
+    char drain[16];
+    expect_eq("drain the pipe", wali_read(p[0], drain, sizeof drain), 16);
+    expect_eq("vmsplice wild array", wali_vmsplice(p[1], LT_WILD, 1, 0), -EFAULT);
+    expect_eq("vmsplice array past the end", wali_vmsplice(p[1], lt_mem_tail(12), 2, 0), -EFAULT);
+    struct iovec wild[2] = {{a, 8}, {LT_WILD, 8}};
+    expect_eq("vmsplice entry points outside", wali_vmsplice(p[1], wild, 2, 0), -EFAULT);
+    struct iovec tail[1] = {{lt_mem_tail(4), 5}};
+    expect_eq("vmsplice entry runs past the end", wali_vmsplice(p[1], tail, 1, 0), -EFAULT);
+    expect_eq("vmsplice out into memory's end", wali_vmsplice(p[0], tail, 1, 0), -EFAULT);
+    struct iovec good[1] = {{a, 8}};
+    expect_eq("vmsplice count 1025", wali_vmsplice(p[1], good, 1025, 0), -EINVAL);
+    expect_eq("vmsplice count 2^31", wali_vmsplice(p[1], good, (int)0x80000000u, 0), -EINVAL);
+    expect_eq("vmsplice bad fd", wali_vmsplice(closed_fd(), good, 1, 0), -EBADF);
+    expect_eq("nothing reached the pipe", wali_ioctl(p[0], FIONREAD, &off), 0);
+    expect_eq("pipe still empty", (int)off, 0);
+}
+
 static void iovecs(int file, int p[2]) {
     char a[8], b[8];
     struct iovec good[2] = {{a, 8}, {b, 8}};
@@ -78,6 +111,15 @@ static void iovecs(int file, int p[2]) {
     expect_eq("pwritev iovcnt -1", wali_pwritev(file, good, -1, 0, 0), -EINVAL);
     expect_eq("pwritev iovcnt 1025", wali_pwritev(file, good, 1025, 0, 0), -EINVAL);
     expect_eq("readv iovcnt 0x80000000", wali_readv(file, good, (int)0x80000000u), -EINVAL);
+    expect_eq("preadv2 wild array", wali_preadv2(file, LT_WILD, 1, 0, 0, 0), -EFAULT);
+    expect_eq("pwritev2 wild array", wali_pwritev2(file, LT_WILD, 1, 0, 0, 0), -EFAULT);
+    expect_eq("preadv2 entry points outside", wali_preadv2(file, wild, 2, 0, 0, 0), -EFAULT);
+    expect_eq("pwritev2 entry points outside", wali_pwritev2(file, wild, 2, -1, 0, 0), -EFAULT);
+    expect_eq("preadv2 entry runs past the end", wali_preadv2(file, tail, 1, 0, 0, 0), -EFAULT);
+    expect_eq("preadv2 iovcnt 1025", wali_preadv2(file, good, 1025, 0, 0, 0), -EINVAL);
+    expect_eq("pwritev2 iovcnt -1", wali_pwritev2(file, good, -1, 0, 0, 0), -EINVAL);
+    expect_eq("preadv2 every flag", wali_preadv2(file, good, 2, 0, 0, ~0), -EOPNOTSUPP);
+    expect_eq("pwritev2 every flag", wali_pwritev2(file, good, 2, 0, 0, ~0), -EOPNOTSUPP);
 }
 
 static void bad_fds(void) {
@@ -98,6 +140,8 @@ static void bad_fds(void) {
         expect_eq("writev bad fd", wali_writev(fd, &v, 1), -EBADF);
         expect_eq("preadv bad fd", wali_preadv(fd, &v, 1, 0, 0), -EBADF);
         expect_eq("pwritev bad fd", wali_pwritev(fd, &v, 1, 0, 0), -EBADF);
+        expect_eq("preadv2 bad fd", wali_preadv2(fd, &v, 1, 0, 0, 0), -EBADF);
+        expect_eq("pwritev2 bad fd", wali_pwritev2(fd, &v, 1, -1, 0, 0), -EBADF);
         expect_eq("lseek bad fd", wali_lseek(fd, 0, SEEK_SET), -EBADF);
         expect_eq("close bad fd", wali_close(fd), -EBADF);
         expect_eq("dup bad fd", wali_dup(fd), -EBADF);
@@ -171,6 +215,7 @@ int main(int argc, char **argv) {
     expect_eq("pipe", wali_pipe(p), 0);
     buffers(file, p);
     sendfile_offsets(file, p);
+    splicing(file, p);
     iovecs(file, p);
     bad_fds();
     fcntl_and_ioctl(file, p);

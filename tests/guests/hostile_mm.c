@@ -110,6 +110,36 @@ static void protected_memory(void) {
     wali_close(pipefd[1]);
 }
 
+/* Locking and residency name guest pages: beyond the memory they are
+ * holes (ENOMEM), and mincore's vector must be guest memory it may write. */
+static void locking_and_residency(void) {
+    unsigned char vec[8];
+    long r = lt_map_anon(NULL, 2 * P, PROT_RW, 0);
+    char *p = lt_ptr(r);
+    expect_eq("mlock wild", wali_mlock(LT_MM_WILD, P), -ENOMEM);
+    expect_eq("mlock the top page", wali_mlock(LT_MM_TOP, P), -ENOMEM);
+    expect_eq("mlock length wraps", wali_mlock(p, 0xffffffffu), -ENOMEM);
+    expect_eq("munlock wild", wali_munlock(LT_MM_WILD, P), -ENOMEM);
+    expect_eq("mlock2 wild", wali_mlock2(LT_MM_TOP, P, MLOCK_ONFAULT), -ENOMEM);
+    expect_eq("mlock2 every flag", wali_mlock2(p, P, ~0), -EINVAL);
+    expect_eq("mincore wild", wali_mincore(LT_MM_TOP, P, vec), -ENOMEM);
+    expect_eq("mincore misaligned and wild", wali_mincore(LT_MM_WILD, P, vec), -EINVAL);
+    expect_eq("mincore length wraps", wali_mincore(p, 0xfffff000u, vec), -ENOMEM);
+    expect_eq("mincore vector wild", wali_mincore(p, P, LT_MM_WILD), -EFAULT);
+#ifdef __wasm__
+    expect_eq("mincore vector past the end", wali_mincore(p, 2 * P, (void *)(lt_mm_end() - 1)), -EFAULT);
+    expect_eq("mlock past the end", wali_mlock((void *)lt_mm_end(), P), -ENOMEM);
+    expect_eq("mincore past the end", wali_mincore((void *)lt_mm_end(), P, vec), -ENOMEM);
+#endif
+    expect_eq("mprotect the second page read-only", wali_mprotect(p + P, P, PROT_READ), 0);
+    expect_eq("mincore vector read-only", wali_mincore(p, P, p + P), -EFAULT);
+    expect_eq("mincore vector written in place", wali_mincore(p, 2 * P, p), 0);
+    expect_eq("mlock2 all of it on fault", wali_mlock2(p, 2 * P, MLOCK_ONFAULT), 0);
+    expect_eq("munlockall", wali_munlockall(), 0);
+    expect_eq("munlockall with nothing locked", wali_munlockall(), 0);
+    expect_eq("unmap it", wali_munmap(p, 2 * P), 0);
+}
+
 static void bad_flags(void) {
     expect_eq("no map type", wali_mmap(NULL, P, PROT_RW, MAP_ANONYMOUS, -1, 0), -EINVAL);
     expect_eq("map type 0xf", wali_mmap(NULL, P, PROT_RW, MAP_ANONYMOUS | 0xf, -1, 0), -EINVAL);
@@ -206,6 +236,7 @@ int main(int argc, char **argv) {
     lengths();
     wild_addresses();
     protected_memory();
+    locking_and_residency();
     bad_flags();
 #ifdef __wasm__
     guest_growth();

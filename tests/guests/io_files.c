@@ -1,7 +1,11 @@
-/* Data through regular files: read/write, positioned and vectored I/O,
+/* Data through regular files: read/write, positioned and vectored I/O (with
+ * preadv2/pwritev2 and their flags),
  * seeking, copying with sendfile, close; and the errors for the wrong kind
  * of descriptor. */
 #include "lt_poll.h"
+
+#define RWF_DSYNC 0x2
+#define RWF_APPEND 0x10
 
 static int same(const void *a, const char *b, long n) { return memcmp(a, b, (size_t)n) == 0; }
 
@@ -95,6 +99,32 @@ static void vectored_io(void) {
     expect_eq("pwritev read back", wali_preadv(fd, in, 2, 0, 0), 7);
     expect_true("pwritev landed", same(x, "aXY", 3) && same(y, "Zefg", 4));
     expect_eq("pwritev negative offset", wali_pwritev(fd, patch, 2, -1, 0), -EINVAL);
+    /* preadv2/pwritev2: offset -1 is the file's own position, which then
+     * advances; RWF_* flags reach the kernel. */
+    expect_eq("seek 1", wali_lseek(fd, 1, SEEK_SET), 1);
+    memset(x, 0, 3);
+    memset(y, 0, 10);
+    expect_eq("preadv2 at the file offset", wali_preadv2(fd, in, 2, -1, 0, 0), 6);
+    expect_true("preadv2 read from there", same(x, "XYZ", 3) && same(y, "efg", 3));
+    expect_eq("preadv2 advanced the file offset", wali_lseek(fd, 0, SEEK_CUR), 7);
+    memset(x, 0, 3);
+    expect_eq("preadv2 at 4", wali_preadv2(fd, in, 2, 4, 0, 0), 3);
+    expect_true("preadv2 at 4 read", same(x, "efg", 3));
+    expect_eq("preadv2 keeps the file offset", wali_lseek(fd, 0, SEEK_CUR), 7);
+    expect_eq("preadv2 unknown flag", wali_preadv2(fd, in, 2, 0, 0, 0x40000000), -EOPNOTSUPP);
+    expect_eq("pwritev2 RWF_APPEND ignores the offset", wali_pwritev2(fd, patch, 2, 0, 0, RWF_APPEND), 3);
+    struct stat st;
+    expect_eq("fstat", wali_fstat(fd, &st), 0);
+    expect_eq("pwritev2 appended", st.st_size, 10);
+    expect_eq("pwritev2 RWF_DSYNC at the file offset", wali_pwritev2(fd, patch, 2, -1, 0, RWF_DSYNC), 3);
+    expect_eq("pwritev2 advanced the file offset", wali_lseek(fd, 0, SEEK_CUR), 10);
+    char whole[10];
+    expect_eq("read it all", wali_pread64(fd, whole, 10, 0), 10);
+    expect_true("pwritev2 landed", same(whole, "aXYZefgXYZ", 10));
+    expect_eq("pwritev2 negative offset", wali_pwritev2(fd, patch, 2, -2, 0, 0), -EINVAL);
+    expect_eq("pwritev2 unknown flag", wali_pwritev2(fd, patch, 2, 0, 0, 0x40000000), -EOPNOTSUPP);
+    expect_eq("preadv2 closed fd", wali_preadv2(-1, in, 2, 0, 0, 0), -EBADF);
+    expect_eq("seek 7", wali_lseek(fd, 7, SEEK_SET), 7);
     /* Many small iovecs, as stdio and writev-heavy servers use. */
     struct iovec many[64];
     char digits[64];

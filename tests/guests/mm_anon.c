@@ -1,5 +1,6 @@
-/* Anonymous memory: mmap/munmap/mremap contents and placement, brk, and the
- * return values of mprotect, madvise and msync. Prints facts, never
+/* Anonymous memory: mmap/munmap/mremap contents and placement (mremap of
+ * neighbours the kernel merges), brk, locking (mlock, mlock2, mlockall),
+ * residency (mincore), and the return values of mprotect, madvise and msync. Prints facts, never
  * addresses: the same lines natively and under Lamina. */
 #include "lt_mm.h"
 
@@ -143,6 +144,98 @@ static void remap(void) {
     expect_eq("unmap DONTUNMAP target", wali_munmap(lt_ptr(d), 2 * PAGE), 0);
 }
 
+/* Mappings made side by side are one to the kernel (it merges a new
+ * anonymous mapping into a compatible neighbour), so mremap takes them as
+ * one; a neighbour with another protection stays apart. */
+static void adjacent_mappings(void) {
+    long r = lt_map_anon(NULL, 16 * PAGE, PROT_NONE, 0);
+    char *base = lt_ptr(r);
+    expect_eq("first of two neighbours", lt_map_anon(base, 2 * PAGE, PROT_RW, MAP_FIXED), (long)base);
+    lt_fill(base, 2 * PAGE, 50);
+    expect_eq("second of two neighbours", lt_map_anon(base + 2 * PAGE, 2 * PAGE, PROT_RW, MAP_FIXED),
+              (long)(base + 2 * PAGE));
+    lt_fill(base + 2 * PAGE, 2 * PAGE, 60);
+    expect_eq("room above them", wali_munmap(base + 4 * PAGE, 4 * PAGE), 0);
+    expect_eq("grow both in place", wali_mremap(base, 4 * PAGE, 6 * PAGE, 0, NULL), (long)base);
+    expect_true("both kept their contents", lt_holds(base, 2 * PAGE, 50) && lt_holds(base + 2 * PAGE, 2 * PAGE, 60));
+    expect_true("the growth is zero", lt_all_zero(base + 4 * PAGE, 2 * PAGE));
+    expect_eq("move both", wali_mremap(base, 6 * PAGE, 6 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, base + 8 * PAGE),
+              (long)(base + 8 * PAGE));
+    char *m = base + 8 * PAGE;
+    expect_true("both moved", lt_holds(m, 2 * PAGE, 50) && lt_holds(m + 2 * PAGE, 2 * PAGE, 60));
+    expect_eq("their old place is unmapped", wali_mprotect(base, PAGE, PROT_READ), -ENOMEM);
+    expect_eq("a third neighbour, read-only", lt_map_anon(base + 6 * PAGE, 2 * PAGE, PROT_READ, MAP_FIXED),
+              (long)(base + 6 * PAGE));
+    expect_eq("mremap across protections", wali_mremap(base + 6 * PAGE, 4 * PAGE, 5 * PAGE, MREMAP_MAYMOVE, NULL),
+              -EFAULT);
+    expect_eq("mremap across a hole", wali_mremap(base + 4 * PAGE, 4 * PAGE, 5 * PAGE, MREMAP_MAYMOVE, NULL), -EFAULT);
+    expect_eq("unmap them", wali_munmap(base, 16 * PAGE), 0);
+}
+
+/* mlock and friends lock the pages the guest names; a hole in the range is
+ * ENOMEM. Pages between PROT_NONE neighbours, so that no huge page joins
+ * them. */
+static void locking(void) {
+    /* First, while no page is PROT_NONE (Lamina's mlockall does not yet
+     * skip pages it cannot fault in, as the kernel's does). */
+    expect_eq("mlockall current", wali_mlockall(MCL_CURRENT), 0);
+    expect_eq("munlockall after it", wali_munlockall(), 0);
+    long r = lt_map_anon(NULL, 8 * PAGE, PROT_NONE, 0);
+    char *m = lt_ptr(r);
+    char *p = m + 2 * PAGE;
+    expect_eq("four pages to lock", lt_map_anon(p, 4 * PAGE, PROT_RW, MAP_FIXED), (long)p);
+    expect_eq("mlock", wali_mlock(p + 100, PAGE), 0);
+    expect_true("locked memory is zero", lt_all_zero(p, 2 * PAGE));
+    expect_eq("munlock", wali_munlock(p, 2 * PAGE), 0);
+    expect_eq("mlock2 on fault", wali_mlock2(p, 4 * PAGE, MLOCK_ONFAULT), 0);
+    lt_fill(p, PAGE, 70);
+    expect_true("locked memory holds data", lt_holds(p, PAGE, 70));
+    expect_eq("munlock all four", wali_munlock(p, 4 * PAGE), 0);
+    expect_eq("mlock nothing", wali_mlock(p, 0), 0);
+    expect_eq("munlock nothing", wali_munlock(p, 0), 0);
+    expect_eq("mlock2 unknown flag", wali_mlock2(p, PAGE, 2), -EINVAL);
+    expect_eq("munlockall", wali_munlockall(), 0);
+    expect_eq("mlockall no flags", wali_mlockall(0), -EINVAL);
+    expect_eq("mlockall MCL_ONFAULT alone", wali_mlockall(MCL_ONFAULT), -EINVAL);
+    expect_eq("mlockall unknown flag", wali_mlockall(MCL_CURRENT | 8), -EINVAL);
+    expect_eq("punch a hole", wali_munmap(p + PAGE, PAGE), 0);
+    expect_eq("mlock across the hole", wali_mlock(p, 3 * PAGE), -ENOMEM);
+    expect_eq("munlock across the hole", wali_munlock(p, 3 * PAGE), -ENOMEM);
+    expect_eq("mlock2 in the hole", wali_mlock2(p + PAGE, 1, 0), -ENOMEM);
+    expect_eq("mlock up to the hole", wali_mlock(p, PAGE), 0);
+    expect_eq("munlock it", wali_munlock(p, PAGE), 0);
+    expect_eq("unmap the rest", wali_munmap(m, 8 * PAGE), 0);
+}
+
+/* mincore: one byte per page, bit 0 set for pages in memory. */
+static void residency(void) {
+    long r = lt_map_anon(NULL, 8 * PAGE, PROT_NONE, 0);
+    char *m = lt_ptr(r);
+    char *p = m + 2 * PAGE;
+    expect_eq("four pages", lt_map_anon(p, 4 * PAGE, PROT_RW, MAP_FIXED), (long)p);
+    p[0] = 1;
+    p[2 * PAGE + 5] = 1;
+    unsigned char vec[5] = {9, 9, 9, 9, 9};
+    expect_eq("mincore", wali_mincore(p, 4 * PAGE, vec), 0);
+    put("residency:");
+    for (int i = 0; i < 5; i++) put(vec[i] == 9 ? " -" : (vec[i] & 1) ? " 1" : " 0");
+    put("\n");
+    expect_true("touched pages are in memory", (vec[0] & 1) && (vec[2] & 1));
+    expect_true("untouched ones are not", !(vec[1] & 1) && !(vec[3] & 1));
+    expect_eq("fifth byte untouched", vec[4], 9);
+    vec[1] = 9;
+    expect_eq("a length into a second page", wali_mincore(p, PAGE + 1, vec), 0);
+    expect_true("two bytes written", vec[1] != 9 && vec[2] != 9);
+    expect_eq("mincore of nothing", wali_mincore(p, 0, NULL), 0);
+    expect_eq("mincore misaligned", wali_mincore(p + 1, PAGE, vec), -EINVAL);
+    expect_eq("mincore of PROT_NONE pages", wali_mincore(m, 2 * PAGE, vec), 0);
+    expect_eq("mincore NULL vector", wali_mincore(p, PAGE, NULL), -EFAULT);
+    expect_eq("unmap the top", wali_munmap(m + 6 * PAGE, 2 * PAGE), 0);
+    expect_eq("mincore of unmapped pages", wali_mincore(m + 6 * PAGE, PAGE, vec), -ENOMEM);
+    expect_eq("mincore running into them", wali_mincore(p, 5 * PAGE, vec), -ENOMEM);
+    expect_eq("unmap the rest", wali_munmap(m, 6 * PAGE), 0);
+}
+
 static void protections(void) {
     long r = lt_map_anon(NULL, 4 * PAGE, PROT_RW, 0);
     char *p = lt_ptr(r);
@@ -266,6 +359,9 @@ int main(int argc, char **argv) {
     basics();
     placement();
     remap();
+    adjacent_mappings();
+    locking();
+    residency();
     protections();
     reuse();
     return lt_failures;

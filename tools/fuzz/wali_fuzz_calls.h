@@ -289,6 +289,8 @@ static long fz_SYS_execveat(const unsigned long long *a) { (void)a; return wali_
 static long fz_SYS_membarrier(const unsigned long long *a) { (void)a; return wali_membarrier((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_mlock2(const unsigned long long *a) { (void)a; return wali_mlock2((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_copy_file_range(const unsigned long long *a) { (void)a; return wali_copy_file_range((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4], (int)a[5]); }
+static long fz_SYS_preadv2(const unsigned long long *a) { (void)a; return wali_preadv2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4], (int)a[5]); }
+static long fz_SYS_pwritev2(const unsigned long long *a) { (void)a; return wali_pwritev2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (long long)a[3], (long long)a[4], (int)a[5]); }
 static long fz_SYS_pidfd_send_signal(const unsigned long long *a) { (void)a; return wali_pidfd_send_signal((int)a[0], (int)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_pidfd_open(const unsigned long long *a) { (void)a; return wali_pidfd_open((int)a[0], (int)a[1]); }
 static long fz_SYS_close_range(const unsigned long long *a) { (void)a; return wali_close_range((int)a[0], (int)a[1], (int)a[2]); }
@@ -585,6 +587,8 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_membarrier", fz_SYS_membarrier, "iii"},
     {"SYS_mlock2", fz_SYS_mlock2, "pii"},
     {"SYS_copy_file_range", fz_SYS_copy_file_range, "ipipii"},
+    {"SYS_preadv2", fz_SYS_preadv2, "ipilli"},
+    {"SYS_pwritev2", fz_SYS_pwritev2, "ipilli"},
     {"SYS_pidfd_send_signal", fz_SYS_pidfd_send_signal, "iipi"},
     {"SYS_pidfd_open", fz_SYS_pidfd_open, "ii"},
     {"SYS_close_range", fz_SYS_close_range, "iii"},

@@ -67,6 +67,8 @@ pub enum Kind {
     ULong,
     Ptr,
     Path,
+    /// A NUL-terminated string that names nothing in the file system.
+    Str,
     /// Bytes the guest passes in; their length is parameter `n`.
     InBuf(usize),
     /// Bytes the kernel fills in; their length is the result.
@@ -238,6 +240,10 @@ kinds! {
     Ptr => u32 = |raw| raw as u32;
     /// A NUL-terminated path name.
     Path => GuestPath = |raw| GuestPath(raw as u32);
+    /// A NUL-terminated string that is no path (`memfd_create`'s name):
+    /// printed as a string, but no capability a policy checks. Its address;
+    /// the handler reads it with the call's own length limit.
+    Str => u32 = |raw| raw as u32;
     /// Bytes the kernel fills in; their length is another parameter, and
     /// strace shows the result's worth.
     OutBuf => GuestBuf = |raw| GuestBuf(raw as u32);

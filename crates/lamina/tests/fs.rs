@@ -10,6 +10,7 @@ fn files_links_renames_and_directories_match_native() {
         "ok readlink content\n",
         "ok entries seen\n",
         "ok renameat2 noreplace onto existing\n",
+        "ok renameat replaced\n",
         "ok mknod fifo type\n",
         "ok fifo content\n",
         "ok mknodat regular type\n",
@@ -21,9 +22,16 @@ fn files_links_renames_and_directories_match_native() {
 #[test]
 fn modes_owners_times_sizes_and_locks_match_native() {
     let out = support::same_as_native("fs_attrs", &[]);
-    for line in
-        ["ok fchmodat read back\n", "ok utimensat mtime\n", "ok utimes atime\n", "ok flock conflicting exclusive\n"]
-    {
+    for line in [
+        "ok fchmodat read back\n",
+        "ok utimensat mtime\n",
+        "ok utimes atime\n",
+        "ok flock conflicting exclusive\n",
+        "ok lchown does not follow it\n",
+        "ok syncfs\n",
+        "ok readahead past 4 GiB\n",
+        "ok readahead a pipe\n",
+    ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
@@ -32,6 +40,27 @@ fn modes_owners_times_sizes_and_locks_match_native() {
 fn working_directory_chroot_and_statfs_match_native() {
     let out = support::same_as_native("fs_dirs", &[]);
     for line in ["ok cwd ends in /a/b\n", "ok chroot missing\n", "ok statfs f_bsize\n"] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn copy_file_range_memfd_and_inotify_match_native() {
+    let out = support::same_as_native("fs_extra", &[]);
+    for line in [
+        "ok input offset advanced\n",
+        "ok copied bytes\n",
+        "ok its name in /proc\n",
+        "ok sealed against writes\n",
+        "ok 250-byte name\n",
+        "ok first watch\n",
+        // Events are read with read(2): one line per record, as parsed.
+        "event wd 1 mask 0x100 len 16 name file\n",
+        "event wd 1 mask 0x8 len 32 name a-longer-file-name\n",
+        "event wd 1 mask 0x200 len 16 name file\n",
+        "event wd 1 mask 0x8000 len 0 name -\n",
+        "ok the link and its target are two watches\n",
+    ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }
 }
@@ -48,6 +77,10 @@ fn hostile_fs_inputs_get_the_kernels_errors_and_proc_mem_is_refused() {
         "ok through a symlink\n",
         "ok openat(/proc/self fd, mem)\n",
         "ok /proc/self/maps opens\n",
+        "ok inotify_add_watch\n",
+        "ok memfd_create long name\n",
+        "ok copy_file_range offset past the end\n",
+        "ok copy_file_range nothing moved\n",
     ] {
         assert!(out.contains(line), "missing {line:?} in:\n{out}");
     }

@@ -10,6 +10,22 @@ fn file_io_matches_native() {
     let out = support::same_as_native("io_files", &[]);
     assert!(out.contains("ok sendfile advances the offset it was given\n"), "{out}");
     assert!(out.contains("ok piped data\n"), "{out}");
+    assert!(out.contains("ok preadv2 advanced the file offset\n"), "{out}");
+    assert!(out.contains("ok pwritev2 landed\n"), "{out}");
+}
+
+#[test]
+fn splice_tee_and_vmsplice_match_native() {
+    let out = support::same_as_native("io_splice", &[]);
+    for line in [
+        "ok splice advanced the offset\n",
+        "ok tee copied\n",
+        "ok spliced bytes\n",
+        "ok vmspliced bytes\n",
+        "ok scattered\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
 }
 
 #[test]
@@ -25,6 +41,10 @@ fn hostile_io_arguments_get_the_kernels_errno() {
     let out = support::wasm_passes("hostile_io", &[]);
     assert!(out.contains("ok readv entry points outside\n"), "{out}");
     assert!(out.contains("ok sendfile offset past the end\n"), "{out}");
+    assert!(out.contains("ok splice input offset past the end\n"), "{out}");
+    assert!(out.contains("ok vmsplice entry points outside\n"), "{out}");
+    assert!(out.contains("ok pipe still empty\n"), "{out}");
+    assert!(out.contains("ok pwritev2 entry points outside\n"), "{out}");
     assert!(out.contains("ok runtime survived: write\n"), "{out}");
 }
 

@@ -42,6 +42,11 @@
 #define MADV_WIPEONFORK 18
 #define MADV_HWPOISON 100
 
+#define MLOCK_ONFAULT 1
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
 #define EOVERFLOW 75
 #define ENODEV 19
 

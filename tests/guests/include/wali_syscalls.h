@@ -1729,6 +1729,18 @@ static inline long wali_copy_file_range(int a0, void *a1, int a2, void *a3, int 
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_preadv2") long long wali_preadv2(int a0, void *a1, int a2, long long a3, long long a4, int a5);
+#else
+static inline long wali_preadv2(int a0, void *a1, int a2, long long a3, long long a4, int a5) { return lt_raw_syscall(327, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+#endif
+
+#ifdef __wasm__
+WALI_IMPORT("SYS_pwritev2") long long wali_pwritev2(int a0, void *a1, int a2, long long a3, long long a4, int a5);
+#else
+static inline long wali_pwritev2(int a0, void *a1, int a2, long long a3, long long a4, int a5) { return lt_raw_syscall(328, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_pidfd_send_signal") long long wali_pidfd_send_signal(int a0, int a1, void *a2, int a3);
 #else
 static inline long wali_pidfd_send_signal(int a0, int a1, void *a2, int a3) { return lt_raw_syscall(424, (long)a0, (long)a1, (long)a2, (long)a3, 0, 0); }

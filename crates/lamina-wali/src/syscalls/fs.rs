@@ -24,7 +24,7 @@ use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
 use crate::kinds::{
-    AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Struct, UInt,
+    AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Str, Struct, UInt,
 };
 use crate::syscall;
 
@@ -47,6 +47,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(unlink => unlink, [pathname: Path]),
     syscall!(unlinkat => unlinkat, [dirfd: DirFd, pathname: Path, flags: AtFlags]),
     syscall!(rename => rename, [oldpath: Path, newpath: Path]),
+    syscall!(renameat => renameat, [olddirfd: DirFd, oldpath: Path, newdirfd: DirFd, newpath: Path]),
     syscall!(renameat2 => renameat2, [olddirfd: DirFd, oldpath: Path, newdirfd: DirFd, newpath: Path, flags: Hex]),
     syscall!(mkdir => mkdir, [pathname: Path, mode: Mode]),
     syscall!(mkdirat => mkdirat, [dirfd: DirFd, pathname: Path, mode: Mode]),
@@ -59,6 +60,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(chown => chown, [pathname: Path, owner: Int, group: Int]),
     syscall!(fchown => fchown, [fd: Fd, owner: Int, group: Int]),
     syscall!(fchownat => fchownat, [dirfd: DirFd, pathname: Path, owner: Int, group: Int, flags: AtFlags]),
+    syscall!(lchown => lchown, [pathname: Path, owner: Int, group: Int]),
     syscall!(utimensat => utimensat, [dirfd: DirFd, pathname: Path, times: Struct<[Timespec; 2]>, flags: AtFlags]),
     syscall!(utimes => utimes, [filename: Path, times: Struct<[Timeval; 2]>]),
     syscall!(futimesat => futimesat, [dirfd: DirFd, pathname: Path, times: Struct<[Timeval; 2]>]),
@@ -71,7 +73,17 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(fdatasync => fdatasync, [fd: Fd]),
     syscall!(sync_file_range => sync_file_range, [fd: Fd, offset: Long, nbytes: Long, flags: Hex]),
     syscall!(fallocate => fallocate, [fd: Fd, mode: Hex, offset: Long, len: Long], Restartable),
+    syscall!(sync => sync, []),
+    syscall!(syncfs => syncfs, [fd: Fd]),
     syscall!(fadvise => fadvise, [fd: Fd, offset: Long, len: Long, advice: Int]),
+    syscall!(readahead => readahead, [fd: Fd, offset: Long, count: UInt]),
+    // (`cp`, Python's `shutil`.) One handler with `splice`, in io.rs.
+    syscall!(copy_file_range => super::io::between::<{ libc::SYS_copy_file_range }>, [fd_in: Fd, off_in: Struct<i64>, fd_out: Fd, off_out: Struct<i64>, len: UInt, flags: Hex], Restartable),
+    syscall!(memfd_create => memfd_create, [name: Str, flags: Hex]),
+    syscall!(inotify_init => inotify_init, []),
+    syscall!(inotify_init1 => inotify_init1, [flags: OpenFlags]),
+    syscall!(inotify_add_watch => inotify_add_watch, [fd: Fd, pathname: Path, mask: Hex]),
+    syscall!(inotify_rm_watch => inotify_rm_watch, [fd: Fd, wd: Int]),
     syscall!(flock => flock, [fd: Fd, operation: Int], Restartable),
     syscall!(umask => umask, [mask: Mode]),
     syscall!(chdir => chdir, [path: Path]),
@@ -324,6 +336,12 @@ fn renameat2(
     ctx.syscall(libc::SYS_renameat2, &[olddirfd.arg(), arg(&old), newdirfd.arg(), arg(&new), flags.into()])
 }
 
+/// The kernel's `renameat` is `renameat2` without flags, so it is checked
+/// and issued as that one.
+fn renameat(ctx: &Ctx<'_>, olddirfd: Fd, oldpath: GuestPath, newdirfd: Fd, newpath: GuestPath) -> SysResult {
+    renameat2(ctx, olddirfd, oldpath, newdirfd, newpath, 0)
+}
+
 fn mkdir(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
     mkdirat(ctx, AT_FDCWD, pathname, mode)
 }
@@ -363,6 +381,19 @@ fn mknodat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, mode: u32, dev: u32) -
 /// it. Under one, a descriptor of the file the call would change (`dirfd`
 /// itself for a NULL path, or an empty one with `AT_EMPTY_PATH`), checked.
 fn metadata_target(ctx: &Ctx<'_>, dirfd: Fd, path: Option<&CString>, flags: i32) -> Result<Option<OwnedFd>, SysError> {
+    checked_target(ctx, dirfd, path, flags, true)
+}
+
+/// [`metadata_target`] for a call that changes (`write`) or only reads the
+/// file: resolved as the call would, its real location checked against the
+/// policy's directories (writable ones if `write`).
+fn checked_target(
+    ctx: &Ctx<'_>,
+    dirfd: Fd,
+    path: Option<&CString>,
+    flags: i32,
+    write: bool,
+) -> Result<Option<OwnedFd>, SysError> {
     let Some(policy) = &ctx.process.policy else {
         return Ok(None);
     };
@@ -383,7 +414,7 @@ fn metadata_target(ctx: &Ctx<'_>, dirfd: Fd, path: Option<&CString>, flags: i32)
     let real = real.as_os_str().as_bytes();
     if real.starts_with(b"/") {
         let real = real.strip_suffix(b" (deleted)").unwrap_or(real);
-        if !policy.allows_path(std::path::Path::new(OsStr::from_bytes(real)), true) {
+        if !policy.allows_path(std::path::Path::new(OsStr::from_bytes(real)), write) {
             return Err(Errno::EACCES.into());
         }
     }
@@ -434,6 +465,14 @@ fn fchownat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, owner: i32, group: i3
         return ctx.syscall(libc::SYS_fchownat, &args);
     }
     ctx.syscall(libc::SYS_fchownat, &[dirfd.arg(), arg(&p), owner.into(), group.into(), flags.into()])
+}
+
+/// `lchown` (beyond WALI's table; tar and Python's tarfile restore the
+/// owners of symlinks with it) is `fchownat` not following a last symlink,
+/// which is how the kernel implements it, so the sandbox checks the link
+/// itself as for `fchownat(AT_SYMLINK_NOFOLLOW)`.
+fn lchown(ctx: &Ctx<'_>, pathname: GuestPath, owner: i32, group: i32) -> SysResult {
+    fchownat(ctx, AT_FDCWD, pathname, owner, group, libc::AT_SYMLINK_NOFOLLOW)
 }
 
 fn fchown(ctx: &Ctx<'_>, fd: Fd, owner: i32, group: i32) -> SysResult {
@@ -534,6 +573,79 @@ fn sync_file_range(ctx: &Ctx<'_>, fd: Fd, offset: i64, nbytes: i64, flags: u32) 
 /// `fd_allocate`): the host's, as it touches no guest memory.
 fn fallocate(ctx: &Ctx<'_>, fd: Fd, mode: u32, offset: i64, len: i64) -> SysResult {
     ctx.syscall(libc::SYS_fallocate, &[fd.arg(), mode.into(), offset, len])
+}
+
+/// `sync` and `syncfs` (beyond WALI's table): write-back that touches no
+/// guest memory and changes no file, so they are the host's.
+fn sync(ctx: &Ctx<'_>) -> SysResult {
+    ctx.syscall(libc::SYS_sync, &[])
+}
+
+fn syncfs(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
+    ctx.syscall(libc::SYS_syncfs, &[fd.arg()])
+}
+
+/// `readahead` (beyond WALI's table): page-cache advice on a descriptor the
+/// guest holds, the host's. `count` is a `size_t`, zero-extended.
+fn readahead(ctx: &Ctx<'_>, fd: Fd, offset: i64, count: u32) -> SysResult {
+    ctx.syscall(libc::SYS_readahead, &[fd.arg(), offset, count.into()])
+}
+
+/// The kernel's limit on a memfd name (`MFD_NAME_MAX_LEN`), NUL excluded.
+const MFD_NAME_MAX_LEN: usize = 249;
+
+/// `memfd_create` (beyond WALI's table): an anonymous file that is the
+/// guest's descriptor like any other; the `MFD_*` flags are the kernel's to
+/// judge. The name is copied as the kernel copies it: up to its limit, a
+/// longer one is `EINVAL`. A name the guest cannot pass (outside its
+/// memory) reaches the kernel as NULL, so unknown flags are still its
+/// `EINVAL` first and the name its `EFAULT`.
+fn memfd_create(ctx: &Ctx<'_>, name: u32, flags: u32) -> SysResult {
+    let name = match name {
+        0 => None,
+        _ => match ctx.mem.read_cstr(name, MFD_NAME_MAX_LEN + 1) {
+            Ok(name) => Some(name),
+            Err(lamina_memory::MemoryError::TooLong) => return Err(Errno::EINVAL.into()),
+            Err(_) => None,
+        },
+    };
+    ctx.syscall(libc::SYS_memfd_create, &[arg_or_null(&name), flags.into()])
+}
+
+/// `inotify_init` is `inotify_init1` without flags, as in the kernel.
+fn inotify_init(ctx: &Ctx<'_>) -> SysResult {
+    inotify_init1(ctx, 0)
+}
+
+/// `inotify_init1` (beyond WALI's table). Events are read with plain
+/// `read`: `struct inotify_event` has four 32-bit fields and the name, the
+/// same bytes in the guest.
+fn inotify_init1(ctx: &Ctx<'_>, flags: i32) -> SysResult {
+    ctx.syscall(libc::SYS_inotify_init1, &[flags.into()])
+}
+
+/// `inotify_add_watch`: Landlock does not cover watches, so under a sandbox
+/// a guest could learn of every access to files it may not read. The path
+/// is resolved as the kernel would (a last symlink followed unless
+/// `IN_DONT_FOLLOW`), where it really is is checked as a read of it
+/// (`EACCES` outside the policy's directories), and the watch is added
+/// through that descriptor's `/proc/self/fd` link, so the inode checked is
+/// the inode watched.
+fn inotify_add_watch(ctx: &Ctx<'_>, fd: Fd, pathname: GuestPath, mask: u32) -> SysResult {
+    let p = pathname.read(ctx.mem)?;
+    let nofollow = if mask & libc::IN_DONT_FOLLOW != 0 { libc::AT_SYMLINK_NOFOLLOW } else { 0 };
+    if let Some(target) = checked_target(ctx, AT_FDCWD, Some(&p), nofollow, false)? {
+        // The link is followed to the checked file itself (IN_DONT_FOLLOW
+        // would watch the link); IN_ONLYDIR is still checked on that file.
+        let path = fd_path(&target);
+        return ctx
+            .syscall(libc::SYS_inotify_add_watch, &[fd.arg(), arg(&path), (mask & !libc::IN_DONT_FOLLOW).into()]);
+    }
+    ctx.syscall(libc::SYS_inotify_add_watch, &[fd.arg(), arg(&p), mask.into()])
+}
+
+fn inotify_rm_watch(ctx: &Ctx<'_>, fd: Fd, wd: i32) -> SysResult {
+    ctx.syscall(libc::SYS_inotify_rm_watch, &[fd.arg(), wd.into()])
 }
 
 /// WALI's `fadvise` is the host's `fadvise64`.
@@ -645,6 +757,26 @@ mod tests {
     }
 
     #[test]
+    fn memfd_names_are_copied_up_to_the_kernels_limit() {
+        let (_keep, mem) = TestMemory::new(4096);
+        let process = Process::new(ProcessConfig::default());
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        mem.write_bytes(99, &[b'n'; 300]).unwrap();
+        mem.write_bytes(100 + 249, b"\0").unwrap();
+        let fd = memfd_create(&ctx, 100, libc::MFD_CLOEXEC).unwrap();
+        close(fd);
+        let r = memfd_create(&ctx, 99, libc::MFD_CLOEXEC);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EINVAL))), "250 bytes: {r:?}");
+        // Running off the end of memory is EFAULT, unless the flags are bad.
+        mem.write_bytes(4090, b"abcdef").unwrap();
+        let r = memfd_create(&ctx, 4090, 0);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EFAULT))), "{r:?}");
+        let r = memfd_create(&ctx, 4090, 0x100);
+        assert!(matches!(r, Err(SysError::Errno(Errno::EINVAL))), "{r:?}");
+    }
+
+    #[test]
     fn buffers_are_checked_at_their_kernel_sizes() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
@@ -710,6 +842,21 @@ mod tests {
         let r = chown(&ctx, path_at(&outside.join("out")), -1, -1);
         assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{r:?}");
         assert_eq!(mode(&outside.join("out")), before);
+        let r = lchown(&ctx, path_at(&jail.join("link")), -1, -1);
+        assert_eq!(r.unwrap(), 0, "the link itself lies inside");
+        // Watches are reads: inside, through the link or not, they are
+        // allowed; a file outside, however spelled, is refused.
+        let inotify = inotify_init1(&ctx, libc::O_CLOEXEC).unwrap();
+        let watch = |p: &std::path::Path, mask: u32| inotify_add_watch(&ctx, Fd(inotify as i32), path_at(p), mask);
+        assert!(watch(&jail.join("in"), libc::IN_MODIFY).unwrap() > 0);
+        assert!(watch(&jail.join("link"), libc::IN_MODIFY | libc::IN_DONT_FOLLOW).unwrap() > 0);
+        for spelling in [outside.join("out"), jail.join("../outside/out"), jail.join("link")] {
+            let r = watch(&spelling, libc::IN_MODIFY);
+            assert!(matches!(r, Err(SysError::Errno(Errno::EACCES))), "{spelling:?}: {r:?}");
+        }
+        let r = watch(&jail.join("in"), libc::IN_MODIFY | libc::IN_ONLYDIR);
+        assert!(matches!(r, Err(SysError::Errno(Errno::ENOTDIR))), "{r:?}");
+        close(inotify);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

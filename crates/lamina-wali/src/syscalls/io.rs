@@ -22,8 +22,13 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(writev => writev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int], Restartable),
     syscall!(preadv => preadv, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
     syscall!(pwritev => pwritev, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long], Restartable),
+    syscall!(preadv2 => vectored_with_flags::<{ libc::SYS_preadv2 }>, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long, flags: Hex], Restartable),
+    syscall!(pwritev2 => vectored_with_flags::<{ libc::SYS_pwritev2 }>, [fd: Fd, iov: Struct<GuestIovec>, iovcnt: Int, pos_l: Long, pos_h: Long, flags: Hex], Restartable),
     syscall!(lseek => lseek, [fd: Fd, offset: Long, whence: Int]),
     syscall!(sendfile => sendfile, [out_fd: Fd, in_fd: Fd, offset: Struct<i64>, count: UInt], Restartable),
+    syscall!(splice => between::<{ libc::SYS_splice }>, [fd_in: Fd, off_in: Struct<i64>, fd_out: Fd, off_out: Struct<i64>, len: UInt, flags: Hex], Restartable),
+    syscall!(tee => tee, [fd_in: Fd, fd_out: Fd, len: UInt, flags: Hex], Restartable),
+    syscall!(vmsplice => vmsplice, [fd: Fd, iov: Struct<GuestIovec>, nr_segs: UInt, flags: Hex], Restartable),
     syscall!(close => close, [fd: Fd]),
     syscall!(dup => dup, [oldfd: Fd]),
     syscall!(dup2 => dup2, [oldfd: Fd, newfd: Fd]),
@@ -78,6 +83,23 @@ fn pwritev(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, iovcnt: i32, pos_l:
     vectored(ctx, libc::SYS_pwritev, fd, iov, iovcnt, &[pos_l, pos_h])
 }
 
+/// `preadv2` and `pwritev2` (beyond WALI's table; the entries name the
+/// host call, `NR`): `preadv`/`pwritev` with `RWF_*` flags, which the kernel
+/// judges. An offset of -1 means the descriptor's own position, as
+/// natively: the guest's 64-bit `pos_l` is the whole offset on x86-64
+/// (`pos_h` is what a 32-bit caller would pass).
+fn vectored_with_flags<const NR: c_long>(
+    ctx: &Ctx<'_>,
+    fd: Fd,
+    iov: GuestPtr<GuestIovec>,
+    iovcnt: i32,
+    pos_l: i64,
+    pos_h: i64,
+    flags: u32,
+) -> SysResult {
+    vectored(ctx, NR, fd, iov, iovcnt, &[pos_l, pos_h, flags.into()])
+}
+
 fn lseek(ctx: &Ctx<'_>, fd: Fd, offset: i64, whence: i32) -> SysResult {
     ctx.syscall(libc::SYS_lseek, &[fd.arg(), offset, whence.into()])
 }
@@ -87,6 +109,42 @@ fn lseek(ctx: &Ctx<'_>, fd: Fd, offset: i64, whence: i32) -> SysResult {
 /// offset is used and advanced).
 fn sendfile(ctx: &Ctx<'_>, out_fd: Fd, in_fd: Fd, offset: GuestPtr<i64>, count: u32) -> SysResult {
     ctx.syscall(libc::SYS_sendfile, &[out_fd.arg(), in_fd.arg(), offset.arg(ctx.mem)?, count.into()])
+}
+
+/// `splice` and `copy_file_range` (beyond WALI's table; the entries name
+/// the host call, `NR`) move data between two descriptors inside the
+/// kernel: through a pipe, or from file to file. Each side's offset is a
+/// guest `loff_t` the kernel reads and advances in place, checked for its 8
+/// bytes; NULL stays NULL (the descriptor's own position is used and
+/// advanced).
+pub(super) fn between<const NR: c_long>(
+    ctx: &Ctx<'_>,
+    fd_in: Fd,
+    off_in: GuestPtr<i64>,
+    fd_out: Fd,
+    off_out: GuestPtr<i64>,
+    len: u32,
+    flags: u32,
+) -> SysResult {
+    let (off_in, off_out) = (off_in.arg(ctx.mem)?, off_out.arg(ctx.mem)?);
+    ctx.syscall(NR, &[fd_in.arg(), off_in, fd_out.arg(), off_out, len.into(), flags.into()])
+}
+
+/// `tee` (beyond WALI's table): duplicates pipe contents; no memory.
+fn tee(ctx: &Ctx<'_>, fd_in: Fd, fd_out: Fd, len: u32, flags: u32) -> SysResult {
+    ctx.syscall(libc::SYS_tee, &[fd_in.arg(), fd_out.arg(), len.into(), flags.into()])
+}
+
+/// `vmsplice` (beyond WALI's table): its iovecs are checked and translated
+/// as `writev`'s and `readv`'s are, so the kernel reaches only guest memory.
+/// Into a pipe the kernel takes references to those guest pages rather
+/// than copies, as natively (later stores by the guest show through, and a
+/// page the guest unmaps meanwhile stays with the pipe, which holds it);
+/// out of a pipe it copies, as `readv` does.
+fn vmsplice(ctx: &Ctx<'_>, fd: Fd, iov: GuestPtr<GuestIovec>, nr_segs: u32, flags: u32) -> SysResult {
+    // (A count beyond `int` is beyond the kernel's limit too: EINVAL.)
+    let count = i32::try_from(nr_segs).unwrap_or(i32::MAX);
+    vectored(ctx, libc::SYS_vmsplice, fd, iov, count, &[flags.into()])
 }
 
 fn close(ctx: &Ctx<'_>, fd: Fd) -> SysResult {

@@ -18,22 +18,23 @@
 //! The runtime's own copies go through the kernel wherever pages may fault
 //! (see `lamina_memory`): protected pages and file pages.
 
-use lamina_memory::map::{self, ADDRESS_SPACE, Kind, MapError, PAGE_SIZE, Want, page_up};
+use lamina_memory::GuestBuf;
+use lamina_memory::map::{self, ADDRESS_SPACE, Kind, Map, MapError, PAGE_SIZE, Want, page_up};
 use lamina_memory::replace::Mapping;
 // The guest's flags have the x86-64 values, the host's.
 use linux_raw_sys::general::{
     MADV_DONTFORK, MADV_GUARD_INSTALL, MADV_GUARD_REMOVE, MADV_HWPOISON, MADV_SOFT_OFFLINE, MAP_ANONYMOUS,
     MAP_DENYWRITE, MAP_DROPPABLE, MAP_EXECUTABLE, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_HUGETLB,
     MAP_LOCKED, MAP_NONBLOCK, MAP_NORESERVE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE, MAP_STACK,
-    MAP_SYNC, MAP_TYPE, MAP_UNINITIALIZED, MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, MS_ASYNC, MS_INVALIDATE,
-    MS_SYNC, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_SEM, PROT_WRITE,
+    MAP_SYNC, MAP_TYPE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, MS_ASYNC,
+    MS_INVALIDATE, MS_SYNC, PROT_EXEC, PROT_GROWSDOWN, PROT_GROWSUP, PROT_READ, PROT_SEM, PROT_WRITE,
 };
 
 use crate::ctx::Ctx;
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host::syscall;
-use crate::kinds::{Fd, Hex, Int, Long, Ptr, UInt};
+use crate::kinds::{Fd, Hex, Int, Long, OutBuf, Ptr, UInt};
 use crate::syscall;
 
 pub static SYSCALLS: &[SyscallDef] = &[
@@ -44,6 +45,11 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(msync => msync, [addr: Ptr, length: UInt, flags: Hex]),
     syscall!(madvise => madvise, [addr: Ptr, length: UInt, advice: Int]),
     syscall!(brk => brk, [addr: Ptr]),
+    syscall!(mlock => mlock, [addr: Ptr, len: UInt]),
+    syscall!(mlock2 => mlock2, [addr: Ptr, len: UInt, flags: Hex]),
+    syscall!(munlock => munlock, [addr: Ptr, len: UInt]),
+    syscall!(munlockall => munlockall, []),
+    syscall!(mincore => mincore, [addr: Ptr, length: UInt, vec: OutBuf]),
 ];
 
 /// The flags every kernel accepts with `MAP_SHARED_VALIDATE` (its
@@ -197,9 +203,12 @@ fn mremap(ctx: &Ctx<'_>, old_address: u32, old_size: u32, new_size: u32, flags: 
     if old_len == 0 && !vma.kind.shared() {
         return Err(Errno::EINVAL.into());
     }
-    if old + old_len > vma.end {
+    if old + old_len > vma.end && !one_vma(&map, old, old + old_len, vma.prot) {
         return Err(Errno::EFAULT.into());
     }
+    // Where the kernel's VMA holding the old range ends: past the region at
+    // `old` when adjacent mappings make one.
+    let vma_end = vma.end.max(old + old_len);
     let mapping = Mapping { kind: vma.kind.advanced(old - start), prot: vma.prot };
     if fixed || dont_unmap {
         let target = if fixed {
@@ -223,7 +232,7 @@ fn mremap(ctx: &Ctx<'_>, old_address: u32, old_size: u32, new_size: u32, flags: 
     let (grown_from, grown_to) = (old + old_len, old + new_len);
     // In place when the old range ends the mapping and the pages after it
     // are free (growing the memory if they lie past its end).
-    if grown_from == vma.end
+    if grown_from == vma_end
         && map.available(grown_from, grown_to)
         && map.grow_to(grown_to).is_ok()
         && map.available(grown_from, grown_to)
@@ -239,6 +248,25 @@ fn mremap(ctx: &Ctx<'_>, old_address: u32, old_size: u32, new_size: u32, flags: 
     let to = map.place(new_len, Want::Anywhere { hint: 0 }).map_err(map_errno)?;
     map.relocate(mapping, (old, old_len), (to, new_len), true)?;
     Ok(to as i64)
+}
+
+/// Whether `[start, end)`, which runs past the region at `start`, lies in
+/// what the kernel keeps as one VMA: adjacent private anonymous mappings of
+/// one protection, which it merges (a new anonymous mapping joins a
+/// compatible neighbour as it is made), so `mremap` may take them as one.
+/// The map keeps them apart (each `mmap` its own region, as page
+/// replacement needs), so this is decided here. The guest's own memory
+/// (image and `memory.grow`) is no mapping it made and stays apart; so do
+/// objects, since two mappings of one file are not known to be contiguous in
+/// it. (The kernel also keeps apart neighbours that both had pages before
+/// they met; the host, making the same moves, does too, and its `mremap` is
+/// then the `EFAULT`.)
+fn one_vma(map: &Map, start: u64, end: u64, prot: u32) -> bool {
+    end <= map.end()
+        && map
+            .pieces(start, end)
+            .iter()
+            .all(|(_, _, r)| matches!(r.kind, Kind::Anon { .. }) && r.kind != map::GUEST && r.prot == prot)
 }
 
 fn mprotect(ctx: &Ctx<'_>, addr: u32, len: u32, prot: u32) -> SysResult {
@@ -356,6 +384,83 @@ fn madvise(ctx: &Ctx<'_>, addr: u32, length: u32, adv: i32) -> SysResult {
 
 fn brk(ctx: &Ctx<'_>, addr: u32) -> SysResult {
     Ok(ctx.mem.map().brk(u64::from(addr)) as i64)
+}
+
+// ---- locking and residency ----
+//
+// These name guest pages and act on the host pages behind them, which are
+// the guest's own (guest pages are host pages: `PAGE_SIZE` is the x86-64
+// host's). A page the guest does not have — unmapped, or past the end of its
+// memory — is a hole, `ENOMEM` as natively; its image counts as memory it has
+// (the stack and data live there), low pages included.
+
+/// The host address and length of the guest pages `[addr, addr + len)`
+/// touches, rounded out as the locking calls round them (the start down,
+/// the end up): `None` for no page, `ENOMEM` if the guest lacks one of them.
+/// (Another thread may unmap them right after: the host call then acts on
+/// the fresh pages put there, which are the guest's too.)
+fn pages_held(ctx: &Ctx<'_>, addr: u32, len: u32) -> Result<Option<[i64; 2]>, SysError> {
+    let addr = u64::from(addr);
+    let (start, end) = (addr / PAGE_SIZE * PAGE_SIZE, page_up(addr + u64::from(len)));
+    if start == end {
+        return Ok(None);
+    }
+    let map = ctx.mem.map();
+    if end > map.end() || map.pieces(start, end).iter().any(|(_, _, r)| r.kind == Kind::Free) {
+        return Err(Errno::ENOMEM.into());
+    }
+    drop(map);
+    Ok(Some([ctx.mem.host_range(start, end)?, (end - start) as i64]))
+}
+
+fn mlock(ctx: &Ctx<'_>, addr: u32, len: u32) -> SysResult {
+    mlock2(ctx, addr, len, 0)
+}
+
+/// `mlock`/`mlock2` (beyond WALI's table): the host pages behind the
+/// guest's range are locked (`mlock` is `mlock2` without flags, as in the
+/// kernel). The host's `RLIMIT_MEMLOCK` and privileges decide, as natively.
+fn mlock2(ctx: &Ctx<'_>, addr: u32, len: u32, flags: u32) -> SysResult {
+    if flags & !MLOCK_ONFAULT != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    match pages_held(ctx, addr, len)? {
+        Some([at, len]) => syscall(libc::SYS_mlock2, &[at, len, flags.into()]),
+        None => Ok(0),
+    }
+}
+
+fn munlock(ctx: &Ctx<'_>, addr: u32, len: u32) -> SysResult {
+    match pages_held(ctx, addr, len)? {
+        Some([at, len]) => syscall(libc::SYS_munlock, &[at, len]),
+        None => Ok(0),
+    }
+}
+
+/// `munlockall` unlocks all of the guest's memory (what `mlockall`, in
+/// identity.rs, and `mlock` locked), not the host process's: the runtime
+/// locks nothing of its own, and the guest's memory is what it may name.
+fn munlockall(ctx: &Ctx<'_>) -> SysResult {
+    let end = ctx.mem.map().end();
+    for_each_run(ctx, &[(0, end)], |at, len| syscall(libc::SYS_munlock, &[at, len]))
+}
+
+/// `mincore` (beyond WALI's table): one byte per guest page at `vec`, which
+/// the kernel writes after the guest's buffer is checked for that many
+/// bytes (guest pages being host pages, the host's vector is the guest's).
+/// The kernel's order: a misaligned start, then an empty range, then holes,
+/// then the vector.
+fn mincore(ctx: &Ctx<'_>, addr: u32, length: u32, vec: GuestBuf) -> SysResult {
+    if !u64::from(addr).is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL.into());
+    }
+    match pages_held(ctx, addr, length)? {
+        Some([at, len]) => {
+            let pages = len as usize / PAGE_SIZE as usize;
+            syscall(libc::SYS_mincore, &[at, len, vec.arg(ctx.mem, pages)?])
+        }
+        None => Ok(0),
+    }
 }
 
 /// The kernel's protection for a guest's: `PROT_EXEC` never reaches the host
@@ -482,6 +587,67 @@ mod tests {
         assert_eq!(call(&ctx, "mprotect", &[a, P, RW]), -libc::ENOMEM as i64, "the old range is free");
         assert_eq!(call(&ctx, "mremap", &[c, 8 * P, 2 * P, 0, 0]) as u64, c);
         assert_eq!(call(&ctx, "mremap", &[c, 2 * P, 4 * P, 0, 0]) as u64, c, "grows back in place");
+    }
+
+    /// Two anonymous mappings made side by side are one VMA to the kernel,
+    /// and `mremap` takes them together (issue 12: it was EFAULT); one of
+    /// another protection stays apart.
+    #[test]
+    fn mremap_takes_adjacent_mappings_the_kernel_merges() {
+        let (_r, mem, process) = guest(W, 64 * W);
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let fixed = ANON | MAP_FIXED as u64;
+        let a = call(&ctx, "mmap", &[0, 8 * P, 0, ANON, NEG1, 0]) as u64;
+        assert_eq!(call(&ctx, "mmap", &[a, 2 * P, RW, fixed, NEG1, 0]) as u64, a);
+        assert_eq!(call(&ctx, "mmap", &[a + 2 * P, 2 * P, RW, fixed, NEG1, 0]) as u64, a + 2 * P);
+        mem.write_bytes(a as u32 + 10, b"first").unwrap();
+        mem.write_bytes((a + 3 * P) as u32, b"second").unwrap();
+        assert_eq!(call(&ctx, "munmap", &[a + 4 * P, 4 * P]), 0);
+        assert_eq!(call(&ctx, "mremap", &[a, 4 * P, 6 * P, 0, 0]) as u64, a, "grown in place");
+        let b = a + 16 * P;
+        let fixed_move = (MREMAP_MAYMOVE | MREMAP_FIXED) as u64;
+        assert_eq!(call(&ctx, "mremap", &[a, 6 * P, 12 * P, fixed_move, b]) as u64, b, "moved and grown");
+        assert_eq!(mem.read_bytes(b as u32 + 10, 5).unwrap(), b"first");
+        assert_eq!(mem.read_bytes((b + 3 * P) as u32, 6).unwrap(), b"second");
+        assert_eq!(mem.read_bytes(a as u32 + 10, 5).unwrap(), vec![0; 5], "the old place is fresh");
+        // A read-only neighbour is another VMA.
+        assert_eq!(call(&ctx, "mprotect", &[b + 6 * P, 6 * P, PROT_READ as u64]), 0);
+        assert_eq!(call(&ctx, "mremap", &[b, 12 * P, 13 * P, MREMAP_MAYMOVE as u64, 0]), -libc::EFAULT as i64);
+        // The guest's own memory is no mapping it made.
+        assert_eq!(call(&ctx, "mremap", &[W - P, 2 * P, 3 * P, MREMAP_MAYMOVE as u64, 0]), -libc::EFAULT as i64);
+    }
+
+    #[test]
+    fn locking_and_residency_name_only_pages_the_guest_has() {
+        // Guest pages are host pages: the kernel's vector is the guest's.
+        assert_eq!(rustix::param::page_size() as u64, PAGE_SIZE);
+        let (_r, mem, process) = guest(2 * W, 64 * W);
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        let a = call(&ctx, "mmap", &[0, 4 * P, RW, ANON, NEG1, 0]) as u64;
+        mem.write_bytes(a as u32, b"x").unwrap();
+        let vec = W as u32 + 64;
+        assert_eq!(call(&ctx, "mincore", &[a, 4 * P, vec as u64]), 0);
+        assert_eq!(mem.read_bytes(vec, 4).unwrap(), vec![1, 0, 0, 0]);
+        assert_eq!(call(&ctx, "mlock", &[a + P + 5, P]), 0, "two pages, rounded out");
+        assert_eq!(call(&ctx, "mincore", &[a, 4 * P, vec as u64]), 0);
+        assert_eq!(mem.read_bytes(vec, 4).unwrap(), vec![1, 1, 1, 0], "locking faulted them in");
+        assert_eq!(call(&ctx, "munlock", &[a, 3 * P]), 0);
+        assert_eq!(call(&ctx, "mincore", &[a + 1, P, vec as u64]), -libc::EINVAL as i64);
+        let end = mem.size() as u64;
+        assert_eq!(call(&ctx, "mincore", &[a, 2 * P, end - 1]), -libc::EFAULT as i64, "vector past the end");
+        // The image (low memory included) is the guest's; free pages and
+        // what lies past the end are holes.
+        assert_eq!(call(&ctx, "mincore", &[0, 2 * P, vec as u64]), 0);
+        assert_eq!(call(&ctx, "munmap", &[a + P, P]), 0);
+        for name in ["mlock", "munlock"] {
+            assert_eq!(call(&ctx, name, &[a, 2 * P]), -libc::ENOMEM as i64, "{name}");
+        }
+        assert_eq!(call(&ctx, "mincore", &[a, 2 * P, vec as u64]), -libc::ENOMEM as i64);
+        assert_eq!(call(&ctx, "mlock", &[end - P, 2 * P]), -libc::ENOMEM as i64);
+        assert_eq!(call(&ctx, "mlock2", &[a, P, 2]), -libc::EINVAL as i64);
+        assert_eq!(call(&ctx, "munlockall", &[]), 0);
     }
 
     #[test]

@@ -288,6 +288,8 @@ __WALI_IMPORT("SYS_execveat") long long __wali_SYS_execveat(int, void *, void *,
 __WALI_IMPORT("SYS_membarrier") long long __wali_SYS_membarrier(int, int, int);
 __WALI_IMPORT("SYS_mlock2") long long __wali_SYS_mlock2(void *, int, int);
 __WALI_IMPORT("SYS_copy_file_range") long long __wali_SYS_copy_file_range(int, void *, int, void *, int, int);
+__WALI_IMPORT("SYS_preadv2") long long __wali_SYS_preadv2(int, void *, int, long long, long long, int);
+__WALI_IMPORT("SYS_pwritev2") long long __wali_SYS_pwritev2(int, void *, int, long long, long long, int);
 __WALI_IMPORT("SYS_statx") long long __wali_SYS_statx(int, void *, int, int, void *);
 __WALI_IMPORT("SYS_pidfd_send_signal") long long __wali_SYS_pidfd_send_signal(int, int, void *, int);
 __WALI_IMPORT("SYS_pidfd_open") long long __wali_SYS_pidfd_open(int, int);
@@ -589,6 +591,8 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 324: return __wali_SYS_membarrier((int)a, (int)b, (int)c);
 	case 325: return __wali_SYS_mlock2((void *)(__SIZE_TYPE__)a, (int)b, (int)c);
 	case 326: return __wali_SYS_copy_file_range((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (void *)(__SIZE_TYPE__)d, (int)e, (int)f);
+	case 327: return __wali_SYS_preadv2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (long long)d, (long long)e, (int)f);
+	case 328: return __wali_SYS_pwritev2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (long long)d, (long long)e, (int)f);
 	case 332: return __wali_SYS_statx((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d, (void *)(__SIZE_TYPE__)e);
 	case 424: return __wali_SYS_pidfd_send_signal((int)a, (int)b, (void *)(__SIZE_TYPE__)c, (int)d);
 	case 434: return __wali_SYS_pidfd_open((int)a, (int)b);
