@@ -125,6 +125,12 @@ int main(int argc, char **argv) {
     r = wali_mlockall(MCL_CURRENT);
     if (wali_geteuid() == 0) expect_eq("mlockall current", r, 0);
     else expect_true("mlockall current", r == 0 || r == -ENOMEM || r == -EPERM);
+    /* A page nobody may read is locked without being faulted in. */
+    void *none = (void *)wali_mmap(NULL, 4096, 0 /* PROT_NONE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+    r = wali_mlockall(MCL_CURRENT);
+    if (wali_geteuid() == 0) expect_eq("mlockall with an unreadable page", r, 0);
+    else expect_true("mlockall with an unreadable page", r == 0 || r == -ENOMEM || r == -EPERM);
+    wali_munmap(none, 4096);
     r = wali_mlockall(MCL_CURRENT | MCL_ONFAULT);
     if (wali_geteuid() == 0) expect_eq("mlockall current on fault", r, 0);
     else expect_true("mlockall current on fault", r == 0 || r == -ENOMEM || r == -EPERM);

@@ -79,7 +79,6 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(personality => personality, [persona: Hex]),
     syscall!(getrandom => getrandom, [buf: OutBuf, buflen: UInt, flags: Hex], Restartable),
     syscall!(prctl => prctl, [option: Int, arg2: ULong, arg3: ULong, arg4: ULong, arg5: ULong]),
-    syscall!(mlockall => mlockall, [flags: Hex]),
     syscall!(set_robust_list => set_robust_list, [head: Struct<RobustListHead>, len: UInt]),
 ];
 
@@ -649,34 +648,6 @@ fn task_name(mem: &GuestMemory, addr: u32) -> Result<[u8; TASK_COMM_LEN], SysErr
         *slot = byte;
     }
     Ok(name)
-}
-
-const MCL_VALID: i32 = libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT;
-
-/// `mlockall` locks the guest's linear memory, not the runtime's whole
-/// address space: that holds many GiB of reserved guard regions, and locking
-/// it would fail against `RLIMIT_MEMLOCK` or pin memory the program never
-/// uses. Flags are validated as the kernel does.
-///
-/// `MCL_FUTURE` cannot be honoured: `memory.grow` makes reserved pages
-/// accessible without mapping anything new, so later growth is not locked,
-/// and a host `MCL_FUTURE` would lock every later mapping of the runtime
-/// instead. It is accepted with a one-time warning. With `MCL_FUTURE` alone
-/// nothing is locked now, and `mlock2` of an empty range still makes the
-/// kernel's permission check (`EPERM`), as `mlockall` does.
-fn mlockall(ctx: &Ctx<'_>, flags: u32) -> SysResult {
-    let flags = flags as i32;
-    if flags & !MCL_VALID != 0 || flags & (libc::MCL_CURRENT | libc::MCL_FUTURE) == 0 {
-        return Err(Errno::EINVAL.into());
-    }
-    if flags & libc::MCL_FUTURE != 0 {
-        ctx.process.warn_once("mlockall:future", || {
-            "mlockall(MCL_FUTURE) cannot lock guest memory grown later; only the current memory is locked".to_string()
-        });
-    }
-    let len = if flags & libc::MCL_CURRENT != 0 { ctx.mem.size() } else { 0 };
-    let onfault = if flags & libc::MCL_ONFAULT != 0 { libc::MLOCK_ONFAULT as i64 } else { 0 };
-    ctx.syscall(libc::SYS_mlock2, &[host::ptr(ctx.mem.host_ptr(0, len)?), len as i64, onfault])
 }
 
 /// The length of a robust list head: the kernel's `struct robust_list_head`,

@@ -48,6 +48,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(mlock => mlock, [addr: Ptr, len: UInt]),
     syscall!(mlock2 => mlock2, [addr: Ptr, len: UInt, flags: Hex]),
     syscall!(munlock => munlock, [addr: Ptr, len: UInt]),
+    syscall!(mlockall => mlockall, [flags: Hex]),
     syscall!(munlockall => munlockall, []),
     syscall!(mincore => mincore, [addr: Ptr, length: UInt, vec: OutBuf]),
 ];
@@ -437,9 +438,48 @@ fn munlock(ctx: &Ctx<'_>, addr: u32, len: u32) -> SysResult {
     }
 }
 
-/// `munlockall` unlocks all of the guest's memory (what `mlockall`, in
-/// identity.rs, and `mlock` locked), not the host process's: the runtime
-/// locks nothing of its own, and the guest's memory is what it may name.
+const MCL_VALID: i32 = libc::MCL_CURRENT | libc::MCL_FUTURE | libc::MCL_ONFAULT;
+
+/// `mlockall` locks the guest's linear memory, not the runtime's whole
+/// address space: that holds many GiB of reserved guard regions, and locking
+/// it would fail against `RLIMIT_MEMLOCK` or pin memory the program never
+/// uses. Flags are validated as the kernel does.
+///
+/// The kernel's `mlockall` marks every mapping locked and then faults in
+/// what it can, ignoring pages that cannot be read (`PROT_NONE`); so here:
+/// the memory is marked with `MLOCK_ONFAULT` (which fails only for the lock
+/// limit or privileges, as `mlockall` does), then, unless `MCL_ONFAULT`,
+/// locked again without it to fault the pages in, whatever that says.
+///
+/// `MCL_FUTURE` cannot be honoured: `memory.grow` makes reserved pages
+/// accessible without mapping anything new, so later growth is not locked,
+/// and a host `MCL_FUTURE` would lock every later mapping of the runtime
+/// instead. It is accepted with a one-time warning. With `MCL_FUTURE` alone
+/// nothing is locked now, and `mlock2` of an empty range still makes the
+/// kernel's permission check (`EPERM`), as `mlockall` does.
+fn mlockall(ctx: &Ctx<'_>, flags: u32) -> SysResult {
+    let flags = flags as i32;
+    if flags & !MCL_VALID != 0 || flags & (libc::MCL_CURRENT | libc::MCL_FUTURE) == 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    if flags & libc::MCL_FUTURE != 0 {
+        ctx.process.warn_once("mlockall:future", || {
+            "mlockall(MCL_FUTURE) cannot lock guest memory grown later; only the current memory is locked".to_string()
+        });
+    }
+    let len = if flags & libc::MCL_CURRENT != 0 { ctx.mem.size() } else { 0 };
+    let at = ctx.mem.host_range(0, len as u64)?;
+    syscall(libc::SYS_mlock2, &[at, len as i64, MLOCK_ONFAULT.into()])?;
+    if flags & libc::MCL_ONFAULT == 0 && len > 0 {
+        // Pages the guest made unreadable fail to fault in; they stay locked.
+        let _ = syscall(libc::SYS_mlock2, &[at, len as i64, 0]);
+    }
+    Ok(0)
+}
+
+/// `munlockall` unlocks all of the guest's memory (what `mlockall` and
+/// `mlock` locked), not the host process's: the runtime locks nothing of
+/// its own, and the guest's memory is what it may name.
 fn munlockall(ctx: &Ctx<'_>) -> SysResult {
     let end = ctx.mem.map().end();
     for_each_run(ctx, &[(0, end)], |at, len| syscall(libc::SYS_munlock, &[at, len]))
