@@ -39,6 +39,27 @@ static void working_directory(void) {
     expect_true("fchdir cwd ends in /a/b", lt_ends_with(cwd, "/a/b"));
     expect_eq("fchdir to the start", wali_fchdir((int)top), 0);
 
+    /* The old record format: the same names as getdents64's. */
+    char old[1024], new64[1024];
+    long d = wali_open("a", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    long n = wali_getdents((int)d, old, sizeof old);
+    expect_true("getdents read records", n > 0);
+    int names = 0;
+    for (long at = 0; at < n;) {
+        unsigned short reclen = *(unsigned short *)(old + at + 16);
+        const char *name = old + at + 18;
+        names += lt_streq(name, ".") || lt_streq(name, "..") || lt_streq(name, "b");
+        expect_eq("d_type of b is a directory", lt_streq(name, "b") ? old[at + reclen - 1] : 4, 4 /* DT_DIR */);
+        at += reclen;
+    }
+    expect_eq("getdents names", names, 3);
+    expect_eq("getdents at the end", wali_getdents((int)d, old, sizeof old), 0);
+    expect_eq("getdents buffer too small", (wali_lseek((int)d, 0, 0), wali_getdents((int)d, old, 8)), -EINVAL);
+    long plain = wali_open("a/b/here", O_RDONLY | O_CLOEXEC, 0);
+    expect_eq("getdents not a directory", wali_getdents((int)plain, new64, sizeof new64), -ENOTDIR);
+    wali_close((int)plain);
+    wali_close((int)d);
+
     expect_eq("chdir missing", wali_chdir("missing"), -ENOENT);
     expect_eq("chdir to a file", wali_chdir("a/b/here"), -ENOTDIR);
     long file = wali_open("a/b/here", O_RDONLY | O_CLOEXEC, 0);

@@ -43,6 +43,7 @@ static void bad_paths(void) {
         put("-- path "); put(what[i]); put("\n");
         expect_eq("open", wali_open(p, O_RDONLY, 0), w);
         expect_eq("open O_CREAT", wali_open(p, O_RDWR | O_CREAT, 0644), w);
+        expect_eq("creat", wali_creat(p, 0644), w);
         expect_eq("openat", wali_openat((int)dir, p, O_RDONLY, 0), w);
         expect_eq("stat", wali_stat(p, &st), w);
         expect_eq("lstat", wali_lstat(p, &st), w);
@@ -79,6 +80,15 @@ static void bad_paths(void) {
         expect_eq("inotify_add_watch", wali_inotify_add_watch((int)in, p, 0x100), w);
         expect_eq("utimensat", wali_utimensat((int)dir, p, ts, 0), w);
         expect_eq("utimes", wali_utimes(p, tv), w);
+        expect_eq("utime", wali_utime(p, NULL), w);
+        expect_eq("setxattr path", wali_setxattr(p, "user.x", "v", 1, 0), w);
+        expect_eq("lsetxattr path", wali_lsetxattr(p, "user.x", "v", 1, 0), w);
+        expect_eq("getxattr path", wali_getxattr(p, "user.x", buf, sizeof buf), w);
+        expect_eq("lgetxattr path", wali_lgetxattr(p, "user.x", NULL, 0), w);
+        expect_eq("listxattr path", wali_listxattr(p, NULL, 0), w);
+        expect_eq("llistxattr path", wali_llistxattr(p, buf, sizeof buf), w);
+        expect_eq("removexattr path", wali_removexattr(p, "user.x"), w);
+        expect_eq("lremovexattr path", wali_lremovexattr(p, "user.x"), w);
         expect_eq("futimesat", wali_futimesat((int)dir, p, tv), w);
         expect_eq("access", wali_access(p, F_OK), w);
         expect_eq("faccessat", wali_faccessat((int)dir, p, F_OK, 0), w);
@@ -136,6 +146,17 @@ static void bad_buffers(void) {
     expect_eq("copy_file_range nothing moved", off, 0);
     wali_close((int)copy);
     expect_eq("getdents64 buf", wali_getdents64((int)dir, bad, 256), -EFAULT);
+    expect_eq("getdents buf", wali_getdents((int)dir, bad, 256), -EFAULT);
+    expect_eq("utime times", wali_utime("f", bad), -EFAULT);
+    /* Attribute names are read as the kernel reads them: up to 255 bytes. */
+    expect_eq("setxattr name outside memory", wali_setxattr("f", bad, "v", 1, 0), -EFAULT);
+    expect_eq("getxattr name too long", wali_getxattr("f", longpath, buf, sizeof buf), -ERANGE);
+    expect_eq("fsetxattr value outside memory", wali_fsetxattr((int)fd, "user.x", bad, 4, 0), -EFAULT);
+    expect_eq("fsetxattr value too large", wali_fsetxattr((int)fd, "user.x", buf, 65537, 0), -E2BIG);
+    expect_eq("fgetxattr name outside memory", wali_fgetxattr((int)fd, bad, buf, sizeof buf), -EFAULT);
+    expect_eq("flistxattr list outside memory", wali_flistxattr((int)fd, bad, 64), -EFAULT);
+    expect_eq("fremovexattr empty name", wali_fremovexattr((int)fd, ""), -ERANGE);
+    expect_eq("lsetxattr bad flags", wali_lsetxattr("f", "user.x", "v", 1, 8), -EINVAL);
     expect_eq("readlink buf", wali_readlink("lnk", bad, 16), -EFAULT);
     expect_eq("readlinkat buf", wali_readlinkat((int)dir, "lnk", bad, 16), -EFAULT);
     expect_eq("utimensat times", wali_utimensat((int)dir, "f", bad, 0), -EFAULT);

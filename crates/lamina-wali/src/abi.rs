@@ -94,6 +94,7 @@ guest_types! {
     RobustListHead => "robust_list_head",
     Tms => "tms",
     CapHeader => "cap_user_header",
+    Utimbuf => "utimbuf",
 }
 
 // WALI's own layouts: structures that hold pointers or `size_t`, 4 bytes in
@@ -191,6 +192,15 @@ pub struct Tms {
     pub cstime: i64,
 }
 
+/// `struct utimbuf`: access and modification times, `time_t` (8 bytes in
+/// both C ABIs).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Utimbuf {
+    pub actime: i64,
+    pub modtime: i64,
+}
+
 /// `struct __user_cap_header_struct` of `capget`/`capset`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -220,6 +230,8 @@ unsafe impl lamina_memory::Pod for RobustListHead {}
 unsafe impl lamina_memory::Pod for Tms {}
 // SAFETY: as above.
 unsafe impl lamina_memory::Pod for CapHeader {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for Utimbuf {}
 
 /// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
 pub const IOV_MAX: usize = linux_raw_sys::general::UIO_MAXIOV as usize;
@@ -319,6 +331,7 @@ mod tests {
             (size_of::<RobustListHead>(), 24),
             (size_of::<Tms>(), 32),
             (size_of::<CapHeader>(), 8),
+            (size_of::<Utimbuf>(), 16),
         ];
         for (i, (got, want)) in sizes.into_iter().enumerate() {
             assert_eq!(got, want, "entry {i}");

@@ -238,7 +238,7 @@ fn metadata_outside_the_sandbox_cannot_be_changed_however_it_is_reached() {
         let expected = if line.starts_with("inside ") { ": ok" } else { ": Permission denied" };
         assert!(line.ends_with(expected), "{line}\n{stdout}");
     }
-    assert_eq!(lines, 18, "{stdout}");
+    assert_eq!(lines, 27, "{stdout}");
     assert_eq!(snapshot(std::slice::from_ref(&victim)), before, "the file outside changed");
     // The same program without a sandbox reaches it (the test proves the
     // sandbox, not a broken guest).

@@ -1,7 +1,7 @@
 #define _GNU_SOURCE
 /* Regression guest (tools/fuzz finding): under a sandbox a guest could change
  * the mode, owner and times of files outside its directories (Landlock does
- * not cover metadata). Run as `metadata_outside OUTSIDE_FILE` in a --dir
+ * not cover metadata, nor extended attributes). Run as `metadata_outside OUTSIDE_FILE` in a --dir
  * scratch directory: every change of OUTSIDE_FILE, however spelled, must be
  * refused (EACCES), and the same changes inside the directory must work. */
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static void show(const char *what, int r) { printf("%s: %s\n", what, r == 0 ? "ok" : strerror(errno)); }
@@ -32,6 +33,14 @@ static void attempts(const char *where, const char *path) {
     snprintf(what, sizeof what, "%s utimensat O_PATH AT_EMPTY_PATH", where);
     show(what, utimensat(fd, "", times, AT_EMPTY_PATH));
     close(fd);
+    /* Extended attributes: changed, read and removed (Landlock covers none). */
+    snprintf(what, sizeof what, "%s setxattr", where);
+    show(what, setxattr(path, "user.lamina", "v", 1, 0));
+    char value[8];
+    snprintf(what, sizeof what, "%s getxattr", where);
+    show(what, getxattr(path, "user.lamina", value, sizeof value) < 0 ? -1 : 0);
+    snprintf(what, sizeof what, "%s removexattr", where);
+    show(what, removexattr(path, "user.lamina"));
 }
 
 int main(int argc, char **argv) {

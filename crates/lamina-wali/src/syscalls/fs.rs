@@ -15,21 +15,23 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 
 use lamina_memory::{GuestBuf, GuestPtr};
-use rustix::fs::OFlags;
+use rustix::fs::{FileType, OFlags};
 
-use crate::abi::{OpenHow, Stat, Statfs, Statx, Timespec, Timeval};
+use crate::abi::{OpenHow, Stat, Statfs, Statx, Timespec, Timeval, Utimbuf};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
 use crate::kinds::{
-    AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Str, Struct, UInt,
+    AtFlags, DirFd, Dirents, Fd, GuestPath, Hex, InBuf, Int, Long, Mode, OpenFlags, OutBuf, Path, StatOut, Str, Struct,
+    UInt,
 };
 use crate::syscall;
 
 pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(open => open, [pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
+    syscall!(creat => creat, [pathname: Path, mode: Mode], Restartable),
     syscall!(openat => openat, [dirfd: DirFd, pathname: Path, flags: OpenFlags, mode: Mode], Restartable),
     syscall!(openat2 => openat2, [dirfd: DirFd, pathname: Path, how: Struct<OpenHow>, size: UInt], Restartable),
     syscall!(stat => stat, [pathname: Path, statbuf: StatOut]),
@@ -38,6 +40,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(newfstatat => newfstatat, [dirfd: DirFd, pathname: Path, statbuf: StatOut, flags: AtFlags]),
     syscall!(statx => statx, [dirfd: DirFd, pathname: Path, flags: AtFlags, mask: Hex, statxbuf: Struct<Statx>]),
     syscall!(getdents64 => getdents64, [fd: Fd, dirp: Dirents, count: UInt]),
+    syscall!(getdents => getdents, [fd: Fd, dirp: Dirents, count: UInt]),
     syscall!(readlink => readlink, [pathname: Path, buf: OutBuf, bufsiz: Int]),
     syscall!(readlinkat => readlinkat, [dirfd: DirFd, pathname: Path, buf: OutBuf, bufsiz: Int]),
     syscall!(link => link, [oldpath: Path, newpath: Path]),
@@ -63,7 +66,20 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(lchown => lchown, [pathname: Path, owner: Int, group: Int]),
     syscall!(utimensat => utimensat, [dirfd: DirFd, pathname: Path, times: Struct<[Timespec; 2]>, flags: AtFlags]),
     syscall!(utimes => utimes, [filename: Path, times: Struct<[Timeval; 2]>]),
+    syscall!(utime => utime, [filename: Path, times: Struct<Utimbuf>]),
     syscall!(futimesat => futimesat, [dirfd: DirFd, pathname: Path, times: Struct<[Timeval; 2]>]),
+    syscall!(setxattr => setxattr, [path: Path, name: Str, value: InBuf<3>, size: UInt, flags: Int]),
+    syscall!(lsetxattr => lsetxattr, [path: Path, name: Str, value: InBuf<3>, size: UInt, flags: Int]),
+    syscall!(fsetxattr => fsetxattr, [fd: Fd, name: Str, value: InBuf<3>, size: UInt, flags: Int]),
+    syscall!(getxattr => getxattr, [path: Path, name: Str, value: OutBuf, size: UInt]),
+    syscall!(lgetxattr => lgetxattr, [path: Path, name: Str, value: OutBuf, size: UInt]),
+    syscall!(fgetxattr => fgetxattr, [fd: Fd, name: Str, value: OutBuf, size: UInt]),
+    syscall!(listxattr => listxattr, [path: Path, list: OutBuf, size: UInt]),
+    syscall!(llistxattr => llistxattr, [path: Path, list: OutBuf, size: UInt]),
+    syscall!(flistxattr => flistxattr, [fd: Fd, list: OutBuf, size: UInt]),
+    syscall!(removexattr => removexattr, [path: Path, name: Str]),
+    syscall!(lremovexattr => lremovexattr, [path: Path, name: Str]),
+    syscall!(fremovexattr => fremovexattr, [fd: Fd, name: Str]),
     syscall!(access => access, [pathname: Path, mode: Int]),
     syscall!(faccessat => faccessat, [dirfd: DirFd, pathname: Path, mode: Int, flags: AtFlags]),
     syscall!(faccessat2 => faccessat2, [dirfd: DirFd, pathname: Path, mode: Int, flags: AtFlags]),
@@ -111,6 +127,11 @@ fn arg_or_null(p: &Option<CString>) -> i64 {
 
 fn open(ctx: &Ctx<'_>, pathname: GuestPath, flags: i32, mode: u32) -> SysResult {
     openat(ctx, AT_FDCWD, pathname, flags, mode)
+}
+
+/// `creat` is `open` with these flags, as in the kernel.
+fn creat(ctx: &Ctx<'_>, pathname: GuestPath, mode: u32) -> SysResult {
+    openat(ctx, AT_FDCWD, pathname, libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC, mode)
 }
 
 /// `open` and `openat` are one call. The new descriptor is refused if it is
@@ -272,6 +293,14 @@ fn fstatfs(ctx: &Ctx<'_>, fd: Fd, buf: GuestPtr<Statfs>) -> SysResult {
 fn getdents64(ctx: &Ctx<'_>, fd: Fd, dirp: GuestBuf, count: u32) -> SysResult {
     let len = count as usize;
     ctx.syscall(libc::SYS_getdents64, &[fd.arg(), dirp.arg(ctx.mem, len)?, len as i64])
+}
+
+/// The old record format (`struct linux_dirent`: `long` inode and offset,
+/// the type in the last byte), 8-byte `long`s in WALI as on x86-64, so the
+/// kernel fills the guest's buffer as it is.
+fn getdents(ctx: &Ctx<'_>, fd: Fd, dirp: GuestBuf, count: u32) -> SysResult {
+    let len = count as usize;
+    ctx.syscall(libc::SYS_getdents, &[fd.arg(), dirp.arg(ctx.mem, len)?, len as i64])
 }
 
 fn readlink(ctx: &Ctx<'_>, pathname: GuestPath, buf: GuestBuf, bufsiz: i32) -> SysResult {
@@ -515,6 +544,198 @@ fn futimesat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, times: GuestPtr<[Tim
         return ctx.syscall(libc::SYS_futimesat, &[AT_FDCWD.arg(), arg(&fd_path(&fd)), times]);
     }
     ctx.syscall(libc::SYS_futimesat, &[dirfd.arg(), arg_or_null(&p), times])
+}
+
+/// `utime` (beyond WALI's table) is `futimesat` with whole seconds: NULL
+/// times mean "now"; under a sandbox the file is checked as for `utimes`.
+fn utime(ctx: &Ctx<'_>, filename: GuestPath, times: GuestPtr<Utimbuf>) -> SysResult {
+    let p = filename.read(ctx.mem)?;
+    let times = times.arg(ctx.mem)?;
+    if let Some(fd) = metadata_target(ctx, AT_FDCWD, Some(&p), 0)? {
+        return ctx.syscall(libc::SYS_utime, &[arg(&fd_path(&fd)), times]);
+    }
+    ctx.syscall(libc::SYS_utime, &[arg(&p), times])
+}
+
+// ---- extended attributes ----
+//
+// (Beyond WALI's table; cp -a, tar, rsync and Python's shutil.copystat copy
+// them.) Names are read as the kernel reads them; values and lists are guest
+// buffers of the given size, of which the kernel uses at most 64 KiB.
+// Landlock covers none of these calls, so under a policy the file is
+// resolved and checked first, as for the other metadata (reading attributes
+// needs a readable location, changing them a writable one), and the call is
+// made on exactly that file.
+
+/// The kernel's limits: a name's length and a value's or list's size.
+const XATTR_NAME_MAX: usize = 255;
+const XATTR_SIZE_MAX: u32 = 65536;
+
+/// An attribute name: empty or longer than the kernel allows is its `ERANGE`.
+fn xattr_name(ctx: &Ctx<'_>, name: u32) -> Result<CString, SysError> {
+    match ctx.mem.read_cstr(name, XATTR_NAME_MAX + 1) {
+        Ok(n) if !n.is_empty() => Ok(n),
+        Ok(_) | Err(lamina_memory::MemoryError::TooLong) => Err(Errno::ERANGE.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where an attribute call on a path acts, as the kernel is to be told: the
+/// path as given (no sandbox), or the checked file itself with the
+/// descriptor that holds it. `follow` is false for the `l*` calls.
+enum XattrTarget {
+    Path(CString),
+    /// A path that reaches the checked file (`/proc/self/fd/N`) while the
+    /// descriptor is held.
+    Through {
+        _held: OwnedFd,
+        path: CString,
+    },
+    /// The checked file is a symlink, acted on itself: `/proc/self/fd/N` would
+    /// lead on to its target, so the call goes to the descriptor (`O_PATH`
+    /// descriptors take attribute calls since Linux 6.13; older kernels
+    /// answer `EBADF`).
+    Link(OwnedFd),
+}
+
+fn xattr_target(ctx: &Ctx<'_>, path: GuestPath, follow: bool, write: bool) -> Result<XattrTarget, SysError> {
+    let p = path.read(ctx.mem)?;
+    let flags = if follow { 0 } else { libc::AT_SYMLINK_NOFOLLOW };
+    let Some(fd) = checked_target(ctx, AT_FDCWD, Some(&p), flags, write)? else {
+        return Ok(XattrTarget::Path(p));
+    };
+    let link =
+        !follow && rustix::fs::fstat(&fd).is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink);
+    if link {
+        return Ok(XattrTarget::Link(fd));
+    }
+    let path = fd_path(&fd);
+    Ok(XattrTarget::Through { _held: fd, path })
+}
+
+impl XattrTarget {
+    /// Makes the path call `path_nr`, or `fd_nr` on the descriptor of a
+    /// symlink, with the arguments after the file.
+    fn call(&self, ctx: &Ctx<'_>, path_nr: libc::c_long, fd_nr: libc::c_long, rest: &[i64]) -> SysResult {
+        let (nr, file) = match self {
+            XattrTarget::Path(p) | XattrTarget::Through { path: p, .. } => (path_nr, arg(p)),
+            XattrTarget::Link(fd) => (fd_nr, i64::from(fd.as_raw_fd())),
+        };
+        let mut args = vec![file];
+        args.extend_from_slice(rest);
+        ctx.syscall(nr, &args)
+    }
+}
+
+/// The descriptor an `f*xattr` call acts on: the guest's own, or under a
+/// sandbox a checked duplicate.
+fn xattr_fd(ctx: &Ctx<'_>, fd: Fd, write: bool) -> Result<(Option<OwnedFd>, i64), SysError> {
+    let own = checked_target(ctx, fd, None, 0, write)?;
+    let raw = own.as_ref().map_or(fd.arg(), |own| i64::from(own.as_raw_fd()));
+    Ok((own, raw))
+}
+
+/// The value to set: `size` bytes (more than the kernel's limit is its
+/// `E2BIG`, before reading them).
+fn xattr_value_in(ctx: &Ctx<'_>, value: GuestBuf, size: u32) -> Result<i64, SysError> {
+    if size > XATTR_SIZE_MAX {
+        return Err(Errno::E2BIG.into());
+    }
+    Ok(value.arg(ctx.mem, size as usize)?)
+}
+
+/// A buffer the kernel fills: at most its limit of the `size` bytes.
+fn xattr_buf_out(ctx: &Ctx<'_>, buf: GuestBuf, size: u32) -> Result<i64, SysError> {
+    Ok(buf.arg(ctx.mem, size.min(XATTR_SIZE_MAX) as usize)?)
+}
+
+fn set_xattr(
+    ctx: &Ctx<'_>,
+    path: GuestPath,
+    follow: bool,
+    name: u32,
+    value: GuestBuf,
+    size: u32,
+    flags: i32,
+) -> SysResult {
+    let (n, v) = (xattr_name(ctx, name)?, xattr_value_in(ctx, value, size)?);
+    let rest = [arg(&n), v, size.into(), flags.into()];
+    let nr = if follow { libc::SYS_setxattr } else { libc::SYS_lsetxattr };
+    xattr_target(ctx, path, follow, true)?.call(ctx, nr, libc::SYS_fsetxattr, &rest)
+}
+
+fn setxattr(ctx: &Ctx<'_>, path: GuestPath, name: u32, value: GuestBuf, size: u32, flags: i32) -> SysResult {
+    set_xattr(ctx, path, true, name, value, size, flags)
+}
+
+fn lsetxattr(ctx: &Ctx<'_>, path: GuestPath, name: u32, value: GuestBuf, size: u32, flags: i32) -> SysResult {
+    set_xattr(ctx, path, false, name, value, size, flags)
+}
+
+fn fsetxattr(ctx: &Ctx<'_>, fd: Fd, name: u32, value: GuestBuf, size: u32, flags: i32) -> SysResult {
+    let (n, v) = (xattr_name(ctx, name)?, xattr_value_in(ctx, value, size)?);
+    let (_own, fd) = xattr_fd(ctx, fd, true)?;
+    ctx.syscall(libc::SYS_fsetxattr, &[fd, arg(&n), v, size.into(), flags.into()])
+}
+
+fn get_xattr(ctx: &Ctx<'_>, path: GuestPath, follow: bool, name: u32, value: GuestBuf, size: u32) -> SysResult {
+    let (n, v) = (xattr_name(ctx, name)?, xattr_buf_out(ctx, value, size)?);
+    let nr = if follow { libc::SYS_getxattr } else { libc::SYS_lgetxattr };
+    xattr_target(ctx, path, follow, false)?.call(ctx, nr, libc::SYS_fgetxattr, &[arg(&n), v, size.into()])
+}
+
+fn getxattr(ctx: &Ctx<'_>, path: GuestPath, name: u32, value: GuestBuf, size: u32) -> SysResult {
+    get_xattr(ctx, path, true, name, value, size)
+}
+
+fn lgetxattr(ctx: &Ctx<'_>, path: GuestPath, name: u32, value: GuestBuf, size: u32) -> SysResult {
+    get_xattr(ctx, path, false, name, value, size)
+}
+
+fn fgetxattr(ctx: &Ctx<'_>, fd: Fd, name: u32, value: GuestBuf, size: u32) -> SysResult {
+    let (n, v) = (xattr_name(ctx, name)?, xattr_buf_out(ctx, value, size)?);
+    let (_own, fd) = xattr_fd(ctx, fd, false)?;
+    ctx.syscall(libc::SYS_fgetxattr, &[fd, arg(&n), v, size.into()])
+}
+
+fn list_xattr(ctx: &Ctx<'_>, path: GuestPath, follow: bool, list: GuestBuf, size: u32) -> SysResult {
+    let l = xattr_buf_out(ctx, list, size)?;
+    let nr = if follow { libc::SYS_listxattr } else { libc::SYS_llistxattr };
+    xattr_target(ctx, path, follow, false)?.call(ctx, nr, libc::SYS_flistxattr, &[l, size.into()])
+}
+
+fn listxattr(ctx: &Ctx<'_>, path: GuestPath, list: GuestBuf, size: u32) -> SysResult {
+    list_xattr(ctx, path, true, list, size)
+}
+
+fn llistxattr(ctx: &Ctx<'_>, path: GuestPath, list: GuestBuf, size: u32) -> SysResult {
+    list_xattr(ctx, path, false, list, size)
+}
+
+fn flistxattr(ctx: &Ctx<'_>, fd: Fd, list: GuestBuf, size: u32) -> SysResult {
+    let l = xattr_buf_out(ctx, list, size)?;
+    let (_own, fd) = xattr_fd(ctx, fd, false)?;
+    ctx.syscall(libc::SYS_flistxattr, &[fd, l, size.into()])
+}
+
+fn remove_xattr(ctx: &Ctx<'_>, path: GuestPath, follow: bool, name: u32) -> SysResult {
+    let n = xattr_name(ctx, name)?;
+    let nr = if follow { libc::SYS_removexattr } else { libc::SYS_lremovexattr };
+    xattr_target(ctx, path, follow, true)?.call(ctx, nr, libc::SYS_fremovexattr, &[arg(&n)])
+}
+
+fn removexattr(ctx: &Ctx<'_>, path: GuestPath, name: u32) -> SysResult {
+    remove_xattr(ctx, path, true, name)
+}
+
+fn lremovexattr(ctx: &Ctx<'_>, path: GuestPath, name: u32) -> SysResult {
+    remove_xattr(ctx, path, false, name)
+}
+
+fn fremovexattr(ctx: &Ctx<'_>, fd: Fd, name: u32) -> SysResult {
+    let n = xattr_name(ctx, name)?;
+    let (_own, fd) = xattr_fd(ctx, fd, true)?;
+    ctx.syscall(libc::SYS_fremovexattr, &[fd, arg(&n)])
 }
 
 fn access(ctx: &Ctx<'_>, pathname: GuestPath, mode: i32) -> SysResult {
