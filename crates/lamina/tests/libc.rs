@@ -164,6 +164,7 @@ programs! {
     time;
     timers;
     wchar;
+    xattr;
 }
 
 /// What Lamina says when a guest's stack overflows (the differential test of
