@@ -102,6 +102,27 @@ fn exec_from_a_second_thread() {
 }
 
 #[test]
+fn execveat_runs_the_file_of_a_descriptor_even_one_closed_by_the_exec() {
+    let out = same_as_native("at");
+    for case in [
+        "close-on-exec descriptor",
+        "O_PATH descriptor",
+        "inherited descriptor",
+        "relative to a directory",
+        "through a symbolic link",
+        "script through an inherited descriptor",
+    ] {
+        assert!(out.contains(&format!("{case}: exited 5\n")), "{case}:\n{out}");
+    }
+    assert!(out.contains("absolute, directory ignored: exited 0\n"), "{out}");
+    // The interpreter cannot open /dev/fd/N[/path] once the exec closed N
+    // (200 + ENOENT).
+    assert!(out.contains("script through a close-on-exec descriptor: exited 202\n"), "{out}");
+    assert!(out.contains("script through a directory descriptor: exited 202\n"), "{out}");
+    assert!(out.ends_with("ok missing file\nok no execute permission\nstill here\n"), "{out}");
+}
+
+#[test]
 fn exec_of_a_precompiled_module() {
     let dir = support::scratch("exec-cwasm");
     let status = support::lamina()

@@ -131,6 +131,7 @@ programs! {
     dirent;
     env => Run { env: &[("LIBC_A", "alpha"), ("LIBC_EMPTY", ""), ("LIBC_EQ", "x=y=z")], ..Run::default() };
     errno;
+    exec_fds;
     exit;
     fifo;
     float_conversions;
