@@ -10,6 +10,8 @@
  *   errors    failures with the kernel's errno; the caller carries on
  *   clone     __clone (posix_spawn's way) running execve in the child
  *   thread    execve from a second thread of a multithreaded process
+ *   nobody    a child that drops its privileges (to nobody, when run as
+ *             root) and then executes ./child
  *   at        execveat: the file of a descriptor (close-on-exec, O_PATH),
  *             a path relative to a directory descriptor, AT_SYMLINK_NOFOLLOW,
  *             scripts named through descriptors, and the kernel's errors */
@@ -106,6 +108,19 @@ static void at_cases(void) {
     expect_eq("missing file", wali_execveat(dir, "no-such-file", argv, NULL, 0), -ENOENT);
     expect_eq("no execute permission", wali_execveat(dir, "child-noexec", argv, NULL, 0), -EACCES);
     put("still here\n");
+}
+
+static void nobody(void) {
+    char *argv[] = {"as nobody", NULL};
+    char *envp[] = {"EXEC_EXIT=6", NULL};
+    long pid = wali_fork();
+    if (pid == 0) {
+        /* Not root: the calls fail alike natively and under Lamina. */
+        if (wali_setgid(65534) == 0 && wali_setuid(65534) == 0) put("dropped to nobody\n");
+        long r = wali_execve("./child", argv, envp);
+        wali_exit_group((int)(200 - r));
+    }
+    show_status("after dropping privileges", lt_wait(pid));
 }
 
 static void fork_cases(void) {
@@ -259,6 +274,7 @@ int main(int argc, char **argv) {
     else if (lt_streq(mode, "clone")) clone_cases();
     else if (lt_streq(mode, "thread")) thread();
     else if (lt_streq(mode, "at")) at_cases();
+    else if (lt_streq(mode, "nobody")) nobody();
     else return 2;
     return lt_failures;
 }

@@ -87,20 +87,59 @@ pub fn load_module_bytes(
             source: CodeSource::Compiled,
         });
     };
+    let access = access(dir);
     let cached = dir.join(format!("{}.cwasm", cache_key(engine, bytes, safe_points)));
-    // SAFETY: the cache directory holds only artifacts this program wrote
-    // (atomically, see `store`); wasmtime checks engine compatibility.
-    if let Ok(module) = unsafe { map_artifact(engine, &cached) } {
+    if access != Access::Denied
+        // SAFETY: the cache directory holds only artifacts written by this
+        // program (atomically, see `store`) as this user or root (`access`);
+        // wasmtime checks engine compatibility.
+        && let Ok(module) = unsafe { map_artifact(engine, &cached) }
+    {
         return Ok(LoadedModule { module, source: CodeSource::CacheHit });
     }
     let artifact = precompile(engine, bytes, safe_points).with_context(describe)?;
-    if let Err(e) = store(dir, &cached, &artifact) {
+    if access == Access::ReadWrite
+        && let Err(e) = store(dir, &cached, &artifact)
+    {
         let _ =
             writeln!(std::io::stderr(), "lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());
     }
     // SAFETY: `artifact` was just produced by this engine.
     let module = unsafe { Module::deserialize(engine, &artifact) }?;
     Ok(LoadedModule { module, source: CodeSource::Compiled })
+}
+
+/// What this process may do with a cache directory. Cached artifacts are
+/// native code that is run without being checked, so they are read only from
+/// a directory this user or root owns (no one else can have put them
+/// there), and written only to one this user owns or may create. A process
+/// that changed its identity (a program that drops privileges and then
+/// executes a module: the new Lamina is handed the cache directory of the
+/// one before) uses root's cache without writing to it, and another user's
+/// not at all, both silently: compiling without a cache is all that is lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    ReadOnly,
+    Denied,
+}
+
+fn access(dir: &Path) -> Access {
+    use std::os::unix::fs::MetadataExt;
+    let euid = rustix::process::geteuid().as_raw();
+    let Ok(dir) = std::path::absolute(dir) else { return Access::Denied };
+    // A directory that does not exist yet is this user's if it may create
+    // it: the nearest one that exists is its own.
+    for (i, dir) in dir.ancestors().enumerate() {
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.uid() == euid => return Access::ReadWrite,
+            Ok(meta) if meta.uid() == 0 && i == 0 => return Access::ReadOnly,
+            Ok(_) => return Access::Denied,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => return Access::Denied,
+        }
+    }
+    Access::Denied
 }
 
 /// Deserializes the artifact at `path` from a private mapping of it, whose

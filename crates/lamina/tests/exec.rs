@@ -122,6 +122,30 @@ fn execveat_runs_the_file_of_a_descriptor_even_one_closed_by_the_exec() {
     assert!(out.ends_with("ok missing file\nok no execute permission\nstill here\n"), "{out}");
 }
 
+/// A program that drops its privileges and then executes a module: the new
+/// Lamina, no longer the user whose compile cache it was given, compiles
+/// without writing there, and says nothing about it.
+#[test]
+fn a_module_executed_under_another_user_runs_without_cache_warnings() {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let dir = directory_with_child(&support::wasm("exec_child"), "exec-nobody");
+    // A cache of its own, so the child is not in it yet.
+    let cache = support::scratch("exec-nobody-cache");
+    let out = support::lamina()
+        .env("LAMINA_CACHE_DIR", &cache)
+        .arg(support::wasm("exec_main"))
+        .arg("nobody")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (support::text(&out.stdout), support::text(&out.stderr));
+    assert!(stdout.ends_with("after dropping privileges: exited 6\n"), "{stdout}\n{stderr}");
+    assert_eq!(stdout.contains("dropped to nobody\n"), root, "{stdout}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(same_as_native("nobody"), stdout);
+}
+
 #[test]
 fn exec_of_a_precompiled_module() {
     let dir = support::scratch("exec-cwasm");
