@@ -155,6 +155,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_rt_sigreturn,
     libc::SYS_rt_sigsuspend,
     libc::SYS_rt_sigtimedwait,
+    libc::SYS_rt_tgsigqueueinfo,
     libc::SYS_sched_getaffinity,
     libc::SYS_sched_setscheduler,
     libc::SYS_sched_yield,

@@ -155,6 +155,7 @@ programs! {
     resources;
     setjmp;
     signals;
+    signals_stress;
     signals_wait;
     sockets;
     stack;
