@@ -144,6 +144,10 @@ fn name_closes_on_exec(request: &ExecRequest<'_>) -> bool {
 /// through `/proc` (an `O_PATH` descriptor). `None` where it cannot be read
 /// (the kernel may still run it: executing needs no read permission).
 fn open_target(dirfd: RawFd, path: &CStr, flags: i32) -> Option<OwnedFd> {
+    // Non-blocking: the file was checked to be a regular one, but another
+    // process may have put a FIFO in its place since, whose opening would
+    // wait for a writer for ever (reading it then fails: the kernel decides).
+    const READ: OFlags = OFlags::RDONLY.union(OFlags::CLOEXEC).union(OFlags::NONBLOCK);
     // SAFETY: the guest's descriptor (or AT_FDCWD), borrowed for the call;
     // the syscall layer found it open.
     let dir = unsafe { BorrowedFd::borrow_raw(dirfd) };
@@ -153,10 +157,10 @@ fn open_target(dirfd: RawFd, path: &CStr, flags: i32) -> Option<OwnedFd> {
             return rustix::io::fcntl_dupfd_cloexec(dir, 3).ok();
         }
         let path = CString::new(format!("/proc/self/fd/{dirfd}")).expect("no NUL");
-        return rustix::fs::open(&path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok();
+        return rustix::fs::open(&path, READ, Mode::empty()).ok();
     }
     let nofollow = if flags & libc::AT_SYMLINK_NOFOLLOW != 0 { OFlags::NOFOLLOW } else { OFlags::empty() };
-    rustix::fs::openat(dir, path, OFlags::RDONLY | OFlags::CLOEXEC | nofollow, Mode::empty()).ok()
+    rustix::fs::openat(dir, path, READ | nofollow, Mode::empty()).ok()
 }
 
 /// The first bytes of a file, read at offset 0.
