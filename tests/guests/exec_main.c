@@ -9,7 +9,12 @@
  *   interp    scripts whose interpreter is ./child, directly and nested
  *   errors    failures with the kernel's errno; the caller carries on
  *   clone     __clone (posix_spawn's way) running execve in the child
- *   thread    execve from a second thread of a multithreaded process */
+ *   thread    execve from a second thread of a multithreaded process
+ *   nobody    a child that drops its privileges (to nobody, when run as
+ *             root) and then executes ./child
+ *   at        execveat: the file of a descriptor (close-on-exec, O_PATH),
+ *             a path relative to a directory descriptor, AT_SYMLINK_NOFOLLOW,
+ *             scripts named through descriptors, and the kernel's errors */
 #include "lt_exec.h"
 #include "lt_thread.h"
 
@@ -54,6 +59,68 @@ static void image(void) {
     long r = wali_execve("./child", argv, envp);
     put("FAIL execve returned: "); put_int(r); put("\n");
     lt_failures++;
+}
+
+/* A fork whose child execveat()s and the status, or the child's errno. */
+static int spawn_at(int dirfd, const char *path, int flags, char **envp) {
+    char *argv[] = {"by execveat", NULL};
+    long pid = wali_fork();
+    if (pid == 0) {
+        long r = wali_execveat(dirfd, (void *)path, argv, envp, flags);
+        wali_exit_group((int)(200 - r));
+    }
+    return lt_wait(pid);
+}
+
+#define O_PATH 010000000
+
+static void at_cases(void) {
+    char *exit5[] = {"EXEC_EXIT=5", NULL};
+    int cloexec = (int)wali_open("./child", O_RDONLY | O_CLOEXEC, 0);
+    int path_only = (int)wali_open("./child", O_PATH | O_CLOEXEC, 0);
+    int dir = (int)wali_open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    int kept = (int)wali_open("./child", O_RDONLY, 0);
+    expect_true("descriptors", cloexec >= 0 && path_only >= 0 && dir >= 0 && kept >= 0);
+    show_status("close-on-exec descriptor", spawn_at(cloexec, "", AT_EMPTY_PATH, exit5));
+    show_status("O_PATH descriptor", spawn_at(path_only, "", AT_EMPTY_PATH, exit5));
+    show_status("inherited descriptor", spawn_at(kept, "", AT_EMPTY_PATH, exit5));
+    show_status("relative to a directory", spawn_at(dir, "child", 0, exit5));
+    show_status("absolute, directory ignored", spawn_at(-1, "/bin/true", 0, NULL));
+    wali_symlinkat("child", AT_FDCWD, "child-link");
+    show_status("through a symbolic link", spawn_at(dir, "child-link", 0, exit5));
+    /* A script's interpreter opens it by its name, /dev/fd/N[/path]: gone
+     * with a close-on-exec descriptor (ENOENT), there with another. */
+    lt_write_file("via-fd.sh", "#!./child\n", 0755);
+    int script = (int)wali_open("via-fd.sh", O_RDONLY | O_CLOEXEC, 0);
+    int script_kept = (int)wali_open("via-fd.sh", O_RDONLY, 0);
+    show_status("script through a close-on-exec descriptor", spawn_at(script, "", AT_EMPTY_PATH, exit5));
+    show_status("script through a directory descriptor", spawn_at(dir, "via-fd.sh", 0, exit5));
+    show_status("script through an inherited descriptor", spawn_at(script_kept, "", AT_EMPTY_PATH, exit5));
+    char *argv[] = {"x", NULL};
+    expect_eq("symbolic link not followed", wali_execveat(dir, "child-link", argv, NULL, AT_SYMLINK_NOFOLLOW), -ELOOP);
+    expect_eq("unknown flag", wali_execveat(dir, "child", argv, NULL, 0x8), -EINVAL);
+    expect_eq("empty path without AT_EMPTY_PATH", wali_execveat(cloexec, "", argv, NULL, 0), -ENOENT);
+    expect_eq("closed directory descriptor", wali_execveat(999, "child", argv, NULL, 0), -EBADF);
+    expect_eq("file as the directory", wali_execveat(cloexec, "child", argv, NULL, 0), -ENOTDIR);
+    expect_eq("directory itself", wali_execveat(dir, "", argv, NULL, AT_EMPTY_PATH), -EACCES);
+    expect_eq("working directory itself", wali_execveat(AT_FDCWD, "", argv, NULL, AT_EMPTY_PATH), -EACCES);
+    expect_eq("closed descriptor itself", wali_execveat(999, "", argv, NULL, AT_EMPTY_PATH), -EBADF);
+    expect_eq("missing file", wali_execveat(dir, "no-such-file", argv, NULL, 0), -ENOENT);
+    expect_eq("no execute permission", wali_execveat(dir, "child-noexec", argv, NULL, 0), -EACCES);
+    put("still here\n");
+}
+
+static void nobody(void) {
+    char *argv[] = {"as nobody", NULL};
+    char *envp[] = {"EXEC_EXIT=6", NULL};
+    long pid = wali_fork();
+    if (pid == 0) {
+        /* Not root: the calls fail alike natively and under Lamina. */
+        if (wali_setgid(65534) == 0 && wali_setuid(65534) == 0) put("dropped to nobody\n");
+        long r = wali_execve("./child", argv, envp);
+        wali_exit_group((int)(200 - r));
+    }
+    show_status("after dropping privileges", lt_wait(pid));
 }
 
 static void fork_cases(void) {
@@ -206,6 +273,8 @@ int main(int argc, char **argv) {
     else if (lt_streq(mode, "errors")) errors();
     else if (lt_streq(mode, "clone")) clone_cases();
     else if (lt_streq(mode, "thread")) thread();
+    else if (lt_streq(mode, "at")) at_cases();
+    else if (lt_streq(mode, "nobody")) nobody();
     else return 2;
     return lt_failures;
 }

@@ -68,6 +68,22 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 800000; i++) too_many[i] = "";
     expect_eq("800000 arguments", wali_execve("/bin/false", too_many, NULL), -E2BIG);
 
+    /* execveat: the same checks, and descriptors and flags the guest picks. */
+    int bin = (int)wali_open("/bin", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    expect_eq("execveat of a wild path", wali_execveat(bin, WILD, ok_argv, NULL, 0), -EFAULT);
+    expect_eq("execveat of a NULL path with AT_EMPTY_PATH", wali_execveat(bin, NULL, ok_argv, NULL, 0x1000), -EFAULT);
+    expect_eq("execveat with every flag", wali_execveat(bin, "false", ok_argv, NULL, -1), -EINVAL);
+    expect_eq("execveat of descriptor -1", wali_execveat(-1, "false", ok_argv, NULL, 0), -EBADF);
+    expect_eq("execveat of a huge descriptor", wali_execveat(0x7fffffff, "", ok_argv, NULL, 0x1000), -EBADF);
+    expect_eq("execveat of a negative descriptor", wali_execveat(-5, "", ok_argv, NULL, 0x1000), -EBADF);
+    expect_eq("execveat with a wild argv", wali_execveat(bin, "false", WILD, NULL, 0), -EFAULT);
+    expect_eq("execveat with a wild envp entry", wali_execveat(bin, "false", ok_argv, wild_entry, 0), -EFAULT);
+    expect_eq("execveat beyond the limits", wali_execveat(bin, "false", too_many, NULL, 0), -E2BIG);
+    /* A pipe is no executable, whatever its descriptor's flags. */
+    int pipe_fds[2];
+    expect_eq("pipe", wali_pipe2(pipe_fds, 0), 0);
+    expect_eq("execveat of a pipe", wali_execveat(pipe_fds[1], "", ok_argv, NULL, 0x1000), -EACCES);
+
     /* __clone: only a fork signalling SIGCHLD, optionally CLONE_VM|CLONE_VFORK. */
     expect_eq("__clone with CLONE_THREAD",
               wali___clone(never_called, LT_CLONE_STACK_TOP, CLONE_THREAD | CLONE_VM | SIGCHLD, NULL), -EINVAL);

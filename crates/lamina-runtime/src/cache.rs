@@ -11,6 +11,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -60,40 +61,122 @@ pub struct LoadedModule {
 /// points are the ones it was compiled with).
 pub fn load_module(engine: &Engine, path: &Path, cache: &CacheMode, safe_points: SafePoints) -> Result<LoadedModule> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if let Some(Precompiled::Module) = Engine::detect_precompiled(&bytes) {
+    load_module_bytes(engine, path, &bytes, cache, safe_points)
+}
+
+/// [`load_module`] of a module already read (`path` names it in messages).
+pub fn load_module_bytes(
+    engine: &Engine,
+    path: &Path,
+    bytes: &[u8],
+    cache: &CacheMode,
+    safe_points: SafePoints,
+) -> Result<LoadedModule> {
+    if let Some(Precompiled::Module) = Engine::detect_precompiled(bytes) {
         // SAFETY: `.cwasm` files are trusted like native executables: the user
         // asked to run this one, and wasmtime checks that it was produced by a
         // compatible engine before using it.
-        let module = unsafe { Module::deserialize(engine, &bytes) }
+        let module = unsafe { Module::deserialize(engine, bytes) }
             .with_context(|| format!("{} is not a usable precompiled module", path.display()))?;
         return Ok(LoadedModule { module, source: CodeSource::Precompiled });
     }
     let describe = || format!("{}", path.display());
     let CacheMode::Dir(dir) = cache else {
         return Ok(LoadedModule {
-            module: compile(engine, &bytes, safe_points).with_context(describe)?,
+            module: compile(engine, bytes, safe_points).with_context(describe)?,
             source: CodeSource::Compiled,
         });
     };
-    let cached = dir.join(format!("{}.cwasm", cache_key(engine, &bytes, safe_points)));
-    if let Ok(file) = std::fs::File::open(&cached) {
-        // The artifact stays open while mapped: keep it out of the guest's
-        // descriptor numbers.
-        let file = std::fs::File::from(crate::fds::move_high(file.into())?);
-        // SAFETY: the cache directory holds only artifacts this program wrote
-        // (atomically, see `store`); wasmtime checks engine compatibility.
-        if let Ok(module) = unsafe { Module::deserialize_open_file(engine, file) } {
-            return Ok(LoadedModule { module, source: CodeSource::CacheHit });
-        }
+    let access = access(dir);
+    let cached = dir.join(format!("{}.cwasm", cache_key(engine, bytes, safe_points)));
+    if access != Access::Denied
+        // SAFETY: the cache directory holds only artifacts written by this
+        // program (atomically, see `store`) as this user or root (`access`);
+        // wasmtime checks engine compatibility.
+        && let Ok(module) = unsafe { map_artifact(engine, &cached) }
+    {
+        return Ok(LoadedModule { module, source: CodeSource::CacheHit });
     }
-    let artifact = precompile(engine, &bytes, safe_points).with_context(describe)?;
-    if let Err(e) = store(dir, &cached, &artifact) {
+    let artifact = precompile(engine, bytes, safe_points).with_context(describe)?;
+    if access == Access::ReadWrite
+        && let Err(e) = store(dir, &cached, &artifact)
+    {
         let _ =
             writeln!(std::io::stderr(), "lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());
     }
     // SAFETY: `artifact` was just produced by this engine.
     let module = unsafe { Module::deserialize(engine, &artifact) }?;
     Ok(LoadedModule { module, source: CodeSource::Compiled })
+}
+
+/// What this process may do with a cache directory. Cached artifacts are
+/// native code that is run without being checked, so they are read only from
+/// a directory this user or root owns (no one else can have put them
+/// there), and written only to one this user owns or may create. A process
+/// that changed its identity (a program that drops privileges and then
+/// executes a module: the new Lamina is handed the cache directory of the
+/// one before) uses root's cache without writing to it, and another user's
+/// not at all, both silently: compiling without a cache is all that is lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    ReadOnly,
+    Denied,
+}
+
+fn access(dir: &Path) -> Access {
+    use std::os::unix::fs::MetadataExt;
+    let euid = rustix::process::geteuid().as_raw();
+    let Ok(dir) = std::path::absolute(dir) else { return Access::Denied };
+    // A directory that does not exist yet is this user's if it may create
+    // it: the nearest one that exists is its own.
+    for (i, dir) in dir.ancestors().enumerate() {
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.uid() == euid => return Access::ReadWrite,
+            Ok(meta) if meta.uid() == 0 && i == 0 => return Access::ReadOnly,
+            Ok(_) => return Access::Denied,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => return Access::Denied,
+        }
+    }
+    Access::Denied
+}
+
+/// Deserializes the artifact at `path` from a private mapping of it, whose
+/// descriptor is closed at once: wasmtime keeps a file it maps itself open
+/// for the module's life, and the guest would see that descriptor (in
+/// /proc/self/fd, to close, to pass on to its children), where a native
+/// program has only what it opened or inherited. Mapped, not read: pages
+/// are read only as they are used, and processes running the same module
+/// share them. The mapping lives as long as the process (modules are never
+/// dropped before it ends); the engine makes its code executable
+/// (`engine.rs`).
+///
+/// # Safety
+///
+/// As for [`Module::deserialize_file`]: the file must be an artifact this
+/// program wrote, and is never changed in place.
+unsafe fn map_artifact(engine: &Engine, path: &Path) -> Result<Module> {
+    let file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len())?;
+    // SAFETY: a private, read-only mapping of an open file, at an address of
+    // the kernel's choice.
+    let addr =
+        unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), 0) };
+    drop(file);
+    if addr == libc::MAP_FAILED {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    let memory = std::ptr::NonNull::slice_from_raw_parts(
+        std::ptr::NonNull::new(addr.cast::<u8>()).expect("mmap never maps at address 0 here"),
+        len,
+    );
+    // SAFETY: the caller's promise on the file; the mapping is never written
+    // and stays as long as the module (the process).
+    unsafe { Module::deserialize_raw(engine, memory) }.inspect_err(|_| {
+        // SAFETY: the mapping made above, which nothing else uses.
+        unsafe { libc::munmap(addr, len) };
+    })
 }
 
 /// Prepares and compiles a module in memory.

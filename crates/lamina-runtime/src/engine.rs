@@ -1,7 +1,9 @@
 //! The wasmtime engine configuration for WALI modules.
 
+use std::sync::Arc;
+
 use wasmtime::Result;
-use wasmtime::{Config, Engine, OptLevel};
+use wasmtime::{Config, CustomCodeMemory, Engine, OptLevel};
 
 /// Default size of the wasm call stack: 32 MiB. A native main thread gets
 /// 8 MiB, but Cranelift's frames are larger than a C compiler's (a recursion
@@ -56,6 +58,37 @@ pub fn new_engine(options: &EngineOptions) -> Result<Engine> {
         // Guests run synchronously on their own threads, never on async
         // fiber stacks, but wasmtime requires this bound to hold regardless.
         .async_stack_size(options.stack_size)
-        .max_wasm_stack(options.stack_size);
+        .max_wasm_stack(options.stack_size)
+        .with_custom_code_memory(Some(Arc::new(CodeProtection)));
     Engine::new(&config)
+}
+
+/// Makes compiled code executable, as wasmtime itself would (its text
+/// section read and execute, never writable meanwhile), but also code in
+/// memory wasmtime does not own, which it cannot change the protection of
+/// itself: a cached artifact the runtime mapped and whose descriptor it
+/// closed (`cache.rs`), so the guest never sees it.
+struct CodeProtection;
+
+impl CustomCodeMemory for CodeProtection {
+    fn required_alignment(&self) -> usize {
+        rustix::param::page_size()
+    }
+
+    fn publish_executable(&self, ptr: *const u8, len: usize) -> Result<()> {
+        protect(ptr, len, libc::PROT_READ | libc::PROT_EXEC)
+    }
+
+    fn unpublish_executable(&self, ptr: *const u8, len: usize) -> Result<()> {
+        protect(ptr, len, libc::PROT_READ | libc::PROT_WRITE)
+    }
+}
+
+fn protect(ptr: *const u8, len: usize, prot: i32) -> Result<()> {
+    // SAFETY: wasmtime passes the page-aligned text range of a code image it
+    // holds, which no code runs from while it changes (its contract).
+    if unsafe { libc::mprotect(ptr.cast_mut().cast(), len, prot) } != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    Ok(())
 }

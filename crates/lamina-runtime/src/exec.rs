@@ -10,6 +10,15 @@
 //!   caller's environment. The environment goes in an in-memory file (memfd)
 //!   the new Lamina inherits and closes before the guest starts (`--env-fd`),
 //!   so it neither touches the host's environment nor leaves files behind.
+//!   The module itself is handed down the same way (`--module-fd`): this
+//!   process opens the file the guest named (by path, relative to a
+//!   directory descriptor, or by a descriptor of its own: `execveat`,
+//!   `fexecve`) before the exec, in a descriptor of its own that survives
+//!   it, and the new Lamina reads it from there and closes it. So the exec
+//!   does not depend on the guest's descriptor surviving (`fexecve` of an
+//!   `O_CLOEXEC` descriptor, whose `/proc/self/fd` path is gone once the exec
+//!   is done), the file run is the very one checked, and a sandbox's rules
+//!   apply as this process opens it under them.
 //!   The strace output descriptor is inherited the same way (`--strace-fd`),
 //!   so the trace goes on in the same file, as `strace -f` does.
 //! - a `#!` script: the kernel runs scripts, but not with a WALI module as the
@@ -25,8 +34,7 @@
 //! without close-on-exec and the signal mask stay, the other threads end.
 
 use std::collections::HashSet;
-use std::ffi::{CStr, CString, OsStr, OsString};
-use std::io::Read;
+use std::ffi::{CStr, CString, OsString};
 use std::io::Write as _;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -53,54 +61,140 @@ pub(crate) fn install(process: &Process, options: &RunOptions, strace_fd: Option
 }
 
 /// What the path of an `execve` turned out to be.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 enum Image {
-    /// A WALI module or `.cwasm` artifact, to run with this argv.
-    Module { path: CString, argv: Vec<CString> },
+    /// A WALI module or `.cwasm` artifact, open for reading (`name` is the
+    /// path the kernel would give it), to run with this argv.
+    Module { file: OwnedFd, name: CString, argv: Vec<CString> },
     /// A native ELF executable (possibly behind scripts), for the kernel;
     /// `file` is the ELF itself, run with `argv` (what the kernel builds from
     /// the scripts' `#!` lines).
-    Native { file: CString, argv: Vec<CString> },
+    Native { file: OwnedFd, argv: Vec<CString> },
     /// Something Lamina does not recognise or cannot read: the kernel decides
     /// (`ENOEXEC`, unless a `binfmt_misc` handler takes it).
     Unknown,
 }
 
-/// Follows `path` through `#!` interpreters as the kernel would, to the file
-/// that actually runs.
-fn resolve(path: &CStr, argv: &[CString]) -> Result<Image, Errno> {
-    let mut file = path.to_owned();
+/// Follows the file `request` names through `#!` interpreters as the kernel
+/// would, to the file that actually runs.
+fn resolve(request: &ExecRequest<'_>) -> Result<Image, Errno> {
     // The kernel runs a program called with no arguments with argv = [""].
-    let mut argv = if argv.is_empty() { vec![CString::default()] } else { argv.to_vec() };
-    for _ in 0..=MAX_DEPTH {
-        let Some(head) = read_head(&file) else { return Ok(Image::Unknown) };
-        if head.starts_with(b"\0asm") || (head.starts_with(b"\x7fELF") && is_cwasm(&file)) {
-            return Ok(Image::Module { path: file, argv });
+    let mut argv = if request.argv.is_empty() { vec![CString::default()] } else { request.argv.to_vec() };
+    let mut name = filename(request);
+    let mut file = open_target(request.dirfd, request.path, request.flags);
+    for depth in 0..=MAX_DEPTH {
+        let Some(opened) = file else { return Ok(Image::Unknown) };
+        let Some(head) = read_head(&opened) else { return Ok(Image::Unknown) };
+        if head.starts_with(b"\0asm") || (head.starts_with(b"\x7fELF") && is_cwasm(&opened, &head)) {
+            return Ok(Image::Module { file: opened, name, argv });
         }
         if head.starts_with(b"\x7fELF") {
-            return Ok(Image::Native { file, argv });
+            return Ok(Image::Native { file: opened, argv });
         }
         let Some((interpreter, arg)) = shebang(&head) else { return Ok(Image::Unknown) };
         // The kernel opens the interpreter as it opened the script.
         check_executable(&interpreter)?;
-        argv = [interpreter.clone()].into_iter().chain(arg).chain([file]).chain(argv.into_iter().skip(1)).collect();
-        file = interpreter;
+        // The interpreter opens the script by its name, which a descriptor
+        // closed by the exec no longer has (the kernel's
+        // `BINPRM_FLAGS_PATH_INACCESSIBLE`).
+        if depth == 0 && name_closes_on_exec(request) {
+            return Err(Errno::ENOENT);
+        }
+        argv = [interpreter.clone()].into_iter().chain(arg).chain([name]).chain(argv.into_iter().skip(1)).collect();
+        file = open_target(libc::AT_FDCWD, &interpreter, 0);
+        name = interpreter;
     }
     Err(Errno::ELOOP)
 }
 
-/// The first bytes of `path`, or `None` if it cannot be read (the kernel
-/// may still run it: execute permission does not need read permission).
-fn read_head(path: &CStr) -> Option<Vec<u8>> {
-    let file = std::fs::File::open(OsStr::from_bytes(path.to_bytes())).ok()?;
-    let mut head = Vec::with_capacity(HEAD);
-    file.take(HEAD as u64).read_to_end(&mut head).ok()?;
+/// The name the kernel gives the file an exec runs (`bprm->filename`, a
+/// script's path for its interpreter): the path, or for one relative to a
+/// directory descriptor `/dev/fd/N/path`, and `/dev/fd/N` for the file of a
+/// descriptor itself.
+fn filename(request: &ExecRequest<'_>) -> CString {
+    let (dirfd, path) = (request.dirfd, request.path.to_bytes());
+    if dirfd == libc::AT_FDCWD || path.starts_with(b"/") {
+        return request.path.to_owned();
+    }
+    let mut name = format!("/dev/fd/{dirfd}").into_bytes();
+    if !path.is_empty() {
+        name.push(b'/');
+        name.extend_from_slice(path);
+    }
+    CString::new(name).expect("no NUL")
+}
+
+/// Whether the exec names its file through a descriptor the exec closes.
+fn name_closes_on_exec(request: &ExecRequest<'_>) -> bool {
+    if request.dirfd == libc::AT_FDCWD || request.path.to_bytes().starts_with(b"/") {
+        return false;
+    }
+    // SAFETY: the guest's descriptor, only looked at (an unknown one has
+    // failed the syscall layer's checks already).
+    let flags = rustix::io::fcntl_getfd(unsafe { BorrowedFd::borrow_raw(request.dirfd) });
+    flags.is_ok_and(|f| f.contains(FdFlags::CLOEXEC))
+}
+
+/// The file an exec names, opened for reading by this process (close-on-exec:
+/// only what it hands down survives), as the kernel opens it: relative to
+/// `dirfd`, not following a final symbolic link with `AT_SYMLINK_NOFOLLOW`,
+/// or the file of `dirfd` itself with `AT_EMPTY_PATH` and an empty path: a
+/// copy of that descriptor if it was opened for reading (read at explicit
+/// offsets, so the guest's own offset stays), else the file opened again
+/// through `/proc` (an `O_PATH` descriptor). `None` where it cannot be read
+/// (the kernel may still run it: executing needs no read permission).
+fn open_target(dirfd: RawFd, path: &CStr, flags: i32) -> Option<OwnedFd> {
+    // Non-blocking: the file was checked to be a regular one, but another
+    // process may have put a FIFO in its place since, whose opening would
+    // wait for a writer for ever (reading it then fails: the kernel decides).
+    const READ: OFlags = OFlags::RDONLY.union(OFlags::CLOEXEC).union(OFlags::NONBLOCK);
+    // SAFETY: the guest's descriptor (or AT_FDCWD), borrowed for the call;
+    // the syscall layer found it open.
+    let dir = unsafe { BorrowedFd::borrow_raw(dirfd) };
+    if path.is_empty() && flags & libc::AT_EMPTY_PATH != 0 {
+        let mode = rustix::fs::fcntl_getfl(dir).ok()?;
+        if !mode.contains(OFlags::PATH) && (mode & OFlags::RWMODE) != OFlags::WRONLY {
+            return rustix::io::fcntl_dupfd_cloexec(dir, 3).ok();
+        }
+        let path = CString::new(format!("/proc/self/fd/{dirfd}")).expect("no NUL");
+        return rustix::fs::open(&path, READ, Mode::empty()).ok();
+    }
+    let nofollow = if flags & libc::AT_SYMLINK_NOFOLLOW != 0 { OFlags::NOFOLLOW } else { OFlags::empty() };
+    rustix::fs::openat(dir, path, READ | nofollow, Mode::empty()).ok()
+}
+
+/// The first bytes of a file, read at offset 0.
+fn read_head(file: &OwnedFd) -> Option<Vec<u8>> {
+    let mut head = vec![0; HEAD];
+    let mut len = 0;
+    while len < HEAD {
+        match rustix::io::pread(file, &mut head[len..], len as u64) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return None,
+        }
+    }
+    head.truncate(len);
     Some(head)
 }
 
+/// wasmtime marks its artifacts by the ELF header's OS ABI byte
+/// (`ELFOSABI_WASMTIME`); only such a file is read whole, for wasmtime to
+/// say whether it is a precompiled module (a native program may be large).
+const ELFOSABI_WASMTIME: u8 = 200;
+
 /// Whether an ELF file is a precompiled module (`lamina compile`).
-fn is_cwasm(path: &CStr) -> bool {
-    matches!(Engine::detect_precompiled_file(OsStr::from_bytes(path.to_bytes())), Ok(Some(Precompiled::Module)))
+fn is_cwasm(file: &OwnedFd, head: &[u8]) -> bool {
+    if head.get(7) != Some(&ELFOSABI_WASMTIME) {
+        return false;
+    }
+    let Ok(copy) = file.try_clone() else { return false };
+    let file = std::fs::File::from(copy);
+    let Ok(meta) = file.metadata() else { return false };
+    let mut bytes = vec![0; usize::try_from(meta.len()).unwrap_or(0)];
+    std::os::unix::fs::FileExt::read_exact_at(&file, &mut bytes, 0).is_ok()
+        && matches!(Engine::detect_precompiled(&bytes), Some(Precompiled::Module))
 }
 
 /// The interpreter and optional argument of a `#!` line, parsed as the
@@ -165,25 +259,30 @@ impl Relaunch {
     /// Replaces the process image with `request`'s target; returns only on
     /// failure.
     fn exec(&self, request: &ExecRequest<'_>) -> Errno {
-        match resolve(request.path, request.argv) {
+        match resolve(request) {
             Err(e) => e,
-            Ok(Image::Module { path, argv }) => self.run_module(&path, &argv, request),
-            Ok(Image::Native { file, argv }) if self.sandboxed => exec_contained(&file, &argv, request),
+            Ok(Image::Module { file, name, argv }) => self.run_module(file.as_fd(), &name, &argv, request),
+            Ok(Image::Native { file, argv }) if self.sandboxed => exec_contained(file, &argv, request),
             Ok(image) => {
                 // Whether the kernel will take it is known only once it has:
                 // announce success only where it is all but certain.
                 if matches!(image, Image::Native { .. }) {
                     (request.replacing)();
                 }
-                execve(request.path, request.argv, request.envp)
+                execveat(request.dirfd, request.path, request.argv, request.envp, request.flags)
             }
         }
     }
 
-    /// Executes Lamina on `module`, with `argv` and the caller's environment.
-    fn run_module(&self, module: &CStr, argv: &[CString], request: &ExecRequest<'_>) -> Errno {
+    /// Executes Lamina on the module open as `file` (called `module`), with
+    /// `argv` and the caller's environment.
+    fn run_module(&self, file: BorrowedFd<'_>, module: &CStr, argv: &[CString], request: &ExecRequest<'_>) -> Errno {
         let env = match env_file(request.envp) {
             Ok(env) => env,
+            Err(e) => return e,
+        };
+        let file = match inheritable(file) {
+            Ok(file) => file,
             Err(e) => return e,
         };
         // SAFETY: the tracer's descriptor, open for the process's life.
@@ -199,6 +298,7 @@ impl Relaunch {
         if let Some(fd) = &env {
             args.push(cstring(flag("--env-fd", fd.as_raw_fd().to_string())));
         }
+        args.push(cstring(flag("--module-fd", file.as_raw_fd().to_string())));
         args.extend([c"--argv0".into(), argv[0].clone()]);
         // Options end at the module path, so it must not look like one.
         let module = if module.to_bytes().starts_with(b"-") {
@@ -212,7 +312,7 @@ impl Relaunch {
             .filter_map(|(k, v)| CString::new([k.as_bytes(), b"=", v.as_bytes()].concat()).ok())
             .collect();
         (request.replacing)();
-        execve(c"/proc/self/exe", &args, &host_env)
+        execveat(libc::AT_FDCWD, c"/proc/self/exe", &args, &host_env, 0)
     }
 }
 
@@ -271,17 +371,13 @@ fn io_errno(e: std::io::Error) -> Errno {
 /// the guest could otherwise start without the sandbox's own checks, nor the
 /// dynamic loader or another file Lamina runs with (the loader runs any ELF
 /// file it is given, past `--allow-exec`); the kernel must be able to execute
-/// those for Lamina. The program is opened once, checked, and that very file
-/// executed (`execveat`), with the argv the scripts in front of it give, so
-/// nothing can be swapped in between; Landlock decides whether it may run at
-/// all (`--allow-exec`).
-fn exec_contained(file: &CStr, argv: &[CString], request: &ExecRequest<'_>) -> Errno {
-    let target = match rustix::fs::open(file, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()) {
-        Ok(fd) => fd,
-        Err(e) => return Errno(e.raw_os_error()),
-    };
+/// those for Lamina. The program, opened once (`file`, under the sandbox's
+/// rules), is checked, and that very file executed (`execveat`), with the
+/// argv the scripts in front of it give, so nothing can be swapped in
+/// between; Landlock decides whether it may run at all (`--allow-exec`).
+fn exec_contained(file: OwnedFd, argv: &[CString], request: &ExecRequest<'_>) -> Errno {
     let id = |st: rustix::fs::Stat| (st.st_dev, st.st_ino);
-    let target_id = match rustix::fs::fstat(&target) {
+    let target_id = match rustix::fs::fstat(&file) {
         Ok(st) => id(st),
         Err(e) => return Errno(e.raw_os_error()),
     };
@@ -289,36 +385,23 @@ fn exec_contained(file: &CStr, argv: &[CString], request: &ExecRequest<'_>) -> E
         return Errno::EACCES;
     }
     (request.replacing)();
-    let pointers = |v: &[CString]| v.iter().map(|s| s.as_ptr()).chain([std::ptr::null()]).collect::<Vec<_>>();
-    let (argv, envp) = (pointers(argv), pointers(request.envp));
-    // SAFETY: an open descriptor, an empty path with AT_EMPTY_PATH, and
-    // NUL-terminated strings in NULL-terminated arrays, alive for the call.
-    unsafe {
-        libc::syscall(
-            libc::SYS_execveat,
-            target.as_raw_fd(),
-            c"".as_ptr(),
-            argv.as_ptr(),
-            envp.as_ptr(),
-            libc::AT_EMPTY_PATH,
-        )
-    };
-    Errno::last()
+    execveat(file.as_raw_fd(), c"", argv, request.envp, libc::AT_EMPTY_PATH)
 }
 
-/// The host's execve; returns only on failure.
-fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> Errno {
+/// The host's execveat; returns only on failure.
+fn execveat(dirfd: RawFd, path: &CStr, argv: &[CString], envp: &[CString], flags: i32) -> Errno {
     let pointers = |v: &[CString]| v.iter().map(|s| s.as_ptr()).chain([std::ptr::null()]).collect::<Vec<_>>();
     let (argv, envp) = (pointers(argv), pointers(envp));
-    // SAFETY: NUL-terminated strings in NULL-terminated arrays, all alive
-    // for the call.
-    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    // SAFETY: a descriptor or AT_FDCWD, and NUL-terminated strings in
+    // NULL-terminated arrays, all alive for the call.
+    unsafe { libc::syscall(libc::SYS_execveat, dirfd, path.as_ptr(), argv.as_ptr(), envp.as_ptr(), flags) };
     Errno::last()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     fn parsed(line: &[u8]) -> Option<(String, Option<String>)> {
         let text = |c: CString| c.into_string().unwrap();

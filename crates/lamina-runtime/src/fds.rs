@@ -2,9 +2,12 @@
 //!
 //! A native program starts with descriptors 0, 1 and 2, and its first `open`
 //! returns 3; many programs (and differential tests) depend on that. Files the
-//! runtime must keep open while the guest runs (the mapped compile-cache
-//! artifact, the environment file, the strace output) are therefore moved to
-//! high numbers.
+//! runtime must keep open while the guest runs (the environment file until
+//! the guest opened it, the strace output) are therefore moved to high
+//! numbers. Everything else the runtime opens is closed before the guest
+//! starts (a cached artifact stays mapped without its descriptor, a module
+//! handed down by an exec is read and closed): a guest sees only the
+//! descriptors it opened or inherited.
 
 use std::os::fd::OwnedFd;
 

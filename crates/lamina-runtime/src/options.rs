@@ -50,6 +50,9 @@ pub struct StraceOptions {
 pub struct RunOptions {
     /// The module (`.wasm` or `.cwasm`), also the guest's argv[0] as given.
     pub module: PathBuf,
+    /// A descriptor to read the module from instead (`--module-fd`, handed
+    /// down by the Lamina that executed it; `module` then only names it).
+    pub module_fd: Option<RawFd>,
     /// The guest's argv[0] instead of the module path (what the caller of
     /// `execve` passed).
     pub argv0: Option<OsString>,
@@ -111,6 +114,7 @@ impl RunOptions {
     pub fn new(module: PathBuf) -> RunOptions {
         RunOptions {
             module,
+            module_fd: None,
             argv0: None,
             args: vec![],
             env: EnvOptions::default(),
@@ -161,7 +165,7 @@ impl RunOptions {
 
     /// Applies `arg` if it is one of the flags `carried_flags` writes, or one
     /// of the descriptor and argv[0] flags the relaunch adds (`--strace-fd`,
-    /// `--env-fd`, `--argv0`), or a user's spelling of them (`--strace=FILE`,
+    /// `--env-fd`, `--module-fd`, `--argv0`), or a user's spelling of them (`--strace=FILE`,
     /// `-vv`, …): `Ok(true)`. A flag's value is after `=` or, for flags that
     /// need one, the next argument, taken from `rest`. `Ok(false)`: not one
     /// of these flags.
@@ -170,6 +174,8 @@ impl RunOptions {
             self.argv0 = Some(v?);
         } else if let Some(v) = value_of(arg, "--cache-dir", rest) {
             self.cache = CacheMode::Dir(v?.into());
+        } else if let Some(v) = value_of(arg, "--module-fd", rest) {
+            self.module_fd = Some(inherited_fd(&v?, "--module-fd")?);
         } else if let Some(v) = value_of(arg, "--env-fd", rest) {
             self.env.vars.extend(take_env(inherited_fd(&v?, "--env-fd")?)?);
         } else if let Some(v) = value_of(arg, "--strace-fd", rest) {

@@ -207,16 +207,15 @@ fn inspect(bytes: &[u8]) -> Result<Shape> {
     Ok(shape)
 }
 
-/// The interface of the module in the file at `path`, as far as its import
-/// section tells before anything is compiled: a precompiled artifact, or a
-/// file that cannot be read or parsed (which loading it will report), counts
-/// as WALI.
-pub fn file_interface(path: &std::path::Path) -> Interface {
-    let Ok(bytes) = std::fs::read(path) else { return Interface::Wali };
+/// The interface of the module in `bytes` (a file's content), as far as its
+/// import section tells before anything is compiled: a precompiled artifact,
+/// or a file that cannot be parsed (which loading it will report), counts as
+/// WALI.
+pub fn file_interface(bytes: &[u8]) -> Interface {
     if !bytes.starts_with(b"\0asm") {
         return Interface::Wali;
     }
-    inspect(&bytes).map_or(Interface::Wali, |shape| shape.interface)
+    inspect(bytes).map_or(Interface::Wali, |shape| shape.interface)
 }
 
 /// Checks that `bytes` is a valid module, describing any problem plainly.

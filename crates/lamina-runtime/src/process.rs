@@ -13,7 +13,7 @@ use wasmtime::error::Context;
 use wasmtime::{ExternType, Instance, MemoryType, Module, SharedMemory, Store, bail};
 use wasmtime::{Result, format_err as anyhow};
 
-use crate::cache::{CodeSource, load_module};
+use crate::cache::{CodeSource, load_module, load_module_bytes};
 use crate::delivery;
 use crate::engine::new_engine;
 use crate::env::env_file;
@@ -45,7 +45,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     // A WASI program sees only its preopened directories, never paths: they
     // are granted where they are, with no view of the file system of its own
     // (which must be made now, before any thread starts).
-    let wasi_program = prepare::file_interface(&options.module) == Interface::WasiPreview1;
+    let bytes = module_bytes(options)?;
+    let wasi_program = prepare::file_interface(&bytes) == Interface::WasiPreview1;
     let sandbox = options.sandbox.clone().map(|s| if wasi_program { s.unmapped() } else { s });
     if sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
         sandbox::prepare_view()?;
@@ -57,7 +58,8 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     // signals: they inherit a mask that blocks them all. Signals sent
     // meanwhile wait for the guest.
     let blocked = lamina_wali::signals::block_all();
-    let loaded = load_module(&engine, &options.module, &options.cache, options.engine.safe_points)?;
+    let loaded = load_module_bytes(&engine, &options.module, &bytes, &options.cache, options.engine.safe_points)?;
+    drop(bytes);
     // A WASI program runs as the process of Lamina's WASI layer.
     let (module, wasi) = if wasi::is_wasi_program(&loaded.module) {
         if !wasi_program && sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
@@ -138,6 +140,26 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     };
     process.finish(ending(&outcome));
     Ok(outcome)
+}
+
+/// The module's content: from the descriptor the Lamina that executed this
+/// one handed down, closed at once (the guest never sees it), or from its
+/// path. The descriptor may share its file offset with one the guest
+/// inherited, so it is read at explicit offsets, leaving that offset alone.
+fn module_bytes(options: &RunOptions) -> Result<Vec<u8>> {
+    let Some(fd) = options.module_fd else {
+        return std::fs::read(&options.module).with_context(|| format!("cannot read {}", options.module.display()));
+    };
+    // SAFETY: the descriptor was handed down for this use alone
+    // (`--module-fd`; the CLI accepts only numbers above 2), and is closed
+    // when `file` is dropped, here.
+    let file = unsafe { std::fs::File::from_raw_fd(fd) };
+    let read = || -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX)];
+        std::os::unix::fs::FileExt::read_exact_at(&file, &mut bytes, 0)?;
+        Ok(bytes)
+    };
+    read().with_context(|| format!("cannot read {} from descriptor {fd}", options.module.display()))
 }
 
 /// Instantiates the WASI program `module` served by `layer`, the process's

@@ -144,6 +144,7 @@ impl Threads {
     /// A thread ended on its own: release its tid word; the last one out
     /// ends the process with its status, as the kernel does.
     fn thread_exited(&self, host: &Host, status: i32) {
+        lamina_wali::signals::thread_ending();
         release_tid_word(host);
         if LIVE.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.end_process(Outcome::Exited(status));

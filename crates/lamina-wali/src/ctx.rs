@@ -36,6 +36,12 @@ pub type Spawner = dyn Fn(u32, u32) -> i32 + Send + Sync;
 pub struct ExecRequest<'a> {
     /// The path as the guest gave it.
     pub path: &'a CStr,
+    /// The directory a relative `path` starts from, or with `AT_EMPTY_PATH`
+    /// and an empty path the file itself (`execveat`); `AT_FDCWD` for
+    /// `execve` and absolute paths. Checked: never -1.
+    pub dirfd: i32,
+    /// `execveat`'s `AT_EMPTY_PATH` and `AT_SYMLINK_NOFOLLOW` (0 for `execve`).
+    pub flags: i32,
     pub argv: &'a [CString],
     pub envp: &'a [CString],
     /// Called right before the process image is replaced, once everything

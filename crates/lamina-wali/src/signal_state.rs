@@ -399,6 +399,13 @@ thread_local! {
     /// The guest `siginfo` (as in [`Delivery::info`]) of each reserved signal
     /// in `VIRTUAL_PENDING`, in the order of `RESERVED_SIGNALS`.
     static VIRTUAL_INFO: [[AtomicU64; 6]; 4] = const { [const { [const { AtomicU64::new(0) }; 6] }; 4] };
+    /// Set while the thread changes its deliveries, its mask or an action,
+    /// every other signal blocked ([`BlockAll`]), and while it records a
+    /// receipt: the reserved signals cannot be blocked on the host, and one
+    /// sent meanwhile would push onto a stack being rewritten (and be lost)
+    /// or read an action being written (and spin for ever). It is parked
+    /// instead, and raised again when the change is done.
+    static EXCLUSIVE: AtomicBool = const { AtomicBool::new(false) };
     /// The mask a `sigsuspend`-like call installed for its wait: a handler
     /// run for a signal that ends the wait runs with it, as natively.
     static WAIT_MASK: AtomicU64 = const { AtomicU64::new(0) };
@@ -484,6 +491,7 @@ pub fn block_all() -> BlockAll {
 
 impl BlockAll {
     fn new() -> BlockAll {
+        EXCLUSIVE.with(|e| e.store(true, Ordering::SeqCst));
         BlockAll(host_mask(libc::SIG_SETMASK, Some(!RESERVED)))
     }
 
@@ -496,20 +504,31 @@ impl BlockAll {
 impl Drop for BlockAll {
     fn drop(&mut self) {
         host_mask(libc::SIG_SETMASK, Some(self.0));
+        end_exclusive();
     }
 }
 
 /// Sets the calling thread's guest mask; signals must be blocked (the
-/// reserved bits are recorded first, then the host mask set, which unblocks).
-/// Reserved signals sent while blocked and now unblocked are raised again.
+/// reserved bits are recorded first, then the host mask set, which unblocks)
+/// by a [`BlockAll`] kept for this, which ends here.
 fn apply_mask(mask: u64) {
     let mask = mask & !UNBLOCKABLE;
     VIRTUAL_MASK.with(|v| v.store(mask & RESERVED, Ordering::Relaxed));
     host_mask(libc::SIG_SETMASK, Some(mask & !RESERVED));
-    let released = VIRTUAL_PENDING.with(|p| p.fetch_and(mask | !RESERVED, Ordering::Relaxed)) & !mask & RESERVED;
-    for sig in RESERVED_SIGNALS {
+    end_exclusive();
+}
+
+/// Ends what `EXCLUSIVE` guards: reserved signals parked meanwhile, or
+/// while the guest blocked them, that it does not block now are sent again,
+/// with the information they came with.
+fn end_exclusive() {
+    EXCLUSIVE.with(|e| e.store(false, Ordering::SeqCst));
+    let blocked = VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed));
+    let released = VIRTUAL_PENDING.with(|p| p.fetch_and(blocked | !RESERVED, Ordering::Relaxed)) & !blocked & RESERVED;
+    for (i, &sig) in RESERVED_SIGNALS.iter().enumerate() {
         if released & bit(sig) != 0 {
-            raise(sig);
+            let info = VIRTUAL_INFO.with(|v| v[i].each_ref().map(|w| w.load(Ordering::Relaxed)));
+            requeue(sig, info);
         }
     }
 }
@@ -722,6 +741,57 @@ pub fn inherit(i: Inherited) {
     VIRTUAL_MASK.with(|v| v.store(i.0, Ordering::Relaxed));
 }
 
+/// A guest thread is done with signals (it ended, or it is the main thread
+/// parking until the last thread ends): it takes no more, every one blocked
+/// on the host (the reserved ones too: the runtime code left to run makes no
+/// fault it could survive), and the signals it received for which no
+/// handler started are sent to the process again, with their information,
+/// for a thread that can take them. The kernel never gives a signal to an
+/// exiting thread, and natively the signals a thread blocks on its way out
+/// (musl's `pthread_exit` blocks them all) go to another thread; here the
+/// reserved ones were parked on it, and the process-wide ones it received
+/// just before were recorded on it. Those sent to this thread alone
+/// (`tkill`, `pthread_kill`) end with it, as natively.
+pub fn thread_ending() {
+    host_mask(libc::SIG_SETMASK, Some(ALL));
+    let mut unhandled = [(0, [0u64; 6]); DEPTH + RESERVED_SIGNALS.len()];
+    let mut n = 0;
+    IN_FLIGHT.with(|f| {
+        let (len, floor) = (f.len.load(Ordering::Acquire), f.floor.load(Ordering::Relaxed));
+        for slot in &f.slots[floor.min(len)..len] {
+            // SAFETY: slots below `len` hold deliveries; every signal is
+            // blocked, so none is pushed meanwhile.
+            let d = unsafe { (*slot.get()).assume_init() };
+            unhandled[n] = (d.signo, d.info);
+            n += 1;
+        }
+        f.len.store(floor.min(len), Ordering::Release);
+        f.ready.store(0, Ordering::Release);
+    });
+    let parked = VIRTUAL_PENDING.with(|p| p.swap(0, Ordering::Relaxed));
+    for (i, &sig) in RESERVED_SIGNALS.iter().enumerate() {
+        if parked & bit(sig) != 0 {
+            unhandled[n] = (sig, VIRTUAL_INFO.with(|v| v[i].each_ref().map(|w| w.load(Ordering::Relaxed))));
+            n += 1;
+        }
+    }
+    for &(sig, info) in &unhandled[..n] {
+        let code = info[1] as u32 as i32;
+        if code != libc::SI_TKILL {
+            let mut full = [0u64; 16];
+            full[..6].copy_from_slice(&info);
+            // Only a negative code may be queued to the process from a thread
+            // other than its first: one the kernel set itself (`SI_USER` of
+            // `kill`, a fault's) arrives as `SI_QUEUE`, sender kept.
+            if code >= 0 {
+                full[1] = (full[1] & !0xffff_ffff) | u64::from(libc::SI_QUEUE as u32);
+            }
+            // SAFETY: a 128-byte siginfo, alive for the call.
+            unsafe { libc::syscall(libc::SYS_rt_sigqueueinfo, libc::getpid(), sig, full.as_ptr()) };
+        }
+    }
+}
+
 /// In a forked child: signals received before the fork belong to the parent
 /// (the kernel does not copy pending signals either).
 ///
@@ -870,6 +940,14 @@ extern "C" fn on_reserved(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c
     // SAFETY: the kernel passes a valid siginfo.
     let code = unsafe { (*info).si_code };
     if code <= 0 {
+        // This handler, and wasmtime's in front of it, run with no signal
+        // blocked (a fault inside must be able to nest): another signal
+        // received while this one is pushed on the thread's deliveries
+        // would push onto the same slot, and one of the two would be lost.
+        // Everything else waits until the handler returns, as for Lamina's
+        // own handler; the return restores the context's mask (which the
+        // receipt sets).
+        host_mask(libc::SIG_BLOCK, Some(!RESERVED));
         on_signal(sig, info, uc);
         return;
     }
@@ -949,11 +1027,20 @@ pub(crate) fn guest_info(sig: i32, info: *const libc::siginfo_t) -> [u64; 6] {
 
 fn receive(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     // A reserved signal the guest blocks waits, whatever its disposition
-    // (the kernel never counts a blocked signal as ignored).
-    if bit(sig) & RESERVED & VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed)) != 0 {
+    // (the kernel never counts a blocked signal as ignored), and so does one
+    // that comes while the thread's deliveries or actions change.
+    let blocked = VIRTUAL_MASK.with(|v| v.load(Ordering::Relaxed));
+    if bit(sig) & RESERVED != 0 && (blocked & bit(sig) != 0 || EXCLUSIVE.with(|e| e.load(Ordering::SeqCst))) {
         park(sig, info);
         return;
     }
+    EXCLUSIVE.with(|e| e.store(true, Ordering::SeqCst));
+    record(sig, info, uc);
+    end_exclusive();
+}
+
+/// Records a signal for the guest's handler (see [`receive`]).
+fn record(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     let action = slot(sig).read();
     match action.handler {
         SIG_IGN => return,
@@ -1005,6 +1092,18 @@ fn default_action(sig: i32) {
     let dfl = KernelAction { handler: libc::SIG_DFL, flags: SA_RESTORER, restorer: 0, mask: 0 };
     let _ = raw_sigaction(sig, Some(&dfl), None);
     raise(sig);
+}
+
+/// Sends `sig` to the calling thread again, with the guest `siginfo` it
+/// came with (as in [`Delivery::info`]; the kernel lets a process queue any
+/// information to itself).
+fn requeue(sig: i32, info: [u64; 6]) {
+    let mut full = [0u64; 16];
+    full[..6].copy_from_slice(&info);
+    // SAFETY: a 128-byte siginfo, alive for the call; async-signal-safe.
+    unsafe {
+        libc::syscall(libc::SYS_rt_tgsigqueueinfo, libc::getpid(), libc::gettid(), sig, full.as_ptr());
+    }
 }
 
 /// Sends `sig` to the calling thread.

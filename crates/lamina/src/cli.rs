@@ -94,6 +94,8 @@ Advanced (what Lamina passes itself when a program execs a WALI module):
       --cache-dir=DIR    Use DIR as the compile cache
       --env-fd=N         Read the environment, in the --env-file format, from
                          inherited descriptor N (closed before the program starts)
+      --module-fd=N      Read MODULE from inherited descriptor N (closed before
+                         the program starts); MODULE only names it
       --strace-fd=N      Write strace output to inherited descriptor N
       --strace-pid=PID   Trace as a continuation of process PID's trace (only
                          other processes' lines get a [pid N] prefix)

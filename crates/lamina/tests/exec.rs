@@ -102,6 +102,51 @@ fn exec_from_a_second_thread() {
 }
 
 #[test]
+fn execveat_runs_the_file_of_a_descriptor_even_one_closed_by_the_exec() {
+    let out = same_as_native("at");
+    for case in [
+        "close-on-exec descriptor",
+        "O_PATH descriptor",
+        "inherited descriptor",
+        "relative to a directory",
+        "through a symbolic link",
+        "script through an inherited descriptor",
+    ] {
+        assert!(out.contains(&format!("{case}: exited 5\n")), "{case}:\n{out}");
+    }
+    assert!(out.contains("absolute, directory ignored: exited 0\n"), "{out}");
+    // The interpreter cannot open /dev/fd/N[/path] once the exec closed N
+    // (200 + ENOENT).
+    assert!(out.contains("script through a close-on-exec descriptor: exited 202\n"), "{out}");
+    assert!(out.contains("script through a directory descriptor: exited 202\n"), "{out}");
+    assert!(out.ends_with("ok missing file\nok no execute permission\nstill here\n"), "{out}");
+}
+
+/// A program that drops its privileges and then executes a module: the new
+/// Lamina, no longer the user whose compile cache it was given, compiles
+/// without writing there, and says nothing about it.
+#[test]
+fn a_module_executed_under_another_user_runs_without_cache_warnings() {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let dir = directory_with_child(&support::wasm("exec_child"), "exec-nobody");
+    // A cache of its own, so the child is not in it yet.
+    let cache = support::scratch("exec-nobody-cache");
+    let out = support::lamina()
+        .env("LAMINA_CACHE_DIR", &cache)
+        .arg(support::wasm("exec_main"))
+        .arg("nobody")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (support::text(&out.stdout), support::text(&out.stderr));
+    assert!(stdout.ends_with("after dropping privileges: exited 6\n"), "{stdout}\n{stderr}");
+    assert_eq!(stdout.contains("dropped to nobody\n"), root, "{stdout}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert_eq!(same_as_native("nobody"), stdout);
+}
+
+#[test]
 fn exec_of_a_precompiled_module() {
     let dir = support::scratch("exec-cwasm");
     let status = support::lamina()

@@ -131,6 +131,7 @@ programs! {
     dirent;
     env => Run { env: &[("LIBC_A", "alpha"), ("LIBC_EMPTY", ""), ("LIBC_EQ", "x=y=z")], ..Run::default() };
     errno;
+    exec_fds;
     exit;
     fifo;
     float_conversions;
@@ -155,6 +156,7 @@ programs! {
     scheduling;
     setjmp;
     signals;
+    signals_stress;
     signals_wait;
     sockets;
     stack;

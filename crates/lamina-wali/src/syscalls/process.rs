@@ -7,7 +7,7 @@
 //! (`Process::exec`).
 
 use std::ffi::{CStr, CString};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use lamina_memory::{GuestMemory, GuestPtr, MemoryError};
 use rustix::fs::{FileType, Mode, OFlags};
@@ -19,7 +19,7 @@ use crate::entry::Blocking::{Restartable, RestartableIf};
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, Exit, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Args, Fd, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct, UInt};
+use crate::kinds::{Args, AtFlags, DirFd, Fd, GuestPath, Hex, Int, Path, Pid, Ptr, Signal, Struct, UInt};
 use crate::strace::Call;
 use crate::syscall;
 
@@ -44,6 +44,7 @@ pub static SYSCALLS: &[SyscallDef] = &[
     // wait for after a fork, and the child may do more than `vfork` allows.
     syscall!(vfork => fork, []),
     syscall!(execve => execve, [pathname: Path, argv: Ptr, envp: Ptr]),
+    syscall!(execveat => execveat, [dirfd: DirFd, pathname: Path, argv: Ptr, envp: Ptr, flags: AtFlags]),
     syscall!(futex => futex, [
         uaddr: Ptr, futex_op: Hex, val: Int, timeout: Ptr, uaddr2: Ptr, val3: Int,
     ], RestartableIf(futex_restarts)),
@@ -281,10 +282,49 @@ const FUTEX_LOCK_PI2: i32 = 13;
 /// runtime then replaces the process image, or fails with the kernel's
 /// errno (`ENOEXEC` for what nothing can run) and the guest carries on.
 fn execve(ctx: &Ctx<'_>, pathname: GuestPath, argv: u32, envp: u32) -> SysResult {
-    // The raw arguments, for strace's line of an exec that succeeds.
     let raw = Args([pathname.addr().into(), argv.into(), envp.into(), 0, 0, 0]);
+    exec(ctx, "SYS_execve", raw, At { dirfd: libc::AT_FDCWD, flags: 0 }, pathname, argv, envp)
+}
+
+/// `execveat(dirfd, path, argv, envp, flags)`: `execve` of `path` relative
+/// to `dirfd`, or of the file `dirfd` itself with `AT_EMPTY_PATH` and an
+/// empty path (musl's `fexecve`); `AT_SYMLINK_NOFOLLOW` refuses a final
+/// symbolic link (`ELOOP`). Other flags are `EINVAL`, checked once the path
+/// was read, as the kernel does. The runtime reads a module from the file
+/// before the exec, so one named by a close-on-exec descriptor runs too; a
+/// sandbox's rules apply to the file as for `execve` (the runtime opens it
+/// under them).
+fn execveat(ctx: &Ctx<'_>, dirfd: Fd, pathname: GuestPath, argv: u32, envp: u32, flags: i32) -> SysResult {
+    let raw =
+        Args([(dirfd.0 as u32).into(), pathname.addr().into(), argv.into(), envp.into(), (flags as u32).into(), 0]);
+    exec(ctx, "SYS_execveat", raw, At { dirfd: dirfd.0, flags }, pathname, argv, envp)
+}
+
+/// Where an exec's path starts from: `execveat`'s directory descriptor and
+/// flags (`AT_FDCWD` and none for `execve`).
+#[derive(Clone, Copy)]
+struct At {
+    dirfd: i32,
+    flags: i32,
+}
+
+/// The flags `execveat` accepts.
+const EXEC_AT_FLAGS: i32 = libc::AT_EMPTY_PATH | libc::AT_SYMLINK_NOFOLLOW;
+
+/// `execve` and `execveat`: `raw` are the call's arguments, for strace's
+/// line of an exec that succeeds (`name` is its table entry).
+fn exec(ctx: &Ctx<'_>, name: &str, raw: Args, at: At, pathname: GuestPath, argv: u32, envp: u32) -> SysResult {
     let path = pathname.read(ctx.mem)?;
-    check_executable(&path)?;
+    // An empty path is refused as it is read, before the flags are looked at.
+    if path.is_empty() && at.flags & libc::AT_EMPTY_PATH == 0 {
+        return Err(Errno::ENOENT.into());
+    }
+    if at.flags & !EXEC_AT_FLAGS != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    // An absolute path ignores the directory descriptor, whatever it is.
+    let dirfd = if path.to_bytes().starts_with(b"/") { libc::AT_FDCWD } else { at.dirfd };
+    check_executable_at(dirfd, &path, at.flags)?;
     let argv_ptrs = pointer_array(ctx.mem, argv)?;
     let envp_ptrs = pointer_array(ctx.mem, envp)?;
     let mut space = ArgSpace::new(argv_ptrs.len(), envp_ptrs.len(), stack_limit())?;
@@ -296,12 +336,13 @@ fn execve(ctx: &Ctx<'_>, pathname: GuestPath, argv: u32, envp: u32) -> SysResult
         space.take(1)?;
     }
     let replacing = || {
-        if let (Some(tracer), Some(def)) = (&ctx.process.strace, SYSCALLS.iter().find(|d| d.name == "SYS_execve")) {
+        if let (Some(tracer), Some(def)) = (&ctx.process.strace, SYSCALLS.iter().find(|d| d.name == name)) {
             let call = Call { name: def.short_name(), params: def.params };
             tracer.record(call, ctx.mem, &raw, 0, false, std::time::Duration::ZERO);
         }
     };
-    Err(ctx.process.exec(&ExecRequest { path: &path, argv: &argv, envp: &envp, replacing: &replacing }).into())
+    let request = ExecRequest { path: &path, dirfd, flags: at.flags, argv: &argv, envp: &envp, replacing: &replacing };
+    Err(ctx.process.exec(&request).into())
 }
 
 /// What the kernel checks first when it opens an executable
@@ -310,9 +351,43 @@ fn execve(ctx: &Ctx<'_>, pathname: GuestPath, argv: u32, envp: u32) -> SysResult
 /// (`EACCES` otherwise) that the caller's effective ids may execute on a mount
 /// that allows it (`EACCES`). The runtime applies it to interpreters too.
 pub fn check_executable(path: &CStr) -> Result<(), Errno> {
-    let fd = rustix::fs::open(path, OFlags::PATH | OFlags::CLOEXEC, Mode::empty())?;
-    if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) != FileType::RegularFile {
-        return Err(Errno::EACCES);
+    check_executable_at(libc::AT_FDCWD, path, 0)
+}
+
+/// [`check_executable`] of `path` relative to `dirfd` (`EBADF` if it is not
+/// open), or of the file `dirfd` itself with `AT_EMPTY_PATH` and an empty
+/// path; with `AT_SYMLINK_NOFOLLOW` a final symbolic link is `ELOOP`.
+fn check_executable_at(dirfd: i32, path: &CStr, flags: i32) -> Result<(), Errno> {
+    let itself = path.is_empty() && flags & libc::AT_EMPTY_PATH != 0;
+    let nofollow = if flags & libc::AT_SYMLINK_NOFOLLOW != 0 { OFlags::NOFOLLOW } else { OFlags::empty() };
+    // An `O_PATH` descriptor of the file, checked through it: nothing can be
+    // swapped in between the checks.
+    let opened;
+    // -1 is no descriptor (nor can it be borrowed as one).
+    if dirfd == -1 {
+        return Err(Errno::EBADF);
+    }
+    let fd = if itself {
+        match dirfd {
+            // The working directory itself: not a regular file.
+            libc::AT_FDCWD => return Err(Errno::EACCES),
+            ..0 => return Err(Errno::EBADF),
+            _ => {}
+        }
+        // SAFETY: the guest's descriptor, borrowed for the checks (fstat and
+        // faccessat2 answer EBADF if it is not open).
+        unsafe { BorrowedFd::borrow_raw(dirfd) }
+    } else {
+        // SAFETY: as above; `AT_FDCWD` is the working directory.
+        let dir = unsafe { BorrowedFd::borrow_raw(dirfd) };
+        opened = rustix::fs::openat(dir, path, OFlags::PATH | OFlags::CLOEXEC | nofollow, Mode::empty())?;
+        opened.as_fd()
+    };
+    match FileType::from_raw_mode(rustix::fs::fstat(fd)?.st_mode) {
+        FileType::RegularFile => {}
+        // What `O_NOFOLLOW | O_PATH` opens instead of following.
+        FileType::Symlink if !itself => return Err(Errno::ELOOP),
+        _ => return Err(Errno::EACCES),
     }
     // rustix's `accessat` refuses `AT_EMPTY_PATH`: this call is made by hand.
     let flags = libc::AT_EMPTY_PATH | libc::AT_EACCESS;
