@@ -46,7 +46,7 @@ from wali.spec import SYSCALLS
 EXTRA = {
     "acct": "p", "adjtimex": "p", "arch_prctl": "il", "capget": "pp", "capset": "pp",
     "clock_adjtime": "ip", "clock_settime": "ip", "clone": "lpppl", "copy_file_range": "ipipii",
-    "delete_module": "pi", "epoll_create": "i", "epoll_wait": "ipii", "execveat": "ipppi",
+    "delete_module": "pi", "epoll_create": "i", "epoll_pwait2": "ipippi", "epoll_wait": "ipii", "execveat": "ipppi",
     "fallocate": "iill", "fanotify_init": "ii", "fanotify_mark": "iilip", "fgetxattr": "ippi",
     "flistxattr": "ipi", "fremovexattr": "ip", "fsetxattr": "ippii", "futimesat": "ipp",
     "get_robust_list": "ipp", "getcpu": "ppp", "getdents": "ipi", "getitimer": "ip", "getpgrp": "",

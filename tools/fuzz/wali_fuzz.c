@@ -72,6 +72,7 @@
 #include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -148,7 +149,7 @@ static const struct fz_generated FZ_AUX[] = {
     X(timer) X(sev) X(rlim) X(res) X(who) X(stk) X(fword) X(futop) X(fcmd) X(farg) X(ioreq) X(ioarg)          \
     X(prctlopt) X(parg) X(flockop) X(uid) X(gsz) X(gids) X(kpid) X(spid) X(rpid) X(wopt) X(idtype) X(nodmode) \
     X(dev) X(policy) X(start) X(cfn) X(cloneflags) X(renflags) X(grflags) X(mclflags) X(sflags) X(level)      \
-    X(optname) X(fdpair) X(argv) X(rlen)
+    X(optname) X(fdpair) X(argv) X(rlen) X(mmsg)
 
 enum token {
 #define X(t) T_##t,
@@ -362,6 +363,24 @@ static const struct hint HINTS[] = {
     {"SYS_pidfd_send_signal", "fd sig s128 flags"},
     {"SYS_pidfd_getfd", "fd int flags"},
     {"SYS_vfork", "", 1},
+    {"SYS_sendmmsg", "fd mmsg cnt msgf"},
+    {"SYS_recvmmsg", "fd mmsg cnt msgf ts"},
+    {"SYS_epoll_pwait2", "fd epevs cnt ts sigset ssz", 3},
+    {"SYS_timerfd_gettime", "fd O32"},
+    {"SYS_msgget", "int flags"},
+    {"SYS_msgsnd", "int B len flags", 2},
+    {"SYS_msgrcv", "int B len long flags", 2},
+    {"SYS_msgctl", "int int o120"},
+    {"SYS_semget", "int int flags"},
+    {"SYS_semop", "int s12 int", 2},
+    {"SYS_semtimedop", "int s12 int ts", 2},
+    {"SYS_semctl", "int int int long"},
+    {"SYS_mq_open", "path oflags mode s64"},
+    {"SYS_mq_unlink", "path"},
+    {"SYS_mq_timedsend", "fd B len uint ts"},
+    {"SYS_mq_timedreceive", "fd B len o4 ts"},
+    {"SYS_mq_notify", "fd sev"},
+    {"SYS_mq_getsetattr", "fd s64 o64"},
     {"__init", ""},
     {"__deinit", ""},
     {"__proc_exit", "int"},
@@ -1057,10 +1076,7 @@ static uint32_t gen_iov(uint32_t *natural) {
     return ptr;
 }
 
-static uint32_t gen_msghdr(void) {
-    uint32_t ptr;
-    struct msghdr *m = in_struct(sizeof(struct msghdr), &ptr);
-    if (!m) return ptr;
+static void put_msghdr(struct msghdr *m) {
     memset(m, 0, sizeof *m);
     uint32_t natural;
     if (chance(40)) {
@@ -1104,6 +1120,27 @@ static uint32_t gen_msghdr(void) {
     default: break;
     }
     if (chance(20)) m->msg_flags = (int)r32();
+}
+
+static uint32_t gen_msghdr(void) {
+    uint32_t ptr;
+    struct msghdr *m = in_struct(sizeof(struct msghdr), &ptr);
+    if (m) put_msghdr(m);
+    return ptr;
+}
+
+/* A vector of 1-4 mmsghdrs (sendmmsg, recvmmsg), each message made as
+ * gen_msghdr makes one. */
+static uint32_t gen_mmsghdrs(uint32_t *natural) {
+    int n = (int)(1 + below(4));
+    uint32_t ptr;
+    struct mmsghdr *v = in_struct(sizeof(struct mmsghdr) * (uint32_t)n, &ptr);
+    *natural = (uint32_t)n;
+    if (v)
+        for (int i = 0; i < n; i++) {
+            put_msghdr(&v[i].msg_hdr);
+            v[i].msg_len = r32();
+        }
     return ptr;
 }
 
@@ -1499,6 +1536,7 @@ static void gen_arg(struct imp *im, struct call *c, int j) {
     case T_slen: a[j] = gen_socklen_ptr(); break;
     case T_msgf: a[j] = (unsigned long long)((chance(80) ? MSG_DONTWAIT : 0) | (chance(30) ? PICK(MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_NOSIGNAL, MSG_OOB, MSG_CMSG_CLOEXEC, MSG_ERRQUEUE) : 0) | (chance(5) ? r32() : 0)); break;
     case T_msg: a[j] = gen_msghdr(); break;
+    case T_mmsg: a[j] = gen_mmsghdrs(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_iov: a[j] = gen_iov(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_pfds: a[j] = gen_pollfds(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_fdset: a[j] = gen_fdset(); break;
@@ -1865,6 +1903,11 @@ static void fuzz_one(struct imp *im) {
                 pool_add(fds[0]);
                 pool_add(fds[1]);
             }
+        } else if (!strcmp(im->name, "SYS_msgget")) {
+            /* System V objects outlive the run: removed at once. */
+            wali_msgctl((int)r, IPC_RMID, NULL);
+        } else if (!strcmp(im->name, "SYS_semget")) {
+            wali_semctl((int)r, 0, IPC_RMID, 0);
         } else if (!strcmp(im->name, "SYS_mmap") && r > 0) {
             track_mapping((uint32_t)r, (uint32_t)a[1]);
         } else if (!strcmp(im->name, "SYS_mremap") && r > 0) {

@@ -285,6 +285,7 @@ static long fz_SYS_pidfd_send_signal(const unsigned long long *a) { (void)a; ret
 static long fz_SYS_pidfd_open(const unsigned long long *a) { (void)a; return wali_pidfd_open((int)a[0], (int)a[1]); }
 static long fz_SYS_openat2(const unsigned long long *a) { (void)a; return wali_openat2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_pidfd_getfd(const unsigned long long *a) { (void)a; return wali_pidfd_getfd((int)a[0], (int)a[1], (int)a[2]); }
+static long fz_SYS_epoll_pwait2(const unsigned long long *a) { (void)a; return wali_epoll_pwait2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (void *)(__UINTPTR_TYPE__)a[4], (int)a[5]); }
 
 static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_read", fz_SYS_read, "ipu"},
@@ -571,4 +572,5 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_pidfd_open", fz_SYS_pidfd_open, "ii"},
     {"SYS_openat2", fz_SYS_openat2, "ippi"},
     {"SYS_pidfd_getfd", fz_SYS_pidfd_getfd, "iii"},
+    {"SYS_epoll_pwait2", fz_SYS_epoll_pwait2, "ipippi"},
 };

@@ -67,6 +67,8 @@ pub enum Kind {
     ULong,
     Ptr,
     Path,
+    /// A NUL-terminated name that is not a path (a POSIX message queue's).
+    Name,
     /// Bytes the guest passes in; their length is parameter `n`.
     InBuf(usize),
     /// Bytes the kernel fills in; their length is the result.
@@ -238,6 +240,10 @@ kinds! {
     Ptr => u32 = |raw| raw as u32;
     /// A NUL-terminated path name.
     Path => GuestPath = |raw| GuestPath(raw as u32);
+    /// A NUL-terminated name outside the file system (a POSIX message
+    /// queue's), read like a path (at most `PATH_MAX` bytes) but naming no
+    /// file for a policy.
+    Name => GuestPath = |raw| GuestPath(raw as u32);
     /// Bytes the kernel fills in; their length is another parameter, and
     /// strace shows the result's worth.
     OutBuf => GuestBuf = |raw| GuestBuf(raw as u32);
@@ -350,5 +356,6 @@ mod tests {
         assert_eq!(Kind::Sockaddr(2).capability(), Capability::SockAddr);
         assert_eq!(Kind::Pid.capability(), Capability::Pid);
         assert_eq!(Kind::Int.capability(), Capability::None);
+        assert_eq!(Kind::Name.capability(), Capability::None);
     }
 }

@@ -15,6 +15,7 @@ pub static TABLE: LazyLock<Vec<&'static SyscallDef>> = LazyLock::new(|| {
         syscalls::io::SYSCALLS,
         syscalls::poll::SYSCALLS,
         syscalls::net::SYSCALLS,
+        syscalls::ipc::SYSCALLS,
         syscalls::time::SYSCALLS,
         syscalls::identity::SYSCALLS,
         syscalls::process::SYSCALLS,
