@@ -99,6 +99,38 @@ static void semaphores(void) {
     expect_eq("IPC_RMID", wali_semctl(s, 0, IPC_RMID, (long)(size_t)LT_WILD), 0);
 }
 
+static void shared_memory(void) {
+    put("== shared memory\n");
+    int id = (int)wali_shmget(IPC_PRIVATE, 4096, 0600);
+    expect_true("shmget", id >= 0);
+    /* Linear memory ends at 4 GiB and the guest's maximum before that. */
+    expect_eq("shmat near 4 GiB", wali_shmat(id, (void *)0xfffff000u, 0), -ENOMEM);
+    expect_eq("shmat past the maximum", wali_shmat(id, (void *)0xc0000000u, 0), -ENOMEM);
+    expect_eq("shmat below 64 KiB", wali_shmat(id, (void *)0x1000, SHM_REMAP), -EPERM);
+    /* The guest's own memory is a mapping: not without SHM_REMAP. */
+    static char data[8192];
+    void *inside = (void *)(((size_t)data + 4095) & ~(size_t)4095);
+    expect_eq("shmat over the guest's data", wali_shmat(id, inside, 0), -EINVAL);
+    expect_eq("shmat unaligned", wali_shmat(id, (void *)((size_t)inside + 1), 0), -EINVAL);
+    long a = wali_shmat(id, NULL, SHM_EXEC);
+    expect_true("SHM_EXEC attached (not executable on the host)", a > 0);
+    expect_eq("shmdt wild", wali_shmdt(LT_WILD), -EINVAL);
+    expect_eq("shmdt NULL", wali_shmdt(NULL), -EINVAL);
+    expect_eq("shmdt the guest's data", wali_shmdt(inside), -EINVAL);
+    expect_eq("shmdt", wali_shmdt((void *)(size_t)a), 0);
+
+    struct shmid_ds *dtail = lt_mem_tail(sizeof(struct shmid_ds));
+    expect_eq("IPC_STAT at the very end", wali_shmctl(id, IPC_STAT, dtail), 0);
+    expect_eq("IPC_STAT past the end", wali_shmctl(id, IPC_STAT, lt_mem_tail(111)), -EFAULT);
+    expect_eq("IPC_STAT wild", wali_shmctl(id, IPC_STAT, LT_WILD), -EFAULT);
+    expect_eq("IPC_STAT bad id, wild", wali_shmctl(-1, IPC_STAT, LT_WILD), -EINVAL);
+    expect_eq("IPC_INFO at the very end", wali_shmctl(0, IPC_INFO, lt_mem_tail(72)) >= 0, 1);
+    expect_eq("IPC_INFO past the end", wali_shmctl(0, IPC_INFO, lt_mem_tail(71)), -EFAULT);
+    expect_eq("SHM_INFO past the end", wali_shmctl(0, SHM_INFO, lt_mem_tail(47)), -EFAULT);
+    expect_eq("unknown command", wali_shmctl(id, 0x7fff, LT_WILD), -EINVAL);
+    expect_eq("IPC_RMID ignores the buffer", wali_shmctl(id, IPC_RMID, LT_WILD), 0);
+}
+
 static void posix_queues(void) {
     put("== POSIX message queues\n");
     char name[64];
@@ -173,6 +205,7 @@ static void posix_queues(void) {
 int main(int argc, char **argv) {
     queues();
     semaphores();
+    shared_memory();
     posix_queues();
     expect_eq("runtime survived", wali_getpid() > 0, 1);
     return lt_failures;

@@ -14,8 +14,8 @@ static long number(const char *s) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) return 2;
-    int foreign_q = (int)number(argv[1]), foreign_s = (int)number(argv[2]);
+    if (argc < 4) return 2;
+    int foreign_q = (int)number(argv[1]), foreign_s = (int)number(argv[2]), foreign_m = (int)number(argv[3]);
     struct lt_msg m = {1, "hi"};
     struct msqid_ds ds;
 
@@ -32,6 +32,12 @@ int main(int argc, char **argv) {
     result("own semop", wali_semop((int)s, &up, 1));
     result("own GETVAL", wali_semctl((int)s, 0, GETVAL, 0));
     result("own set IPC_RMID", wali_semctl((int)s, 0, IPC_RMID, 0));
+    long shm = wali_shmget(IPC_PRIVATE, 4096, 0600);
+    result("own segment", shm >= 0 ? 0 : shm);
+    long at = wali_shmat((int)shm, NULL, 0);
+    result("own shmat", at > 0 ? 0 : at);
+    result("own shmdt", wali_shmdt((void *)(size_t)at));
+    result("own segment IPC_RMID", wali_shmctl((int)shm, IPC_RMID, NULL));
     struct msginfo info;
     result("IPC_INFO", wali_msgctl(0, IPC_INFO, &info) >= 0 ? 0 : -1);
 
@@ -50,6 +56,11 @@ int main(int argc, char **argv) {
     result("foreign SETVAL", wali_semctl(foreign_s, 0, SETVAL, 9));
     result("foreign set IPC_RMID", wali_semctl(foreign_s, 0, IPC_RMID, 0));
     result("SEM_STAT_ANY", wali_semctl(0, 0, SEM_STAT_ANY, (long)(size_t)&ds));
+    result("shmget key", wali_shmget(0x4c414d, 4096, IPC_CREAT | 0600));
+    result("foreign shmat", wali_shmat(foreign_m, NULL, 0));
+    result("foreign shmctl IPC_STAT", wali_shmctl(foreign_m, IPC_STAT, &ds));
+    result("foreign shmctl IPC_RMID", wali_shmctl(foreign_m, IPC_RMID, NULL));
+    result("SHM_STAT_ANY", wali_shmctl(0, SHM_STAT_ANY, &ds));
 
     /* POSIX queue names. */
     struct mq_attr attr = {0, 2, 16, 0, {0}};

@@ -73,6 +73,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -381,6 +382,10 @@ static const struct hint HINTS[] = {
     {"SYS_mq_timedreceive", "fd B len o4 ts"},
     {"SYS_mq_notify", "fd sev"},
     {"SYS_mq_getsetattr", "fd s64 o64"},
+    {"SYS_shmget", "int len flags"},
+    {"SYS_shmat", "int maddr flags"},
+    {"SYS_shmdt", "maddr"},
+    {"SYS_shmctl", "int int o112"},
     {"__init", ""},
     {"__deinit", ""},
     {"__proc_exit", "int"},
@@ -1825,6 +1830,9 @@ static void fuzz_one(struct imp *im) {
         /* A huge slack lets even a passed timeout of those waits fire only
          * at its hard expiry, centuries later. */
         a[1] = below(1000000);
+    } else if (!strcmp(im->name, "SYS_shmat")) {
+        /* Attaching over mapped memory would replace the fuzzer's own. */
+        a[2] &= ~(unsigned long long)SHM_REMAP;
     } else if (!strcmp(im->name, "SYS_mremap")) {
         if (hits_own(a[0] & 0xffffffff, a[1] & 0xffffffff)) a[0] = memsize();
         if (hits_own(a[0] & 0xffffffff, a[2] & 0xffffffff)) a[2] = 4096;
@@ -1908,6 +1916,8 @@ static void fuzz_one(struct imp *im) {
             wali_msgctl((int)r, IPC_RMID, NULL);
         } else if (!strcmp(im->name, "SYS_semget")) {
             wali_semctl((int)r, 0, IPC_RMID, 0);
+        } else if (!strcmp(im->name, "SYS_shmget")) {
+            wali_shmctl((int)r, IPC_RMID, NULL);
         } else if (!strcmp(im->name, "SYS_mmap") && r > 0) {
             track_mapping((uint32_t)r, (uint32_t)a[1]);
         } else if (!strcmp(im->name, "SYS_mremap") && r > 0) {

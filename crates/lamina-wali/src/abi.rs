@@ -237,10 +237,18 @@ impl SemidDs {
     }
 }
 
-/// `struct shmid64_ds` (`shmctl` `IPC_STAT`/`IPC_SET`/`SHM_STAT`).
+/// `struct shmid64_ds` (`shmctl` `IPC_STAT`/`IPC_SET`/`SHM_STAT`), whose
+/// `shm_segsz` is word 6.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ShmidDs(pub [u64; 14]);
+
+impl ShmidDs {
+    /// The segment's size in bytes.
+    pub fn segsz(&self) -> u64 {
+        self.0[6]
+    }
+}
 
 /// `struct sembuf`: semaphore number, operation, flags.
 #[repr(C)]

@@ -84,3 +84,20 @@ static inline void lt_ipc_name(char *out, const char *prefix) {
     while (i) out[n++] = digits[--i];
     out[n] = 0;
 }
+
+#define SHM_RDONLY 010000
+#define SHM_RND 020000
+#define SHM_REMAP 040000
+#define SHM_EXEC 0100000
+#define SHM_STAT 13
+#define SHM_INFO 14
+#define SHM_STAT_ANY 15
+/* The kernel's shmid64_ds: shm_segsz is a size_t there, 8 bytes in both
+ * builds. */
+struct shmid_ds {
+    struct ipc_perm shm_perm;
+    unsigned long shm_segsz;
+    long shm_atime, shm_dtime, shm_ctime;
+    int shm_cpid, shm_lpid;
+    unsigned long shm_nattch, __unused4, __unused5;
+};

@@ -1,5 +1,5 @@
-//! Inter-process communication beyond descriptors: System V message queues
-//! and semaphores, and POSIX message queues.
+//! Inter-process communication beyond descriptors: System V message queues,
+//! semaphores and shared memory, and POSIX message queues.
 //!
 //! Their structures (`msqid_ds`, `semid_ds`, `sembuf`, `mq_attr`, a message's
 //! `long` type) have the x86-64 kernel's layout in the guest, so the kernel
@@ -7,6 +7,13 @@
 //! arguments before it touches a structure, a structure that is not all guest
 //! memory is passed as NULL ([`in_guest_or_null`]): the kernel then answers
 //! what it would answer natively, in its own order, ending with `EFAULT`.
+//!
+//! A shared memory segment is attached inside linear memory, as `mmap` maps
+//! a file (see `mm.rs`): the kernel attaches it outside guest memory first
+//! (so it checks the request), and the attachment is then moved into the
+//! place the memory map chose and recorded there. Detaching replaces its
+//! pages with fresh ones, as `munmap` does: nothing inside the reservation
+//! is ever left unmapped.
 //!
 //! IPC objects are not files. They outlive the process, every process of
 //! the user reaches them by key, id or name, and Landlock does not cover
@@ -20,11 +27,12 @@
 use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
 
+use lamina_memory::map::{ADDRESS_SPACE, Kind, MapError, PAGE_SIZE, PROT_READ, PROT_RW, Want, page_up};
 use lamina_memory::{GuestBuf, GuestPtr};
 use libc::c_long;
 
 use super::settime;
-use crate::abi::{GuestSigevent, MqAttr, MsqidDs, Sembuf, SemidDs, Timespec};
+use crate::abi::{GuestSigevent, MqAttr, MsqidDs, Sembuf, SemidDs, ShmidDs, Timespec};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::{Interrupted, Restartable};
 use crate::entry::SyscallDef;
@@ -44,6 +52,10 @@ pub static SYSCALLS: &[SyscallDef] = &[
         semid: Int, sops: Struct<Sembuf>, nsops: UInt, timeout: Struct<Timespec>,
     ], Interrupted),
     syscall!(semctl => semctl, [semid: Int, semnum: Int, cmd: Int, arg: ULong]),
+    syscall!(shmget => shmget, [key: Int, size: UInt, shmflg: Hex]),
+    syscall!(shmat => shmat, [shmid: Int, shmaddr: Ptr, shmflg: Hex]),
+    syscall!(shmdt => shmdt, [shmaddr: Ptr]),
+    syscall!(shmctl => shmctl, [shmid: Int, cmd: Int, buf: Ptr]),
     syscall!(mq_open => mq_open, [name: Name, oflag: OpenFlags, mode: Mode, attr: Struct<MqAttr>]),
     syscall!(mq_unlink => mq_unlink, [name: Name]),
     syscall!(mq_timedsend => mq_timedsend, [
@@ -56,13 +68,21 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(mq_getsetattr => mq_getsetattr, [mqdes: Fd, newattr: Struct<MqAttr>, oldattr: Struct<MqAttr>]),
 ];
 
-// Commands the libc crate does not name (Linux uapi `linux/msg.h`).
+// Commands the libc crate does not name (Linux uapi `linux/msg.h`,
+// `linux/shm.h`).
 const MSG_STAT_ANY: i32 = 13;
+const SHM_STAT: i32 = 13;
+const SHM_INFO: i32 = 14;
+const SHM_STAT_ANY: i32 = 15;
 
 /// Bytes of `struct msginfo` (`msgctl` `IPC_INFO`, `MSG_INFO`).
 const MSGINFO_SIZE: usize = 32;
 /// Bytes of `struct seminfo` (`semctl` `IPC_INFO`, `SEM_INFO`).
 const SEMINFO_SIZE: usize = 40;
+/// Bytes of `struct shminfo64` (`shmctl` `IPC_INFO`).
+const SHMINFO_SIZE: usize = 72;
+/// Bytes of `struct shm_info` (`shmctl` `SHM_INFO`).
+const SHM_INFO_SIZE: usize = 48;
 /// Bytes of a message's type before its text: a `long`.
 const MTYPE_SIZE: usize = size_of::<i64>();
 /// Bytes of the cookie `mq_notify`'s `SIGEV_THREAD` sends on its netlink
@@ -83,6 +103,7 @@ fn in_guest_or_null(ctx: &Ctx<'_>, addr: u32, len: usize) -> i64 {
 enum Class {
     Queue,
     Semaphores,
+    SharedMemory,
 }
 
 /// The System V objects a sandboxed guest made (all private), by class and
@@ -202,9 +223,21 @@ fn msgctl(ctx: &Ctx<'_>, msqid: i32, cmd: i32, buf: u32) -> SysResult {
         libc::IPC_INFO | libc::MSG_INFO => (Reach::System, MSGINFO_SIZE),
         _ => return unknown_command(ctx, "msgctl", cmd),
     };
-    check_reach(ctx, Class::Queue, msqid, reach)?;
+    control_with_buffer(ctx, (Class::Queue, libc::SYS_msgctl), (msqid, cmd), reach, (buf, len))
+}
+
+/// `msgctl` and `shmctl`: a command on object `id` whose buffer, if it has
+/// one (`len` not 0), is a structure of `len` bytes.
+fn control_with_buffer(
+    ctx: &Ctx<'_>,
+    (class, nr): (Class, c_long),
+    (id, cmd): (i32, i32),
+    reach: Reach,
+    (buf, len): (u32, usize),
+) -> SysResult {
+    check_reach(ctx, class, id, reach)?;
     let buf = if len == 0 { 0 } else { in_guest_or_null(ctx, buf, len) };
-    control(ctx, Class::Queue, libc::SYS_msgctl, (msqid, cmd), &[msqid.into(), cmd.into(), buf])
+    control(ctx, class, nr, (id, cmd), &[id.into(), cmd.into(), buf])
 }
 
 fn semget(ctx: &Ctx<'_>, key: i32, nsems: i32, semflg: u32) -> SysResult {
@@ -261,6 +294,133 @@ fn semaphore_values(ctx: &Ctx<'_>, semid: i32, array: u32) -> Result<i64, SysErr
     let mut set = SemidDs::default();
     host::syscall(libc::SYS_semctl, &[semid.into(), 0, libc::IPC_STAT.into(), host::ptr(&raw mut set)])?;
     Ok(in_guest_or_null(ctx, array, set.nsems() as usize * size_of::<u16>()))
+}
+
+fn shmget(ctx: &Ctx<'_>, key: i32, size: u32, shmflg: u32) -> SysResult {
+    get(ctx, Class::SharedMemory, libc::SYS_shmget, key, &[key.into(), size.into(), (shmflg as i32).into()])
+}
+
+/// The attachments `shmat` made, by the memory map's id of their mapping:
+/// what `shmdt` detaches (the map records them as it records shared
+/// anonymous `mmap`s, which `shmdt` refuses natively). Map ids are never
+/// reused, so an attachment the guest unmapped another way may stay here.
+static ATTACHED: Mutex<BTreeSet<u64>> = Mutex::new(BTreeSet::new());
+
+fn attached() -> MutexGuard<'static, BTreeSet<u64>> {
+    ATTACHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Where a segment must be attached, from `shmat`'s address and flags, with
+/// the kernel's checks: an unaligned address is rounded down with
+/// `SHM_RND` and refused without; `SHM_REMAP` needs an address.
+fn attach_place(shmaddr: u32, shmflg: u32) -> Result<Want, Errno> {
+    let remap = shmflg & libc::SHM_REMAP as u32 != 0;
+    let mut addr = u64::from(shmaddr);
+    if addr == 0 {
+        return if remap { Err(Errno::EINVAL) } else { Ok(Want::Anywhere { hint: 0 }) };
+    }
+    // `SHMLBA` is the page size on x86-64.
+    if !addr.is_multiple_of(PAGE_SIZE) {
+        if shmflg & libc::SHM_RND as u32 == 0 {
+            return Err(Errno::EINVAL);
+        }
+        addr -= addr % PAGE_SIZE;
+        if addr == 0 && remap {
+            return Err(Errno::EINVAL);
+        }
+    }
+    Ok(Want::Fixed { addr, replace: remap })
+}
+
+/// Why a segment cannot go where it was asked to: over other mappings
+/// without `SHM_REMAP` the kernel says `EINVAL`.
+fn attach_errno(e: MapError) -> Errno {
+    match e {
+        MapError::NoMemory => Errno::ENOMEM,
+        MapError::Exists | MapError::Invalid => Errno::EINVAL,
+        MapError::Permission => Errno::EPERM,
+    }
+}
+
+/// Attaches a segment inside linear memory and returns its guest address.
+/// Its size (in whole pages, as the kernel maps it) comes from `IPC_STAT`,
+/// whose errors for an id are `shmat`'s (attaching needs read permission
+/// too); the kernel then attaches it where it likes, which checks the
+/// request, and the attachment moves into the place chosen. `SHM_EXEC` is
+/// not given to the host: guest bytes never become host code.
+fn shmat(ctx: &Ctx<'_>, shmid: i32, shmaddr: u32, shmflg: u32) -> SysResult {
+    if shmid < 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    let want = attach_place(shmaddr, shmflg)?;
+    check_reach(ctx, Class::SharedMemory, shmid, Reach::Object)?;
+    let mut segment = ShmidDs::default();
+    host::syscall(libc::SYS_shmctl, &[shmid.into(), libc::IPC_STAT.into(), host::ptr(&raw mut segment)])?;
+    let len = page_up(segment.segsz());
+    if len > ADDRESS_SPACE {
+        return Err(Errno::ENOMEM.into());
+    }
+    let read_only = shmflg & libc::SHM_RDONLY as u32 != 0;
+    let prot = if read_only { PROT_READ } else { PROT_RW };
+    let host_flags = if read_only { libc::SHM_RDONLY } else { 0 };
+
+    let mut map = ctx.mem.map();
+    map.check_room().map_err(attach_errno)?;
+    let start = map.place(len, want).map_err(attach_errno)?;
+    let end = start + len;
+    let id = map.new_id();
+    map.shield(start, end);
+    let made = ctx.syscall(libc::SYS_shmat, &[shmid.into(), 0, host_flags.into()]).and_then(|tmp| {
+        // SAFETY: the kernel's new attachment of the segment, `len` bytes,
+        // made for this call.
+        unsafe { map.install(tmp, len, start, len, None) }.map_err(SysError::from)
+    });
+    match made {
+        Ok(()) => {
+            map.set(start, end, Kind::Object { id, offset: 0, shared: true, file: false }, prot);
+            attached().insert(id);
+        }
+        Err(_) => map.settle(start, end),
+    }
+    map.refresh(start, end);
+    made.map(|()| start as i64)
+}
+
+/// Detaches the segment attached at `shmaddr` (its first page): its pages,
+/// as far as they still follow one another, become fresh memory, which
+/// ends the host's attachment. Anything else there is `EINVAL`, as natively.
+fn shmdt(ctx: &Ctx<'_>, shmaddr: u32) -> SysResult {
+    let addr = u64::from(shmaddr);
+    if !addr.is_multiple_of(PAGE_SIZE) {
+        return Err(Errno::EINVAL.into());
+    }
+    let mut map = ctx.mem.map();
+    let id = match map.mapping_at(addr).map(|(start, r)| r.kind.advanced(addr - start)) {
+        Some(Kind::Object { id, offset: 0, shared: true, file: false }) if attached().contains(&id) => id,
+        _ => return Err(Errno::EINVAL.into()),
+    };
+    let mut end = addr;
+    for (from, to, r) in map.pieces(addr, map.end()) {
+        if from != end || !matches!(r.kind, Kind::Object { id: i, .. } if i == id) {
+            break;
+        }
+        end = to;
+    }
+    map.check_room().map_err(attach_errno)?;
+    map.unmap(addr, end)?;
+    Ok(0)
+}
+
+fn shmctl(ctx: &Ctx<'_>, shmid: i32, cmd: i32, buf: u32) -> SysResult {
+    let (reach, len) = match cmd {
+        libc::IPC_RMID | libc::SHM_LOCK | libc::SHM_UNLOCK => (Reach::Object, 0),
+        libc::IPC_STAT | libc::IPC_SET => (Reach::Object, size_of::<ShmidDs>()),
+        SHM_STAT | SHM_STAT_ANY => (Reach::Index, size_of::<ShmidDs>()),
+        libc::IPC_INFO => (Reach::System, SHMINFO_SIZE),
+        SHM_INFO => (Reach::System, SHM_INFO_SIZE),
+        _ => return unknown_command(ctx, "shmctl", cmd),
+    };
+    control_with_buffer(ctx, (Class::SharedMemory, libc::SYS_shmctl), (shmid, cmd), reach, (buf, len))
 }
 
 /// Under a sandbox a queue name is refused: it is in the namespace every
@@ -393,6 +553,8 @@ mod tests {
         // A key names an object other programs may share; no call is made.
         assert_eq!(errno(msgget(&ctx, 0x1234, libc::IPC_CREAT as u32)), libc::EACCES);
         assert_eq!(errno(semget(&ctx, 0x1234, 1, 0)), libc::EACCES);
+        assert_eq!(errno(shmget(&ctx, 0x1234, 4096, 0)), libc::EACCES);
+        assert_eq!(errno(shmat(&ctx, 0, 0, 0)), libc::EACCES);
         // Ids it did not make, and listing indices, are refused before the kernel sees them.
         assert_eq!(errno(msgctl(&ctx, 0, libc::IPC_RMID, 0)), libc::EACCES);
         assert_eq!(errno(msgctl(&ctx, 0, libc::MSG_STAT, 64)), libc::EACCES);
@@ -412,6 +574,19 @@ mod tests {
     }
 
     #[test]
+    fn attach_addresses_follow_the_kernels_rules() {
+        let (rnd, remap) = (libc::SHM_RND as u32, libc::SHM_REMAP as u32);
+        assert_eq!(attach_place(0, 0), Ok(Want::Anywhere { hint: 0 }));
+        assert_eq!(attach_place(0, remap), Err(Errno::EINVAL));
+        assert_eq!(attach_place(0x20000, 0), Ok(Want::Fixed { addr: 0x20000, replace: false }));
+        assert_eq!(attach_place(0x20005, 0), Err(Errno::EINVAL));
+        assert_eq!(attach_place(0x20005, rnd | remap), Ok(Want::Fixed { addr: 0x20000, replace: true }));
+        assert_eq!(attach_place(5, rnd | remap), Err(Errno::EINVAL), "rounded to NULL");
+        assert_eq!(attach_place(5, rnd), Ok(Want::Fixed { addr: 0, replace: false }));
+        assert_eq!(attach_errno(MapError::Exists), Errno::EINVAL);
+    }
+
+    #[test]
     fn unknown_commands_are_refused() {
         let (_keep, mem) = TestMemory::new(4096);
         let process = Process::new(ProcessConfig::default());
@@ -421,5 +596,6 @@ mod tests {
         assert_eq!(errno(msgctl(&ctx, 0, 99, 64)), libc::EINVAL);
         // The IPC_64 flag is not the x86-64 kernel's: commands carry none.
         assert_eq!(errno(msgctl(&ctx, 0, libc::IPC_STAT | 0x100, 64)), libc::EINVAL);
+        assert_eq!(errno(shmctl(&ctx, 0, 99, 64)), libc::EINVAL);
     }
 }
