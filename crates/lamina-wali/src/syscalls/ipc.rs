@@ -107,10 +107,10 @@ enum Class {
 }
 
 /// The System V objects a sandboxed guest made (all private), by class and
-/// id: the only ones it may use. One set per host process, as the objects
-/// are per process: a fork's copy inherits it, as a forked child may use its
-/// parent's objects; an executed module starts with none (it is given no
-/// others' ids to use). An object's id is dropped when the guest removes it.
+/// id: the only ones it may use. It is state of the host process, like the
+/// rest of the runtime's: a fork's copy inherits it, as a forked child may
+/// use its parent's objects, and an executed module starts with none. An
+/// object's id is dropped when the guest removes it.
 static CREATED: Mutex<BTreeSet<(Class, i32)>> = Mutex::new(BTreeSet::new());
 
 fn created() -> MutexGuard<'static, BTreeSet<(Class, i32)>> {
