@@ -45,8 +45,9 @@ from wali.spec import SYSCALLS
 # Parameter kinds: i = 4-byte integer, l = 8-byte integer, p = pointer.
 EXTRA = {
     "acct": "p", "adjtimex": "p", "alarm": "i", "arch_prctl": "il", "capget": "pp", "capset": "pp",
-    "clock_adjtime": "ip", "clock_settime": "ip", "clone": "lpppl", "close_range": "iii", "creat": "pi", "copy_file_range": "ipipii",
-    "delete_module": "pi", "epoll_create": "i", "epoll_wait": "ipii", "execveat": "ipppi",
+    "clock_adjtime": "ip", "clock_settime": "ip", "clone": "lpppl", "close_range": "iii", "creat": "pi",
+    "copy_file_range": "ipipii", "delete_module": "pi", "epoll_create": "i", "epoll_pwait2": "ipippi",
+    "epoll_wait": "ipii", "execveat": "ipppi",
     "fallocate": "iill", "fanotify_init": "ii", "fanotify_mark": "iilip", "fgetxattr": "ippi",
     "flistxattr": "ipi", "fremovexattr": "ip", "fsetxattr": "ippii", "futex_waitv": "piipi", "futimesat": "ipp",
     "get_robust_list": "ipp", "getcpu": "ppp", "getdents": "ipi", "getitimer": "ip", "getpgrp": "",

@@ -286,6 +286,72 @@ static void options(void) {
     wali_close((int)s);
 }
 
+struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; };
+
+static void batches(void) {
+    put("== sendmmsg/recvmmsg\n");
+    struct sockaddr_in baddr = lt_loopback4(0);
+    socklen_t blen = sizeof baddr;
+    long u = wali_socket(AF_INET, SOCK_DGRAM, 0), b = wali_socket(AF_INET, SOCK_DGRAM, 0);
+    wali_bind((int)b, &baddr, sizeof baddr);
+    wali_getsockname((int)b, &baddr, &blen);
+    char data[4] = "abc";
+    struct iovec iov = {data, 3};
+    struct mmsghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_hdr.msg_name = &baddr;
+    m.msg_hdr.msg_namelen = sizeof baddr;
+    m.msg_hdr.msg_iov = &iov;
+    m.msg_hdr.msg_iovlen = 1;
+
+    expect_eq("sendmmsg wild vector", wali_sendmmsg((int)u, WILD, 1, 0), -EFAULT);
+    expect_eq("sendmmsg wild vector, bad fd", wali_sendmmsg(-1, WILD, 1, 0), -EBADF);
+    expect_eq("sendmmsg wild vector, not a socket", wali_sendmmsg(0, WILD, 1, 0), -ENOTSOCK);
+    expect_eq("sendmmsg wild vector, none", wali_sendmmsg((int)u, WILD, 0, 0), 0);
+    expect_eq("sendmmsg NULL vector", wali_sendmmsg((int)u, NULL, 1, 0), -EFAULT);
+    expect_eq("recvmmsg NULL vector", wali_recvmmsg((int)b, NULL, 1, MSG_DONTWAIT, NULL), -EFAULT);
+    /* One entry in the last bytes of memory, the next past the end: the
+     * batch is the first message only. */
+    struct mmsghdr *tail = TAIL(sizeof m);
+    *tail = m;
+    expect_eq("sendmmsg entry at the very end", wali_sendmmsg((int)u, tail, 1, 0), 1);
+    expect_eq("msg_len at the very end", tail->msg_len, 3);
+    expect_eq("sendmmsg second entry past the end", wali_sendmmsg((int)u, tail, 2, 0), 1);
+    expect_eq("sendmmsg vector past the end", wali_sendmmsg((int)u, TAIL(sizeof m - 1), 1, 0), -EFAULT);
+    /* A count beyond UIO_MAXIOV is cut; the entries after the first are
+     * outside memory here, so one message goes. */
+    expect_eq("sendmmsg huge count", wali_sendmmsg((int)u, tail, 0xffffffffu, 0), 1);
+    struct mmsghdr bad = m;
+    bad.msg_hdr.msg_iov = WILD;
+    expect_eq("sendmmsg wild iovec", wali_sendmmsg((int)u, &bad, 1, 0), -EFAULT);
+    bad = m;
+    bad.msg_hdr.msg_name = TAIL(8);
+    expect_eq("sendmmsg name past the end", wali_sendmmsg((int)u, &bad, 1, 0), -EFAULT);
+    iov.iov_base = WILD;
+    expect_eq("sendmmsg wild data", wali_sendmmsg((int)u, &m, 1, 0), -EFAULT);
+    iov.iov_base = data;
+
+    char buf[8];
+    struct iovec rio = {buf, sizeof buf};
+    struct mmsghdr r;
+    memset(&r, 0, sizeof r);
+    r.msg_hdr.msg_iov = &rio;
+    r.msg_hdr.msg_iovlen = 1;
+    struct timespec zero = {0, 0};
+    expect_eq("recvmmsg wild timeout", wali_recvmmsg((int)b, &r, 1, MSG_DONTWAIT, WILD), -EFAULT);
+    expect_eq("recvmmsg timeout past the end", wali_recvmmsg((int)b, &r, 1, MSG_DONTWAIT, TAIL(15)), -EFAULT);
+    expect_eq("recvmmsg wild vector", wali_recvmmsg((int)b, WILD, 1, MSG_DONTWAIT, &zero), -EFAULT);
+    expect_eq("recvmmsg wild vector, bad fd", wali_recvmmsg(-1, WILD, 1, MSG_DONTWAIT, NULL), -EBADF);
+    struct mmsghdr *rtail = TAIL(sizeof r);
+    *rtail = r;
+    expect_eq("recvmmsg entry at the very end", wali_recvmmsg((int)b, rtail, 2, MSG_DONTWAIT, NULL), 1);
+    expect_eq("received length at the very end", rtail->msg_len, 3);
+    rio.iov_base = TAIL(2);
+    expect_eq("recvmmsg buffer past the end", wali_recvmmsg((int)b, &r, 1, MSG_DONTWAIT, NULL), -EFAULT);
+    wali_close((int)u);
+    wali_close((int)b);
+}
+
 int main(int argc, char **argv) {
     (void)argc, (void)argv;
     struct sockaddr_in a = lt_loopback4(0);
@@ -300,5 +366,6 @@ int main(int argc, char **argv) {
     pairs();
     messages();
     options();
+    batches();
     return lt_failures;
 }

@@ -146,6 +146,17 @@ static void epolls(int rd) {
     /* The mask is installed before the array is looked at. */
     expect_eq("pwait wild sigmask and array", wali_epoll_pwait(ep, LT_WILD, 0, 0, LT_WILD, 8), -EFAULT);
     expect_eq("pwait bad epfd", wali_epoll_pwait(-1, tail, 1, 0, NULL, 8), -EBADF);
+
+    struct timespec zero = {0, 0}, *ttail = lt_mem_tail(16);
+    *ttail = zero;
+    expect_eq("pwait2 timeout at the very end", wali_epoll_pwait2(ep, tail, 1, ttail, &mask, 8), 0);
+    expect_eq("pwait2 wild timeout", wali_epoll_pwait2(ep, tail, 1, LT_WILD, &mask, 8), -EFAULT);
+    expect_eq("pwait2 timeout past the end", wali_epoll_pwait2(ep, tail, 1, lt_mem_tail(15), NULL, 8), -EFAULT);
+    expect_eq("pwait2 array past the end", wali_epoll_pwait2(ep, tail, 2, &zero, &mask, 8), -EFAULT);
+    expect_eq("pwait2 wild events", wali_epoll_pwait2(ep, LT_WILD, 1, &zero, NULL, 8), -EFAULT);
+    expect_eq("pwait2 maxevents -7", wali_epoll_pwait2(ep, LT_WILD, -7, &zero, NULL, 8), -EINVAL);
+    expect_eq("pwait2 wild sigmask", wali_epoll_pwait2(ep, tail, 1, &zero, LT_WILD, 8), -EFAULT);
+    expect_eq("pwait2 bad epfd", wali_epoll_pwait2(-1, tail, 1, &zero, NULL, 8), -EBADF);
     wali_close(ep);
 }
 
@@ -180,6 +191,12 @@ static void counters(void) {
     expect_eq("settime new at the very end", wali_timerfd_settime(t, 0, tnew, &old), 0);
     expect_eq("settime old at the very end", wali_timerfd_settime(t, 0, &it, tnew), 0);
     expect_eq("timerfd read wild", wali_read(t, LT_WILD, 8), -EFAULT);
+    /* The kernel finds the timer before it stores its setting. */
+    expect_eq("gettime wild", wali_timerfd_gettime(t, LT_WILD), -EFAULT);
+    expect_eq("gettime NULL", wali_timerfd_gettime(t, NULL), -EFAULT);
+    expect_eq("gettime past the end", wali_timerfd_gettime(t, lt_mem_tail(31)), -EFAULT);
+    expect_eq("gettime at the very end", wali_timerfd_gettime(t, tnew), 0);
+    expect_eq("gettime bad fd beats a wild pointer", wali_timerfd_gettime(-1, LT_WILD), -EBADF);
     wali_close(t);
 }
 

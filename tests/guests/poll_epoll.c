@@ -102,6 +102,23 @@ static void edge_triggered(void) {
     expect_eq("pwait mask bad size", wali_epoll_pwait(ep, out, 4, 0, &mask, 4), -EINVAL);
     lt_write_u64(lt, 5);
     expect_eq("pwait ready", wali_epoll_pwait(ep, out, 4, -1, &mask, LT_SIGSET_SIZE), 1);
+    /* epoll_pwait2: a timespec timeout, NULL for none. */
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    expect_eq("pwait2 ready, no timeout", wali_epoll_pwait2(ep, out, 4, NULL, &mask, LT_SIGSET_SIZE), 1);
+    expect_eq("pwait2 data", (long)out[0].data, 1);
+    lt_read_u64(lt, &v);
+    long t0 = lt_now_ns();
+    expect_eq("pwait2 timeout 20ms", wali_epoll_pwait2(ep, out, 4, &ts, NULL, 0), 0);
+    expect_true("pwait2 waited its timeout", lt_now_ns() - t0 >= 19 * 1000 * 1000);
+    struct timespec zero = {0, 0};
+    expect_eq("pwait2 zero timeout", wali_epoll_pwait2(ep, out, 4, &zero, &mask, LT_SIGSET_SIZE), 0);
+    struct timespec bad_ts = {0, 1000000000};
+    expect_eq("pwait2 bad nsec", wali_epoll_pwait2(ep, out, 4, &bad_ts, NULL, 0), -EINVAL);
+    struct timespec negative = {-1, 0};
+    expect_eq("pwait2 negative timeout", wali_epoll_pwait2(ep, out, 4, &negative, NULL, 0), -EINVAL);
+    expect_eq("pwait2 mask bad size", wali_epoll_pwait2(ep, out, 4, &zero, &mask, 4), -EINVAL);
+    expect_eq("pwait2 maxevents 0", wali_epoll_pwait2(ep, out, 0, &zero, NULL, 0), -EINVAL);
+    expect_eq("pwait2 bad epfd", wali_epoll_pwait2(-1, out, 4, &zero, NULL, 0), -EBADF);
     expect_eq("maxevents 0", wali_epoll_wait(ep, out, 0, 0), -EINVAL);
     expect_eq("maxevents -1", wali_epoll_pwait(ep, out, -1, 0, NULL, 0), -EINVAL);
     expect_eq("wait on a non-epoll fd", wali_epoll_wait(lt, out, 4, 0), -EINVAL);

@@ -36,6 +36,25 @@ int main(int argc, char **argv) {
     expect_true("old value left", old.it_value.tv_sec == 0 && old.it_value.tv_nsec <= 5 * 1000 * 1000);
     expect_eq("disarmed poll", wali_poll(&pf, 1, 20), 0);
 
+    /* timerfd_gettime: the time left and the interval, zero when disarmed. */
+    struct itimerspec now;
+    memset(&now, 0xff, sizeof now);
+    expect_eq("gettime disarmed", wali_timerfd_gettime(fd, &now), 0);
+    expect_true("disarmed reads zero", now.it_value.tv_sec == 0 && now.it_value.tv_nsec == 0 &&
+                                           now.it_interval.tv_sec == 0 && now.it_interval.tv_nsec == 0);
+    struct itimerspec slow = {{3, 0}, {5, 0}};
+    expect_eq("arm 5s every 3s", wali_timerfd_settime(fd, 0, &slow, NULL), 0);
+    expect_eq("gettime armed", wali_timerfd_gettime(fd, &now), 0);
+    expect_true("gettime interval", now.it_interval.tv_sec == 3 && now.it_interval.tv_nsec == 0);
+    expect_true("gettime value left", now.it_value.tv_sec >= 4 && now.it_value.tv_sec <= 5);
+    expect_eq("disarm again", wali_timerfd_settime(fd, 0, &off, NULL), 0);
+    expect_eq("gettime bad fd", wali_timerfd_gettime(-1, &now), -EBADF);
+    int q[2];
+    wali_pipe(q);
+    expect_eq("gettime on a pipe", wali_timerfd_gettime(q[0], &now), -EINVAL);
+    wali_close(q[0]);
+    wali_close(q[1]);
+
     /* An absolute time in the past expires at once. */
     struct itimerspec past = {{0, 0}, {1, 0}};
     expect_eq("arm absolute past", wali_timerfd_settime(fd, TFD_TIMER_ABSTIME, &past, NULL), 0);

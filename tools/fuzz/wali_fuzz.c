@@ -72,6 +72,8 @@
 #include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -148,7 +150,7 @@ static const struct fz_generated FZ_AUX[] = {
     X(timer) X(sev) X(rlim) X(res) X(who) X(stk) X(fword) X(futop) X(fcmd) X(farg) X(ioreq) X(ioarg)          \
     X(prctlopt) X(parg) X(flockop) X(uid) X(gsz) X(gids) X(kpid) X(spid) X(rpid) X(wopt) X(idtype) X(nodmode) \
     X(dev) X(policy) X(start) X(cfn) X(cloneflags) X(renflags) X(grflags) X(mclflags) X(sflags) X(level)      \
-    X(optname) X(fdpair) X(argv) X(rlen)
+    X(optname) X(fdpair) X(argv) X(rlen) X(mmsg)
 
 enum token {
 #define X(t) T_##t,
@@ -404,6 +406,28 @@ static const struct hint HINTS[] = {
     {"SYS_munlock", "maddr mlen"},
     {"SYS_munlockall", "", 1},
     {"SYS_mincore", "maddr mlen b"},
+    {"SYS_sendmmsg", "fd mmsg cnt msgf"},
+    {"SYS_recvmmsg", "fd mmsg cnt msgf ts"},
+    {"SYS_epoll_pwait2", "fd epevs cnt ts sigset ssz", 3},
+    {"SYS_timerfd_gettime", "fd O32"},
+    {"SYS_msgget", "int flags"},
+    {"SYS_msgsnd", "int B len flags", 2},
+    {"SYS_msgrcv", "int B len long flags", 2},
+    {"SYS_msgctl", "int int o120"},
+    {"SYS_semget", "int int flags"},
+    {"SYS_semop", "int s12 int", 2},
+    {"SYS_semtimedop", "int s12 int ts", 2},
+    {"SYS_semctl", "int int int long"},
+    {"SYS_mq_open", "path oflags mode s64"},
+    {"SYS_mq_unlink", "path"},
+    {"SYS_mq_timedsend", "fd B len uint ts"},
+    {"SYS_mq_timedreceive", "fd B len o4 ts"},
+    {"SYS_mq_notify", "fd sev"},
+    {"SYS_mq_getsetattr", "fd s64 o64"},
+    {"SYS_shmget", "int len flags"},
+    {"SYS_shmat", "int maddr flags"},
+    {"SYS_shmdt", "maddr"},
+    {"SYS_shmctl", "int int o112"},
     {"__init", ""},
     {"__deinit", ""},
     {"__proc_exit", "int"},
@@ -1099,10 +1123,7 @@ static uint32_t gen_iov(uint32_t *natural) {
     return ptr;
 }
 
-static uint32_t gen_msghdr(void) {
-    uint32_t ptr;
-    struct msghdr *m = in_struct(sizeof(struct msghdr), &ptr);
-    if (!m) return ptr;
+static void put_msghdr(struct msghdr *m) {
     memset(m, 0, sizeof *m);
     uint32_t natural;
     if (chance(40)) {
@@ -1146,6 +1167,27 @@ static uint32_t gen_msghdr(void) {
     default: break;
     }
     if (chance(20)) m->msg_flags = (int)r32();
+}
+
+static uint32_t gen_msghdr(void) {
+    uint32_t ptr;
+    struct msghdr *m = in_struct(sizeof(struct msghdr), &ptr);
+    if (m) put_msghdr(m);
+    return ptr;
+}
+
+/* A vector of 1-4 mmsghdrs (sendmmsg, recvmmsg), each message made as
+ * gen_msghdr makes one. */
+static uint32_t gen_mmsghdrs(uint32_t *natural) {
+    int n = (int)(1 + below(4));
+    uint32_t ptr;
+    struct mmsghdr *v = in_struct(sizeof(struct mmsghdr) * (uint32_t)n, &ptr);
+    *natural = (uint32_t)n;
+    if (v)
+        for (int i = 0; i < n; i++) {
+            put_msghdr(&v[i].msg_hdr);
+            v[i].msg_len = r32();
+        }
     return ptr;
 }
 
@@ -1541,6 +1583,7 @@ static void gen_arg(struct imp *im, struct call *c, int j) {
     case T_slen: a[j] = gen_socklen_ptr(); break;
     case T_msgf: a[j] = (unsigned long long)((chance(80) ? MSG_DONTWAIT : 0) | (chance(30) ? PICK(MSG_PEEK, MSG_TRUNC, MSG_WAITALL, MSG_NOSIGNAL, MSG_OOB, MSG_CMSG_CLOEXEC, MSG_ERRQUEUE) : 0) | (chance(5) ? r32() : 0)); break;
     case T_msg: a[j] = gen_msghdr(); break;
+    case T_mmsg: a[j] = gen_mmsghdrs(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_iov: a[j] = gen_iov(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_pfds: a[j] = gen_pollfds(&natural); c->ptr_param = j; c->natural = natural; break;
     case T_fdset: a[j] = gen_fdset(); break;
@@ -1829,6 +1872,9 @@ static void fuzz_one(struct imp *im) {
         /* A huge slack lets even a passed timeout of those waits fire only
          * at its hard expiry, centuries later. */
         a[1] = below(1000000);
+    } else if (!strcmp(im->name, "SYS_shmat")) {
+        /* Attaching over mapped memory would replace the fuzzer's own. */
+        a[2] &= ~(unsigned long long)SHM_REMAP;
     } else if (!strcmp(im->name, "SYS_mremap")) {
         if (hits_own(a[0] & 0xffffffff, a[1] & 0xffffffff)) a[0] = memsize();
         if (hits_own(a[0] & 0xffffffff, a[2] & 0xffffffff)) a[2] = 4096;
@@ -1907,6 +1953,13 @@ static void fuzz_one(struct imp *im) {
                 pool_add(fds[0]);
                 pool_add(fds[1]);
             }
+        } else if (!strcmp(im->name, "SYS_msgget")) {
+            /* System V objects outlive the run: removed at once. */
+            wali_msgctl((int)r, IPC_RMID, NULL);
+        } else if (!strcmp(im->name, "SYS_semget")) {
+            wali_semctl((int)r, 0, IPC_RMID, 0);
+        } else if (!strcmp(im->name, "SYS_shmget")) {
+            wali_shmctl((int)r, IPC_RMID, NULL);
         } else if (!strcmp(im->name, "SYS_mmap") && r > 0) {
             track_mapping((uint32_t)r, (uint32_t)a[1]);
         } else if (!strcmp(im->name, "SYS_mremap") && r > 0) {

@@ -296,6 +296,7 @@ static long fz_SYS_pidfd_open(const unsigned long long *a) { (void)a; return wal
 static long fz_SYS_close_range(const unsigned long long *a) { (void)a; return wali_close_range((int)a[0], (int)a[1], (int)a[2]); }
 static long fz_SYS_openat2(const unsigned long long *a) { (void)a; return wali_openat2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (void *)(__UINTPTR_TYPE__)a[2], (int)a[3]); }
 static long fz_SYS_pidfd_getfd(const unsigned long long *a) { (void)a; return wali_pidfd_getfd((int)a[0], (int)a[1], (int)a[2]); }
+static long fz_SYS_epoll_pwait2(const unsigned long long *a) { (void)a; return wali_epoll_pwait2((int)a[0], (void *)(__UINTPTR_TYPE__)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (void *)(__UINTPTR_TYPE__)a[4], (int)a[5]); }
 static long fz_SYS_futex_waitv(const unsigned long long *a) { (void)a; return wali_futex_waitv((void *)(__UINTPTR_TYPE__)a[0], (int)a[1], (int)a[2], (void *)(__UINTPTR_TYPE__)a[3], (int)a[4]); }
 
 static const struct fz_generated FZ_GENERATED[] = {
@@ -594,5 +595,6 @@ static const struct fz_generated FZ_GENERATED[] = {
     {"SYS_close_range", fz_SYS_close_range, "iii"},
     {"SYS_openat2", fz_SYS_openat2, "ippi"},
     {"SYS_pidfd_getfd", fz_SYS_pidfd_getfd, "iii"},
+    {"SYS_epoll_pwait2", fz_SYS_epoll_pwait2, "ipippi"},
     {"SYS_futex_waitv", fz_SYS_futex_waitv, "piipi"},
 };

@@ -13,7 +13,7 @@
 //!   process's confinement (mounts, namespaces, modules, keys, BPF,
 //!   performance counters, `userfaultfd`, `io_uring` (which reaches files
 //!   beside the usual system calls), `open_by_handle_at` (which opens files
-//!   without a path), clocks, host names, reboot, swap, quotas, accounting),
+//!   without a path), clocks, host names, reboot, swap, quotas, accounting, POSIX message queue names),
 //!   with `EPERM`, and the socket families a policy never allows, so that
 //!   those rules bind native programs too; `clone3` gets `ENOSYS`, since its
 //!   flags cannot be inspected (libc falls back to `clone`, whose namespace
@@ -56,6 +56,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_epoll_create1,
     libc::SYS_epoll_ctl,
     libc::SYS_epoll_pwait,
+    libc::SYS_epoll_pwait2,
     libc::SYS_epoll_wait,
     libc::SYS_eventfd,
     libc::SYS_eventfd2,
@@ -146,7 +147,15 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_mlockall,
     libc::SYS_mmap,
     libc::SYS_mprotect,
+    libc::SYS_mq_getsetattr,
+    libc::SYS_mq_notify,
+    libc::SYS_mq_timedreceive,
+    libc::SYS_mq_timedsend,
     libc::SYS_mremap,
+    libc::SYS_msgctl,
+    libc::SYS_msgget,
+    libc::SYS_msgrcv,
+    libc::SYS_msgsnd,
     libc::SYS_msync,
     libc::SYS_munlock,
     libc::SYS_munlockall,
@@ -182,6 +191,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_readlinkat,
     libc::SYS_readv,
     libc::SYS_recvfrom,
+    libc::SYS_recvmmsg,
     libc::SYS_recvmsg,
     libc::SYS_removexattr,
     libc::SYS_rename,
@@ -211,7 +221,12 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_sched_setscheduler,
     libc::SYS_sched_yield,
     libc::SYS_select,
+    libc::SYS_semctl,
+    libc::SYS_semget,
+    libc::SYS_semop,
+    libc::SYS_semtimedop,
     libc::SYS_sendfile,
+    libc::SYS_sendmmsg,
     libc::SYS_sendmsg,
     libc::SYS_sendto,
     libc::SYS_set_robust_list,
@@ -232,6 +247,10 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_setsockopt,
     libc::SYS_setuid,
     libc::SYS_setxattr,
+    libc::SYS_shmat,
+    libc::SYS_shmctl,
+    libc::SYS_shmdt,
+    libc::SYS_shmget,
     libc::SYS_shutdown,
     libc::SYS_sigaltstack,
     libc::SYS_socket,
@@ -255,6 +274,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_timer_gettime,
     libc::SYS_timer_settime,
     libc::SYS_timerfd_create,
+    libc::SYS_timerfd_gettime,
     libc::SYS_timerfd_settime,
     libc::SYS_times,
     libc::SYS_tkill,
@@ -321,6 +341,9 @@ const DENIED: &[libc::c_long] = &[
     libc::SYS_adjtimex,
     libc::SYS_sethostname,
     libc::SYS_setdomainname,
+    // POSIX message queue names are shared by all of the user's programs.
+    libc::SYS_mq_open,
+    libc::SYS_mq_unlink,
 ];
 
 /// `clone` flags that would make new namespaces.
@@ -421,11 +444,13 @@ mod tests {
         let numbers = host_numbers();
         for entry in lamina_wali::TABLE.iter() {
             let Some(name) = entry.name.strip_prefix("SYS_") else { continue };
-            // WALI's one name that differs from the host's, and `vfork`,
-            // which the runtime makes as a fork (a `clone`).
+            // WALI's one name that differs from the host's, and the calls
+            // the runtime makes as another: `vfork` as a fork (a `clone`),
+            // `creat` as the `openat` it is.
             let host = match name {
                 "fadvise" => "fadvise64",
                 "vfork" => "clone",
+                "creat" => "openat",
                 _ => name,
             };
             let nr = numbers.get(host).unwrap_or_else(|| panic!("{name} is not an x86-64 system call"));

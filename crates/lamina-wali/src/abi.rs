@@ -95,6 +95,12 @@ guest_types! {
     Tms => "tms",
     CapHeader => "cap_user_header",
     Utimbuf => "utimbuf",
+    GuestMmsghdr => "mmsghdr",
+    MsqidDs => "msqid_ds",
+    SemidDs => "semid_ds",
+    ShmidDs => "shmid_ds",
+    Sembuf => "sembuf",
+    MqAttr => "mq_attr",
 }
 
 // WALI's own layouts: structures that hold pointers or `size_t`, 4 bytes in
@@ -209,6 +215,66 @@ pub struct CapHeader {
     pub pid: i32,
 }
 
+/// `struct mmsghdr` of `sendmmsg`/`recvmmsg`: the guest's `msghdr` and the
+/// byte count the kernel reports for it (40 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GuestMmsghdr {
+    pub hdr: GuestMsghdr,
+    pub len: u32,
+}
+
+// System V IPC and POSIX message queue structures: the x86-64 kernel's
+// layouts in both C ABIs of the toolchain (`tests/libc/kernel_layouts.c`
+// checks them), passed in place. Only their sizes matter here, so they are
+// opaque words.
+
+/// `struct msqid64_ds` (`msgctl` `IPC_STAT`/`IPC_SET`/`MSG_STAT`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MsqidDs(pub [u64; 15]);
+
+/// `struct semid64_ds` (`semctl` `IPC_STAT`/`IPC_SET`/`SEM_STAT`), whose
+/// `sem_nsems` is word 10.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SemidDs(pub [u64; 13]);
+
+impl SemidDs {
+    /// The number of semaphores in the set.
+    pub fn nsems(&self) -> u64 {
+        self.0[10]
+    }
+}
+
+/// `struct shmid64_ds` (`shmctl` `IPC_STAT`/`IPC_SET`/`SHM_STAT`), whose
+/// `shm_segsz` is word 6.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShmidDs(pub [u64; 14]);
+
+impl ShmidDs {
+    /// The segment's size in bytes.
+    pub fn segsz(&self) -> u64 {
+        self.0[6]
+    }
+}
+
+/// `struct sembuf`: semaphore number, operation, flags.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sembuf {
+    pub num: u16,
+    pub op: i16,
+    pub flg: i16,
+}
+
+/// `struct mq_attr`: four `long`s and four reserved ones (the ILP32 C
+/// library converts its own).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MqAttr(pub [i64; 8]);
+
 // SAFETY: plain integers without padding (`GuestSigaction` is packed), valid
 // for any bytes.
 unsafe impl lamina_memory::Pod for GuestIovec {}
@@ -232,6 +298,17 @@ unsafe impl lamina_memory::Pod for Tms {}
 unsafe impl lamina_memory::Pod for CapHeader {}
 // SAFETY: as above.
 unsafe impl lamina_memory::Pod for Utimbuf {}
+unsafe impl lamina_memory::Pod for GuestMmsghdr {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for MsqidDs {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for SemidDs {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for ShmidDs {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for Sembuf {}
+// SAFETY: as above.
+unsafe impl lamina_memory::Pod for MqAttr {}
 
 /// Largest number of iovecs the kernel accepts (`UIO_MAXIOV`).
 pub const IOV_MAX: usize = linux_raw_sys::general::UIO_MAXIOV as usize;
@@ -332,6 +409,12 @@ mod tests {
             (size_of::<Tms>(), 32),
             (size_of::<CapHeader>(), 8),
             (size_of::<Utimbuf>(), 16),
+            (size_of::<GuestMmsghdr>(), 40),
+            (size_of::<MsqidDs>(), 120),
+            (size_of::<SemidDs>(), 104),
+            (size_of::<ShmidDs>(), 112),
+            (size_of::<Sembuf>(), 6),
+            (size_of::<MqAttr>(), 64),
         ];
         for (i, (got, want)) in sizes.into_iter().enumerate() {
             assert_eq!(got, want, "entry {i}");

@@ -69,6 +69,8 @@ pub enum Kind {
     Path,
     /// A NUL-terminated string that names nothing in the file system.
     Str,
+    /// A NUL-terminated name that is not a path (a POSIX message queue's).
+    Name,
     /// Bytes the guest passes in; their length is parameter `n`.
     InBuf(usize),
     /// Bytes the kernel fills in; their length is the result.
@@ -244,6 +246,10 @@ kinds! {
     /// printed as a string, but no capability a policy checks. Its address;
     /// the handler reads it with the call's own length limit.
     Str => u32 = |raw| raw as u32;
+    /// A NUL-terminated name outside the file system (a POSIX message
+    /// queue's), read like a path (at most `PATH_MAX` bytes) but naming no
+    /// file for a policy.
+    Name => GuestPath = |raw| GuestPath(raw as u32);
     /// Bytes the kernel fills in; their length is another parameter, and
     /// strace shows the result's worth.
     OutBuf => GuestBuf = |raw| GuestBuf(raw as u32);
@@ -356,5 +362,6 @@ mod tests {
         assert_eq!(Kind::Sockaddr(2).capability(), Capability::SockAddr);
         assert_eq!(Kind::Pid.capability(), Capability::Pid);
         assert_eq!(Kind::Int.capability(), Capability::None);
+        assert_eq!(Kind::Name.capability(), Capability::None);
     }
 }

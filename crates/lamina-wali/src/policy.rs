@@ -8,8 +8,9 @@
 //! one handed to the kernel, so another guest thread cannot change it after
 //! the check: the address families a socket may have, the IP addresses (not
 //! only the ports) of every socket address, UDP included, and the paths of
-//! named Unix sockets a guest connects or sends to. A denial is `EACCES`, the
-//! errno of the kernel's own security checks.
+//! named Unix sockets a guest connects or sends to, and the IPC objects of
+//! other programs. A denial is `EACCES`, the errno of the kernel's own
+//! security checks.
 
 use std::ffi::CStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -101,6 +102,25 @@ impl Policy {
             Some(Address::Unspecified | Address::UnixPath(_) | Address::UnixAbstract) => Ok(()),
             _ => Err(Errno::EACCES),
         }
+    }
+
+    /// Whether a System V IPC object may be made or opened with `key`: only
+    /// a new private one (`IPC_PRIVATE`). Other keys name objects that
+    /// outlive the guest and that any program of the user can open by the
+    /// same key, which Landlock does not cover; their ids are checked by the
+    /// syscall layer too, which lets a guest use only the objects it made.
+    pub fn check_ipc_key(&self, key: i32) -> Result<(), Errno> {
+        if key == libc::IPC_PRIVATE { Ok(()) } else { Err(Errno::EACCES) }
+    }
+
+    /// Whether a POSIX message queue may be opened, made or removed by
+    /// name: never. The names are one namespace shared by every program of
+    /// the user (no directory a policy grants holds them), so there is no
+    /// name a guest could own. `EACCES` is what `mq_open` answers for a
+    /// queue the caller may not open, which programs handle; `EPERM` would
+    /// claim a missing privilege.
+    pub fn check_queue_name(&self) -> Result<(), Errno> {
+        Err(Errno::EACCES)
     }
 
     /// Whether `path` (canonical) lies in a directory the guest may reach

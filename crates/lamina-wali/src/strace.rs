@@ -229,7 +229,7 @@ fn format_arg(out: &mut String, kind: Kind, mem: &GuestMemory, args: &Args, i: u
         Kind::Mode => {
             let _ = write!(out, "0{:02o}", args.uint(i));
         }
-        Kind::Path | Kind::Str => match mem.read_path(args.ptr(i)) {
+        Kind::Path | Kind::Str | Kind::Name => match mem.read_path(args.ptr(i)) {
             Ok(s) if args.ptr(i) != 0 => quote(out, s.as_bytes(), usize::MAX),
             _ => pointer(out, args.ptr(i)),
         },

@@ -15,6 +15,7 @@ pub static TABLE: LazyLock<Vec<&'static SyscallDef>> = LazyLock::new(|| {
         syscalls::io::SYSCALLS,
         syscalls::poll::SYSCALLS,
         syscalls::net::SYSCALLS,
+        syscalls::ipc::SYSCALLS,
         syscalls::time::SYSCALLS,
         syscalls::identity::SYSCALLS,
         syscalls::process::SYSCALLS,
@@ -63,6 +64,14 @@ mod tests {
         }
         for name in ["SYS_ppoll", "SYS_nanosleep", "SYS_rt_sigsuspend", "SYS_epoll_pwait", "SYS_pselect6"] {
             assert!(def(name).may_block() && !def(name).restarts(&none), "{name} is interrupted");
+        }
+        // System V IPC waits are never restarted; POSIX queues and socket
+        // batches are.
+        for name in ["SYS_msgsnd", "SYS_msgrcv", "SYS_semop", "SYS_semtimedop", "SYS_epoll_pwait2"] {
+            assert!(def(name).may_block() && !def(name).restarts(&none), "{name} is interrupted");
+        }
+        for name in ["SYS_mq_timedsend", "SYS_mq_timedreceive", "SYS_sendmmsg", "SYS_recvmmsg"] {
+            assert!(def(name).restarts(&none), "{name} restarts");
         }
         for name in ["SYS_getpid", "SYS_close", "SYS_mmap", "SYS_rt_sigaction", "__init"] {
             assert!(matches!(def(name).blocking, Blocking::Never), "{name} never blocks");

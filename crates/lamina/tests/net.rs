@@ -28,6 +28,16 @@ fn unix_sockets_and_descriptor_passing_match_native() {
 }
 
 #[test]
+fn message_batches_match_native() {
+    let out = support::same_as_native("net_mmsg", &[]);
+    assert!(out.contains("ok msg_len of each received\n"), "{out}");
+    assert!(out.contains("ok namelen written back\n"), "{out}");
+    assert!(out.contains("ok MSG_TRUNC reported\n"), "{out}");
+    assert!(out.contains("ok batch ends at a bad entry\n"), "{out}");
+    assert!(out.contains("ok sendmmsg bad fd, bad entry\n"), "{out}");
+}
+
+#[test]
 fn socket_errors_match_native() {
     let out = support::same_as_native("net_errors", &[]);
     assert!(out.contains("ok connect to a closed port\n"), "{out}");
@@ -42,4 +52,7 @@ fn hostile_socket_arguments_get_exact_errnos() {
     assert!(out.contains("ok accept ignores the length without a buffer\n"), "{out}");
     assert!(out.contains("ok SO_ATTACH_FILTER\n"), "{out}");
     assert!(out.contains("ok get TCP_ZEROCOPY_RECEIVE\n"), "{out}");
+    assert!(out.contains("ok sendmmsg second entry past the end\n"), "{out}");
+    assert!(out.contains("ok recvmmsg wild vector, bad fd\n"), "{out}");
+    assert!(out.contains("ok recvmmsg buffer past the end\n"), "{out}");
 }

@@ -1771,6 +1771,12 @@ static inline long wali_pidfd_getfd(int a0, int a1, int a2) { return lt_raw_sysc
 #endif
 
 #ifdef __wasm__
+WALI_IMPORT("SYS_epoll_pwait2") long long wali_epoll_pwait2(int a0, void *a1, int a2, void *a3, void *a4, int a5);
+#else
+static inline long wali_epoll_pwait2(int a0, void *a1, int a2, void *a3, void *a4, int a5) { return lt_raw_syscall(441, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5); }
+#endif
+
+#ifdef __wasm__
 WALI_IMPORT("SYS_futex_waitv") long long wali_futex_waitv(void *a0, int a1, int a2, void *a3, int a4);
 #else
 static inline long wali_futex_waitv(void *a0, int a1, int a2, void *a3, int a4) { return lt_raw_syscall(449, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, 0); }

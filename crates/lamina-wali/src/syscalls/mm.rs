@@ -587,6 +587,16 @@ mod tests {
     }
 
     #[test]
+    fn mlockall_validates_flags_like_the_kernel() {
+        let (_r, mem, process) = guest(W, 4 * W);
+        let thread = ThreadState::default();
+        let ctx = Ctx::new(&mem, &process, &thread);
+        for flags in [0, libc::MCL_ONFAULT, 8, libc::MCL_CURRENT | 8, -1] {
+            assert_eq!(call(&ctx, "mlockall", &[flags as u32 as u64]), -libc::EINVAL as i64, "{flags}");
+        }
+    }
+
+    #[test]
     fn protected_pages_fault_for_the_runtime_instead_of_crashing_it() {
         let (_r, mem, process) = guest(W, 16 * W);
         let thread = ThreadState::default();

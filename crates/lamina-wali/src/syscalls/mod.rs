@@ -14,6 +14,7 @@ use crate::errno::SysResult;
 pub(crate) mod fs;
 pub(crate) mod identity;
 pub(crate) mod io;
+pub(crate) mod ipc;
 pub(crate) mod mm;
 pub(crate) mod net;
 pub(crate) mod poll;

@@ -4,7 +4,7 @@
 //! messages (`cmsghdr`) have the same bytes for a WALI guest as for the x86-64
 //! kernel, so they are passed in place once the range the kernel touches is
 //! known to be inside guest memory. Only `msghdr` and its iovecs are converted
-//! (see [`HostMsghdr`]).
+//! (see [`HostMsghdr`]), and `mmsghdr` vectors, one `msghdr` at a time.
 //!
 //! Value-result lengths (`socklen_t *addrlen`, `optlen`) are copied into a host
 //! word that the kernel reads and updates, and copied back after the call: the
@@ -21,7 +21,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use lamina_memory::{GuestBuf, GuestPtr};
 use libc::c_long;
 
-use crate::abi::{self, FdPair, GuestMsghdr, HostMsghdr};
+use crate::abi::{self, FdPair, GuestMmsghdr, GuestMsghdr, HostMsghdr, Timespec};
 use crate::ctx::Ctx;
 use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
@@ -54,6 +54,10 @@ pub static SYSCALLS: &[SyscallDef] = &[
     ], Restartable),
     syscall!(sendmsg => sendmsg, [sockfd: Fd, msg: Struct<GuestMsghdr>, flags: MsgFlags], Restartable),
     syscall!(recvmsg => recvmsg, [sockfd: Fd, msg: Struct<GuestMsghdr>, flags: MsgFlags], Restartable),
+    syscall!(sendmmsg => sendmmsg, [sockfd: Fd, msgvec: Struct<GuestMmsghdr>, vlen: UInt, flags: MsgFlags], Restartable),
+    syscall!(recvmmsg => recvmmsg, [
+        sockfd: Fd, msgvec: Struct<GuestMmsghdr>, vlen: UInt, flags: MsgFlags, timeout: Struct<Timespec>,
+    ], Restartable),
     syscall!(shutdown => shutdown, [sockfd: Fd, how: Int]),
     syscall!(setsockopt => setsockopt, [sockfd: Fd, level: Int, optname: Int, optval: InBuf<4>, optlen: UInt]),
     syscall!(getsockopt => getsockopt, [sockfd: Fd, level: Int, optname: Int, optval: Ptr, optlen: LenPtr]),
@@ -274,23 +278,47 @@ fn with_len(
     result
 }
 
+/// A message as `sendmsg` sends it: the host header and the private,
+/// checked copy of its destination, which the header names once the message
+/// stays where it is ([`header`](Self::header)).
+struct Outgoing {
+    msg: HostMsghdr,
+    name: AddressIn,
+}
+
+impl Outgoing {
+    fn new(ctx: &Ctx<'_>, guest: &GuestMsghdr) -> Result<Self, SysError> {
+        // The kernel refuses this much control data before reading any.
+        if guest.controllen > i32::MAX as u32 {
+            return Err(Errno::ENOBUFS.into());
+        }
+        let msg = host_msghdr(ctx, guest)?;
+        // The destination, copied and checked like `sendto`'s.
+        let name = address_in(ctx, GuestBuf(guest.name), msg.hdr.msg_namelen, Use::Reach)?;
+        Ok(Outgoing { msg, name })
+    }
+
+    /// The header the kernel reads, naming the copy of the destination.
+    fn header(&self) -> libc::msghdr {
+        let mut hdr = self.msg.hdr;
+        if !self.name.null {
+            hdr.msg_name = self.name.bytes.as_ptr().cast_mut().cast();
+            hdr.msg_namelen = self.name.len;
+        }
+        hdr
+    }
+
+    fn has_control(&self) -> bool {
+        self.msg.hdr.msg_controllen > 0
+    }
+}
+
 fn sendmsg(ctx: &Ctx<'_>, sockfd: Fd, msg: GuestPtr<GuestMsghdr>, flags: i32) -> SysResult {
-    let guest = msg.read(ctx.mem)?;
-    // The kernel refuses this much control data before reading any.
-    if guest.controllen > i32::MAX as u32 {
-        return Err(Errno::ENOBUFS.into());
-    }
-    let mut host_msg = host_msghdr(ctx, &guest)?;
-    // The destination, copied and checked like `sendto`'s.
-    let name = address_in(ctx, GuestBuf(guest.name), host_msg.hdr.msg_namelen, Use::Reach)?;
-    if !name.null {
-        host_msg.hdr.msg_name = name.bytes.as_ptr().cast_mut().cast();
-        host_msg.hdr.msg_namelen = name.len;
-    }
-    if host_msg.hdr.msg_controllen > 0 {
+    let out = Outgoing::new(ctx, &msg.read(ctx.mem)?)?;
+    if out.has_control() {
         refuse_rds_control(ctx, sockfd)?;
     }
-    ctx.syscall(libc::SYS_sendmsg, &[sockfd.arg(), host::ptr(&host_msg.hdr), flags.into()])
+    ctx.syscall(libc::SYS_sendmsg, &[sockfd.arg(), host::ptr(&out.header()), flags.into()])
 }
 
 /// `recvmsg`, writing back what the kernel reports in the header: the
@@ -299,12 +327,113 @@ fn recvmsg(ctx: &Ctx<'_>, sockfd: Fd, msg: GuestPtr<GuestMsghdr>, flags: i32) ->
     let guest = msg.read(ctx.mem)?;
     let mut host_msg = host_msghdr(ctx, &guest)?;
     let n = ctx.syscall(libc::SYS_recvmsg, &[sockfd.arg(), host::ptr(&raw mut host_msg.hdr), flags.into()])?;
+    received(ctx, msg, &guest, host_msg.hdr)?;
+    Ok(n)
+}
+
+/// Writes back what the kernel reported in the header of a message received
+/// with guest header `guest` at `msg`.
+fn received(ctx: &Ctx<'_>, msg: GuestPtr<GuestMsghdr>, guest: &GuestMsghdr, mut hdr: libc::msghdr) -> SysResult {
     // Without a name buffer the kernel leaves the guest's name length alone.
     if guest.name == 0 {
-        host_msg.hdr.msg_namelen = guest.namelen;
+        hdr.msg_namelen = guest.namelen;
     }
-    GuestMsghdr::write_back(ctx.mem, msg, &host_msg.hdr)?;
+    GuestMsghdr::write_back(ctx.mem, msg, &hdr)?;
+    Ok(0)
+}
+
+/// The most messages one `sendmmsg` or `recvmmsg` handles: the kernel cuts
+/// a longer vector to `UIO_MAXIOV` entries without a word.
+const MMSG_MAX: u32 = abi::IOV_MAX as u32;
+
+/// Guest address of entry `i` of an `mmsghdr` vector: `EFAULT` for a NULL
+/// vector (guest address 0 is memory, but not to a native caller) and past
+/// 4 GiB, which is never guest memory, rather than wrapping to low addresses.
+fn mmsg_entry(msgvec: GuestPtr<GuestMmsghdr>, i: usize) -> Result<GuestPtr<GuestMmsghdr>, Errno> {
+    if msgvec.is_null() {
+        return Err(Errno::EFAULT);
+    }
+    let addr = u64::from(msgvec.addr()) + (i * size_of::<GuestMmsghdr>()) as u64;
+    u32::try_from(addr).map(GuestPtr::new).map_err(|_| Errno::EFAULT)
+}
+
+/// The entries of an `mmsghdr` vector, each read and translated in order by
+/// `translate`. The kernel goes through a vector one message at a time and
+/// reports how many it handled, so an entry that cannot be translated ends
+/// the batch before it; only a failing first entry fails the call. Even then
+/// the kernel looks at the descriptor and flags first: the call is made with
+/// a NULL vector, whose `EFAULT` means they passed and the entry's own error
+/// is the answer.
+fn mmsg_batch<T>(
+    ctx: &Ctx<'_>,
+    nr: c_long,
+    sockfd: Fd,
+    (msgvec, vlen): (GuestPtr<GuestMmsghdr>, u32),
+    flags: i32,
+    mut translate: impl FnMut(&GuestMsghdr) -> Result<T, SysError>,
+) -> Result<Vec<T>, SysError> {
+    let mut batch = Vec::new();
+    for i in 0..vlen.min(MMSG_MAX) as usize {
+        let entry = mmsg_entry(msgvec, i).map_err(SysError::from);
+        match entry.and_then(|e| Ok(e.read(ctx.mem)?)).and_then(|m| translate(&m.hdr)) {
+            Ok(item) => batch.push(item),
+            Err(_) if !batch.is_empty() => break,
+            Err(e) => {
+                return match host::syscall(nr, &[sockfd.arg(), 0, 1, flags.into(), 0]) {
+                    Err(SysError::Errno(Errno::EFAULT)) | Ok(_) => Err(e),
+                    Err(kernel) => Err(kernel),
+                };
+            }
+        }
+    }
+    Ok(batch)
+}
+
+/// Writes back the byte count of each of the first `n` messages.
+fn write_msg_lens(ctx: &Ctx<'_>, msgvec: GuestPtr<GuestMmsghdr>, hosts: &[libc::mmsghdr], n: i64) -> SysResult {
+    for (i, host) in hosts.iter().enumerate().take(n as usize) {
+        let at = mmsg_entry(msgvec, i)?.addr() + size_of::<GuestMsghdr>() as u32;
+        ctx.mem.write(at, host.msg_len)?;
+    }
     Ok(n)
+}
+
+/// Several `sendmsg`s in one call: every message is translated and its
+/// destination checked as `sendmsg` does.
+fn sendmmsg(ctx: &Ctx<'_>, sockfd: Fd, msgvec: GuestPtr<GuestMmsghdr>, vlen: u32, flags: i32) -> SysResult {
+    let nr = libc::SYS_sendmmsg;
+    let outs = mmsg_batch(ctx, nr, sockfd, (msgvec, vlen), flags, |g| Outgoing::new(ctx, g))?;
+    if outs.iter().any(Outgoing::has_control) {
+        refuse_rds_control(ctx, sockfd)?;
+    }
+    let mut hosts: Vec<libc::mmsghdr> =
+        outs.iter().map(|o| libc::mmsghdr { msg_hdr: o.header(), msg_len: 0 }).collect();
+    let n = ctx.syscall(nr, &[sockfd.arg(), host::ptr(hosts.as_mut_ptr()), hosts.len() as i64, flags.into()])?;
+    write_msg_lens(ctx, msgvec, &hosts, n)
+}
+
+/// Several `recvmsg`s in one call; each message received gets its header
+/// fields written back as `recvmsg` does, and its byte count. The timeout
+/// (the kernel reads it first, and writes back the time left) is the guest's
+/// `timespec`, in place.
+fn recvmmsg(
+    ctx: &Ctx<'_>,
+    sockfd: Fd,
+    msgvec: GuestPtr<GuestMmsghdr>,
+    vlen: u32,
+    flags: i32,
+    timeout: GuestPtr<Timespec>,
+) -> SysResult {
+    let nr = libc::SYS_recvmmsg;
+    let timeout = timeout.arg(ctx.mem)?;
+    let ins = mmsg_batch(ctx, nr, sockfd, (msgvec, vlen), flags, |g| Ok((*g, host_msghdr(ctx, g)?)))?;
+    let mut hosts: Vec<libc::mmsghdr> = ins.iter().map(|(_, m)| libc::mmsghdr { msg_hdr: m.hdr, msg_len: 0 }).collect();
+    let args = [sockfd.arg(), host::ptr(hosts.as_mut_ptr()), hosts.len() as i64, flags.into(), timeout];
+    let n = ctx.syscall(nr, &args)?;
+    for (i, (host, (guest, _))) in hosts.iter().zip(&ins).enumerate().take(n as usize) {
+        received(ctx, mmsg_entry(msgvec, i)?.cast(), guest, host.msg_hdr)?;
+    }
+    write_msg_lens(ctx, msgvec, &hosts, n)
 }
 
 /// The host `msghdr` for a guest one, normalized first as the kernel's

@@ -41,12 +41,17 @@ pub static SYSCALLS: &[SyscallDef] = &[
     syscall!(epoll_pwait => epoll_pwait, [
         epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Int, sigmask: Struct<Sigset>, sigsetsize: UInt,
     ], Interrupted),
+    syscall!(epoll_pwait2 => epoll_pwait2, [
+        epfd: Fd, events: EpollEvents, maxevents: Int, timeout: Struct<Timespec>, sigmask: Struct<Sigset>,
+        sigsetsize: UInt,
+    ], Interrupted),
     syscall!(eventfd => eventfd, [initval: UInt]),
     syscall!(eventfd2 => eventfd2, [initval: UInt, flags: Hex]),
     syscall!(timerfd_create => timerfd_create, [clockid: Int, flags: Hex]),
     syscall!(timerfd_settime => timerfd_settime, [
         fd: Fd, flags: Hex, new_value: Struct<Itimerspec>, old_value: Struct<Itimerspec>,
     ]),
+    syscall!(timerfd_gettime => timerfd_gettime, [fd: Fd, curr_value: Struct<Itimerspec>]),
 ];
 
 /// A guest array of `bytes` bytes. The kernel never touches an empty array,
@@ -210,7 +215,6 @@ fn epoll_wait(ctx: &Ctx<'_>, epfd: Fd, events: GuestPtr<abi::EpollEvent>, maxeve
     ctx.syscall(libc::SYS_epoll_wait, &[epfd.arg(), events, maxevents.into(), timeout.into()])
 }
 
-/// The kernel installs the mask before it looks at the events array.
 fn epoll_pwait(
     ctx: &Ctx<'_>,
     epfd: Fd,
@@ -220,11 +224,42 @@ fn epoll_pwait(
     sigmask: GuestPtr<Sigset>,
     sigsetsize: u32,
 ) -> SysResult {
-    let mask = sigmask.arg(ctx.mem)?;
-    let events = epoll_events(ctx, events, maxevents)?;
-    waiting(ctx, sigmask.addr().into(), sigsetsize.into(), || {
-        let args = [epfd.arg(), events, maxevents.into(), timeout.into(), mask, sigsetsize.into()];
-        ctx.syscall(libc::SYS_epoll_pwait, &args)
+    let wait = EpollWait { epfd, events, maxevents, sigmask, sigsetsize };
+    masked_epoll_wait(ctx, libc::SYS_epoll_pwait, wait, timeout.into())
+}
+
+/// `epoll_pwait` with a `timespec` timeout (NULL: none), which the kernel
+/// reads, and refuses if invalid, before anything else.
+fn epoll_pwait2(
+    ctx: &Ctx<'_>,
+    epfd: Fd,
+    events: GuestPtr<abi::EpollEvent>,
+    maxevents: i32,
+    timeout: GuestPtr<Timespec>,
+    sigmask: GuestPtr<Sigset>,
+    sigsetsize: u32,
+) -> SysResult {
+    let timeout = timeout.arg(ctx.mem)?;
+    let wait = EpollWait { epfd, events, maxevents, sigmask, sigsetsize };
+    masked_epoll_wait(ctx, libc::SYS_epoll_pwait2, wait, timeout)
+}
+
+/// What `epoll_pwait` and `epoll_pwait2` share besides their timeouts.
+struct EpollWait {
+    epfd: Fd,
+    events: GuestPtr<abi::EpollEvent>,
+    maxevents: i32,
+    sigmask: GuestPtr<Sigset>,
+    sigsetsize: u32,
+}
+
+/// The kernel installs the mask before it looks at the events array.
+fn masked_epoll_wait(ctx: &Ctx<'_>, nr: libc::c_long, w: EpollWait, timeout: i64) -> SysResult {
+    let mask = w.sigmask.arg(ctx.mem)?;
+    let events = epoll_events(ctx, w.events, w.maxevents)?;
+    waiting(ctx, w.sigmask.addr().into(), w.sigsetsize.into(), || {
+        let args = [w.epfd.arg(), events, w.maxevents.into(), timeout, mask, w.sigsetsize.into()];
+        ctx.syscall(nr, &args)
     })
 }
 
@@ -249,6 +284,19 @@ fn timerfd_settime(
     old_value: GuestPtr<Itimerspec>,
 ) -> SysResult {
     settime(ctx, libc::SYS_timerfd_settime, &[fd.arg(), int_flags(flags)], new_value, old_value)
+}
+
+/// The kernel finds the timer (`EBADF`, `EINVAL`) before it stores its
+/// setting, so the setting is read into Lamina's memory and copied out (NULL
+/// is the kernel's `EFAULT`, though guest address 0 is memory).
+fn timerfd_gettime(ctx: &Ctx<'_>, fd: Fd, curr_value: GuestPtr<Itimerspec>) -> SysResult {
+    let mut value = [0i64; 4];
+    ctx.syscall(libc::SYS_timerfd_gettime, &[fd.arg(), host::ptr(&raw mut value)])?;
+    if curr_value.is_null() {
+        return Err(Errno::EFAULT.into());
+    }
+    curr_value.cast::<[i64; 4]>().write(ctx.mem, value)?;
+    Ok(0)
 }
 
 /// A flags argument declared `Hex` that the kernel takes as an `int`:

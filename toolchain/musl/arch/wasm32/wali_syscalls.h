@@ -297,6 +297,7 @@ __WALI_IMPORT("SYS_close_range") long long __wali_SYS_close_range(int, int, int)
 __WALI_IMPORT("SYS_openat2") long long __wali_SYS_openat2(int, void *, void *, int);
 __WALI_IMPORT("SYS_pidfd_getfd") long long __wali_SYS_pidfd_getfd(int, int, int);
 __WALI_IMPORT("SYS_faccessat2") long long __wali_SYS_faccessat2(int, void *, int, int);
+__WALI_IMPORT("SYS_epoll_pwait2") long long __wali_SYS_epoll_pwait2(int, void *, int, void *, void *, int);
 __WALI_IMPORT("SYS_futex_waitv") long long __wali_SYS_futex_waitv(void *, int, int, void *, int);
 
 static __inline __attribute__((__always_inline__))
@@ -600,6 +601,7 @@ long long __wali_syscall(long long n, long long a, long long b, long long c, lon
 	case 437: return __wali_SYS_openat2((int)a, (void *)(__SIZE_TYPE__)b, (void *)(__SIZE_TYPE__)c, (int)d);
 	case 438: return __wali_SYS_pidfd_getfd((int)a, (int)b, (int)c);
 	case 439: return __wali_SYS_faccessat2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (int)d);
+	case 441: return __wali_SYS_epoll_pwait2((int)a, (void *)(__SIZE_TYPE__)b, (int)c, (void *)(__SIZE_TYPE__)d, (void *)(__SIZE_TYPE__)e, (int)f);
 	case 449: return __wali_SYS_futex_waitv((void *)(__SIZE_TYPE__)a, (int)b, (int)c, (void *)(__SIZE_TYPE__)d, (int)e);
 	default: return -38; /* ENOSYS: not a system call WALI or musl knows */
 	}
