@@ -220,5 +220,7 @@ int main(int argc, char **argv) {
     bad_fds();
     fcntl_and_ioctl(file, p);
     expect_eq("runtime survived: write", wali_write(p[1], "ok", 2), 2);
+    expect_eq("close_range wrapping range", wali_close_range(~0u, 0, 0), -EINVAL);
+    expect_eq("close_range every flag", wali_close_range(1000, 1001, ~0u), -EINVAL);
     return lt_failures;
 }

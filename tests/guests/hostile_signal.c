@@ -237,5 +237,21 @@ int main(int argc, char **argv) {
     /* And the runtime still delivers. */
     lt_sigaction(SIGUSR1, handler, 0, 0, NULL);
     expect_eq("still delivers", wali_kill(lt_getpid(), SIGUSR1), 0);
+    unsigned long usr1 = 1UL << (SIGUSR1 - 1);
+    expect_eq("signalfd: wild mask", wali_signalfd(-1, BAD, 8), -EFAULT);
+    expect_eq("signalfd: mask across the end", wali_signalfd4(-1, across, 8, 0), -EFAULT);
+    expect_eq("signalfd: NULL mask", wali_signalfd4(-1, NULL, 8, 0), -EFAULT);
+    expect_eq("signalfd: size before mask", wali_signalfd4(-1, BAD, 16, 0), -EINVAL);
+    /* The fault signals are the runtime's: left out, never waiting here. */
+    unsigned long faults = (1UL << (SIGSEGV - 1)) | usr1;
+    long sfd = wali_signalfd4(-1, &faults, 8, 04000 /* SFD_NONBLOCK */);
+    expect_true("signalfd with SIGSEGV in the set", sfd >= 0);
+    char rec[128];
+    expect_eq("nothing to read", wali_read((int)sfd, rec, sizeof rec), -EAGAIN);
+    wali_close((int)sfd);
+    expect_eq("rt_tgsigqueueinfo: wild info", wali_rt_tgsigqueueinfo(wali_getpid(), wali_gettid(), SIGUSR1, BAD), -EFAULT);
+    expect_eq("rt_tgsigqueueinfo: bad signal", wali_rt_tgsigqueueinfo(wali_getpid(), wali_gettid(), 65, &usr1), -EINVAL);
+    expect_eq("alarm: largest value", wali_alarm(~0u), 0);
+    expect_true("alarm: cancelled, something left", wali_alarm(0) > 0);
     return lt_failures;
 }

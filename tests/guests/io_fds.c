@@ -209,7 +209,27 @@ static void interfaces(void) {
     wali_close(s);
 }
 
+/* close_range: a block of descriptors closed, or marked close-on-exec. */
+static void closing_ranges(void) {
+    long fds[4];
+    for (int i = 0; i < 4; i++) fds[i] = wali_dup(0);
+    expect_true("four duplicates in a row", fds[3] == fds[0] + 3);
+    expect_eq("close_range CLOEXEC", wali_close_range((unsigned)fds[0], (unsigned)fds[1], 4 /* CLOSE_RANGE_CLOEXEC */), 0);
+    expect_eq("marked close-on-exec", wali_fcntl((int)fds[0], F_GETFD, 0), FD_CLOEXEC);
+    expect_eq("the rest not marked", wali_fcntl((int)fds[2], F_GETFD, 0), 0);
+    expect_eq("close_range", wali_close_range((unsigned)fds[0], (unsigned)fds[2], 0), 0);
+    expect_eq("first closed", wali_fcntl((int)fds[0], F_GETFD, 0), -EBADF);
+    expect_eq("third closed", wali_fcntl((int)fds[2], F_GETFD, 0), -EBADF);
+    expect_eq("fourth still open", wali_fcntl((int)fds[3], F_GETFD, 0), 0);
+    expect_eq("close_range to the end", wali_close_range((unsigned)fds[3], ~0u, 0), 0);
+    expect_eq("fourth closed", wali_fcntl((int)fds[3], F_GETFD, 0), -EBADF);
+    expect_eq("close_range of nothing open", wali_close_range(500, 600, 0), 0);
+    expect_eq("close_range first after last", wali_close_range(10, 9, 0), -EINVAL);
+    expect_eq("close_range bad flags", wali_close_range(500, 600, 1), -EINVAL);
+}
+
 int main(int argc, char **argv) {
+    closing_ranges();
     pipes();
     interfaces();
     duplication();

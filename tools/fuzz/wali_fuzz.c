@@ -382,6 +382,11 @@ static const struct hint HINTS[] = {
     {"SYS_llistxattr", "path B len"},
     {"SYS_flistxattr", "fd B len"},
     {"SYS_removexattr", "path path"},
+    {"SYS_close_range", "fd fd flags"},
+    {"SYS_alarm", "uint"},
+    {"SYS_signalfd", "fd sigset ssz"},
+    {"SYS_signalfd4", "fd sigset ssz flags"},
+    {"SYS_rt_tgsigqueueinfo", "kpid kpid sig s128"},
     {"SYS_lremovexattr", "path path"},
     {"SYS_fremovexattr", "fd path"},
     {"SYS_pwritev", "fd iov cnt off off"},
@@ -1872,6 +1877,15 @@ static void fuzz_one(struct imp *im) {
         /* A huge slack lets even a passed timeout of those waits fire only
          * at its hard expiry, centuries later. */
         a[1] = below(1000000);
+    } else if (!strcmp(im->name, "SYS_close_range")) {
+        /* A range over the runner's pipes or the fuzzer's own descriptors
+         * would end the run: keep it between them (3..899) or above them. */
+        unsigned first = (unsigned)a[0], last = (unsigned)a[1];
+        if (first < 3) first = 3 + below(8);
+        if (first <= CWD_FD && last >= OUT_FD) last = first < OUT_FD ? OUT_FD - 1 : CWD_FD + 1 + below(100);
+        if (first >= OUT_FD && first <= CWD_FD) first = CWD_FD + 1;
+        a[0] = first;
+        a[1] = last;
     } else if (!strcmp(im->name, "SYS_shmat")) {
         /* Attaching over mapped memory would replace the fuzzer's own. */
         a[2] &= ~(unsigned long long)SHM_REMAP;
@@ -2131,7 +2145,7 @@ static void setup_imports(const char *only) {
             if (!strcmp(im->name, "__clone")) im->special = SP_CLONE;
             if (!strcmp(im->name, "SYS_rt_sigaction")) im->special = SP_SIGACTION;
             if (!strcmp(im->name, "SYS_rt_sigprocmask")) im->special = SP_SIGPROCMASK;
-            if (!strcmp(im->name, "SYS_setitimer")) im->special = SP_TIMER;
+            if (!strcmp(im->name, "SYS_setitimer") || !strcmp(im->name, "SYS_alarm")) im->special = SP_TIMER;
             if (!strcmp(im->name, "SYS_chdir") || !strcmp(im->name, "SYS_fchdir") || !strcmp(im->name, "SYS_chroot"))
                 im->special = SP_CHDIR;
             static const char *const fds[] = {"SYS_open", "SYS_openat", "SYS_dup", "SYS_dup2", "SYS_dup3",

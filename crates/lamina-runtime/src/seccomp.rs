@@ -33,6 +33,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_accept,
     libc::SYS_accept4,
     libc::SYS_access,
+    libc::SYS_alarm,
     libc::SYS_arch_prctl,
     libc::SYS_bind,
     libc::SYS_brk,
@@ -47,6 +48,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_clock_nanosleep,
     libc::SYS_clone,
     libc::SYS_close,
+    libc::SYS_close_range,
     libc::SYS_connect,
     libc::SYS_copy_file_range,
     libc::SYS_dup,
@@ -253,6 +255,7 @@ const ALLOWED: &[libc::c_long] = &[
     libc::SYS_shmget,
     libc::SYS_shutdown,
     libc::SYS_sigaltstack,
+    libc::SYS_signalfd4,
     libc::SYS_socket,
     libc::SYS_socketpair,
     libc::SYS_splice,
@@ -451,6 +454,7 @@ mod tests {
                 "fadvise" => "fadvise64",
                 "vfork" => "clone",
                 "creat" => "openat",
+                "signalfd" => "signalfd4",
                 _ => name,
             };
             let nr = numbers.get(host).unwrap_or_else(|| panic!("{name} is not an x86-64 system call"));

@@ -272,7 +272,9 @@ fn syscalls_page(kernel: &[KernelSyscall]) -> String {
          `tools/gen_syscall_headers.py`, and Lamina's C library calls them.\n\
          - **refused**: the guest gets the errno shown, and the first call prints the reason once \
          ({refused}). The reasons are listed below the table.\n\n\
-         Implemented calls follow the sandbox policy when one is given (`docs/security.md`).\n\n\
+         Implemented calls follow the sandbox policy when one is given (`docs/security.md`). The spec's list \
+         ends at 450 (the table of Linux 5.17 to 6.4); a module importing a later system call (`fchmodat2`, `futex_wake`, `mseal`, …) \
+         gets `ENOSYS` with a warning, as for any import Lamina does not know.\n\n\
          | nr | system call | Lamina |\n|---:|---|---|\n",
         total = kernel.len(),
         beyond = implemented - in_wali,

@@ -10,6 +10,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 #[test]
+fn signal_descriptors_thread_queues_and_alarm_match_native() {
+    let out = support::same_as_native("signal_fd", &[]);
+    assert!(out.contains("ok ssi_pid\n"), "{out}");
+    assert!(out.contains("ok queued value\n"), "{out}");
+    assert!(out.contains("ok SIGALRM comes\n"), "{out}");
+}
+
+#[test]
 fn dispositions_masks_and_delivery_to_self_match_native() {
     let out = support::same_as_native("signal_basic", &[]);
     assert!(out.contains("ok kill: handled before returning\n"), "{out}");

@@ -23,7 +23,7 @@ use crate::entry::Blocking::Interrupted;
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Hex, Int, Long, Pid, Ptr, Signal, Struct, UInt};
+use crate::kinds::{Fd, Hex, Int, Long, Pid, Ptr, Signal, Struct, UInt};
 use crate::signal_state::{self, AltStack, NSIG};
 use crate::syscall;
 
@@ -42,8 +42,12 @@ pub static SYSCALLS: &[SyscallDef] = &[
         set: Struct<Sigset>, info: Struct<Siginfo>, timeout: Struct<Timespec>, sigsetsize: UInt,
     ], Interrupted),
     syscall!(rt_sigqueueinfo => rt_sigqueueinfo, [pid: Pid, sig: Signal, info: Struct<Siginfo>]),
+    syscall!(rt_tgsigqueueinfo => rt_tgsigqueueinfo, [tgid: Pid, tid: Pid, sig: Signal, info: Struct<Siginfo>]),
+    syscall!(signalfd => signalfd, [fd: Fd, mask: Struct<Sigset>, sizemask: UInt]),
+    syscall!(signalfd4 => signalfd4, [fd: Fd, mask: Struct<Sigset>, sizemask: UInt, flags: Hex]),
     syscall!(setitimer => setitimer, [which: Int, new_value: Struct<Itimerval>, old_value: Struct<Itimerval>]),
     syscall!(getitimer => getitimer, [which: Int, curr_value: Struct<Itimerval>]),
+    syscall!(alarm => alarm, [seconds: UInt]),
     syscall!(pause => pause, [], Interrupted),
     syscall!(timer_create => timer_create, [clockid: Int, sevp: Struct<GuestSigevent>, timerid: Struct<i32>]),
     syscall!(timer_settime => timer_settime, [
@@ -222,6 +226,38 @@ fn wait_for_signal(ctx: &Ctx<'_>, set: u64, timeout: Option<Duration>) -> Result
 fn rt_sigqueueinfo(ctx: &Ctx<'_>, pid: i32, sig: i32, info: GuestPtr<Siginfo>) -> SysResult {
     let info = info.arg(ctx.mem)?;
     ctx.syscall(libc::SYS_rt_sigqueueinfo, &[pid.into(), sig.into(), info])
+}
+
+/// `rt_sigqueueinfo` aimed at one thread (beyond WALI's table).
+fn rt_tgsigqueueinfo(ctx: &Ctx<'_>, tgid: i32, tid: i32, sig: i32, info: GuestPtr<Siginfo>) -> SysResult {
+    let info = info.arg(ctx.mem)?;
+    ctx.syscall(libc::SYS_rt_tgsigqueueinfo, &[tgid.into(), tid.into(), sig.into(), info])
+}
+
+fn signalfd(ctx: &Ctx<'_>, fd: Fd, mask: GuestPtr<Sigset>, sizemask: u32) -> SysResult {
+    signalfd4(ctx, fd, mask, sizemask, 0)
+}
+
+/// A descriptor reading the signals in `mask` (beyond WALI's table). The
+/// guest's mask is the host thread's for every signal but the reserved ones
+/// (`SIGSEGV`, `SIGBUS`, `SIGILL`, `SIGFPE`), so a signal the guest blocks
+/// waits in the kernel, where the descriptor reads it, as natively. The
+/// reserved signals never wait there (the runtime's handler takes them):
+/// they are left out of the descriptor's set, and a guest that blocks one
+/// takes it with `sigtimedwait` or by unblocking it. The `siginfo` records
+/// read have the kernel's layout, the guest's.
+fn signalfd4(ctx: &Ctx<'_>, fd: Fd, mask: GuestPtr<Sigset>, sizemask: u32, flags: u32) -> SysResult {
+    check_sigset_size(sizemask)?;
+    let set = read_user(ctx, mask)? & !signal_state::RESERVED;
+    let args = [fd.arg(), host::ptr(&set), SIGSET_SIZE as i64, (flags as i32).into()];
+    ctx.syscall(libc::SYS_signalfd4, &args)
+}
+
+/// `alarm` (beyond WALI's table): the process's real-time interval timer,
+/// shared with `setitimer(ITIMER_REAL)`; its `SIGALRM` reaches the guest's
+/// handler like any other signal.
+fn alarm(ctx: &Ctx<'_>, seconds: u32) -> SysResult {
+    ctx.syscall(libc::SYS_alarm, &[seconds.into()])
 }
 
 /// A guest object the kernel would copy from user memory: NULL faults.
