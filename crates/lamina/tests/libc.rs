@@ -137,6 +137,7 @@ programs! {
     float_conversions;
     getopt => Run { args: &["-x", "first", "--name=real", "--verbose", "--level", "last"], ..Run::default() };
     io;
+    ipc;
     itimers;
     kernel_layouts;
     limits;
