@@ -2,7 +2,8 @@
 //!
 //! Compiling a large module with Cranelift takes far longer than running a
 //! small program, so compiled code is cached on disk, keyed by the module's
-//! bytes, Lamina's version and the engine's compatibility hash. A second run
+//! bytes, Lamina's version, the module rewrite's source (build.rs) and the
+//! engine's compatibility hash. A second run
 //! of the same module maps the cached artifact instead of compiling.
 //! `lamina compile` writes the same kind of artifact (`.cwasm`) to a path of
 //! the user's choosing, and `lamina run` accepts it directly.
@@ -194,6 +195,7 @@ fn cache_key(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> String {
     engine.precompile_compatibility_hash().hash(&mut engine_hash);
     let digest = Sha256::new()
         .chain_update(env!("CARGO_PKG_VERSION"))
+        .chain_update(env!("LAMINA_PREPARE_HASH"))
         .chain_update(engine_hash.finish().to_le_bytes())
         .chain_update([u8::from(safe_points == SafePoints::Instrumented)])
         .chain_update(bytes)

@@ -298,6 +298,7 @@ unsafe impl lamina_memory::Pod for Tms {}
 unsafe impl lamina_memory::Pod for CapHeader {}
 // SAFETY: as above.
 unsafe impl lamina_memory::Pod for Utimbuf {}
+// SAFETY: as above.
 unsafe impl lamina_memory::Pod for GuestMmsghdr {}
 // SAFETY: as above.
 unsafe impl lamina_memory::Pod for MsqidDs {}
