@@ -15,6 +15,7 @@ use std::io::Write as _;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
+use lamina_wali::signals;
 use sha2::{Digest, Sha256};
 use wasmtime::Result;
 use wasmtime::error::Context;
@@ -181,13 +182,17 @@ unsafe fn map_artifact(engine: &Engine, path: &Path) -> Result<Module> {
 }
 
 /// Prepares and compiles a module in memory.
+/// (Compilation may start the compiler's worker threads, which must take no
+/// signal: see `with_every_signal_blocked`.)
 pub fn compile(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> Result<Module> {
-    Module::new(engine, prepare(bytes, safe_points)?)
+    let prepared = prepare(bytes, safe_points)?;
+    signals::with_every_signal_blocked(|| Module::new(engine, prepared))
 }
 
 /// Prepares and compiles a module into an ahead-of-time artifact.
 pub fn precompile(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> Result<Vec<u8>> {
-    engine.precompile_module(&prepare(bytes, safe_points)?)
+    let prepared = prepare(bytes, safe_points)?;
+    signals::with_every_signal_blocked(|| engine.precompile_module(&prepared))
 }
 
 fn cache_key(engine: &Engine, bytes: &[u8], safe_points: SafePoints) -> String {

@@ -49,7 +49,7 @@ pub mod signals {
     pub use crate::signal_state::{
         AltStack, Delivery, SA_ONSTACK, SA_RESTART, alt_stack, block_all, disarm_alt_stack, enter_handler,
         finish_delivery, guest_memory_at, has_deliveries, inherit, inheritance, init, leave_handler, set_alt_stack,
-        take_delivery, thread_ending, trap_delivery,
+        take_delivery, thread_ending, trap_delivery, with_every_signal_blocked,
     };
 }
 

@@ -741,6 +741,26 @@ pub fn inherit(i: Inherited) {
     VIRTUAL_MASK.with(|v| v.store(i.0, Ordering::Relaxed));
 }
 
+/// Runs `f` with every signal blocked on the calling thread, the reserved
+/// ones too, then restores the mask. Threads started meanwhile keep that
+/// mask, so none of them ever takes a signal meant for the guest: wasmtime
+/// starts its compiler's worker threads on the first compilation, and a
+/// reserved signal sent to the process (which guest threads never block on
+/// the host) that the kernel handed to one of them was recorded for a thread
+/// that never runs a handler, and lost (tests/libc/signals_stress.c, whose
+/// modules are compiled afresh). Signals sent meanwhile to this thread wait
+/// until the mask is restored.
+pub fn with_every_signal_blocked<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(u64);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            host_mask(libc::SIG_SETMASK, Some(self.0));
+        }
+    }
+    let _restore = Restore(host_mask(libc::SIG_SETMASK, Some(ALL)));
+    f()
+}
+
 /// A guest thread is done with signals (it ended, or it is the main thread
 /// parking until the last thread ends): it takes no more, every one blocked
 /// on the host (the reserved ones too: the runtime code left to run makes no
