@@ -157,6 +157,8 @@ programs! {
     scheduling;
     setjmp;
     signals;
+    // CPython's test_signal stress loops (issue 12's lost signals).
+    signals_python;
     signals_stress;
     signals_wait;
     sockets;
