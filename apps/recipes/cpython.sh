@@ -47,7 +47,7 @@ cpython_flavor() {
 }
 
 build_cpython() {
-	unpack python3.11
+	unpack python3.11 3.11.2-6+deb12u8
 	# Debian's patches change configure.ac (sysconfigdata-name.diff: the
 	# name of _sysconfigdata for a cross build, among others) but not the
 	# configure script made from it; debian/rules runs autoconf after
