@@ -167,18 +167,24 @@ fn the_environment_is_empty_unless_given() {
     assert!(text(&out.stdout).contains("LAMINA_SECRET=shared\n"));
 }
 
+/// Runs a module that calls its one `wali` import `name` (of wasm type
+/// `params -> i64`) twice with `args` and exits with the second result
+/// negated: the errno.
+fn called_twice(name: &str, params: &str, args: &str) -> std::process::Output {
+    let dir = scratch(name);
+    let import = format!(r#"(import "wali" "{name}" (func $f (param {params}) (result i64)))"#);
+    let start = format!(
+        r#"(func (export "_start")
+             (drop (call $f {args}))
+             (call $exit (i32.wrap_i64 (i64.sub (i64.const 0) (call $f {args})))))"#
+    );
+    let m = program(&dir, name, &import, &start);
+    lamina().arg("run").arg(&m).output().unwrap()
+}
+
 #[test]
 fn unknown_wali_imports_return_enosys_and_warn_once() {
-    let dir = scratch("enosys");
-    let m = program(
-        &dir,
-        "enosys",
-        r#"(import "wali" "SYS_bogus_call" (func $bogus (param i32) (result i64)))"#,
-        r#"(func (export "_start")
-             (drop (call $bogus (i32.const 1)))
-             (call $exit (i32.wrap_i64 (i64.sub (i64.const 0) (call $bogus (i32.const 2))))))"#,
-    );
-    let out = lamina().arg("run").arg(&m).output().unwrap();
+    let out = called_twice("SYS_bogus_call", "i32", "(i32.const 1)");
     assert_eq!(out.status.code(), Some(libc::ENOSYS), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert_eq!(err.matches("SYS_bogus_call").count(), 1, "{err}");
@@ -186,17 +192,8 @@ fn unknown_wali_imports_return_enosys_and_warn_once() {
 
 #[test]
 fn refused_syscalls_return_their_errno_and_say_why_once() {
-    let dir = scratch("refused");
-    let m = program(
-        &dir,
-        "refused",
-        r#"(import "wali" "SYS_mount" (func $mount (param i32 i32 i32 i64 i32) (result i64)))"#,
-        r#"(func (export "_start")
-             (drop (call $mount (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i32.const 0)))
-             (call $exit (i32.wrap_i64 (i64.sub (i64.const 0)
-               (call $mount (i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i32.const 0))))))"#,
-    );
-    let out = lamina().arg("run").arg(&m).output().unwrap();
+    let zeros = "(i32.const 0) (i32.const 0) (i32.const 0) (i64.const 0) (i32.const 0)";
+    let out = called_twice("SYS_mount", "i32 i32 i32 i64 i32", zeros);
     assert_eq!(out.status.code(), Some(libc::EPERM), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert_eq!(err.matches("SYS_mount is refused (mounts and namespaces").count(), 1, "{err}");
