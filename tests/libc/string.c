@@ -64,6 +64,33 @@ static void mem_exhaustive(void) {
 
 static int sign(int v) { return (v > 0) - (v < 0); }
 
+/* memcmp against a byte loop: every length to 40, at every alignment of
+ * either side, with one byte changed at every position to a smaller and a
+ * larger value (high bytes included: the bytes compare as unsigned), and
+ * with later bytes also differing (only the first difference counts). */
+static void memcmp_exhaustive(void) {
+    unsigned char x[64], y[64];
+    unsigned long cases = 0, wrong = 0;
+    for (int len = 0; len <= 40; len++)
+        for (int lo = 0; lo < 8; lo++)
+            for (int ro = 0; ro < 8; ro++)
+                for (int pos = 0; pos <= len; pos++)
+                    for (int v = 0; v < 4; v++) {
+                        for (int i = 0; i < 48; i++) x[lo + i] = y[ro + i] = (unsigned char)(0x41 + i * 37);
+                        int want = 0;
+                        if (pos < len) {
+                            static const unsigned char deltas[4] = {1, 0xff, 0x80, 0x7f};
+                            y[ro + pos] = (unsigned char)(x[lo + pos] + deltas[v]);
+                            want = x[lo + pos] < y[ro + pos] ? -1 : 1;
+                            if (pos + 1 < len) x[lo + pos + 1] ^= 0xff;
+                        }
+                        cases++;
+                        wrong += sign(memcmp(x + lo, y + ro, (size_t)len)) != want;
+                    }
+    printf("memcmp exhaustive: %lu cases, %lu wrong\n", cases, wrong);
+    CHECK_EQ(wrong, 0);
+}
+
 static void mem_search_and_compare(void) {
     const char hay[] = "the quick brown fox jumps over the lazy dog";
     printf("memchr q: %td, memchr none: %d\n", (char *)memchr(hay, 'q', sizeof hay) - hay,
@@ -166,6 +193,7 @@ static void duplication_and_errors(void) {
 
 int main(void) {
     mem_exhaustive();
+    memcmp_exhaustive();
     mem_search_and_compare();
     str_basics();
     tokenisers();
