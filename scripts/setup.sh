@@ -23,12 +23,16 @@ apt_update() {
 }
 
 echo "== Debian packages"
+# protobuf-compiler and libseccomp-dev build the containerd shim
+# (crates/containerd-shim-lamina: containerd's API, youki's seccomp); its test
+# runs a containerd of its own.
 apt_update
 # --no-upgrade: installed packages stay as they are (set-up installs what is
 # missing; upgrading the machine is its owner's business).
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade "${apt_options[@]}" \
     clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc libc6-dev linux-libc-dev make cmake patch dpkg-dev xz-utils tcl \
-    wabt strace python3 python3-venv ca-certificates musl-tools autoconf automake libtool autopoint wasi-libc wrk
+    wabt strace python3 python3-venv ca-certificates musl-tools autoconf automake libtool autopoint wasi-libc wrk \
+    protobuf-compiler libseccomp-dev containerd
 
 echo "== Debian source packages (for apt-get source)"
 as_root python3 scripts/enable-deb-src.py

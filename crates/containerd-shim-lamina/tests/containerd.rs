@@ -1,0 +1,260 @@
+//! The shim under a real containerd: the test starts a private containerd
+//! (root, state, socket and configuration in a temporary directory; the
+//! shim found on its PATH), imports an image of a C guest built with
+//! `lamina cc` and packaged by `tools/oci_image.py`, runs it with
+//! `ctr run --runtime io.containerd.lamina.v1` and checks what came out;
+//! then stops containerd. Every wait is bounded.
+//!
+//! Containers need root: as another user the test says so and checks nothing
+//! else (as the binfmt test does).
+
+use std::io::Read as _;
+use std::os::unix::process::ExitStatusExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNTIME: &str = "io.containerd.lamina.v1";
+const IMAGE: &str = "docker.io/lamina/greet:test";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// What a command printed and how it ended.
+struct Ran {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn code(&self) -> i32 {
+        self.status.code().unwrap_or_else(|| 128 + self.status.signal().unwrap_or(0))
+    }
+}
+
+impl std::fmt::Debug for Ran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\n--- stdout\n{}--- stderr\n{}", self.status, self.stdout, self.stderr)
+    }
+}
+
+/// Runs `cmd`, killing it (and failing) after `limit`.
+fn run_capped(mut cmd: Command, limit: Duration) -> Ran {
+    let what = format!("{cmd:?}");
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let status = wait_capped(&mut child, limit).unwrap_or_else(|| {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("{what} did not end within {limit:?}");
+    });
+    Ran { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
+
+fn wait_capped(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A containerd of the test's own, stopped (and its files removed) on drop.
+struct Containerd {
+    dir: PathBuf,
+    daemon: Child,
+    /// The namespace of the test's containers; the library keeps youki's state
+    /// in /run/containerd/lamina/NAMESPACE, so it is unique to this run.
+    namespace: String,
+}
+
+impl Containerd {
+    fn start(shim: &Path) -> Containerd {
+        let dir = std::env::temp_dir().join(format!("lamina-containerd-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        // containerd runs runtime io.containerd.lamina.v1 as the binary
+        // containerd-shim-lamina-v1 on its PATH.
+        std::os::unix::fs::symlink(shim, bin.join("containerd-shim-lamina-v1")).unwrap();
+        let config = dir.join("config.toml");
+        let d = dir.display();
+        std::fs::write(
+            &config,
+            format!(
+                "version = 2\nroot = \"{d}/root\"\nstate = \"{d}/state\"\n\
+                 disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n\
+                 [grpc]\n  address = \"{d}/containerd.sock\"\n\
+                 [ttrpc]\n  address = \"{d}/containerd.sock.ttrpc\"\n\
+                 [plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"{d}/opt\"\n"
+            ),
+        )
+        .unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+        let log = std::fs::File::create(dir.join("containerd.log")).unwrap();
+        let daemon = Command::new("containerd")
+            .arg("--config")
+            .arg(&config)
+            .env("PATH", path)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("cannot start containerd (scripts/setup.sh installs it)");
+        let namespace = format!("lamina-test-{}", std::process::id());
+        let mut containerd = Containerd { dir, daemon, namespace };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !containerd.ctr(&["version"]).status.success() {
+            if let Some(status) = containerd.daemon.try_wait().unwrap() {
+                panic!("containerd ended ({status}):\n{}", containerd.log());
+            }
+            assert!(Instant::now() < deadline, "containerd did not answer within 30 s:\n{}", containerd.log());
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        containerd
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("containerd.log")).unwrap_or_default()
+    }
+
+    fn ctr_command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("ctr");
+        cmd.arg("--address").arg(self.dir.join("containerd.sock")).args(["--namespace", &self.namespace]).args(args);
+        cmd
+    }
+
+    fn ctr(&self, args: &[&str]) -> Ran {
+        run_capped(self.ctr_command(args), Duration::from_secs(60))
+    }
+
+    /// `ctr run` of the image as container `id`, with `options` before the
+    /// image and `args` (the whole process argv, entrypoint included) after.
+    fn run_command(&self, id: &str, options: &[&str], args: &[&str]) -> Command {
+        let mut line = vec!["run", "--rm", "--runtime", RUNTIME, "--platform", "wasip1/wasm"];
+        line.extend(options);
+        line.extend([IMAGE, id]);
+        line.extend(args);
+        self.ctr_command(&line)
+    }
+
+    fn run(&self, id: &str, options: &[&str], args: &[&str]) -> Ran {
+        run_capped(self.run_command(id, options, args), Duration::from_secs(60))
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        // Containers left by a failed check go first, with their shims.
+        let tasks = self.ctr(&["task", "list", "--quiet"]);
+        for id in tasks.stdout.lines().filter(|l| !l.is_empty()) {
+            self.ctr(&["task", "kill", "--signal", "SIGKILL", id]);
+            self.ctr(&["task", "delete", "--force", id]);
+        }
+        let containers = self.ctr(&["container", "list", "--quiet"]);
+        for id in containers.stdout.lines().filter(|l| !l.is_empty()) {
+            self.ctr(&["container", "delete", id]);
+        }
+        // SAFETY: a signal to the daemon this test started.
+        unsafe { libc::kill(self.daemon.id() as i32, libc::SIGTERM) };
+        if wait_capped(&mut self.daemon, Duration::from_secs(20)).is_none() {
+            let _ = self.daemon.kill();
+            let _ = self.daemon.wait();
+        }
+        let _ = std::fs::remove_dir_all(Path::new("/run/containerd/lamina").join(&self.namespace));
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Builds the guest with `lamina cc` and packages it.
+fn image(dir: &Path) -> PathBuf {
+    let module = dir.join("greet.wasm");
+    let mut cc = Command::new(repo().join("build/bin/lamina-cc"));
+    cc.args(["-O2", "-o"]).arg(&module).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests/greet.c"));
+    let built = run_capped(cc, Duration::from_secs(120));
+    assert!(built.status.success(), "lamina cc: {built:?}");
+    let note = dir.join("note.txt");
+    std::fs::write(&note, "a data file\n").unwrap();
+    let tarball = dir.join("greet.tar");
+    let mut tool = Command::new("python3");
+    tool.arg(repo().join("tools/oci_image.py"))
+        .arg(&module)
+        .arg("-o")
+        .arg(&tarball)
+        .args(["--name", IMAGE, "--path", "/app/greet.wasm", "--workdir", "/data"])
+        .arg("--file")
+        .arg(format!("{}:/data/note.txt", note.display()))
+        .args(["--env", "GREETING=hello from the image", "--arg", "default"]);
+    let packaged = run_capped(tool, Duration::from_secs(60));
+    assert!(packaged.status.success(), "oci_image.py: {packaged:?}");
+    tarball
+}
+
+#[test]
+fn wali_programs_run_under_containerd() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("containerd: not root, containers cannot be created here");
+        return;
+    }
+    let containerd = Containerd::start(Path::new(env!("CARGO_BIN_EXE_containerd-shim-lamina-v1")));
+    let tarball = image(&containerd.dir);
+    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
+    assert!(imported.status.success(), "import: {imported:?}");
+
+    // The image's entrypoint, default arguments, environment and working
+    // directory; both output streams; status 0.
+    let ran = containerd.run("greet-default", &[], &[]);
+    assert_eq!(ran.code(), 0, "{ran:?}\n{}", containerd.log());
+    assert_eq!(ran.stdout, "argv: /app/greet.wasm default\nGREETING=hello from the image\ncwd=/data\n", "{ran:?}");
+    assert_eq!(ran.stderr, "greet: to stderr\n", "{ran:?}");
+
+    // Arguments and environment given to `ctr run`, and the exit status.
+    let ran = containerd.run("greet-exit", &["--env", "GREETING=from ctr"], &["/app/greet.wasm", "exit", "3"]);
+    assert_eq!(ran.code(), 3, "{ran:?}");
+    assert_eq!(ran.stdout, "argv: /app/greet.wasm exit 3\nGREETING=from ctr\ncwd=/data\n", "{ran:?}");
+
+    // A trap ends the container as a native SIGILL would: 128 + 4, with
+    // Lamina's report on its stderr.
+    let ran = containerd.run("greet-trap", &[], &["/app/greet.wasm", "trap"]);
+    assert_eq!(ran.code(), 128 + libc::SIGILL, "{ran:?}");
+    assert!(ran.stderr.starts_with("greet: to stderr\nlamina: "), "{ran:?}");
+    assert!(ran.stderr.contains("unreachable"), "{ran:?}");
+
+    // SIGKILL from `ctr task kill` ends a running guest: 128 + 9.
+    let mut sleeper = containerd.run_command("greet-kill", &[], &["/app/greet.wasm", "sleep"]);
+    sleeper.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut sleeper = sleeper.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !containerd
+        .ctr(&["task", "list"])
+        .stdout
+        .lines()
+        .any(|l| l.starts_with("greet-kill") && l.contains("RUNNING"))
+    {
+        assert!(Instant::now() < deadline, "the sleeping guest did not start within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let killed = containerd.ctr(&["task", "kill", "--signal", "SIGKILL", "greet-kill"]);
+    assert!(killed.status.success(), "task kill: {killed:?}");
+    let status = wait_capped(&mut sleeper, Duration::from_secs(30)).expect("ctr run did not end after SIGKILL");
+    assert_eq!(status.code(), Some(128 + libc::SIGKILL), "{status}");
+}

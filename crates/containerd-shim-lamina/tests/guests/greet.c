@@ -1,0 +1,23 @@
+/* The container test's guest: prints its argv, a variable and its working
+ * directory, writes a line to stderr, then exits with the status given as
+ * `exit N`, traps on `trap` (wasm `unreachable`, a native SIGILL) or sleeps on
+ * `sleep` (to be killed). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    char cwd[256];
+    const char *greeting = getenv("GREETING");
+    printf("argv:");
+    for (int i = 0; i < argc; i++) printf(" %s", argv[i]);
+    printf("\nGREETING=%s\ncwd=%s\n", greeting ? greeting : "(unset)", getcwd(cwd, sizeof cwd) ? cwd : "?");
+    fflush(stdout);
+    fprintf(stderr, "greet: to stderr\n");
+    if (argc > 1 && strcmp(argv[1], "trap") == 0) __builtin_trap();
+    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+        for (;;) pause();
+    }
+    return argc > 2 && strcmp(argv[1], "exit") == 0 ? atoi(argv[2]) : 0;
+}
