@@ -240,21 +240,41 @@ fn wali_programs_run_under_containerd() {
     assert!(ran.stderr.contains("unreachable"), "{ran:?}");
 
     // SIGKILL from `ctr task kill` ends a running guest: 128 + 9.
-    let mut sleeper = containerd.run_command("greet-kill", &[], &["/app/greet.wasm", "sleep"]);
-    sleeper.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-    let mut sleeper = sleeper.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !containerd
-        .ctr(&["task", "list"])
-        .stdout
-        .lines()
-        .any(|l| l.starts_with("greet-kill") && l.contains("RUNNING"))
-    {
-        assert!(Instant::now() < deadline, "the sleeping guest did not start within 30 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut sleeper = waiting_guest(&containerd, "greet-kill", "sleep");
     let killed = containerd.ctr(&["task", "kill", "--signal", "SIGKILL", "greet-kill"]);
     assert!(killed.status.success(), "task kill: {killed:?}");
     let status = wait_capped(&mut sleeper, Duration::from_secs(30)).expect("ctr run did not end after SIGKILL");
     assert_eq!(status.code(), Some(128 + libc::SIGKILL), "{status}");
+
+    // SIGTERM reaches the guest's own handler, whose exit status is the
+    // container's (the container's first process ignores signals it has no
+    // handler for, as any init does).
+    let mut handler = waiting_guest(&containerd, "greet-term", "term");
+    let termed = containerd.ctr(&["task", "kill", "--signal", "SIGTERM", "greet-term"]);
+    assert!(termed.status.success(), "task kill: {termed:?}");
+    let status = wait_capped(&mut handler, Duration::from_secs(30)).expect("ctr run did not end after SIGTERM");
+    assert_eq!(status.code(), Some(42), "{status}");
+}
+
+/// Starts `ctr run` of the guest in `mode` (`sleep`, `term`) and returns once
+/// the guest said it is waiting (its handlers installed), within 30 s.
+fn waiting_guest(containerd: &Containerd, id: &str, mode: &str) -> Child {
+    let mut cmd = containerd.run_command(id, &[], &["/app/greet.wasm", mode]);
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line == "waiting" {
+                let _ = tx.send(());
+            }
+        }
+    });
+    if rx.recv_timeout(Duration::from_secs(30)).is_err() {
+        let _ = child.kill();
+        panic!("the {mode} guest did not start within 30 s");
+    }
+    child
 }

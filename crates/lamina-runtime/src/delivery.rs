@@ -77,7 +77,10 @@ pub(crate) fn arm_safe_points(_guard: &SafePointFlags, store: &mut Store<Host>, 
 pub(crate) struct SafePointFlags(());
 
 impl SafePointFlags {
+    /// Made once on each thread that runs guest code, which from then on
+    /// takes the guest's signals (`become_guest_thread`).
     pub(crate) fn new() -> SafePointFlags {
+        signals::become_guest_thread();
         SafePointFlags(())
     }
 }

@@ -47,9 +47,9 @@ pub use table::{TABLE, lookup};
 pub mod signals {
     pub use crate::abi::{SIGINFO_SIZE, siginfo_bytes};
     pub use crate::signal_state::{
-        AltStack, Delivery, SA_ONSTACK, SA_RESTART, alt_stack, block_all, disarm_alt_stack, enter_handler,
-        finish_delivery, guest_memory_at, has_deliveries, inherit, inheritance, init, leave_handler, set_alt_stack,
-        take_delivery, thread_ending, trap_delivery, with_every_signal_blocked,
+        AltStack, Delivery, SA_ONSTACK, SA_RESTART, alt_stack, become_guest_thread, block_all, disarm_alt_stack,
+        enter_handler, finish_delivery, guest_memory_at, has_deliveries, inherit, inheritance, init, leave_handler,
+        set_alt_stack, take_delivery, thread_ending, trap_delivery, with_every_signal_blocked,
     };
 }
 

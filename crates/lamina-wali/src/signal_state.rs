@@ -301,6 +301,10 @@ static WAKE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 /// stay ignored across exec, as natively; everything else is the default),
 /// Lamina's handler behind the reserved signals, and how to wake the runtime.
 pub fn init(wake: fn()) {
+    // The caller goes on to run the guest (the threads it starts later are
+    // marked when they do): a signal that comes before the guest's first
+    // instruction must wait for it, not be passed on.
+    become_guest_thread();
     // Once: a second call would find Lamina's own handlers as the previous ones.
     if WAKE.set(wake).is_err() {
         return;
@@ -413,6 +417,16 @@ thread_local! {
     static ALT_STACK: Cell<AltStack> = const { Cell::new(AltStack::DISABLED) };
     /// The stack pointer the running handler started with (0: none runs).
     static HANDLER_SP: Cell<u32> = const { Cell::new(0) };
+    /// Whether this thread runs guest code (see [`become_guest_thread`]).
+    static GUEST_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the calling thread as one that runs guest code, where signals for
+/// the guest's handlers may be recorded. Other threads of the process (a
+/// library's workers: the container shim's, wasmtime's compiler's) pass on
+/// any such signal the kernel gives them ([`receive`]).
+pub fn become_guest_thread() {
+    GUEST_THREAD.with(|g| g.set(true));
 }
 
 /// Whether deliveries are waiting on this thread: one thread-local load, the
@@ -796,20 +810,25 @@ pub fn thread_ending() {
         }
     }
     for &(sig, info) in &unhandled[..n] {
-        let code = info[1] as u32 as i32;
-        if code != libc::SI_TKILL {
-            let mut full = [0u64; 16];
-            full[..6].copy_from_slice(&info);
-            // Only a negative code may be queued to the process from a thread
-            // other than its first: one the kernel set itself (`SI_USER` of
-            // `kill`, a fault's) arrives as `SI_QUEUE`, sender kept.
-            if code >= 0 {
-                full[1] = (full[1] & !0xffff_ffff) | u64::from(libc::SI_QUEUE as u32);
-            }
-            // SAFETY: a 128-byte siginfo, alive for the call.
-            unsafe { libc::syscall(libc::SYS_rt_sigqueueinfo, libc::getpid(), sig, full.as_ptr()) };
+        if info[1] as u32 as i32 != libc::SI_TKILL {
+            queue_to_process(sig, &info);
         }
     }
+}
+
+/// Sends `sig` to the process again with the information `words` begin
+/// (a `siginfo`, up to its 16 words), for a thread that takes it. Only a
+/// negative code may be queued to the process from a thread other than its
+/// first: one the kernel set itself (`SI_USER` of `kill`, a fault's)
+/// arrives as `SI_QUEUE`, sender kept. Async-signal-safe.
+fn queue_to_process(sig: i32, words: &[u64]) {
+    let mut full = [0u64; 16];
+    full[..words.len()].copy_from_slice(words);
+    if full[1] as u32 as i32 >= 0 {
+        full[1] = (full[1] & !0xffff_ffff) | u64::from(libc::SI_QUEUE as u32);
+    }
+    // SAFETY: a 128-byte siginfo, alive for the call.
+    unsafe { libc::syscall(libc::SYS_rt_sigqueueinfo, libc::getpid(), sig, full.as_ptr()) };
 }
 
 /// In a forked child: signals received before the fork belong to the parent
@@ -1046,6 +1065,9 @@ pub(crate) fn guest_info(sig: i32, info: *const libc::siginfo_t) -> [u64; 6] {
 }
 
 fn receive(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    if !GUEST_THREAD.with(|g| g.get()) {
+        return pass_on(sig, info, uc);
+    }
     // A reserved signal the guest blocks waits, whatever its disposition
     // (the kernel never counts a blocked signal as ignored), and so does one
     // that comes while the thread's deliveries or actions change.
@@ -1057,6 +1079,19 @@ fn receive(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
     EXCLUSIVE.with(|e| e.store(true, Ordering::SeqCst));
     record(sig, info, uc);
     end_exclusive();
+}
+
+/// A signal for the guest's handler that the kernel gave a thread running
+/// no guest code (a process-directed signal goes to any thread that does
+/// not block it): recorded there it would never run. That thread blocks
+/// every signal from now on (the mask its handler returns to), and the
+/// signal goes to the process again for a guest thread.
+fn pass_on(sig: i32, info: *mut libc::siginfo_t, uc: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid ucontext and a 128-byte siginfo.
+    unsafe {
+        *(&raw mut (*uc.cast::<libc::ucontext_t>()).uc_sigmask).cast::<u64>() = ALL;
+        queue_to_process(sig, &std::ptr::read(info.cast::<[u64; 16]>()));
+    }
 }
 
 /// Records a signal for the guest's handler (see [`receive`]).

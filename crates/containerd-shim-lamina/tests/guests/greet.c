@@ -1,11 +1,20 @@
 /* The container test's guest: prints its argv, a variable and its working
  * directory, writes a line to stderr, then exits with the status given as
- * `exit N`, traps on `trap` (wasm `unreachable`, a native SIGILL) or sleeps on
- * `sleep` (to be killed). */
+ * `exit N`, traps on `trap` (wasm `unreachable`, a native SIGILL), or waits on
+ * `sleep` (to be killed) and on `term` (with a SIGTERM handler that exits 42),
+ * saying "waiting" once it is ready. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static void on_term(int sig) {
+    (void)sig;
+    static const char line[] = "greet: SIGTERM\n";
+    write(2, line, sizeof line - 1);
+    _exit(42);
+}
 
 int main(int argc, char **argv) {
     char cwd[256];
@@ -16,7 +25,10 @@ int main(int argc, char **argv) {
     fflush(stdout);
     fprintf(stderr, "greet: to stderr\n");
     if (argc > 1 && strcmp(argv[1], "trap") == 0) __builtin_trap();
-    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+    if (argc > 1 && (strcmp(argv[1], "sleep") == 0 || strcmp(argv[1], "term") == 0)) {
+        if (strcmp(argv[1], "term") == 0) signal(SIGTERM, on_term);
+        printf("waiting\n");
+        fflush(stdout);
         for (;;) pause();
     }
     return argc > 2 && strcmp(argv[1], "exit") == 0 ? atoi(argv[2]) : 0;
