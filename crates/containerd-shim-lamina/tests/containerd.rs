@@ -239,6 +239,12 @@ fn wali_programs_run_under_containerd() {
     assert!(ran.stderr.starts_with("greet: to stderr\nlamina: "), "{ran:?}");
     assert!(ran.stderr.contains("unreachable"), "{ran:?}");
 
+    // A guest forks inside its container (Lamina's fork is the kernel's): the
+    // child is the container's second process, the parent its first (pid 1).
+    let ran = containerd.run("greet-fork", &[], &["/app/greet.wasm", "fork"]);
+    assert_eq!(ran.code(), 0, "{ran:?}");
+    assert!(ran.stdout.contains("child: parent is 1\nparent: pid 1, child exited 5\n"), "{ran:?}");
+
     // SIGKILL from `ctr task kill` ends a running guest: 128 + 9.
     let mut sleeper = waiting_guest(&containerd, "greet-kill", "sleep");
     let killed = containerd.ctr(&["task", "kill", "--signal", "SIGKILL", "greet-kill"]);
