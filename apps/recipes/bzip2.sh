@@ -27,8 +27,12 @@ bzip2_flavor() {
 		{ [ "$flavor" = wasm ] && [ "$sysroot/lib/libc.a" -nt "$dir/bzip2" ]; }; then
 		rm -f "$dir"/*.o "$dir"/libbz2.a "$dir"/bzip2 "$dir"/bzip2recover
 	fi
-	logged "$dir/make.log" make -C "$dir" -j"$(nproc)" -o libbz2.so libbz2.a bzip2 bzip2recover "$@" \
-		"CFLAGS=-O2 -g -Wall -Winline" "CPPFLAGS=-D_REENTRANT -D_FILE_OFFSET_BITS=64"
+	# Two runs: with libbz2.so out of the picture nothing tells make that
+	# bzip2 needs libbz2.a, and a parallel make linked it while the library
+	# was being written ("unable to find library -lbz2", seen in CI).
+	local flags=("$@" "CFLAGS=-O2 -g -Wall -Winline" "CPPFLAGS=-D_REENTRANT -D_FILE_OFFSET_BITS=64")
+	logged "$dir/make-lib.log" make -C "$dir" -j"$(nproc)" libbz2.a "${flags[@]}"
+	logged "$dir/make.log" make -C "$dir" -j"$(nproc)" -o libbz2.so bzip2 bzip2recover "${flags[@]}"
 }
 
 build_bzip2() {
