@@ -11,7 +11,7 @@
 #
 # Usage: apps/build.sh [NAME]...   (default: every recipe)
 # Environment: LAMINA_CC, the WALI compiler command (default build/bin/lamina-cc,
-# else "target/release/lamina cc").
+# else "target/x86_64-unknown-linux-gnu/release/lamina cc").
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,7 @@ if [ -n "${LAMINA_CC:-}" ]; then
 elif [ -x "$build/bin/lamina-cc" ]; then
 	wali_cc=$build/bin/lamina-cc
 else
-	wali_cc="$root/target/release/lamina cc"
+	wali_cc="$root/target/x86_64-unknown-linux-gnu/release/lamina cc"
 fi
 
 die() { echo "apps/build.sh: $*" >&2; exit 1; }

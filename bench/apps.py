@@ -38,7 +38,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAMINA = os.environ.get("LAMINA", os.path.join(ROOT, "target/release/lamina"))
+LAMINA = os.environ.get("LAMINA", os.path.join(ROOT, "target/x86_64-unknown-linux-gnu/release/lamina"))
 LAMINA_CC = os.path.join(ROOT, "build/bin/lamina-cc")
 APPS = os.path.join(ROOT, "build/apps/bin")
 WASMTIME_WASI = [os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "tools/wasmtime_wasi.py")]

@@ -32,7 +32,7 @@ import apps as app_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INCLUDE = os.path.join(ROOT, "tests/guests/include")
-LAMINA = os.environ.get("LAMINA", os.path.join(ROOT, "target/release/lamina"))
+LAMINA = os.environ.get("LAMINA", os.path.join(ROOT, "target/x86_64-unknown-linux-gnu/release/lamina"))
 WALI_FLAGS = ["--target=wasm32-unknown-linux-muslwali", "-nostdlib", "-O2", "-matomics", "-mbulk-memory",
               "-Wl,--shared-memory", "-Wl,--export-memory", "-Wl,--max-memory=2147483648"]
 

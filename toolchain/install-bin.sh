@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes BIN_DIR (default: build/bin) the toolchain's bin directory: relative
-# symlinks to the lamina binary (default: target/release/lamina) under the
+# symlinks to the lamina binary (default: target/x86_64-unknown-linux-gnu/release/lamina) under the
 # names it acts on. `lamina-cc` beside BIN_DIR/../sysroot uses that sysroot,
 # so build/bin/lamina-cc builds against build/sysroot. The
 # wasm32-linux-muslwali-* names are the ones `./configure
@@ -11,7 +11,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath -m "${1:-$root/build/bin}")
-lamina=$(realpath -m "${2:-$root/target/release/lamina}")
+lamina=$(realpath -m "${2:-$root/target/x86_64-unknown-linux-gnu/release/lamina}")
 
 mkdir -p "$bin"
 target=$(realpath -m --relative-to="$bin" "$lamina")

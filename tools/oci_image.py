@@ -5,14 +5,18 @@ io.containerd.lamina.v1 without a registry (docs/containerd.md).
 
     python3 tools/oci_image.py MODULE -o IMAGE.tar --name docker.io/library/hello:latest \\
         [--path /hello.wasm] [--file HOST[:GUEST]]... [--env NAME=VALUE]... \\
-        [--workdir DIR] [--arg ARG]...
+        [--workdir DIR] [--arg ARG]... [--policy POLICY.toml]
 
 The image has one uncompressed tar layer holding the module at --path
 (default: /NAME-OF-MODULE) and each --file at GUEST (default: beside the
 module), a config whose entrypoint is the module's path (with --arg as its
 default arguments, Cmd), --env as its environment and --workdir its working
 directory, and the platform runwasi's images use: os `wasip1`, architecture
-`wasm` (so containerd never mistakes it for a native image). Every byte is
+`wasm` (so containerd never mistakes it for a native image). --policy puts a
+Lamina policy (the TOML of `lamina run --policy`, with the image's paths) at
+/etc/lamina/policy.toml, where the shim finds it: the program then runs in
+Lamina's sandbox, unless the shim's own configuration sets the policy of
+every container (docs/containerd.md). Every byte is
 determined by the inputs (times and owners are zero), so building twice gives
 the same digests.
 """
@@ -26,6 +30,7 @@ import sys
 import tarfile
 
 OS, ARCH = "wasip1", "wasm"
+POLICY_PATH = "/etc/lamina/policy.toml"
 LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar"
 CONFIG_TYPE = "application/vnd.oci.image.config.v1+json"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
@@ -127,6 +132,7 @@ def main():
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--workdir", default="/", help="the working directory (default: /)")
     parser.add_argument("--arg", action="append", default=[], help="a default argument (Cmd)")
+    parser.add_argument("--policy", metavar="POLICY.toml", help=f"the program's Lamina policy (at {POLICY_PATH})")
     a = parser.parse_args()
     path = a.path or "/" + os.path.basename(a.module)
     if not path.startswith("/"):
@@ -138,6 +144,8 @@ def main():
         if not guest.startswith("/"):
             parser.error(f"--file {spec}: the path in the image must be absolute")
         files.append((host, guest))
+    if a.policy:
+        files.append((a.policy, POLICY_PATH))
     for var in a.env:
         if "=" not in var[1:]:
             parser.error(f"--env {var}: expected NAME=VALUE")

@@ -5,7 +5,7 @@ all variants); prints the median of ROUNDS rounds as a Markdown table.
 Usage: bench/alloc/bench.py [ROUNDS [WORKLOAD-SUBSTRING...]]"""
 import os, subprocess, sys, time, statistics, json
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-L = os.path.join(ROOT, "target/release/lamina")
+L = os.path.join(ROOT, "target/x86_64-unknown-linux-gnu/release/lamina")
 B = os.environ.get("BENCH_DIR", "/tmp/bench")  # made by bench/alloc/build.sh
 cases = []
 def add(group, variant, cmd, stdin=None):

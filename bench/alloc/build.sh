@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-/tmp/bench}
-L=$root/target/release/lamina
+L=$root/target/x86_64-unknown-linux-gnu/release/lamina
 A=$root/build/apps
 mb=$root/bench/alloc/mb.c   # random malloc/free mix, 8 B..4 KiB, 4M operations per thread
 mkdir -p "$out"

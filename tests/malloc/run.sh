@@ -8,7 +8,7 @@
 #        LAMINA_SYSROOT=DIR tests/malloc/run.sh   (another one, e.g. mallocng's)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-lamina=$root/target/release/lamina
+lamina=${LAMINA:-$root/target/x86_64-unknown-linux-gnu/release/lamina}
 # Explicit: a lamina binary built in another tree finds that tree's sysroot.
 export LAMINA_SYSROOT=${LAMINA_SYSROOT:-$root/build/sysroot}
 echo "sysroot: $LAMINA_SYSROOT"

@@ -1,11 +1,18 @@
 //! The `lamina run` command line of a container: its argv, environment and
-//! module, from the OCI runtime spec the library hands over.
+//! module, from the OCI runtime spec the library hands over; the host's files
+//! the shim opened ([`crate::host`]); the policy.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use containerd_shim_wasm::sandbox::context::{RuntimeContext, Source};
+
+use crate::host;
+
+/// An image's own policy (`tools/oci_image.py --policy`), applied unless the
+/// shim's configuration sets one for every container.
+pub const IMAGE_POLICY: &str = "/etc/lamina/policy.toml";
 
 /// The arguments after `lamina run` that run the container's process.
 pub fn lamina_args(ctx: &impl RuntimeContext) -> Result<Vec<OsString>> {
@@ -26,14 +33,27 @@ pub fn lamina_args(ctx: &impl RuntimeContext) -> Result<Vec<OsString>> {
     };
     let module_name = argv0.split_once('#').map_or(argv0.as_str(), |(path, _)| path);
     let module = module_path(module_name, ctx.envs(), &std::env::current_dir()?);
-    Ok(command_line(argv0, &module, ctx.envs(), rest))
+    let files = host::files();
+    let mut flags = files.flags();
+    if Path::new(IMAGE_POLICY).exists() {
+        if files.has_policy() {
+            eprintln!(
+                "lamina: warning: the image's {IMAGE_POLICY} is not applied: the shim's configuration sets the policy"
+            );
+        } else {
+            flags.extend([OsString::from("--policy"), IMAGE_POLICY.into()]);
+        }
+    }
+    Ok(command_line(flags, argv0, &module, ctx.envs(), rest))
 }
 
-/// The arguments of `lamina run` with the guest's argv[0], environment and arguments. The
-/// compile cache is off: the container's file system is the image's, no place
-/// for native code that later runs would trust.
-fn command_line(argv0: &str, module: &Path, envs: &[String], args: &[String]) -> Vec<OsString> {
-    let mut line: Vec<OsString> = ["--no-cache", "--argv0", argv0].map(OsString::from).into();
+/// The arguments of `lamina run`: `flags`, then the guest's argv[0],
+/// environment, module and arguments. The compile cache is never the
+/// container's file system (the image's, no place for native code that later
+/// runs would trust), only the host's directory of `flags`.
+fn command_line(flags: Vec<OsString>, argv0: &str, module: &Path, envs: &[String], args: &[String]) -> Vec<OsString> {
+    let mut line = flags;
+    line.extend(["--argv0", argv0].map(OsString::from));
     // `--env NAME` (no `=`) would pass Lamina's own value: such an entry is
     // no variable and is left out.
     for var in envs.iter().filter(|v| v.contains('=')) {
@@ -74,7 +94,8 @@ mod tests {
     #[test]
     fn argv_environment_and_arguments() {
         let envs = strings(&["A=1", "BROKEN", "PATH=/bin"]);
-        let line = command_line("/app/hello.wasm", Path::new("/app/hello.wasm"), &envs, &strings(&["x", "-v"]));
+        let flags = vec![OsString::from("--no-cache")];
+        let line = command_line(flags, "/app/hello.wasm", Path::new("/app/hello.wasm"), &envs, &strings(&["x", "-v"]));
         let expected = [
             "--no-cache",
             "--argv0",
@@ -88,7 +109,7 @@ mod tests {
             "-v",
         ];
         assert_eq!(line, expected.map(OsString::from));
-        let line = command_line("-m", Path::new("-m"), &[], &[]);
+        let line = command_line(vec![], "-m", Path::new("-m"), &[], &[]);
         assert_eq!(line.last().unwrap(), "./-m");
     }
 

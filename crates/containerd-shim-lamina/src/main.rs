@@ -8,27 +8,44 @@
 //! or runs it as a normal container when it is a native program (ELF or
 //! `#!` script).
 //!
-//! The sandbox runs the module there as `lamina run` does
-//! ([`lamina::run_in_this_process`]), with the container's argv, environment
-//! and module: same exit status, a trap kills the process with the signal a
-//! native crash would (containerd reports 128 + that signal), SIGKILL is 137.
-//! Not by executing a `lamina` binary: the container's root has neither one
-//! nor the host's shared libraries this binary needs to be executed again.
-//! The process is made to look like a fresh one first (signal handlers and
-//! mask), since Lamina's process model takes it over: the guest's main thread
-//! is the process's, process-directed signals reach it, `fork` copies it.
+//! The sandbox executes this very binary there as `lamina run`, with the
+//! container's argv, environment and module, as a native container's process
+//! executes its entrypoint: same exit status, a trap kills the process with
+//! the signal a native crash would (containerd reports 128 + that signal),
+//! SIGKILL is 137. The binary is static, so the container's root needs no
+//! loader or libraries for it, and it is executed through a descriptor the
+//! server opened on the host ([`host`]), with the host's files Lamina needs
+//! (the compile cache, the policy, the WASI layer) handed down to it. The
+//! exec leaves the process as a fresh one: none of the library's threads
+//! and descriptors (its sockets to containerd among them) reach the guest.
+//! A guest's `execve` of a module executes the binary Lamina runs in the
+//! same way (`ARGV0 run FLAGS... MODULE ARGS...`).
 
 mod command;
+mod host;
 mod signals;
 
+use std::ffi::OsString;
 use std::io::Write as _;
+use std::process::ExitCode;
 
 use containerd_shim_wasm::sandbox::Sandbox;
 use containerd_shim_wasm::sandbox::context::RuntimeContext;
 use containerd_shim_wasm::shim::{Cli as _, Shim, Version, version};
 
-fn main() {
+fn main() -> ExitCode {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    // containerd starts a shim with flags first (`-namespace N ... start`),
+    // never with `run`.
+    if argv.get(1).is_some_and(|arg| arg == "run") {
+        return lamina::main(argv);
+    }
+    if let Err(e) = host::open() {
+        eprintln!("containerd-shim-lamina-v1: {e:#}");
+        return ExitCode::FAILURE;
+    }
     LaminaShim::run(None);
+    ExitCode::SUCCESS
 }
 
 struct LaminaShim;
@@ -52,18 +69,18 @@ struct LaminaSandbox;
 
 impl Sandbox for LaminaSandbox {
     /// Runs in the container's first process, inside the container, and
-    /// ends it as the guest ends; returns only if the guest could not be run,
-    /// with `lamina run`'s status for that (its reason on the container's
+    /// executes Lamina there; returns only if it could not, with `lamina
+    /// run`'s status for a failed run (the reason on the container's
     /// stderr), which the library exits with.
     async fn run_wasi(&self, ctx: &impl RuntimeContext) -> anyhow::Result<i32> {
-        let args = match command::lamina_args(ctx) {
-            Ok(args) => args,
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "lamina: error: {e:#}");
-                return Ok(1);
+        let error = match command::lamina_args(ctx) {
+            Ok(args) => {
+                signals::as_at_container_start();
+                host::files().execute_lamina(&args)
             }
+            Err(e) => e,
         };
-        signals::as_after_exec();
-        Ok(i32::from(lamina::run_in_this_process(args)))
+        let _ = writeln!(std::io::stderr(), "lamina: error: {error:#}");
+        Ok(1)
     }
 }

@@ -1,23 +1,17 @@
-//! The signal state a guest process starts with.
+//! The signal state a container's process starts with.
 
-/// Puts this process's signals as an `execve` would leave them, as Lamina
-/// expects them when a process starts: every handled signal back to its
-/// default action (the shim's and libcontainer's handlers are not the
-/// guest's; ignored signals stay ignored, as across an exec) and nothing
-/// blocked in this thread, the guest's main thread.
-pub fn as_after_exec() {
-    // SAFETY: signal numbers up to SIGRTMAX, queried into and set from
-    // zero-initialised `sigaction`s; SIGKILL and SIGSTOP cannot be changed
-    // and are refused harmlessly. Nothing else runs guest code yet.
+/// Puts this process's signals as a container's process starts with them
+/// (as runc leaves them): every signal's action the default one and nothing
+/// blocked. An `execve` keeps ignored signals ignored and the mask, and the
+/// shim's server ignores SIGPIPE (as Rust programs do) and runs its threads
+/// with signals blocked; a guest must not inherit either.
+pub fn as_at_container_start() {
+    // SAFETY: setting standard dispositions and an empty mask in the process
+    // about to execute Lamina; SIGKILL and SIGSTOP cannot be changed and are
+    // refused harmlessly.
     unsafe {
         for signal in 1..=libc::SIGRTMAX() {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(signal, std::ptr::null(), &mut action) == 0
-                && action.sa_sigaction != libc::SIG_DFL
-                && action.sa_sigaction != libc::SIG_IGN
-            {
-                libc::signal(signal, libc::SIG_DFL);
-            }
+            libc::signal(signal, libc::SIG_DFL);
         }
         let mut none: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut none);

@@ -1,7 +1,8 @@
-//! The shim under a real containerd: the test starts a private containerd
+//! The shim under a real containerd: each test starts a private containerd
 //! (root, state, socket and configuration in a temporary directory; the
-//! shim found on its PATH), imports an image of a C guest built with
-//! `lamina cc` and packaged by `tools/oci_image.py`, runs it with
+//! shim found on its PATH; the shim's host files given by its environment),
+//! imports an image of a C guest built with `lamina cc` and packaged by
+//! `tools/oci_image.py`, runs it with
 //! `ctr run --runtime io.containerd.lamina.v1` and checks what came out;
 //! then stops containerd. Every wait is bounded.
 //!
@@ -9,6 +10,7 @@
 //! else (as the binfmt test does).
 
 use std::io::Read as _;
+use std::os::unix::fs::MetadataExt as _;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -16,6 +18,9 @@ use std::time::{Duration, Instant};
 
 const RUNTIME: &str = "io.containerd.lamina.v1";
 const IMAGE: &str = "docker.io/lamina/greet:test";
+/// The policy a test image carries (`oci_image.py --policy`): the program may
+/// read /data.
+const IMAGE_POLICY: &str = "ro-dir = [\"/data\"]\n";
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -80,13 +85,18 @@ struct Containerd {
     dir: PathBuf,
     daemon: Child,
     /// The namespace of the test's containers; the library keeps youki's state
-    /// in /run/containerd/lamina/NAMESPACE, so it is unique to this run.
+    /// in /run/containerd/lamina/NAMESPACE, and containerd the containers'
+    /// cgroups in /sys/fs/cgroup/*/NAMESPACE, so it is unique to this run.
     namespace: String,
 }
 
 impl Containerd {
-    fn start(shim: &Path) -> Containerd {
-        let dir = std::env::temp_dir().join(format!("lamina-containerd-{}", std::process::id()));
+    /// Starts containerd `name` (unique in this test run), whose shims get
+    /// `shim_env` (the shim reads its configuration from its environment,
+    /// containerd's own).
+    fn start(name: &str, shim_env: &[(&str, &Path)]) -> Containerd {
+        let shim = Path::new(env!("CARGO_BIN_EXE_containerd-shim-lamina-v1"));
+        let dir = std::env::temp_dir().join(format!("lamina-containerd-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let bin = dir.join("bin");
         std::fs::create_dir_all(&bin).unwrap();
@@ -108,7 +118,12 @@ impl Containerd {
         .unwrap();
         let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
         let log = std::fs::File::create(dir.join("containerd.log")).unwrap();
-        let daemon = Command::new("containerd")
+        let mut command = Command::new("containerd");
+        command.env_remove("LAMINA_SHIM_POLICY").env_remove("LAMINA_SHIM_CACHE_DIR");
+        for (var, value) in shim_env {
+            command.env(var, value);
+        }
+        let daemon = command
             .arg("--config")
             .arg(&config)
             .env("PATH", path)
@@ -117,7 +132,7 @@ impl Containerd {
             .stderr(log)
             .spawn()
             .expect("cannot start containerd (scripts/setup.sh installs it)");
-        let namespace = format!("lamina-test-{}", std::process::id());
+        let namespace = format!("lamina-test-{}-{name}", std::process::id());
         let mut containerd = Containerd { dir, daemon, namespace };
         let deadline = Instant::now() + Duration::from_secs(30);
         while !containerd.ctr(&["version"]).status.success() {
@@ -178,45 +193,115 @@ impl Drop for Containerd {
             let _ = self.daemon.wait();
         }
         let _ = std::fs::remove_dir_all(Path::new("/run/containerd/lamina").join(&self.namespace));
+        // The containers' cgroups are gone; their parents are empty.
+        for controller in std::fs::read_dir("/sys/fs/cgroup").into_iter().flatten().flatten() {
+            let _ = std::fs::remove_dir(controller.path().join(&self.namespace));
+        }
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }
 
-/// Builds the guest with `lamina cc` and packages it.
-fn image(dir: &Path) -> PathBuf {
-    let module = dir.join("greet.wasm");
+/// Runs `command`, which must succeed, within two minutes.
+fn succeed(command: Command) {
+    let ran = run_capped(command, Duration::from_secs(120));
+    assert!(ran.status.success(), "{ran:?}");
+}
+
+/// The test's programs, built in `dir`: greet.wasm with `lamina cc`, and
+/// hello.c both as a static native program and as a WASI one.
+struct Programs {
+    greet: PathBuf,
+    hello_native: PathBuf,
+    hello_wasi: PathBuf,
+}
+
+fn build_programs(dir: &Path) -> Programs {
+    let guests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests");
+    let programs =
+        Programs { greet: dir.join("greet.wasm"), hello_native: dir.join("hello"), hello_wasi: dir.join("hello.wasm") };
     let mut cc = Command::new(repo().join("build/bin/lamina-cc"));
-    cc.args(["-O2", "-o"]).arg(&module).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests/greet.c"));
-    let built = run_capped(cc, Duration::from_secs(120));
-    assert!(built.status.success(), "lamina cc: {built:?}");
+    cc.args(["-O2", "-o"]).arg(&programs.greet).arg(guests.join("greet.c"));
+    succeed(cc);
+    let mut gcc = Command::new("gcc");
+    gcc.args(["-static", "-O2", "-o"]).arg(&programs.hello_native).arg(guests.join("hello.c"));
+    succeed(gcc);
+    // Debian's wasi-libc, found by clang through this triple.
+    let mut clang = Command::new("clang-22");
+    clang
+        .args(["--target=wasm32-wasi", "-Wno-deprecated", "-O2", "-o"])
+        .arg(&programs.hello_wasi)
+        .arg(guests.join("hello.c"));
+    succeed(clang);
+    programs
+}
+
+/// Packages greet.wasm as the image's entrypoint, with /data/note.txt, the
+/// two hello programs in /app and /secret/key.txt, and `extra` arguments of
+/// the tool; returns the tarball.
+fn image(dir: &Path, programs: &Programs, extra: &[&str]) -> PathBuf {
     let note = dir.join("note.txt");
     std::fs::write(&note, "a data file\n").unwrap();
+    let key = dir.join("key.txt");
+    std::fs::write(&key, "the key\n").unwrap();
     let tarball = dir.join("greet.tar");
     let mut tool = Command::new("python3");
-    tool.arg(repo().join("tools/oci_image.py"))
-        .arg(&module)
-        .arg("-o")
-        .arg(&tarball)
-        .args(["--name", IMAGE, "--path", "/app/greet.wasm", "--workdir", "/data"])
-        .arg("--file")
-        .arg(format!("{}:/data/note.txt", note.display()))
-        .args(["--env", "GREETING=hello from the image", "--arg", "default"]);
-    let packaged = run_capped(tool, Duration::from_secs(60));
-    assert!(packaged.status.success(), "oci_image.py: {packaged:?}");
+    tool.arg(repo().join("tools/oci_image.py")).arg(&programs.greet).arg("-o").arg(&tarball).args([
+        "--name",
+        IMAGE,
+        "--path",
+        "/app/greet.wasm",
+        "--workdir",
+        "/data",
+    ]);
+    for (host, guest) in [
+        (&note, "/data/note.txt"),
+        (&key, "/secret/key.txt"),
+        (&programs.hello_native, "/app/hello"),
+        (&programs.hello_wasi, "/app/hello.wasm"),
+    ] {
+        tool.arg("--file").arg(format!("{}:{guest}", host.display()));
+    }
+    tool.args(["--env", "GREETING=hello from the image", "--arg", "default"]).args(extra);
+    succeed(tool);
     tarball
+}
+
+/// Whether containers can be made here (as root only; another user's run
+/// says so and checks nothing, as the binfmt test does).
+fn can_make_containers() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        eprintln!("containerd: not root, containers cannot be created here");
+    }
+    root
+}
+
+/// The compile cache's artifacts: (name, inode) of each.
+fn artifacts(cache: &Path) -> Vec<(String, u64)> {
+    let mut found: Vec<(String, u64)> = std::fs::read_dir(cache)
+        .unwrap()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().ino()))
+        .filter(|(name, _)| name.ends_with(".cwasm"))
+        .collect();
+    found.sort();
+    found
 }
 
 #[test]
 fn wali_programs_run_under_containerd() {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("containerd: not root, containers cannot be created here");
+    if !can_make_containers() {
         return;
     }
-    let containerd = Containerd::start(Path::new(env!("CARGO_BIN_EXE_containerd-shim-lamina-v1")));
-    let tarball = image(&containerd.dir);
+    let scratch = std::env::temp_dir().join(format!("lamina-containerd-{}-programs", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let cache = scratch.join("cache");
+    let containerd = Containerd::start("main", &[("LAMINA_SHIM_CACHE_DIR", &cache)]);
+    let programs = build_programs(&scratch);
+    let tarball = image(&scratch, &programs, &[]);
     let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
     assert!(imported.status.success(), "import: {imported:?}");
 
@@ -227,10 +312,25 @@ fn wali_programs_run_under_containerd() {
     assert_eq!(ran.stdout, "argv: /app/greet.wasm default\nGREETING=hello from the image\ncwd=/data\n", "{ran:?}");
     assert_eq!(ran.stderr, "greet: to stderr\n", "{ran:?}");
 
+    // The module was compiled into the shim's cache on the host (the
+    // container's root has none): one artifact.
+    let cached = artifacts(&cache);
+    assert_eq!(cached.len(), 1, "{cached:?}");
+
+    // The host's files the shim handed Lamina (the cache directory, the WASI
+    // layer) were closed before the guest started: it has its stdio only.
+    let ran = containerd.run("greet-fds", &[], &["/app/greet.wasm", "fds"]);
+    assert_eq!(ran.code(), 0, "{ran:?}");
+    assert!(ran.stdout.ends_with("fds: 0 1 2\n"), "{ran:?}");
+
     // Arguments and environment given to `ctr run`, and the exit status.
     let ran = containerd.run("greet-exit", &["--env", "GREETING=from ctr"], &["/app/greet.wasm", "exit", "3"]);
     assert_eq!(ran.code(), 3, "{ran:?}");
     assert_eq!(ran.stdout, "argv: /app/greet.wasm exit 3\nGREETING=from ctr\ncwd=/data\n", "{ran:?}");
+
+    // The second start of the module used the cached artifact: a compilation
+    // would have replaced the file (a new inode).
+    assert_eq!(artifacts(&cache), cached, "the second start compiled the module again");
 
     // A trap ends the container as a native SIGILL would: 128 + 4, with
     // Lamina's report on its stderr.
@@ -244,6 +344,32 @@ fn wali_programs_run_under_containerd() {
     let ran = containerd.run("greet-fork", &[], &["/app/greet.wasm", "fork"]);
     assert_eq!(ran.code(), 0, "{ran:?}");
     assert!(ran.stdout.contains("child: parent is 1\nparent: pid 1, child exited 5\n"), "{ran:?}");
+
+    // A forked child executes a module inside the container: the shim's
+    // binary executes itself as Lamina there.
+    let ran = containerd.run("greet-exec", &[], &["/app/greet.wasm", "exec"]);
+    assert_eq!(ran.code(), 0, "{ran:?}");
+    assert!(ran.stdout.contains("argv: again exit 7\nGREETING=hello from the image\ncwd=/data\n"), "{ran:?}");
+    assert!(ran.stdout.ends_with("parent: exec child exited 7\n"), "{ran:?}");
+
+    // `--memory-limit` is the container's cgroup's: the guest's memory counts
+    // (128 MiB: 32 MiB fit beside the runtime, 256 MiB do not and the kernel
+    // kills the container, 128 + 9, as a native one).
+    let limit = ["--memory-limit", "134217728"];
+    let ran = containerd.run("greet-fits", &limit, &["/app/greet.wasm", "touch", "32"]);
+    assert_eq!((ran.code(), ran.stdout.ends_with("touched 32 MiB\n")), (0, true), "{ran:?}");
+    let ran = containerd.run("greet-oom", &limit, &["/app/greet.wasm", "touch", "256"]);
+    assert_eq!(ran.code(), 128 + libc::SIGKILL, "{ran:?}");
+    assert!(!ran.stdout.contains("touched"), "{ran:?}");
+
+    // A WASI program runs through Lamina's WASI layer, which the shim opened
+    // on the host.
+    let ran = containerd.run("hello-wasi", &[], &["/app/hello.wasm", "wasi"]);
+    assert_eq!((ran.code(), ran.stdout.as_str()), (0, "hello from wasi\n"), "{ran:?}");
+
+    // A native entrypoint runs as a normal container.
+    let ran = containerd.run("hello-native", &[], &["/app/hello", "native"]);
+    assert_eq!((ran.code(), ran.stdout.as_str()), (0, "hello from native\n"), "{ran:?}");
 
     // SIGKILL from `ctr task kill` ends a running guest: 128 + 9.
     let mut sleeper = waiting_guest(&containerd, "greet-kill", "sleep");
@@ -260,6 +386,56 @@ fn wali_programs_run_under_containerd() {
     assert!(termed.status.success(), "task kill: {termed:?}");
     let status = wait_capped(&mut handler, Duration::from_secs(30)).expect("ctr run did not end after SIGTERM");
     assert_eq!(status.code(), Some(42), "{status}");
+    drop(containerd);
+    std::fs::remove_dir_all(scratch).unwrap();
+}
+
+#[test]
+fn policies_confine_programs_inside_containers() {
+    if !can_make_containers() {
+        return;
+    }
+    let scratch = std::env::temp_dir().join(format!("lamina-containerd-{}-policies", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
+    let programs = build_programs(&scratch);
+    let policy = scratch.join("image-policy.toml");
+    std::fs::write(&policy, IMAGE_POLICY).unwrap();
+    let tarball = image(&scratch, &programs, &["--policy", policy.to_str().unwrap()]);
+    let cat = ["/app/greet.wasm", "cat", "/data/note.txt", "/secret/key.txt"];
+
+    // The image's policy: /data only. (Lamina's sandbox, with Landlock, in
+    // the container's process.)
+    let containerd = Containerd::start("image-policy", &[]);
+    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
+    assert!(imported.status.success(), "import: {imported:?}");
+    let ran = containerd.run("cat-image-policy", &[], &cat);
+    assert_eq!(ran.code(), 0, "{ran:?}");
+    assert!(ran.stdout.ends_with("/data/note.txt: a data file\n/secret/key.txt: Permission denied\n"), "{ran:?}");
+    drop(containerd);
+
+    // The operator's policy (the shim's configuration) is every container's,
+    // the image's is not applied, and the container says so.
+    let operator = scratch.join("operator-policy.toml");
+    std::fs::write(&operator, "ro-dir = [\"/secret\"]\n").unwrap();
+    let containerd = Containerd::start("operator-policy", &[("LAMINA_SHIM_POLICY", &operator)]);
+    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
+    assert!(imported.status.success(), "import: {imported:?}");
+    let ran = containerd.run("cat-operator-policy", &[], &cat);
+    assert_eq!(ran.code(), 0, "{ran:?}");
+    assert!(ran.stdout.ends_with("/data/note.txt: Permission denied\n/secret/key.txt: the key\n"), "{ran:?}");
+    assert!(ran.stderr.contains("the image's /etc/lamina/policy.toml is not applied"), "{ran:?}");
+
+    // A configured policy that cannot be read stops the shim: no container
+    // runs without it.
+    drop(containerd);
+    let containerd = Containerd::start("missing-policy", &[("LAMINA_SHIM_POLICY", &scratch.join("nowhere.toml"))]);
+    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
+    assert!(imported.status.success(), "import: {imported:?}");
+    let ran = containerd.run("cat-missing-policy", &[], &cat);
+    assert_ne!(ran.code(), 0, "{ran:?}");
+    assert!(!ran.stdout.contains("/secret/key.txt"), "{ran:?}");
+    drop(containerd);
+    std::fs::remove_dir_all(scratch).unwrap();
 }
 
 /// Starts `ctr run` of the guest in `mode` (`sleep`, `term`) and returns once

@@ -12,7 +12,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 
 use lamina_wali::signals;
@@ -29,6 +29,12 @@ use crate::prepare::prepare;
 pub enum CacheMode {
     /// Cache in this directory.
     Dir(PathBuf),
+    /// Cache in the directory open as this descriptor (`--cache-dir-fd`),
+    /// inherited from a process that could reach it: a containerd shim's
+    /// host directory, which the container's root does not show. Used
+    /// through /proc/self/fd; the descriptor is closed before the guest
+    /// starts ([`crate::process`]).
+    Inherited(RawFd),
     /// Always compile.
     Disabled,
 }
@@ -42,6 +48,15 @@ impl CacheMode {
             .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("lamina")))
             .or_else(|| env("HOME").map(|d| d.join(".cache/lamina")));
         dir.map_or(CacheMode::Disabled, CacheMode::Dir)
+    }
+
+    /// The cache directory's path, if there is a cache.
+    fn dir(&self) -> Option<PathBuf> {
+        match self {
+            CacheMode::Dir(dir) => Some(dir.clone()),
+            CacheMode::Inherited(fd) => Some(PathBuf::from(format!("/proc/self/fd/{fd}"))),
+            CacheMode::Disabled => None,
+        }
     }
 }
 
@@ -83,13 +98,13 @@ pub fn load_module_bytes(
         return Ok(LoadedModule { module, source: CodeSource::Precompiled });
     }
     let describe = || format!("{}", path.display());
-    let CacheMode::Dir(dir) = cache else {
+    let Some(dir) = cache.dir() else {
         return Ok(LoadedModule {
             module: compile(engine, bytes, safe_points).with_context(describe)?,
             source: CodeSource::Compiled,
         });
     };
-    let access = access(dir);
+    let access = access(&dir);
     let cached = dir.join(format!("{}.cwasm", cache_key(engine, bytes, safe_points)));
     if access != Access::Denied
         // SAFETY: the cache directory holds only artifacts written by this
@@ -101,7 +116,7 @@ pub fn load_module_bytes(
     }
     let artifact = precompile(engine, bytes, safe_points).with_context(describe)?;
     if access == Access::ReadWrite
-        && let Err(e) = store(dir, &cached, &artifact)
+        && let Err(e) = store(&dir, &cached, &artifact)
     {
         let _ =
             writeln!(std::io::stderr(), "lamina: warning: cannot write the compile cache in {}: {e:#}", dir.display());

@@ -46,3 +46,4 @@ pub use env::EnvOptions;
 pub use options::{DirOption, Limits, RunOptions, SandboxOptions, StraceOptions, StraceOutput};
 pub use outcome::{Outcome, terminate};
 pub use process::run;
+pub use wasi::layer_path as wasi_layer_path;

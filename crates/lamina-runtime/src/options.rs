@@ -4,8 +4,7 @@
 //! [`RunOptions::parse_flag`] reads them, for the CLI too).
 
 use std::ffi::{OsStr, OsString};
-use std::io::{Read, Seek};
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
@@ -19,6 +18,7 @@ use crate::cache::CacheMode;
 use crate::engine::EngineOptions;
 use crate::engine::SafePoints;
 use crate::env::EnvOptions;
+use crate::fds::read_inherited;
 
 /// Where `--strace` output goes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,6 +53,9 @@ pub struct RunOptions {
     /// A descriptor to read the module from instead (`--module-fd`, handed
     /// down by the Lamina that executed it; `module` then only names it).
     pub module_fd: Option<RawFd>,
+    /// A descriptor to read the WASI layer from (`--wasi-layer-fd`, handed
+    /// down by a containerd shim: the container's root has no layer).
+    pub wasi_layer_fd: Option<RawFd>,
     /// The guest's argv[0] instead of the module path (what the caller of
     /// `execve` passed).
     pub argv0: Option<OsString>,
@@ -115,6 +118,7 @@ impl RunOptions {
         RunOptions {
             module,
             module_fd: None,
+            wasi_layer_fd: None,
             argv0: None,
             args: vec![],
             env: EnvOptions::default(),
@@ -141,7 +145,8 @@ impl RunOptions {
             // compiled code for later runs): a module it executes is compiled.
             CacheMode::Dir(_) if self.sandbox.is_some() => flag("--no-cache", ""),
             CacheMode::Dir(dir) => flag("--cache-dir", std::path::absolute(dir).unwrap_or_else(|_| dir.clone())),
-            CacheMode::Disabled => flag("--no-cache", ""),
+            // (Its descriptor is closed before the guest starts.)
+            CacheMode::Inherited(_) | CacheMode::Disabled => flag("--no-cache", ""),
         });
         if let Some(sandbox) = &self.sandbox {
             flags.extend(sandbox.flags());
@@ -174,8 +179,12 @@ impl RunOptions {
             self.argv0 = Some(v?);
         } else if let Some(v) = value_of(arg, "--cache-dir", rest) {
             self.cache = CacheMode::Dir(v?.into());
+        } else if let Some(v) = value_of(arg, "--cache-dir-fd", rest) {
+            self.cache = CacheMode::Inherited(inherited_fd(&v?, "--cache-dir-fd")?);
         } else if let Some(v) = value_of(arg, "--module-fd", rest) {
             self.module_fd = Some(inherited_fd(&v?, "--module-fd")?);
+        } else if let Some(v) = value_of(arg, "--wasi-layer-fd", rest) {
+            self.wasi_layer_fd = Some(inherited_fd(&v?, "--wasi-layer-fd")?);
         } else if let Some(v) = value_of(arg, "--env-fd", rest) {
             self.env.vars.extend(take_env(inherited_fd(&v?, "--env-fd")?)?);
         } else if let Some(v) = value_of(arg, "--strace-fd", rest) {
@@ -193,6 +202,12 @@ impl RunOptions {
             let file = PathBuf::from(v?);
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             PolicyFile::parse(&text, &file)?.apply(self)?;
+        } else if let Some(v) = value_of(arg, "--policy-fd", rest) {
+            let fd = inherited_fd(&v?, "--policy-fd")?;
+            let text = String::from_utf8(read_inherited(fd).map_err(|e| format!("--policy-fd: {e}"))?)
+                .map_err(|_| "--policy-fd: the policy is not UTF-8 text")?;
+            // Relative paths in it are relative to the working directory.
+            PolicyFile::parse(&text, Path::new("(policy from --policy-fd)"))?.apply(self)?;
         } else if let Some(v) = value_of(arg, "--max-memory", rest) {
             self.limits.max_memory =
                 Some(size(&v?).ok_or("--max-memory needs a byte count (K/M/G suffixes accepted)")?);
@@ -503,13 +518,7 @@ fn inherited_fd(v: &OsStr, name: &str) -> Result<i32, String> {
 /// Reads the environment from descriptor `fd` (env-file format, one
 /// `NAME=value` per line) and closes it, so the guest never sees it.
 fn take_env(fd: i32) -> Result<Vec<OsString>, String> {
-    // SAFETY: the descriptor was handed down for this use alone (`--env-fd`);
-    // the file is dropped, and the descriptor closed, right here.
-    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-    let mut content = Vec::new();
-    file.rewind()
-        .and_then(|_| file.read_to_end(&mut content))
-        .map_err(|e| format!("cannot read the environment from descriptor {fd}: {e}"))?;
+    let content = read_inherited(fd).map_err(|e| format!("cannot read the environment from descriptor {fd}: {e}"))?;
     Ok(content.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|l| OsString::from_vec(l.to_vec())).collect())
 }
 
@@ -574,6 +583,26 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(parsed(ro.carried_flags()).sandbox.map(|s| s.dirs), ro.sandbox.map(|s| s.dirs));
+    }
+
+    #[test]
+    fn files_handed_down_by_a_shim() {
+        let policy = std::env::temp_dir().join(format!("lamina-policy-fd-{}.toml", std::process::id()));
+        std::fs::write(&policy, "ro-dir = [\"/data\"]\n[limits]\nmax-threads = 3\n").unwrap();
+        let fd = std::os::fd::IntoRawFd::into_raw_fd(std::fs::File::open(&policy).unwrap());
+        std::fs::remove_file(&policy).unwrap();
+        let flags = ["--cache-dir-fd=41", &format!("--policy-fd={fd}"), "--wasi-layer-fd=42"];
+        let options = parsed(flags.iter().map(OsString::from).collect());
+        assert!(matches!(options.cache, CacheMode::Inherited(41)));
+        assert_eq!(options.wasi_layer_fd, Some(42));
+        let sandbox = options.sandbox.as_ref().expect("the policy makes a sandbox");
+        assert_eq!(sandbox.dirs[0].host, Path::new("/data"));
+        assert_eq!(options.limits.max_threads, Some(3));
+        // The policy's descriptor is read and closed at once.
+        // SAFETY: only asks whether the number is open.
+        assert_eq!(unsafe { libc::fcntl(fd, libc::F_GETFD) }, -1, "--policy-fd left open");
+        // Exec'd modules get no cache: the descriptor is gone by then.
+        assert!(matches!(parsed(options.carried_flags()).cache, CacheMode::Disabled));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! A guest process: its memory, its environment, its main thread.
 
 use std::ffi::CString;
+use std::fs::File;
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,10 +15,11 @@ use wasmtime::error::Context;
 use wasmtime::{ExternType, Instance, MemoryType, Module, SharedMemory, Store, bail};
 use wasmtime::{Result, format_err as anyhow};
 
-use crate::cache::{CodeSource, load_module, load_module_bytes};
+use crate::cache::{CacheMode, CodeSource, LoadedModule, load_module, load_module_bytes};
 use crate::delivery;
 use crate::engine::new_engine;
 use crate::env::env_file;
+use crate::fds::{read_inherited, read_whole};
 use crate::link::{Binding, ImportReport, link, link_wasi_program};
 use crate::options::{RunOptions, StraceOptions, StraceOutput};
 use crate::outcome::{self, Outcome, ending, outcome_of};
@@ -45,6 +48,7 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
     // A WASI program sees only its preopened directories, never paths: they
     // are granted where they are, with no view of the file system of its own
     // (which must be made now, before any thread starts).
+    let loading_files = LoadingFiles::take(options);
     let bytes = module_bytes(options)?;
     let wasi_program = prepare::file_interface(&bytes) == Interface::WasiPreview1;
     let sandbox = options.sandbox.clone().map(|s| if wasi_program { s.unmapped() } else { s });
@@ -65,12 +69,12 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         if !wasi_program && sandbox.as_ref().is_some_and(|s| s.maps_directories()) {
             bail!("a precompiled WASI program cannot be given directories as HOST::GUEST; run its .wasm");
         }
-        let layer = load_module(&engine, &wasi::layer_path()?, &options.cache, options.engine.safe_points)?;
+        let layer = load_wasi_layer(&engine, options, loading_files.wasi_layer.as_ref())?;
         (layer.module, Some(loaded.module))
     } else {
         (loaded.module, None)
     };
-    drop(blocked);
+    drop((blocked, loading_files));
     if options.verbose > 0 {
         let how = match loaded.source {
             CodeSource::Compiled => "compiled",
@@ -144,22 +148,53 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
 
 /// The module's content: from the descriptor the Lamina that executed this
 /// one handed down, closed at once (the guest never sees it), or from its
-/// path. The descriptor may share its file offset with one the guest
-/// inherited, so it is read at explicit offsets, leaving that offset alone.
+/// path.
 fn module_bytes(options: &RunOptions) -> Result<Vec<u8>> {
     let Some(fd) = options.module_fd else {
         return std::fs::read(&options.module).with_context(|| format!("cannot read {}", options.module.display()));
     };
-    // SAFETY: the descriptor was handed down for this use alone
-    // (`--module-fd`; the CLI accepts only numbers above 2), and is closed
-    // when `file` is dropped, here.
-    let file = unsafe { std::fs::File::from_raw_fd(fd) };
-    let read = || -> std::io::Result<Vec<u8>> {
-        let mut bytes = vec![0; usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX)];
-        std::os::unix::fs::FileExt::read_exact_at(&file, &mut bytes, 0)?;
-        Ok(bytes)
-    };
-    read().with_context(|| format!("cannot read {} from descriptor {fd}", options.module.display()))
+    read_inherited(fd).with_context(|| format!("cannot read {} from descriptor {fd}", options.module.display()))
+}
+
+/// The WASI layer: from the file a containerd shim handed down
+/// (`--wasi-layer-fd`), or from where it is installed.
+fn load_wasi_layer(
+    engine: &wasmtime::Engine,
+    options: &RunOptions,
+    handed_down: Option<&File>,
+) -> Result<LoadedModule> {
+    let sp = options.engine.safe_points;
+    match handed_down {
+        Some(file) => {
+            let bytes = read_whole(file).context("cannot read the WASI layer from --wasi-layer-fd")?;
+            load_module_bytes(engine, Path::new("the WASI layer"), &bytes, &options.cache, sp)
+        }
+        None => load_module(engine, &wasi::layer_path()?, &options.cache, sp),
+    }
+}
+
+/// Descriptors handed down for loading alone (`--cache-dir-fd`,
+/// `--wasi-layer-fd`: a containerd shim's host files), owned from the start
+/// and closed when dropped, once the module is loaded: the guest never
+/// reaches them.
+struct LoadingFiles {
+    _cache_dir: Option<OwnedFd>,
+    wasi_layer: Option<File>,
+}
+
+impl LoadingFiles {
+    fn take(options: &RunOptions) -> LoadingFiles {
+        // SAFETY: descriptors handed down for this use alone (the CLI accepts
+        // only numbers above 2), taken once per process.
+        let owned = |fd: RawFd| unsafe { OwnedFd::from_raw_fd(fd) };
+        LoadingFiles {
+            _cache_dir: match options.cache {
+                CacheMode::Inherited(fd) => Some(owned(fd)),
+                _ => None,
+            },
+            wasi_layer: options.wasi_layer_fd.map(|fd| File::from(owned(fd))),
+        }
+    }
 }
 
 /// Instantiates the WASI program `module` served by `layer`, the process's

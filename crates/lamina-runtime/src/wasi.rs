@@ -33,14 +33,15 @@ pub fn is_wasi_program(module: &Module) -> bool {
 
 /// Where the layer is: `$LAMINA_WASI_LAYER`; else, for a Lamina installed as
 /// PREFIX/bin/lamina, PREFIX/lib/lamina; else, for one run from its source
-/// tree (target/release/lamina), the tree's build/wasi.
+/// tree (target/x86_64-unknown-linux-gnu/release/lamina), the tree's
+/// build/wasi. (The containerd shim looks for it in the same places.)
 pub fn layer_path() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("LAMINA_WASI_LAYER") {
         return Ok(path.into());
     }
     let exe = std::env::current_exe().context("cannot find Lamina's own executable")?;
     let dir = exe.parent().unwrap_or(Path::new("/"));
-    let candidates = [dir.join("../lib/lamina").join(LAYER), dir.join("../../build/wasi").join(LAYER)];
+    let candidates = [dir.join("../lib/lamina").join(LAYER), dir.join("../../../build/wasi").join(LAYER)];
     if let Some(found) = candidates.iter().find(|c| c.is_file()) {
         return Ok(found.clone());
     }

@@ -89,16 +89,23 @@ Limits (with or without a sandbox):
       --max-threads=N    Most guest threads alive at once (then EAGAIN)
       --max-cpu=SECONDS  CPU time limit (SIGXCPU, then SIGKILL)
 
-Advanced (what Lamina passes itself when a program execs a WALI module):
+Advanced (what Lamina passes itself when a program execs a WALI module,
+and the containerd shim when it starts one):
       --argv0 NAME       Give the program NAME as argv[0] instead of MODULE
       --cache-dir=DIR    Use DIR as the compile cache
+      --cache-dir-fd=N   Use the directory open as inherited descriptor N as
+                         the compile cache (closed before the program starts)
       --env-fd=N         Read the environment, in the --env-file format, from
                          inherited descriptor N (closed before the program starts)
       --module-fd=N      Read MODULE from inherited descriptor N (closed before
                          the program starts); MODULE only names it
+      --policy-fd=N      As --policy, from inherited descriptor N (closed at
+                         once; relative paths are the working directory's)
       --strace-fd=N      Write strace output to inherited descriptor N
       --strace-pid=PID   Trace as a continuation of process PID's trace (only
                          other processes' lines get a [pid N] prefix)
+      --wasi-layer-fd=N  Read the WASI layer from inherited descriptor N
+                         (closed before the program starts)
       --sandbox-inherited
                          The sandbox flags describe the sandbox this process
                          already is in (checked): the kernel's part is not

@@ -54,23 +54,6 @@ pub fn main(argv: Vec<OsString>) -> ExitCode {
     execute(command).unwrap_or_else(|e| ExitCode::from(failed(&e)))
 }
 
-/// `lamina run ARGS...` in this process, for a program that embeds Lamina
-/// (the containerd shim runs it in the container's process): ends the
-/// process as the guest ends, as `lamina run` does; returns only if the
-/// guest could not be run, with the status `lamina` would then exit with,
-/// the reason written to stderr.
-pub fn run_in_this_process(args: Vec<OsString>) -> u8 {
-    restore_sigpipe();
-    match parse([OsString::from("run")].into_iter().chain(args)) {
-        Ok(Command::Run(options)) => match run(*options) {
-            Ok(outcome) => terminate(outcome),
-            Err(e) => failed(&e.into()),
-        },
-        Ok(_) => usage_error("expected the options, module and arguments of a run"),
-        Err(e) => usage_error(&e),
-    }
-}
-
 fn usage_error(e: &str) -> u8 {
     eprintln!("lamina: {e}\nTry `lamina --help`.");
     USAGE_ERROR

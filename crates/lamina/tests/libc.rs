@@ -217,7 +217,11 @@ fn every_program_has_a_test() {
 #[test]
 fn heap_misuse_stops_the_program() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = std::process::Command::new("bash").arg(root.join("tests/malloc/run.sh")).output().unwrap();
+    let out = std::process::Command::new("bash")
+        .arg(root.join("tests/malloc/run.sh"))
+        .env("LAMINA", env!("CARGO_BIN_EXE_lamina"))
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("malloc hardening: all misuses stopped"), "{stdout}");
