@@ -121,15 +121,17 @@ if [ "$(cat "$src/.lamina-key" 2>/dev/null)" != "$source_key" ]; then
 fi
 
 # 3. One CMake build per C ABI. CMake checks the compilers without linking
-# (there is no C++ library to link yet); the flags are lamina cc's, which
-# name the target and sysroot.
+# (there is no C++ library to link yet), so its checks for functions of the C
+# library find all of them: the one it would use wrongly,
+# __cxa_thread_atexit_impl (glibc's, not musl's), is ruled out by hand. The
+# flags are lamina cc's, which name the target and sysroot.
 build_runtimes() { # ABI LIBDIR
 	local abi=$1 libdir=$2 dir=$build/libcxx-$1
 	local cflags
 	cflags=$("$lamina_cc" -mabi="$abi" --print-cflags)
 	local key
 	# (The C library's headers count: C++ sees some of its types otherwise than C.)
-	key=$( { echo "$source_key $generator"; echo "$cflags"; sha256sum "$libdir/libc.a"
+	key=$( { echo "$source_key $generator"; echo "$cflags"; sha256sum "$libdir/libc.a" "$root"/toolchain/libcxx/*
 		(cd "$sysroot/include" && find . -path ./c++ -prune -o -type f -print | sort | xargs sha256sum); } |
 		sha256sum | cut -d' ' -f1)
 	if [ "$(cat "$dir/.lamina-key" 2>/dev/null)" = "$key" ] && [ -f "$libdir/libc++.a" ]; then
@@ -156,6 +158,7 @@ build_runtimes() { # ABI LIBDIR
 		-DLIBCXXABI_USE_LLVM_UNWINDER=ON -DLIBCXXABI_ENABLE_STATIC_UNWINDER=OFF \
 		-DLIBCXXABI_ENABLE_EXCEPTIONS=ON -DLIBCXXABI_ENABLE_THREADS=ON -DLIBCXXABI_HAS_PTHREAD_API=ON \
 		-DLIBCXXABI_USE_COMPILER_RT=OFF -DLIBCXXABI_ENABLE_ASSERTIONS=OFF \
+		-DLIBCXXABI_HAS_CXA_THREAD_ATEXIT_IMPL=OFF \
 		-DLIBCXX_ENABLE_SHARED=OFF -DLIBCXX_INCLUDE_TESTS=OFF -DLIBCXX_INCLUDE_BENCHMARKS=OFF \
 		-DLIBCXX_INCLUDE_DOCS=OFF -DLIBCXX_INSTALL_MODULES=OFF \
 		-DLIBCXX_CXX_ABI=libcxxabi -DLIBCXX_ENABLE_STATIC_ABI_LIBRARY=OFF \
@@ -172,6 +175,9 @@ build_runtimes() { # ABI LIBDIR
 	clang-22 $cflags -Wno-unused-command-line-argument -c "$src/compiler-rt/lib/builtins/wasm/__cpp_exception.S" \
 		-o "$dir/__cpp_exception.o"
 	llvm-ar-22 rs "$dir/install/lib/libunwind.a" "$dir/__cpp_exception.o"
+	# What makes an exception no handler catches call std::terminate (the file says how).
+	clang++-22 $cflags -O2 -c "$root/toolchain/libcxx/uncaught.cpp" -o "$dir/uncaught.o"
+	llvm-ar-22 rs "$dir/install/lib/libc++abi.a" "$dir/uncaught.o"
 	local lib
 	for lib in libunwind.a libc++abi.a libc++.a libc++experimental.a; do
 		cp "$dir/install/lib/$lib" "$libdir/$lib"
