@@ -19,7 +19,7 @@
 #include <unordered_set>
 #include <variant>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 template <class Range> static void print(const char *label, const Range &r) {
     std::printf("%s:", label);

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 #include <cerrno>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 static std::vector<std::string> events;
 

@@ -3,7 +3,7 @@
 // objects with automatic storage are not destroyed (no unwinding).
 #include <cstdio>
 #include <cstdlib>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 struct Noisy {
     const char *name;

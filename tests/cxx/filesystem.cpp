@@ -6,7 +6,7 @@
 #include <string>
 #include <system_error>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 namespace fs = std::filesystem;
 

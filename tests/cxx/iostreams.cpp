@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 int main() {
     std::ostringstream out;

@@ -8,7 +8,7 @@
 #include <new>
 #include <stdexcept>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 static int handler_calls;
 static void out_of_memory() {

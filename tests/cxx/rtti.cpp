@@ -5,7 +5,7 @@
 #include <typeindex>
 #include <typeinfo>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 struct Shape { virtual ~Shape() = default; virtual const char *kind() const = 0; };
 struct Named { virtual ~Named() = default; std::string label = "named"; };

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 #include "units/static_init.h"
 
 std::vector<std::string> &registry() {

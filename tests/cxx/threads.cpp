@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include "check.h"
+#include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 static std::atomic<int> tls_destroyed{0};
 struct PerThread {
