@@ -11,7 +11,8 @@
 #
 # Usage: apps/build.sh [NAME]...   (default: every recipe)
 # Environment: LAMINA_CC, the WALI compiler command (default build/bin/lamina-cc,
-# else "target/release/lamina cc").
+# else "target/release/lamina cc"); LAMINA_CXX, the C++ one (default
+# build/bin/lamina-c++, else "target/release/lamina c++").
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +27,13 @@ elif [ -x "$build/bin/lamina-cc" ]; then
 	wali_cc=$build/bin/lamina-cc
 else
 	wali_cc="$root/target/release/lamina cc"
+fi
+if [ -n "${LAMINA_CXX:-}" ]; then
+	wali_cxx=$LAMINA_CXX
+elif [ -x "$build/bin/lamina-c++" ]; then
+	wali_cxx=$build/bin/lamina-c++
+else
+	wali_cxx="$root/target/release/lamina c++"
 fi
 
 die() { echo "apps/build.sh: $*" >&2; exit 1; }
