@@ -67,8 +67,8 @@ while read -r sum file; do
 	for archive in $(apt-get indextargets --format '$(REPO_URI)' 2>/dev/null | sort -u); do
 		candidates+=("${archive%/}/pool/$pool_path")
 	done
+	echo "build-libcxx: fetching $file"
 	for candidate in "${candidates[@]}"; do
-		echo "build-libcxx: fetching $file"
 		/usr/lib/apt/apt-helper download-file "$candidate" "$downloads/$file" "SHA256:$sum" >/dev/null 2>&1 && break
 		rm -f "$downloads/$file"
 	done

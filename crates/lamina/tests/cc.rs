@@ -344,7 +344,7 @@ fn cplusplus_is_chosen_as_gxx_chooses_it() {
         text(&succeeded(lamina_tool(tool, &[extra, &["--print-libs"]].concat(), &dir), tool).stdout)
     };
     assert_eq!(libs("cc", &[]), format!("-lc {BUILTINS}\n"));
-    let cxx_libs = format!("-lc++ -lc++abi -lunwind -Wl,--wrap=__main_void -lc {BUILTINS}\n");
+    let cxx_libs = format!("-lc++ -lc++abi -lunwind -Wl,--wrap=__main_void -Wl,--wrap=pthread_create -lc {BUILTINS}\n");
     assert_eq!(libs("c++", &[]), cxx_libs);
     assert_eq!(libs("cc", &["-lstdc++"]), cxx_libs);
 

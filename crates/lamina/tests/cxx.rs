@@ -25,6 +25,8 @@ programs! {
     static_init => Run { units: &["units/static_init_other.cpp"], ..Run::default() };
     // An uncaught exception: std::terminate, then abort(), as natively.
     terminate => Run { killed_by: Some(libc::SIGABRT), ..Run::default() };
+    // The same from a thread other than main's.
+    thread_terminate => Run { killed_by: Some(libc::SIGABRT), ..Run::default() };
     threads;
 }
 

@@ -100,10 +100,11 @@ const FLAGS: &[(Stage, &[&str])] = &[
     // and delete) and the unwinder's Wasm part, which throws, all static and
     // in the sysroot beside libc.a (toolchain/build-libcxx.sh).
     (Stage::CxxLibraries, &["-lc++", "-lc++abi", "-lunwind"]),
-    // main is called through a function that turns an exception main lets
-    // escape into std::terminate, as natively (toolchain/libcxx/uncaught.cpp,
-    // in libc++abi.a): Wasm exceptions that leave the module trap instead.
-    (Stage::CxxLibraries, &["-Wl,--wrap=__main_void"]),
+    // main and every thread's start routine are called through functions
+    // that turn an exception they let escape into std::terminate, as natively
+    // (toolchain/libcxx/uncaught.cpp, in libc++abi.a): a Wasm exception that
+    // leaves a thread's outermost frame traps instead.
+    (Stage::CxxLibraries, &["-Wl,--wrap=__main_void", "-Wl,--wrap=pthread_create"]),
     // The C library (libm, libpthread and friends are empty: all of it is in libc.a).
     (Stage::Libraries, &["-lc"]),
     // After libc, which calls into it too.

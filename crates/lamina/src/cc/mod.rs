@@ -445,7 +445,11 @@ mod tests {
             let libraries = flags::for_stage(Stage::Libraries, abi, Path::new("/s"));
             assert_eq!(libraries, ["-lc", flags::BUILTINS].map(OsString::from));
             let cxx = flags::for_stage(Stage::CxxLibraries, abi, Path::new("/s"));
-            assert_eq!(cxx, ["-lc++", "-lc++abi", "-lunwind", "-Wl,--wrap=__main_void"].map(OsString::from));
+            assert_eq!(
+                cxx,
+                ["-lc++", "-lc++abi", "-lunwind", "-Wl,--wrap=__main_void", "-Wl,--wrap=pthread_create"]
+                    .map(OsString::from)
+            );
         }
         let ilp32 = flags::for_stage(Stage::Always, Abi::Ilp32, Path::new("/s"));
         assert!(ilp32.ends_with(&["-Xclang", "-triple", "-Xclang", "wasm32-unknown-linux-musl"].map(OsString::from)));
