@@ -59,7 +59,9 @@ bash toolchain/install-bin.sh
 bash toolchain/build-libcxx.sh
 bash wasi/build.sh
 
-echo "== Build and run a WALI program"
+echo "== Build and run WALI programs (C, C++)"
 mkdir -p build/examples
 build/bin/lamina-cc -O2 -o build/examples/wc.wasm examples/wc.c
 build/bin/lamina run build/examples/wc.wasm README.md Cargo.toml
+build/bin/lamina-c++ -O2 -o build/examples/wordfreq.wasm examples/wordfreq.cpp
+build/bin/lamina run build/examples/wordfreq.wasm README.md Cargo.toml
