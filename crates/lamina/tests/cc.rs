@@ -368,6 +368,41 @@ fn an_exception_nobody_catches_aborts_as_natively() {
     assert!(text(&out.stderr).contains("uncaught"), "libc++abi names the exception: {}", text(&out.stderr));
 }
 
+/// Code compiled without exceptions links with the C++ library (built with
+/// them), and what the library would throw ends the program with abort(),
+/// as with g++ and libstdc++.
+#[test]
+fn code_without_exceptions_links_and_aborts_where_the_library_would_throw() {
+    sysroot();
+    let dir = scratch("cc-cxx-no-exceptions");
+    let source = "#include <cstdio>\n#include <vector>\nint main(int argc, char **) {\n\
+                  std::vector<int> v(3, 7);\n    std::printf(\"%d\\n\", v.at(1));\n    std::fflush(stdout);\n\
+                  return v.at(argc + 5);\n}\n";
+    write(&dir, "at.cpp", source);
+    let out = same_as_gxx(&dir, "c++", &["-O2", "-fno-exceptions", "at.cpp"], &[]);
+    assert_eq!(text(&out.stdout), "7\n");
+    let n = run_native_in(&dir.join("prog.native"), &[], &dir);
+    assert_eq!((out.status.signal(), n.status.signal()), (Some(libc::SIGABRT), Some(libc::SIGABRT)));
+}
+
+/// C++20's std::format, which Debian 12's g++ lacks (so no native
+/// comparison): the output the standard specifies.
+#[test]
+fn std_format_formats_as_the_standard_says() {
+    sysroot();
+    let dir = scratch("cc-cxx-format");
+    write(
+        &dir,
+        "format.cpp",
+        "#include <format>\n#include <cstdio>\n#include <string>\nint main() {\n\
+         std::string s = std::format(\"{:>6}|{:<4}|{:^7}|{:.3f}|{:#x}|{:+}|{:e}|{}|{:*^9}\", 42, \"ab\", true, \
+         3.14159, 255, 5, 1234.5, 0.1, \"mid\");\n    std::puts(s.c_str());\n}\n",
+    );
+    succeeded(lamina_tool("c++", &["-std=c++20", "-O2", "format.cpp", "-o", "format.wasm"], &dir), "lamina c++");
+    let out = run_wasm_in(&dir.join("format.wasm"), &[], &dir);
+    assert_eq!(text(&out.stdout), "    42|ab  | true  |3.142|0xff|+5|1.234500e+03|0.1|***mid***\n");
+}
+
 #[test]
 fn the_sysroot_is_found_beside_the_driver_or_in_the_source_tree() {
     let dir = scratch("cc-sysroot");
