@@ -83,6 +83,21 @@ autoreconf_once() {
 	fi
 }
 
+# Runs COMMAND (a configure step, in DIR, emptied first, its output in
+# DIR/LOG) again when the unpacked source of APP or the command changed since
+# it last ran there.
+configure_once() { # APP DIR LOG COMMAND...
+	local app=$1 dir=$2 log=$3
+	shift 3
+	local key
+	key=$(printf '%s\n' "$(cat "$apps/src/$app/.unpacked-from")" "$@" | sha256sum)
+	[ "$(cat "$dir/.configured-with" 2>/dev/null)" != "$key" ] || return 0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && logged "$dir/$log" "$@")
+	echo "$key" > "$dir/.configured-with"
+}
+
 # Writes TEXT to FILE unless FILE already says it, so that FILE's time says
 # when TEXT last changed: builds depend on it for what make cannot see.
 record() {

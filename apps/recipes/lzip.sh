@@ -8,15 +8,7 @@
 lzip_flavor() {
 	local flavor=$1 dir=$apps/lzip/$1
 	shift
-	local source key
-	source=$(cat "$apps/src/lzip/.unpacked-from")
-	key=$(printf '%s\n' "$source" "$@" | sha256sum)
-	if [ "$(cat "$dir/.configured-with" 2>/dev/null)" != "$key" ]; then
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		(cd "$dir" && logged "$dir/configure.log" "$apps/src/lzip/configure" --srcdir="$apps/src/lzip" "$@")
-		echo "$key" > "$dir/.configured-with"
-	fi
+	configure_once lzip "$dir" configure.log "$apps/src/lzip/configure" --srcdir="$apps/src/lzip" "$@"
 	# lzip's Makefile knows its own sources but not the C and C++ libraries.
 	if [ "$flavor" = wasm ] && { [ "$sysroot/lib/libc.a" -nt "$dir/lzip" ] || [ "$sysroot/lib/libc++.a" -nt "$dir/lzip" ]; }; then
 		rm -f "$dir/lzip"

@@ -11,16 +11,14 @@
 tinyxml2_flavor() {
 	local flavor=$1 dir=$apps/tinyxml2/$1
 	shift
-	local source key
-	source=$(cat "$apps/src/tinyxml2/.unpacked-from")
-	key=$(printf '%s\n' "$source" "$@" | sha256sum)
-	if [ "$(cat "$dir/.configured-with" 2>/dev/null)" != "$key" ]; then
-		rm -rf "$dir"
-		logged "$apps/tinyxml2-$flavor-cmake.log" cmake -S "$apps/src/tinyxml2" -B "$dir" \
-			-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -Dtinyxml2_BUILD_TESTING=ON "$@"
-		echo "$key" > "$dir/.configured-with"
+	configure_once tinyxml2 "$dir" cmake.log cmake -S "$apps/src/tinyxml2" -B "$dir" \
+		-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -Dtinyxml2_BUILD_TESTING=ON "$@"
+	# CMake's build knows the project's files but not the C and C++ libraries.
+	if [ "$flavor" = wasm ] && { [ "$sysroot/lib/libc.a" -nt "$dir/xmltest.wasm" ] ||
+		[ "$sysroot/lib/libc++.a" -nt "$dir/xmltest.wasm" ]; }; then
+		rm -f "$dir/xmltest.wasm"
 	fi
-	logged "$apps/tinyxml2-$flavor-build.log" cmake --build "$dir" -j"$(nproc)"
+	logged "$dir/build.log" cmake --build "$dir" -j"$(nproc)"
 }
 
 build_tinyxml2() {
