@@ -125,21 +125,11 @@ fi
 # library find all of them: the one it would use wrongly,
 # __cxa_thread_atexit_impl (glibc's, not musl's), is ruled out by hand. The
 # flags are lamina cc's, which name the target and sysroot.
-build_runtimes() { # ABI LIBDIR
-	local abi=$1 libdir=$2 dir=$build/libcxx-$1
-	local cflags
-	cflags=$("$lamina_cc" -mabi="$abi" --print-cflags)
-	local key
-	# (The C library's headers count: C++ sees some of its types otherwise than C.)
-	key=$( { echo "$source_key $generator"; echo "$cflags"; sha256sum "$libdir/libc.a" "$root"/toolchain/libcxx/*
-		(cd "$sysroot/include" && find . -path ./c++ -prune -o -type f -print | sort | xargs sha256sum); } |
-		sha256sum | cut -d' ' -f1)
-	if [ "$(cat "$dir/.lamina-key" 2>/dev/null)" = "$key" ] && [ -f "$libdir/libc++.a" ]; then
-		return 0
-	fi
-	local started
-	started=$(seconds)
-	rm -rf "$dir"
+
+# LLVM's runtimes build for the C ABI ABI in DIR/build, installing to
+# DIR/install, with the driver's compile flags CFLAGS.
+configure_runtimes() { # ABI DIR CFLAGS
+	local abi=$1 dir=$2 cflags=$3
 	cmake -S "$src/runtimes" -B "$dir/build" -G "$generator" -Wno-dev \
 		-DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_INSTALL_PREFIX="$dir/install" \
@@ -166,6 +156,31 @@ build_runtimes() { # ABI LIBDIR
 		-DLIBCXX_ENABLE_EXCEPTIONS=ON -DLIBCXX_ENABLE_THREADS=ON -DLIBCXX_ENABLE_FILESYSTEM=ON \
 		-DLIBCXX_USE_COMPILER_RT=OFF \
 		> "$dir.log" 2>&1 || { echo "build-libcxx: cmake failed for $abi (log: $dir.log)" >&2; exit 1; }
+}
+
+build_runtimes() { # ABI LIBDIR
+	local abi=$1 libdir=$2 dir=$build/libcxx-$1
+	local cflags
+	cflags=$("$lamina_cc" -mabi="$abi" --print-cflags)
+	# Configured again from scratch when the source, this script or the flags
+	# change; otherwise built again when the C library, its headers (C++ sees
+	# some of its types otherwise than C) or toolchain/libcxx change, Ninja
+	# recompiling what includes a changed header.
+	local configuration key
+	configuration=$( { echo "$source_key $generator"; echo "$cflags"; } | sha256sum | cut -d' ' -f1)
+	key=$( { echo "$configuration"; sha256sum "$libdir/libc.a" "$root"/toolchain/libcxx/*
+		(cd "$sysroot/include" && find . -path ./c++ -prune -o -type f -print | sort | xargs sha256sum); } |
+		sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$dir/.lamina-key" 2>/dev/null)" = "$key" ] && [ -f "$libdir/libc++.a" ]; then
+		return 0
+	fi
+	local started
+	started=$(seconds)
+	if [ "$(cat "$dir/.lamina-configuration" 2>/dev/null)" != "$configuration" ]; then
+		rm -rf "$dir"
+		configure_runtimes "$abi" "$dir" "$cflags"
+		echo "$configuration" > "$dir/.lamina-configuration"
+	fi
 	cmake --build "$dir/build" -j "$jobs" --target install-unwind install-cxxabi install-cxx \
 		>> "$dir.log" 2>&1 || { echo "build-libcxx: the $abi build failed (log: $dir.log)" >&2; exit 1; }
 	# The tag of C++ exceptions, which every throw and catch names: LLVM
