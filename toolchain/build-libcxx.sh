@@ -9,8 +9,9 @@
 # Run after build-sysroot.sh and install-bin.sh (it uses BUILD_DIR/bin/lamina-cc).
 #
 # Incremental: nothing is done when the source package, this script, the
-# driver's flags and both ABIs' libc.a are those of the last build; then Ninja
-# (or make) rebuilds only what changed.
+# driver's flags, toolchain/libcxx and each ABI's libc.a and headers are those
+# of the last build; a changed C library, header or toolchain/libcxx only runs
+# Ninja (or make) again (step 3).
 #
 # Usage: toolchain/build-libcxx.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
@@ -83,8 +84,9 @@ debian=$downloads/$(awk '/\.debian\.tar\.xz$/ {print $2}' "$manifest")
 # three libraries (their tests, benchmarks and docs aside), the CMake modules
 # they use, the part of LLVM's libc that libc++ compiles in (its
 # floating-point parsing for std::from_chars) and compiler-rt's definition of
-# the Wasm exception tag C++ throws with (below). Debian's patches are applied when they touch
-# only these files and apply cleanly; for 22.1.8-1~deb12u1 they are
+# the Wasm exception tag C++ throws with (below). Debian's patches are
+# applied when they touch only these files and apply cleanly; for
+# 22.1.8-1~deb12u1 they are
 # libcxx-libatomic-only-with-gcc-rtlib.diff and libcxxabi-fix-link-builtins.diff
 # (link flags of shared libraries), libcxxabi-arm-ehabi-fix.patch and
 # libcxx-armhf-ftbfs.diff (ARM only), unwind-force-pthread-dl.diff (shared
