@@ -348,6 +348,17 @@ fn cplusplus_is_chosen_as_gxx_chooses_it() {
     assert_eq!(libs("c++", &[]), cxx_libs);
     assert_eq!(libs("cc", &["-lstdc++"]), cxx_libs);
 
+    // A sysroot without the C++ library (made before it was part of the
+    // toolchain) is reported as such, with the way to build it.
+    let old = dir.join("old-sysroot");
+    std::fs::create_dir_all(old.join("lib/wasm32-unknown-linux-musl")).unwrap();
+    std::os::unix::fs::symlink(sysroot().join("include"), old.join("include")).unwrap();
+    let libc = sysroot().join("lib/wasm32-unknown-linux-musl/libc.a");
+    std::os::unix::fs::symlink(libc, old.join("lib/wasm32-unknown-linux-musl/libc.a")).unwrap();
+    let flag = format!("--sysroot={}", old.display());
+    let out = lamina_tool("c++", &[&flag, "hello.cpp", "-o", "old.wasm"], &dir);
+    failed_with(&out, "lib/wasm32-unknown-linux-musl/libc++.a is missing; build it with toolchain/build-libcxx.sh");
+
     // The host-prefixed names configure scripts look for.
     let bin = bin_dir("cc-cxx-bin");
     for name in ["lamina-c++", "wasm32-linux-muslwali-c++", "wasm32-linux-muslwali-g++"] {
