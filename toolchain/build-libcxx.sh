@@ -192,8 +192,11 @@ build_runtimes() { # ABI LIBDIR
 	clang-22 $cflags -Wno-unused-command-line-argument -c "$src/compiler-rt/lib/builtins/wasm/__cpp_exception.S" \
 		-o "$dir/__cpp_exception.o"
 	llvm-ar-22 rs "$dir/install/lib/libunwind.a" "$dir/__cpp_exception.o"
-	# What makes an exception no handler catches call std::terminate (the file says how).
-	clang++-22 $cflags -O2 -c "$root/toolchain/libcxx/uncaught.cpp" -o "$dir/uncaught.o"
+	# What makes an exception no handler catches call std::terminate (the
+	# file says how), against the headers just built (the sysroot gets them
+	# only at the end).
+	clang++-22 $cflags -O2 -nostdinc++ -isystem "$dir/install/include/c++/v1" \
+		-c "$root/toolchain/libcxx/uncaught.cpp" -o "$dir/uncaught.o"
 	llvm-ar-22 rs "$dir/install/lib/libc++abi.a" "$dir/uncaught.o"
 	local lib
 	for lib in libunwind.a libc++abi.a libc++.a libc++experimental.a; do
