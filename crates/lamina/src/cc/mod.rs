@@ -48,7 +48,7 @@ and links LLVM's libc++ (with libc++abi and libunwind, statically); lamina cc
 compiles .cpp/.cc/.cxx/.C sources and -x c++ as C++ too, but links the C++
 library only when asked with -lstdc++ (libc++ stands in for it) or -lc++.
 Exceptions are Wasm exceptions; RTTI, threads, iostreams and <filesystem>
-work; locales are musl's (C and C.UTF-8). -static-libstdc++ is accepted,
+work; locales are musl's (any name, as C.UTF-8). -static-libstdc++ is accepted,
 -nostdlib++ leaves the C++ library out.
 
 C ABI (docs/toolchain.md; the last choice wins):
