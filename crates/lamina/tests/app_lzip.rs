@@ -10,11 +10,10 @@ mod support;
 #[path = "support/apps.rs"]
 mod apps;
 
-use std::process::Command;
 use std::sync::OnceLock;
 
 use apps::*;
-use support::{lamina, repo, text};
+use support::text;
 
 fn lzip() -> &'static App {
     static LZIP: OnceLock<App> = OnceLock::new();
@@ -106,13 +105,7 @@ fn lzip_damaged_input_fails_the_same_way() {
 #[test]
 fn lzip_make_check_passes_for_both_builds() {
     lzip();
-    let build = repo().join("build/apps/lzip");
-    let mut wasm = lamina();
-    wasm.args(["binfmt", "exec", "make", "check"]).current_dir(build.join("wasm"));
-    let mut native = Command::new("make");
-    native.arg("check").current_dir(build.join("native"));
-    for (what, mut cmd) in [("WALI", wasm), ("native", native)] {
-        let out = cmd.output().unwrap();
+    for (what, out) in make_in_both_builds("lzip", &["check"]) {
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{what}: make check failed:\n{stdout}{}", text(&out.stderr));
         for part in ["testing decompression...", "testing   compression...", "testing bad input..."] {
