@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 #include <cerrno>
+#include <cstdlib>
 #include "../libc/check.h"  // CHECK, CHECK_STATUS: the self-checks of the C tests
 
 static std::vector<std::string> events;
@@ -29,6 +30,13 @@ struct AppError : std::runtime_error {
 }
 [[gnu::noinline]] static void level2(int n) { Guard g("level2"); level3(n + 1); }
 [[gnu::noinline]] static void level1(int n) { Guard g("level1"); level2(n + 1); }
+
+// A C++ function called back by the C library throws through its frames.
+static int comparisons;
+static int compare_then_throw(const void *a, const void *b) {
+    if (++comparisons == 5) throw std::runtime_error("from the comparison");
+    return *static_cast<const int *>(a) - *static_cast<const int *>(b);
+}
 
 static void print_events() {
     for (const auto &e : events) std::printf("  %s\n", e.c_str());
@@ -170,6 +178,16 @@ int main() {
     } catch (const std::system_error &e) {
         std::printf("system_error %d %s\n", e.code().value(), e.code() == std::errc::no_such_file_or_directory ? "ENOENT" : "?");
         CHECK(e.code() == std::errc::no_such_file_or_directory);
+    }
+
+    // Through qsort's C frames to the caller.
+    int numbers[20];
+    for (int i = 0; i < 20; i++) numbers[i] = i * 7 % 20;
+    try {
+        std::qsort(numbers, 20, sizeof numbers[0], compare_then_throw);
+        CHECK(false);
+    } catch (const std::runtime_error &e) {
+        std::printf("caught through qsort: %s (comparison %d)\n", e.what(), comparisons);
     }
 
     // noexcept is reported by the operator, and uncaught_exceptions counts.

@@ -21,6 +21,7 @@ programs! {
     iostreams;
     new_delete;
     quick_exit;
+    regex_random;
     rtti;
     static_init => Run { units: &["units/static_init_other.cpp"], ..Run::default() };
     // An uncaught exception: std::terminate, then abort(), as natively.
