@@ -70,8 +70,14 @@ while read -r sum file; do
 	done
 	echo "build-libcxx: fetching $file"
 	for candidate in "${candidates[@]}"; do
-		/usr/lib/apt/apt-helper download-file "$candidate" "$downloads/$file" "SHA256:$sum" >/dev/null 2>&1 && break
-		rm -f "$downloads/$file"
+		# (As root when apt's unprivileged user cannot reach the network, as
+		# in some CI sandboxes: scripts/setup.sh does the same for apt-get.)
+		for options in "" "-o APT::Sandbox::User=root"; do
+			# shellcheck disable=SC2086 # options are words
+			/usr/lib/apt/apt-helper $options download-file "$candidate" "$downloads/$file" "SHA256:$sum" \
+				>/dev/null 2>&1 && break 2
+			rm -f "$downloads/$file"
+		done
 	done
 	[ -f "$downloads/$file" ] || { echo "build-libcxx: no archive apt knows has $file" >&2; exit 1; }
 	fetched=1
