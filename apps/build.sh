@@ -11,7 +11,8 @@
 #
 # Usage: apps/build.sh [NAME]...   (default: every recipe)
 # Environment: LAMINA_CC, the WALI compiler command (default build/bin/lamina-cc,
-# else "target/x86_64-unknown-linux-gnu/release/lamina cc").
+# else "target/x86_64-unknown-linux-gnu/release/lamina cc"); LAMINA_CXX, the C++ one (default
+# build/bin/lamina-c++, else "target/x86_64-unknown-linux-gnu/release/lamina c++").
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +27,13 @@ elif [ -x "$build/bin/lamina-cc" ]; then
 	wali_cc=$build/bin/lamina-cc
 else
 	wali_cc="$root/target/x86_64-unknown-linux-gnu/release/lamina cc"
+fi
+if [ -n "${LAMINA_CXX:-}" ]; then
+	wali_cxx=$LAMINA_CXX
+elif [ -x "$build/bin/lamina-c++" ]; then
+	wali_cxx=$build/bin/lamina-c++
+else
+	wali_cxx="$root/target/x86_64-unknown-linux-gnu/release/lamina c++"
 fi
 
 die() { echo "apps/build.sh: $*" >&2; exit 1; }
@@ -73,6 +81,21 @@ autoreconf_once() {
 		(cd "$dir" && logged "$apps/$1-autoreconf.log" autoreconf -fi)
 		cp "$dir/.unpacked-from" "$dir/.autoreconf-of"
 	fi
+}
+
+# Runs COMMAND (a configure step, in DIR, emptied first, its output in
+# DIR/LOG) again when the unpacked source of APP or the command changed since
+# it last ran there.
+configure_once() { # APP DIR LOG COMMAND...
+	local app=$1 dir=$2 log=$3
+	shift 3
+	local key
+	key=$(printf '%s\n' "$(cat "$apps/src/$app/.unpacked-from")" "$@" | sha256sum)
+	[ "$(cat "$dir/.configured-with" 2>/dev/null)" != "$key" ] || return 0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && logged "$dir/$log" "$@")
+	echo "$key" > "$dir/.configured-with"
 }
 
 # Writes TEXT to FILE unless FILE already says it, so that FILE's time says

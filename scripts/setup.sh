@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets Lamina up on a Debian 12 machine: system packages, the WALI spec, a
-# release build, the WALI C toolchain (our musl port, from Debian's musl
-# source package); then builds and runs a real program with it.
+# release build, the WALI C and C++ toolchain (our musl port, from Debian's musl
+# source package, and LLVM's libc++ from Debian's llvm-toolchain-22); then
+# builds and runs a real program with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,7 @@ apt_update
 # --no-upgrade: installed packages stay as they are (set-up installs what is
 # missing; upgrading the machine is its owner's business).
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends --no-upgrade "${apt_options[@]}" \
-    clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc libc6-dev linux-libc-dev make cmake patch dpkg-dev xz-utils tcl \
+    clang-22 lld-22 llvm-22 libclang-rt-22-dev-wasm32 gcc g++ libc6-dev linux-libc-dev make cmake ninja-build patch dpkg-dev xz-utils tcl \
     wabt strace python3 python3-venv ca-certificates musl-tools autoconf automake libtool autopoint wasi-libc wrk \
     protobuf-compiler libseccomp-dev containerd
 
@@ -52,12 +53,15 @@ python3 -m venv .venv
 echo "== Build"
 cargo build --release --locked
 
-echo "== WALI toolchain (build/sysroot, build/bin/lamina-cc)"
+echo "== WALI toolchain (build/sysroot, build/bin/lamina-cc, lamina-c++)"
 bash toolchain/build-sysroot.sh
 bash toolchain/install-bin.sh
+bash toolchain/build-libcxx.sh
 bash wasi/build.sh
 
-echo "== Build and run a WALI program"
+echo "== Build and run WALI programs (C, C++)"
 mkdir -p build/examples
 build/bin/lamina-cc -O2 -o build/examples/wc.wasm examples/wc.c
 build/bin/lamina run build/examples/wc.wasm README.md Cargo.toml
+build/bin/lamina-c++ -O2 -o build/examples/wordfreq.wasm examples/wordfreq.cpp
+build/bin/lamina run build/examples/wordfreq.wasm README.md Cargo.toml

@@ -15,7 +15,8 @@ lamina=$(realpath -m "${2:-$root/target/x86_64-unknown-linux-gnu/release/lamina}
 
 mkdir -p "$bin"
 target=$(realpath -m --relative-to="$bin" "$lamina")
-for name in lamina lamina-cc lamina-c++ wasm32-linux-muslwali-cc wasm32-linux-muslwali-gcc; do
+for name in lamina lamina-cc lamina-c++ wasm32-linux-muslwali-cc wasm32-linux-muslwali-gcc wasm32-linux-muslwali-c++ \
+	wasm32-linux-muslwali-g++; do
 	ln -sfn "$target" "$bin/$name"
 done
 # The binary utilities (LLVM's, run by lamina; autoconf and Kbuild look

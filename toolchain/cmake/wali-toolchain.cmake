@@ -1,6 +1,6 @@
-# CMake toolchain file for WALI: C programs for wasm32-linux-muslwali, built
-# with lamina-cc against the WALI sysroot, made into .wasm modules that
-# `lamina run` runs.
+# CMake toolchain file for WALI: C and C++ programs for wasm32-linux-muslwali,
+# built with lamina-cc and lamina-c++ against the WALI sysroot, made into
+# .wasm modules that `lamina run` runs.
 #
 #   cmake -DCMAKE_TOOLCHAIN_FILE=REPO/toolchain/cmake/wali-toolchain.cmake SOURCE_DIR
 #
@@ -8,10 +8,6 @@
 # REPO/build/bin/lamina-cc (made by toolchain/install-bin.sh), else
 # lamina-cc on PATH; lamina-ar, lamina-ranlib and lamina are taken from the
 # same directory.
-#
-# Only C: a project must say `project(NAME C)`, since `project(NAME)` also
-# enables C++, for which CXX is set to lamina-c++, which refuses (there is
-# no libc++ for WALI yet) rather than letting CMake pick the host's c++.
 
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR wasm32)
@@ -38,6 +34,7 @@ set(CMAKE_RANLIB "${_lamina_bin}/lamina-ranlib" CACHE FILEPATH "Archive indexer"
 
 # A link makes a .wasm module; name it so.
 set(CMAKE_EXECUTABLE_SUFFIX_C .wasm)
+set(CMAKE_EXECUTABLE_SUFFIX_CXX .wasm)
 
 # try_run, and tests added with add_test, run the modules under lamina.
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_lamina_bin}/lamina;run")

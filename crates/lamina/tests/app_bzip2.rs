@@ -11,11 +11,10 @@ mod support;
 #[path = "support/apps.rs"]
 mod apps;
 
-use std::process::Command;
 use std::sync::OnceLock;
 
 use apps::*;
-use support::{lamina, repo, text};
+use support::text;
 
 fn bzip2() -> &'static App {
     static BZIP2: OnceLock<App> = OnceLock::new();
@@ -165,13 +164,7 @@ fn bzip2recover_saves_the_undamaged_blocks() {
 #[test]
 fn bzip2_make_test_passes_for_both_builds() {
     bzip2();
-    let build = repo().join("build/apps/bzip2");
-    let mut wasm = lamina();
-    wasm.args(["binfmt", "exec", "make", "-o", "libbz2.so", "test"]).current_dir(build.join("wasm"));
-    let mut native = Command::new("make");
-    native.args(["-o", "libbz2.so", "test"]).current_dir(build.join("native"));
-    for (what, mut cmd) in [("WALI", wasm), ("native", native)] {
-        let out = cmd.output().unwrap();
+    for (what, out) in make_in_both_builds("bzip2", &["-o", "libbz2.so", "test"]) {
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{what}: make test failed:\n{stdout}{}", text(&out.stderr));
         // The six comparisons ran, and the closing words were printed.

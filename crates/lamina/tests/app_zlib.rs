@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use apps::*;
-use support::{lamina, repo, text};
+use support::text;
 
 fn minigzip() -> &'static App {
     static MINIGZIP: OnceLock<App> = OnceLock::new();
@@ -150,13 +150,7 @@ fn minigzip_damaged_input_fails_the_same_way() {
 #[test]
 fn zlib_make_test_passes_for_both_builds() {
     minigzip();
-    let build = repo().join("build/apps/zlib");
-    let mut wasm = lamina();
-    wasm.args(["binfmt", "exec", "make", "test"]).current_dir(build.join("wasm"));
-    let mut native = Command::new("make");
-    native.arg("test").current_dir(build.join("native"));
-    for (what, mut cmd) in [("WALI", wasm), ("native", native)] {
-        let out = cmd.output().unwrap();
+    for (what, out) in make_in_both_builds("zlib", &["test"]) {
         let stdout = text(&out.stdout);
         assert!(out.status.success(), "{what}: make test failed:\n{stdout}{}", text(&out.stderr));
         for line in ["\t\t*** zlib test OK ***", "\t\t*** zlib 64-bit test OK ***"] {

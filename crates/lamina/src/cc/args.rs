@@ -1,6 +1,6 @@
 //! Reading a `cc` command line: response files, and what the driver must
-//! know before it runs clang (will clang link? is anything C++ or a shared
-//! library, which WALI cannot have?).
+//! know before it runs clang (will clang link, and with the C++ library?
+//! does it ask for a shared library, which WALI cannot have?).
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -74,8 +74,14 @@ pub struct Request {
     pub query: Option<Query>,
     /// The sysroot named by `--sysroot` (the last one, as for gcc).
     pub sysroot: Option<PathBuf>,
-    /// The first argument that makes something C++.
-    pub cplusplus: Option<String>,
+    /// The C++ library is asked for by name (`-lstdc++`, `-lc++`): a link
+    /// with it, as gcc links C++ objects with `-lstdc++`.
+    pub cxx_library: bool,
+    /// `-nostdlib++`: the user links the C++ library (or none).
+    pub no_cxx_library: bool,
+    /// A `-x LANGUAGE` is in effect at the end of the command, and would
+    /// apply to the files the driver adds (the compiler runtime's archive).
+    pub typed_at_end: bool,
     /// The first argument that asks for a shared library.
     pub shared: Option<String>,
     /// Some input is a source file (rather than an object or a library).
@@ -143,34 +149,40 @@ const SHARED_LINKER_OPTIONS: &[&str] = &["-shared", "--shared", "-Bshareable"];
 /// Linker options that make a relocatable object.
 const RELOCATABLE_LINKER_OPTIONS: &[&str] = &["-r", "--relocatable", "-relocatable"];
 
-/// Extensions clang compiles as C++ (or Objective-C++).
-const CPLUSPLUS_EXTENSIONS: &[&str] = &[
-    "cc", "cp", "cxx", "cpp", "CPP", "c++", "C", "ii", "cppm", "ixx", "mm", "M", "mii", "hh", "hpp", "hxx", "h++", "H",
-];
+/// The names (`-lNAME`) of the C++ library: GCC's, and LLVM's, which stands in for it.
+pub(super) const CXX_LIBRARIES: &[&str] = &["stdc++", "c++"];
 
-/// Extensions of inputs clang compiles or assembles; others go to the linker.
-const SOURCE_EXTENSIONS: &[&str] = &["c", "i", "h", "s", "S"];
+/// Extensions of inputs clang compiles or assembles (C, C++ and assembly);
+/// others go to the linker.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "c", "i", "h", "s", "S", "cc", "cp", "cxx", "cpp", "CPP", "c++", "C", "ii", "cppm", "ixx", "hh", "hpp", "hxx",
+    "h++", "H",
+];
 
 impl Request {
     pub fn of(args: &[OsString]) -> Request {
         let mut request = Request::default();
         let (mut inputs, mut stops) = (false, false);
-        // The language named by the latest `-x`, which applies to the inputs after it.
-        let mut language: Option<String> = None;
+        // The latest `-x` names a language (not `none`: by extension), which
+        // applies to the inputs after it.
+        let mut typed = false;
         let mut only_inputs = false;
         let (mut werror, mut pedantic_errors) = (false, false);
         let mut args = args.iter().map(|a| a.to_string_lossy());
         while let Some(arg) = args.next() {
             if only_inputs || !arg.starts_with('-') || arg == "-" {
                 inputs = true;
-                request.input(&arg, language.is_some());
+                request.input(&arg, typed);
                 continue;
             }
             if SEPARATE_VALUE.contains(&&*arg) {
                 let value = args.next().unwrap_or_default();
                 match &*arg {
-                    "-x" => language = request.language(&value),
-                    "-l" => inputs = true,
+                    "-x" => typed = value != "none",
+                    "-l" => {
+                        inputs = true;
+                        request.library(&value);
+                    }
                     "-Xlinker" => request.linker_option(&value),
                     "--sysroot" => request.sysroot = Some(PathBuf::from(&*value)),
                     _ => {}
@@ -181,6 +193,7 @@ impl Request {
                 "--" => only_inputs = true,
                 "-v" | "--verbose" => request.verbose = true,
                 "-nostdlib" | "-nodefaultlibs" => request.no_default_libs = true,
+                "-nostdlib++" => request.no_cxx_library = true,
                 "-r" => request.relocatable = true,
                 "-Werror" => werror = true,
                 "-Wno-error" => werror = false,
@@ -194,24 +207,23 @@ impl Request {
                 "-shared" | "--shared" | "-dynamiclib" => {
                     request.shared.get_or_insert_with(|| arg.to_string());
                 }
-                "--driver-mode=g++" => {
-                    request.cplusplus.get_or_insert_with(|| arg.to_string());
-                }
                 _ if STOP_BEFORE_LINK.contains(&&*arg) => stops = true,
                 _ => {
                     if let Some(dir) = arg.strip_prefix("--sysroot=") {
                         request.sysroot = Some(PathBuf::from(dir));
                     } else if let Some(value) = arg.strip_prefix("-x") {
-                        language = request.language(value);
+                        typed = value != "none";
                     } else if let Some(list) = arg.strip_prefix("-Wl,") {
                         list.split(',').for_each(|option| request.linker_option(option));
-                    } else if arg.starts_with("-l") {
+                    } else if let Some(name) = arg.strip_prefix("-l") {
                         inputs = true;
+                        request.library(name);
                     }
                 }
             }
         }
         request.links = inputs && !stops;
+        request.typed_at_end = typed;
         request.warnings_are_errors = werror || pedantic_errors;
         request
     }
@@ -222,17 +234,13 @@ impl Request {
         if typed || file == "-" || SOURCE_EXTENSIONS.contains(&extension) {
             self.compiles = true;
         }
-        if !typed && CPLUSPLUS_EXTENSIONS.contains(&extension) {
-            self.cplusplus.get_or_insert_with(|| file.to_owned());
-        }
     }
 
-    /// The language `-x VALUE` sets for the inputs after it (`none`: by extension).
-    fn language(&mut self, value: &str) -> Option<String> {
-        if value.contains("c++") {
-            self.cplusplus.get_or_insert_with(|| format!("-x {value}"));
+    /// Notes a library given with `-l`.
+    fn library(&mut self, name: &str) {
+        if CXX_LIBRARIES.contains(&name) {
+            self.cxx_library = true;
         }
-        (value != "none").then(|| value.to_owned())
     }
 
     fn linker_option(&mut self, option: &str) {
@@ -293,16 +301,19 @@ mod tests {
         assert!(!request(&["-o", "x.c"]).links, "an option's value is no input");
         assert!(request(&["-l", "m"]).links);
         assert!(request(&["-x", "c", "-"]).compiles);
+        assert!(request(&["-c", "a.cc"]).compiles);
+        assert!(request(&["-x", "c++", "a.c"]).typed_at_end);
+        assert!(!request(&["-xc++", "a.c", "-x", "none", "b.o"]).typed_at_end);
     }
 
     #[test]
-    fn cplusplus_is_recognised() {
-        assert_eq!(request(&["-c", "a.cpp"]).cplusplus.as_deref(), Some("a.cpp"));
-        assert_eq!(request(&["a.C"]).cplusplus.as_deref(), Some("a.C"));
-        assert_eq!(request(&["-x", "c++", "a.c"]).cplusplus.as_deref(), Some("-x c++"));
-        assert_eq!(request(&["-xc++-header", "a.h"]).cplusplus.as_deref(), Some("-x c++-header"));
-        assert_eq!(request(&["a.c", "a.o", "-I", "x.cc"]).cplusplus, None);
-        assert_eq!(request(&["-x", "c", "odd.cc"]).cplusplus, None, "-x c makes it C");
+    fn the_cplusplus_library_is_recognised_by_name() {
+        assert!(request(&["a.o", "-lstdc++"]).cxx_library);
+        assert!(request(&["a.o", "-l", "stdc++"]).cxx_library);
+        assert!(request(&["a.o", "-lc++", "-lm"]).cxx_library);
+        assert!(!request(&["a.o", "-lstdc", "-lm"]).cxx_library);
+        assert!(!request(&["a.cpp"]).cxx_library, "a C++ source alone links as C (as gcc)");
+        assert!(request(&["-nostdlib++", "a.o"]).no_cxx_library);
     }
 
     #[test]

@@ -133,6 +133,16 @@ const GCC_TUNING: &[(&[&str], &str)] = &[
 const STATIC_LIBGCC: &str =
     "gcc's runtime library is linked statically; lamina cc always links compiler-rt's builtins statically";
 
+/// `-static-libstdc++`: g++ links libstdc++ statically. The C++ library of
+/// a WALI program (libc++) is always static; clang would warn that the
+/// flag is unused.
+const STATIC_LIBSTDCXX: &str = "the C++ library is linked statically; lamina c++ always links libc++ statically";
+
+/// `-lstdc++`: GCC's C++ library, which the sysroot has not; its request
+/// makes the driver link LLVM's libc++ (with libc++abi and libunwind) in its
+/// place, after the user's libraries.
+const LIBSTDCXX: &str = "libstdc++ is GCC's C++ library; libc++ (with libc++abi and libunwind) is linked instead";
+
 /// GNU ld options that mean nothing for one static wasm module, which
 /// wasm-ld rejects, warns about, or (`-soname`, `-rpath`) would record for
 /// a shared library: the names, whether they take a value (the next word,
@@ -207,7 +217,8 @@ pub fn without_dropped(args: &[OsString]) -> Option<(Vec<OsString>, Dropped)> {
     let mut out = Vec::with_capacity(args.len());
     for piece in &pieces {
         if let Some(reason) = piece.tuning {
-            dropped.push((piece.args[0].to_string_lossy().into_owned(), reason));
+            let words: Vec<_> = piece.args.iter().map(|a| a.to_string_lossy()).collect();
+            dropped.push((words.join(" "), reason));
             continue;
         }
         let kept: Vec<&str> = piece.linker_words.iter().copied().filter(|_| keep_words.next() == Some(true)).collect();
@@ -228,7 +239,8 @@ struct Piece<'a> {
     linker_words: Vec<&'a str>,
     /// It is a `-Wl,` list.
     wl: bool,
-    /// Why it is dropped, if it is a gcc tuning flag (or `-static-libgcc`).
+    /// Why it is dropped, if it is a gcc tuning flag (or `-static-libgcc`,
+    /// `-static-libstdc++`, `-lstdc++`).
     tuning: Option<&'static str>,
 }
 
@@ -245,6 +257,7 @@ fn pieces(args: &[OsString]) -> Vec<Piece<'_>> {
                 match (text, value.to_str()) {
                     ("-Xlinker", Some(word)) => piece.linker_words = vec![word],
                     ("-z", Some(word)) => piece.linker_words = vec!["-z", word],
+                    ("-l", Some("stdc++")) => piece.tuning = Some(LIBSTDCXX),
                     _ => {}
                 }
             }
@@ -253,6 +266,10 @@ fn pieces(args: &[OsString]) -> Vec<Piece<'_>> {
             piece.wl = true;
         } else if text == "-static-libgcc" {
             piece.tuning = Some(STATIC_LIBGCC);
+        } else if text == "-static-libstdc++" {
+            piece.tuning = Some(STATIC_LIBSTDCXX);
+        } else if text == "-lstdc++" {
+            piece.tuning = Some(LIBSTDCXX);
         } else {
             piece.tuning = gcc_tuning(text);
         }
@@ -355,7 +372,15 @@ mod tests {
         let (left, gone) = dropped(&["-static-libgcc", "-c", "a.c"]).unwrap();
         assert_eq!(left, ["-c", "a.c"]);
         assert_eq!(gone, ["-static-libgcc"]);
-        assert_eq!(dropped(&["-static", "-static-libstdc++"]), None, "only libgcc's flag is dropped");
+        assert_eq!(dropped(&["-static", "-lm"]), None);
+    }
+
+    #[test]
+    fn libstdcxx_gives_way_to_libcxx() {
+        let (left, gone) = dropped(&["a.o", "-lstdc++", "-lm", "-l", "stdc++", "-static-libstdc++"]).unwrap();
+        assert_eq!(left, ["a.o", "-lm"]);
+        assert_eq!(gone, ["-lstdc++", "-l stdc++", "-static-libstdc++"]);
+        assert_eq!(dropped(&["a.o", "-lc++", "-l", "m"]), None, "libc++ is in the sysroot");
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum Stage {
     /// Link commands, after the user's arguments, so that the user's
     /// libraries come first and may call into these.
     Libraries,
+    /// Links of C++ programs, between the user's arguments and `Libraries`
+    /// (the C++ library calls into the C library).
+    CxxLibraries,
     /// Partial links (`-r`), after the user's arguments, instead of `Link`
     /// and `Libraries`: the object made is linked into a program later,
     /// which gets them then.
@@ -93,6 +96,15 @@ const FLAGS: &[(Stage, &[&str])] = &[
         Stage::Link,
         &["-Wl,-mllvm,-wasm-enable-sjlj", "-Wl,-mllvm,-wasm-use-legacy-eh=false", "-Wl,-mllvm,-exception-model=wasm"],
     ),
+    // The C++ library: LLVM's libc++, its ABI library (exceptions, RTTI, new
+    // and delete) and the unwinder's Wasm part, which throws, all static and
+    // in the sysroot beside libc.a (toolchain/build-libcxx.sh).
+    (Stage::CxxLibraries, &["-lc++", "-lc++abi", "-lunwind"]),
+    // main and every thread's start routine are called through functions
+    // that turn an exception they let escape into std::terminate, as natively
+    // (toolchain/libcxx/uncaught.cpp, in libc++abi.a): a Wasm exception that
+    // leaves a thread's outermost frame traps instead.
+    (Stage::CxxLibraries, &["-Wl,--wrap=__main_void", "-Wl,--wrap=pthread_create"]),
     // The C library (libm, libpthread and friends are empty: all of it is in libc.a).
     (Stage::Libraries, &["-lc"]),
     // After libc, which calls into it too.
@@ -158,7 +170,7 @@ pub fn for_stage(stage: Stage, abi: Abi, sysroot: &Path) -> Vec<OsString> {
                 search.push(&libdir);
                 flags.extend([prefix, search]);
             }
-            Stage::Codegen | Stage::Libraries | Stage::Relocatable => {}
+            Stage::Codegen | Stage::Libraries | Stage::CxxLibraries | Stage::Relocatable => {}
         }
     }
     flags

@@ -1,12 +1,13 @@
-//! The C toolchain for WALI: `lamina cc` (also installed as `lamina-cc`), a
-//! `cc` that runs clang-22 for WALI, in one of two C ABIs (abi.rs), against
-//! the WALI sysroot, and `lamina ar`/`lamina ranlib` (and `lamina-nm`,
-//! `-strip`...), which run LLVM's.
+//! The C and C++ toolchain for WALI: `lamina cc` (also installed as
+//! `lamina-cc`), a `cc` that runs clang-22 for WALI, in one of two C ABIs
+//! (abi.rs), against the WALI sysroot; `lamina c++` (`lamina-c++`), the same
+//! as g++ is to gcc, linking LLVM's libc++; and `lamina ar`/`lamina ranlib`
+//! (and `lamina-nm`, `-strip`...), which run LLVM's.
 //!
 //! The driver adds the flags a WALI build needs (flags.rs) around the user's
 //! arguments, which it passes on as given (response files included) but for
 //! the gcc and GNU ld options it drops (compat.rs), and refuses what WALI
-//! cannot have: shared libraries, and C++ until there is a libc++.
+//! cannot have: shared libraries.
 
 mod abi;
 mod args;
@@ -26,10 +27,11 @@ use args::{Query, Request};
 use flags::Stage;
 
 const HELP: &str = "\
-lamina cc: compile and link C programs for WALI (wasm32-linux-muslwali)
+lamina cc: compile and link C and C++ programs for WALI (wasm32-linux-muslwali)
 
 Usage:
   lamina cc [OPTIONS] FILES...   (also as lamina-cc, wasm32-linux-muslwali-cc/-gcc)
+  lamina c++ [OPTIONS] FILES...  (also as lamina-c++, wasm32-linux-muslwali-c++/-g++)
   lamina ar ARGS...              llvm-ar-22 (also as lamina-ar)
   lamina ranlib ARGS...          llvm-ranlib-22 (also as lamina-ranlib)
   lamina-TOOL ARGS...            llvm-TOOL-22 for nm, strip, objcopy, objdump,
@@ -40,6 +42,14 @@ Works like cc: options are clang's (`clang-22 --help` lists them) and the
 usual ones (-c -o -O -g -I -D -U -L -l -E -S -M... -Wl, @FILE) mean what they
 do for cc. It runs clang-22 for the WALI target with the WALI sysroot (musl);
 a link makes one .wasm module, whatever the output's name, for `lamina run`.
+
+C++ is chosen as g++ chooses it: lamina c++ compiles every source as C++
+and links LLVM's libc++ (with libc++abi and libunwind, statically); lamina cc
+compiles .cpp/.cc/.cxx/.C sources and -x c++ as C++ too, but links the C++
+library only when asked with -lstdc++ (libc++ stands in for it) or -lc++.
+Exceptions are Wasm exceptions; RTTI, threads, iostreams and <filesystem>
+work; locales are musl's (any name, as C.UTF-8). -static-libstdc++ is accepted,
+-nostdlib++ leaves the C++ library out.
 
 C ABI (docs/toolchain.md; the last choice wins):
   -mabi=ilp32          32-bit int, long and pointers, as most C code assumes
@@ -59,7 +69,7 @@ wasm module (-Wl,--start-group, --warn-common, -z relro, -soname...).
 Accepted: -static (a WALI program is always one static module), -fPIC/-fpic
 (such code links into it too); clang ignores -pie and -rdynamic, with a warning.
 Refused: -shared (no dynamic loading in WALI; build a static library with
-lamina ar), C++ (no libc++ for WALI yet).
+lamina ar).
 
 Driver options:
       --sysroot=DIR    Use DIR's headers, start files and libraries (before
@@ -87,7 +97,7 @@ Environment:
                   The binary utilities (default: llvm-ar-22, llvm-ranlib-22...)
 
 Build systems:
-  ./configure --host=wasm32-linux-muslwali CC=lamina-cc AR=lamina-ar RANLIB=lamina-ranlib
+  ./configure --host=wasm32-linux-muslwali CC=lamina-cc CXX=lamina-c++ AR=lamina-ar RANLIB=lamina-ranlib
   cmake -DCMAKE_TOOLCHAIN_FILE=toolchain/cmake/wali-toolchain.cmake
 ";
 
@@ -159,8 +169,7 @@ impl Invocation {
     /// Runs the tool; returns only if that fails.
     pub fn run(self) -> ExitCode {
         let outcome = match self.tool {
-            Tool::Cc => self.compile(),
-            Tool::Cxx => Err("C++ is not supported yet (no libc++ for WALI); use lamina-cc for C".into()),
+            Tool::Cc | Tool::Cxx => self.compile(),
             Tool::Binutil(name) => self.pass_through(name),
         };
         outcome.unwrap_or_else(|message| {
@@ -177,9 +186,6 @@ impl Invocation {
             print!("{HELP}");
             return Ok(ExitCode::SUCCESS);
         }
-        if let Some(arg) = &request.cplusplus {
-            return Err(format!("C++ is not supported yet (no libc++ for WALI); {arg} is C++"));
-        }
         if let Some(arg) = &request.shared {
             return Err(format!(
                 "{arg}: shared libraries are not supported (a WALI program is one statically linked module, \
@@ -191,6 +197,10 @@ impl Invocation {
             return Ok(ExitCode::SUCCESS);
         }
         let sysroot = locate_sysroot(request.sysroot.as_deref(), &self.argv0, abi)?;
+        // As g++ links C++ programs, and gcc C ones given -lstdc++.
+        let links_cxx = (self.tool == Tool::Cxx || request.cxx_library) && !request.no_cxx_library;
+        let libraries: &[Stage] =
+            if links_cxx { &[Stage::CxxLibraries, Stage::Libraries] } else { &[Stage::Libraries] };
         let printed = |flags: Vec<OsString>| {
             println!("{}", shell_words(flags.iter().map(OsString::as_os_str)));
             Ok(ExitCode::SUCCESS)
@@ -203,12 +213,16 @@ impl Invocation {
                 return printed(cflags);
             }
             Some(Query::Ldflags) => return printed(stages(&[Stage::Always, Stage::Link], abi, &sysroot)),
-            Some(Query::Libs) => return printed(stages(&[Stage::Libraries], abi, &sysroot)),
+            Some(Query::Libs) => return printed(stages(libraries, abi, &sysroot)),
             Some(Query::Help | Query::Multiarch) | None => {}
         }
 
         let clang = find_program("LAMINA_CLANG", "clang-22", "clang-22")?;
         let mut command = Command::new(clang);
+        if self.tool == Tool::Cxx {
+            // clang as g++: every source is C++ (.c files too).
+            command.arg("--driver-mode=g++");
+        }
         command.args(flags::for_stage(Stage::Always, abi, &sysroot));
         if request.compiles {
             command.args(flags::for_stage(Stage::Codegen, abi, &sysroot));
@@ -243,7 +257,14 @@ impl Invocation {
                     flags::BUILTINS
                 ));
             }
-            command.args(flags::for_stage(Stage::Libraries, abi, &sysroot));
+            if links_cxx {
+                check_cxx_library(&sysroot, abi)?;
+            }
+            if request.typed_at_end {
+                // The libraries are files to link, whatever the user's `-x` said.
+                command.args(["-x", "none"]);
+            }
+            command.args(stages(libraries, abi, &sysroot));
         }
         if request.verbose {
             let words = std::iter::once(command.get_program()).chain(command.get_args());
@@ -270,6 +291,18 @@ impl Invocation {
     }
 }
 
+/// A sysroot made before the C++ library was part of the toolchain has not
+/// got it: say how to build it rather than leave wasm-ld to say `unable to
+/// find library -lc++`.
+fn check_cxx_library(sysroot: &Path, abi: Abi) -> Result<(), String> {
+    let libcxx = library_dir(sysroot, abi).join("libc++.a");
+    if libcxx.is_file() {
+        Ok(())
+    } else {
+        Err(format!("the C++ library {} is missing; build it with toolchain/build-libcxx.sh", libcxx.display()))
+    }
+}
+
 fn stages(stages: &[Stage], abi: Abi, sysroot: &Path) -> Vec<OsString> {
     stages.iter().flat_map(|&stage| flags::for_stage(stage, abi, sysroot)).collect()
 }
@@ -290,10 +323,7 @@ fn locate_sysroot(given: Option<&Path>, argv0: &OsStr, abi: Abi) -> Result<PathB
     } else {
         (source_tree_sysroot(), "the source tree's")
     };
-    let libc = match abi {
-        Abi::Wali => PathBuf::from("lib/libc.a"),
-        Abi::Ilp32 => Path::new("lib").join(abi.triple()).join("libc.a"),
-    };
+    let libc = library_dir(Path::new(""), abi).join("libc.a");
     if !sysroot.join(&libc).is_file() {
         return Err(format!(
             "no WALI sysroot at {} ({origin}: {}, the C library of the {} C ABI, is missing); build it with \
@@ -304,6 +334,15 @@ fn locate_sysroot(given: Option<&Path>, argv0: &OsStr, abi: Abi) -> Result<PathB
         ));
     }
     Ok(sysroot)
+}
+
+/// Where the sysroot has the libraries of `abi` (as build-sysroot.sh and
+/// build-libcxx.sh install them).
+fn library_dir(sysroot: &Path, abi: Abi) -> PathBuf {
+    match abi {
+        Abi::Wali => sysroot.join("lib"),
+        Abi::Ilp32 => sysroot.join("lib").join(abi.triple()),
+    }
 }
 
 /// PREFIX/sysroot for a driver run as PREFIX/bin/NAME, if that directory exists.
@@ -376,6 +415,8 @@ mod tests {
         assert_eq!(cc, (Tool::Cc, "lamina-cc".into(), vec!["-c".into(), "a.c".into()]));
         assert_eq!(invocation(&["wasm32-linux-muslwali-gcc"]).unwrap().0, Tool::Cc);
         assert_eq!(invocation(&["lamina-c++"]).unwrap().0, Tool::Cxx);
+        assert_eq!(invocation(&["wasm32-linux-muslwali-g++"]).unwrap().0, Tool::Cxx);
+        assert_eq!(invocation(&["lamina", "c++", "a.cc"]).unwrap().1, "lamina c++");
         assert_eq!(invocation(&["build/bin/lamina-ranlib", "x.a"]).unwrap().0, Tool::Binutil("ranlib"));
         assert_eq!(invocation(&["wasm32-linux-muslwali-strip"]).unwrap().0, Tool::Binutil("strip"));
         assert!(invocation(&["wasm32-linux-muslwali-ld"]).is_none());
@@ -403,6 +444,12 @@ mod tests {
             assert_eq!(always[..2], ["--target=wasm32-linux-muslwali", "--sysroot=/s"].map(OsString::from));
             let libraries = flags::for_stage(Stage::Libraries, abi, Path::new("/s"));
             assert_eq!(libraries, ["-lc", flags::BUILTINS].map(OsString::from));
+            let cxx = flags::for_stage(Stage::CxxLibraries, abi, Path::new("/s"));
+            assert_eq!(
+                cxx,
+                ["-lc++", "-lc++abi", "-lunwind", "-Wl,--wrap=__main_void", "-Wl,--wrap=pthread_create"]
+                    .map(OsString::from)
+            );
         }
         let ilp32 = flags::for_stage(Stage::Always, Abi::Ilp32, Path::new("/s"));
         assert!(ilp32.ends_with(&["-Xclang", "-triple", "-Xclang", "wasm32-unknown-linux-musl"].map(OsString::from)));

@@ -87,6 +87,19 @@ pub fn make_command(via_binfmt: bool) -> Command {
     }
 }
 
+/// Runs `make ARGS` (an application's own test suite) in both of its build
+/// directories, build/apps/APP/wasm under `lamina binfmt exec` so that the
+/// suite executes the modules, and build/apps/APP/native; returns each
+/// build's name ("WALI", "native") and output.
+pub fn make_in_both_builds(app: &str, args: &[&str]) -> [(&'static str, Output); 2] {
+    let build = repo().join("build/apps").join(app);
+    let mut wasm = make_command(true);
+    wasm.args(args).current_dir(build.join("wasm"));
+    let mut native = make_command(false);
+    native.args(args).current_dir(build.join("native"));
+    [("WALI", wasm.output().unwrap()), ("native", native.output().unwrap())]
+}
+
 /// A scratch directory for each build of one test.
 pub struct Dirs {
     pub wasm: PathBuf,
