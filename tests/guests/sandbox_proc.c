@@ -15,8 +15,10 @@
  *   signals VICTIM_PID       prlimit / kill / kill of the group / sigqueue the victim
  *                            (SIGTERM), kill a forked child, and a forked
  *                            child that execs this module signals its parent.
- *   exec-native OUTSIDE_FILE fork+execve /bin/true, /bin/false and
- *                            `/bin/cat OUTSIDE_FILE`.
+ *   exec-native OUTSIDE_FILE fork+execve /bin/true, /bin/false,
+ *                            `/bin/cat OUTSIDE_FILE` and the dynamic loader
+ *                            given /bin/false (which it would run, listed or
+ *                            not).
  *   signal-parent LABEL      (exec target) SIGWINCH to the parent (ignored
  *                            by default), printing "LABEL: <result>".
  * The first two run as self, in a forked child, then after exec of argv[0]
@@ -121,6 +123,8 @@ static void exec_native(const char *outside_file) {
     run_native("exec /bin/false", f);
     char *c[] = {"/bin/cat", (char *)outside_file, NULL};
     run_native("exec /bin/cat outside file", c);
+    char *l[] = {"/lib64/ld-linux-x86-64.so.2", "/bin/false", NULL};
+    run_native("exec the loader /bin/false", l);
 }
 
 int main(int argc, char **argv) {

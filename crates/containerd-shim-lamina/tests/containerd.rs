@@ -155,6 +155,11 @@ impl Containerd {
         cmd
     }
 
+    fn import(&self, tarball: &Path) {
+        let imported = self.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
+        assert!(imported.status.success(), "import: {imported:?}");
+    }
+
     fn ctr(&self, args: &[&str]) -> Ran {
         run_capped(self.ctr_command(args), Duration::from_secs(60))
     }
@@ -268,15 +273,18 @@ fn image(dir: &Path, programs: &Programs, extra: &[&str]) -> PathBuf {
     tarball
 }
 
-/// Whether containers can be made here (as root only; another user's run
-/// says so and checks nothing, as the binfmt test does).
-fn can_make_containers() -> bool {
+/// A fresh scratch directory for test `name`, if containers can be made
+/// here (as root only; another user's run says so and checks nothing, as
+/// the binfmt test does).
+fn scratch_dir(name: &str) -> Option<PathBuf> {
     // SAFETY: geteuid has no preconditions.
-    let root = unsafe { libc::geteuid() } == 0;
-    if !root {
+    if unsafe { libc::geteuid() } != 0 {
         eprintln!("containerd: not root, containers cannot be created here");
+        return None;
     }
-    root
+    let dir = std::env::temp_dir().join(format!("lamina-containerd-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
 }
 
 /// The compile cache's artifacts: (name, inode) of each.
@@ -293,17 +301,12 @@ fn artifacts(cache: &Path) -> Vec<(String, u64)> {
 
 #[test]
 fn wali_programs_run_under_containerd() {
-    if !can_make_containers() {
-        return;
-    }
-    let scratch = std::env::temp_dir().join(format!("lamina-containerd-{}-programs", std::process::id()));
-    std::fs::create_dir_all(&scratch).unwrap();
+    let Some(scratch) = scratch_dir("programs") else { return };
     let cache = scratch.join("cache");
     let containerd = Containerd::start("main", &[("LAMINA_SHIM_CACHE_DIR", &cache)]);
     let programs = build_programs(&scratch);
     let tarball = image(&scratch, &programs, &[]);
-    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
-    assert!(imported.status.success(), "import: {imported:?}");
+    containerd.import(&tarball);
 
     // The image's entrypoint, default arguments, environment and working
     // directory; both output streams; status 0.
@@ -392,11 +395,7 @@ fn wali_programs_run_under_containerd() {
 
 #[test]
 fn policies_confine_programs_inside_containers() {
-    if !can_make_containers() {
-        return;
-    }
-    let scratch = std::env::temp_dir().join(format!("lamina-containerd-{}-policies", std::process::id()));
-    std::fs::create_dir_all(&scratch).unwrap();
+    let Some(scratch) = scratch_dir("policies") else { return };
     let programs = build_programs(&scratch);
     let policy = scratch.join("image-policy.toml");
     std::fs::write(&policy, IMAGE_POLICY).unwrap();
@@ -406,8 +405,7 @@ fn policies_confine_programs_inside_containers() {
     // The image's policy: /data only. (Lamina's sandbox, with Landlock, in
     // the container's process.)
     let containerd = Containerd::start("image-policy", &[]);
-    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
-    assert!(imported.status.success(), "import: {imported:?}");
+    containerd.import(&tarball);
     let ran = containerd.run("cat-image-policy", &[], &cat);
     assert_eq!(ran.code(), 0, "{ran:?}");
     assert!(ran.stdout.ends_with("/data/note.txt: a data file\n/secret/key.txt: Permission denied\n"), "{ran:?}");
@@ -418,8 +416,7 @@ fn policies_confine_programs_inside_containers() {
     let operator = scratch.join("operator-policy.toml");
     std::fs::write(&operator, "ro-dir = [\"/secret\"]\n").unwrap();
     let containerd = Containerd::start("operator-policy", &[("LAMINA_SHIM_POLICY", &operator)]);
-    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
-    assert!(imported.status.success(), "import: {imported:?}");
+    containerd.import(&tarball);
     let ran = containerd.run("cat-operator-policy", &[], &cat);
     assert_eq!(ran.code(), 0, "{ran:?}");
     assert!(ran.stdout.ends_with("/data/note.txt: Permission denied\n/secret/key.txt: the key\n"), "{ran:?}");
@@ -429,8 +426,7 @@ fn policies_confine_programs_inside_containers() {
     // runs without it.
     drop(containerd);
     let containerd = Containerd::start("missing-policy", &[("LAMINA_SHIM_POLICY", &scratch.join("nowhere.toml"))]);
-    let imported = containerd.ctr(&["image", "import", "--all-platforms", tarball.to_str().unwrap()]);
-    assert!(imported.status.success(), "import: {imported:?}");
+    containerd.import(&tarball);
     let ran = containerd.run("cat-missing-policy", &[], &cat);
     assert_ne!(ran.code(), 0, "{ran:?}");
     assert!(!ran.stdout.contains("/secret/key.txt"), "{ran:?}");

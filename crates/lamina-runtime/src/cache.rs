@@ -33,7 +33,7 @@ pub enum CacheMode {
     /// inherited from a process that could reach it: a containerd shim's
     /// host directory, which the container's root does not show. Used
     /// through /proc/self/fd; the descriptor is closed before the guest
-    /// starts ([`crate::process`]).
+    /// starts (the process's loading files).
     Inherited(RawFd),
     /// Always compile.
     Disabled,

@@ -44,6 +44,7 @@ use rustix::fs::{Mode, OFlags};
 use rustix::io::FdFlags;
 use wasmtime::{Engine, Precompiled};
 
+use crate::elf;
 use crate::env::memfd_with;
 use crate::options::{RunOptions, flag};
 use crate::sandbox::runtime_files;
@@ -368,10 +369,10 @@ fn io_errno(e: std::io::Error) -> Errno {
 }
 
 /// A sandboxed guest's exec of a native program: never Lamina itself, which
-/// the guest could otherwise start without the sandbox's own checks, nor the
-/// dynamic loader or another file Lamina runs with (the loader runs any ELF
-/// file it is given, past `--allow-exec`); the kernel must be able to execute
-/// those for Lamina. The program, opened once (`file`, under the sandbox's
+/// the guest could otherwise start without the sandbox's own checks, nor a
+/// shared library such as the dynamic loader (which runs any ELF file it is
+/// given, past `--allow-exec`); the kernel must be able to execute those for
+/// Lamina and the allowed programs. The program, opened once (`file`, under the sandbox's
 /// rules), is checked, and that very file executed (`execveat`), with the
 /// argv the scripts in front of it give, so nothing can be swapped in
 /// between; Landlock decides whether it may run at all (`--allow-exec`).
@@ -381,7 +382,10 @@ fn exec_contained(file: OwnedFd, argv: &[CString], request: &ExecRequest<'_>) ->
         Ok(st) => id(st),
         Err(e) => return Errno(e.raw_os_error()),
     };
-    if runtime_files().iter().any(|f| rustix::fs::stat(f).is_ok_and(|st| id(st) == target_id)) {
+    let file = std::fs::File::from(file);
+    if runtime_files().iter().any(|f| rustix::fs::stat(f).is_ok_and(|st| id(st) == target_id))
+        || elf::is_shared_library(&file)
+    {
         return Errno::EACCES;
     }
     (request.replacing)();

@@ -23,6 +23,7 @@
 
 pub mod cache;
 mod delivery;
+mod elf;
 pub mod engine;
 pub mod env;
 mod exec;

@@ -13,8 +13,11 @@
 //!   descriptors). For Lamina itself: reading and executing its own binary
 //!   and reading the shared libraries it runs with (a guest that executes a
 //!   WALI module is run by Lamina executing itself). `--allow-exec` programs
-//!   may be read and executed; without a list, those of the system's program
-//!   and library directories (`/bin`, `/usr/bin`, `/lib`, …).
+//!   may be read and executed, with the dynamic loader each names and the
+//!   shared libraries it needs read; without a list, those of the system's
+//!   program and library directories (`/bin`, `/usr/bin`, `/lib`, …). A
+//!   shared library (the loader among them) is never executed directly
+//!   (`exec::exec_contained`).
 //! - TCP: binding and connecting are handled, allowed for the ports of the
 //!   `--allow-net` addresses (all of them without a list); the syscall
 //!   layer checks the addresses themselves, and UDP.
@@ -35,6 +38,7 @@ use landlock::{
 };
 use wasmtime::{Result, bail, format_err};
 
+use crate::elf;
 use crate::options::SandboxOptions;
 use crate::seccomp;
 use crate::view::{self, Exposure};
@@ -113,10 +117,16 @@ fn granted_dirs(options: &SandboxOptions) -> Result<Vec<(PathBuf, PathBuf, bool)
 fn policy(options: &SandboxOptions, dirs: impl Iterator<Item = (PathBuf, PathBuf, bool)>) -> Result<Policy> {
     let dirs = dirs.map(|(_, path, writable)| DirGrant { path, writable }).collect();
     let exec = match &options.exec {
+        // An absolute path stays as given, which the guest's own view of the
+        // file system then shows (with the links on the way: /bin → usr/bin).
         Allow::Only(paths) => Allow::Only(
             paths
                 .iter()
-                .map(|p| std::fs::canonicalize(p).map_err(|e| format_err!("--allow-exec {}: {e}", p.display())))
+                .map(|p| {
+                    let canonical =
+                        std::fs::canonicalize(p).map_err(|e| format_err!("--allow-exec {}: {e}", p.display()))?;
+                    Ok(if p.is_absolute() { p.clone() } else { canonical })
+                })
                 .collect::<Result<_>>()?,
         ),
         other => other.clone(),
@@ -198,7 +208,15 @@ fn file_rules(policy: &Policy, module: &Path) -> Vec<(PathBuf, BitFlags<AccessFs
         // The kernel must read what it executes: the system's program and
         // library directories, nothing else.
         Allow::All => rules.extend(SYSTEM_PROGRAMS.iter().map(|d| (PathBuf::from(d), run))),
-        Allow::Only(paths) => rules.extend(paths.iter().map(|p| (p.clone(), run))),
+        // Each program with the loader the kernel executes for it and the
+        // libraries the loader reads.
+        Allow::Only(paths) => {
+            for program in paths {
+                let (loader, libraries) = elf::program_dependencies(program);
+                rules.extend([Some(program.clone()), loader].into_iter().flatten().map(|p| (p, run)));
+                rules.extend(libraries.into_iter().map(|l| (l, AccessFs::ReadFile.into())));
+            }
+        }
     }
     rules
 }
@@ -236,8 +254,9 @@ fn terminals() -> Vec<PathBuf> {
     ttys
 }
 
-/// Lamina's own binary, the shared libraries it runs with (the C library,
-/// the dynamic loader, …) as the loader names them, and the loader's cache:
+/// Lamina's own binary, the loader's cache and the shared libraries it runs
+/// with if it is dynamically linked (the C library, the loader, …) as the
+/// loader names them:
 /// what Lamina needs to start again when a guest executes a WALI module.
 /// Asked of the loader, not read from `/proc`, which a Lamina started inside
 /// the sandbox cannot read.
@@ -317,10 +336,19 @@ mod tests {
         assert!(granted("/").is_none(), "nothing else without a grant");
         let exe = std::fs::canonicalize("/proc/self/exe").unwrap();
         assert!(rules.iter().any(|(p, a)| *p == exe && a.contains(AccessFs::Execute)));
-        assert!(
-            rules.iter().any(|(p, _)| p.to_string_lossy().contains("libc.so")),
-            "the C library the runtime runs with: {rules:?}"
-        );
+        // Past the binary and the loader's cache, the shared libraries: none
+        // in a static build, those the loader reports in a dynamic one.
+        for library in runtime_files().into_iter().skip(2) {
+            assert!(rules.iter().any(|(p, _)| *p == library), "{library:?} the runtime runs with: {rules:?}");
+        }
+        // A listed program comes with its loader (executable) and libraries.
+        let true_ = Policy { exec: Allow::Only(vec!["/bin/true".into()]), ..p.clone() };
+        let rules = file_rules(&true_, Path::new("/m.wasm"));
+        let (loader, libraries) = elf::program_dependencies(Path::new("/bin/true"));
+        let loader = loader.unwrap();
+        assert!(rules.iter().any(|(p, a)| *p == loader && a.contains(AccessFs::Execute)), "{rules:?}");
+        let libc = libraries.iter().find(|l| l.ends_with("libc.so.6")).unwrap();
+        assert!(rules.iter().any(|(p, a)| p == libc && *a == AccessFs::ReadFile), "{rules:?}");
         let writable = Policy { dirs: vec![DirGrant { path: "/srv".into(), writable: true }], ..p };
         let (_, access) = &file_rules(&writable, Path::new("/m.wasm"))[0];
         assert!(access.contains(AccessFs::MakeReg) && !access.contains(AccessFs::Execute), "no native exec in --dir");

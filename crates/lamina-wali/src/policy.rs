@@ -71,7 +71,7 @@ pub struct Policy {
     /// The socket addresses TCP and UDP sockets may be bound or connected
     /// to, or send to.
     pub net: Allow<SocketAddr>,
-    /// The native programs the guest may execute (by canonical path).
+    /// The native programs the guest may execute (by absolute path).
     pub exec: Allow<PathBuf>,
 }
 

@@ -824,11 +824,19 @@ fn without_a_policy_the_victim_can_be_killed() {
 /// The exec-native mode with `--dir JAIL` and `flags`, or with no policy at
 /// all (None), checked against `table`; its stdout.
 fn exec_native(name: &str, flags: Option<&[&str]>, table: &[(String, Want)]) -> String {
+    exec_native_at(name, flags, None, table)
+}
+
+/// As `exec_native`, the directory granted at `guest_path` if given (the
+/// guest then has a file system of its own).
+fn exec_native_at(name: &str, flags: Option<&[&str]>, guest_path: Option<&str>, table: &[(String, Want)]) -> String {
     let (jail, module, secret) = proc_tree(name);
+    let dir = match guest_path {
+        Some(path) => format!("--dir={}::{path}", jail.display()),
+        None => format!("--dir={}", jail.display()),
+    };
     let all: Vec<String> = match flags {
-        Some(flags) => {
-            std::iter::once(format!("--dir={}", jail.display())).chain(flags.iter().map(|f| f.to_string())).collect()
-        }
+        Some(flags) => std::iter::once(dir).chain(flags.iter().map(|f| f.to_string())).collect(),
         None => vec![],
     };
     let out = lamina_run(&all, &module, &strings([&"exec-native", &secret]), &jail);
@@ -841,11 +849,14 @@ fn exec_rows(what: &str, failed: Want, status: Want) -> [(String, Want); 2] {
     [(what.to_owned(), failed), (format!("{what} status"), status)]
 }
 
-fn exec_table(rows: [[(String, Want); 2]; 3]) -> Vec<(String, Want)> {
+fn exec_table(rows: [[(String, Want); 2]; 4]) -> Vec<(String, Want)> {
     rows.into_iter().flatten().collect()
 }
 
 const CAT: &str = "exec /bin/cat outside file";
+/// The dynamic loader runs the ELF file it is given: never allowed under a
+/// sandbox, even when it must be executable for the listed programs.
+const LOADER: &str = "exec the loader /bin/false";
 
 #[test]
 fn native_programs_are_not_executed_without_allow_exec() {
@@ -854,6 +865,7 @@ fn native_programs_are_not_executed_without_allow_exec() {
         exec_rows("exec /bin/true", DENIED, refused),
         exec_rows("exec /bin/false", DENIED, refused),
         exec_rows(CAT, DENIED, refused),
+        exec_rows(LOADER, DENIED, refused),
     ]);
     let out = exec_native("sandbox-exec-none", Some(&[]), &table);
     assert!(!out.contains("secret-contents"), "{out}");
@@ -866,9 +878,24 @@ fn allow_exec_lists_the_native_programs_that_may_run_and_they_stay_contained() {
         exec_rows("exec /bin/false", DENIED, Want::Text("exited 127")),
         // cat runs, under the same sandbox: the file outside is refused.
         exec_rows(CAT, Want::Absent, Want::Text("exited 1")),
+        exec_rows(LOADER, DENIED, Want::Text("exited 127")),
     ]);
     let out = exec_native("sandbox-exec-listed", Some(&["--allow-exec=/bin/true,/bin/cat"]), &table);
     assert!(!out.contains("secret-contents"), "an allowed native program read outside the sandbox:\n{out}");
+}
+
+#[test]
+fn listed_native_programs_run_in_the_guests_own_view_with_their_loader_and_libraries() {
+    // Only what is granted is in the view: /bin/false is not there at all.
+    let missing = Want::Errno(ENOENT);
+    let table = exec_table([
+        exec_rows("exec /bin/true", Want::Absent, Want::Text("exited 0")),
+        exec_rows("exec /bin/false", missing, Want::Text("exited 127")),
+        exec_rows(CAT, Want::Absent, Want::Text("exited 1")),
+        exec_rows(LOADER, DENIED, Want::Text("exited 127")),
+    ]);
+    let out = exec_native_at("sandbox-exec-view", Some(&["--allow-exec=/bin/true,/bin/cat"]), Some("/data"), &table);
+    assert!(!out.contains("secret-contents"), "{out}");
 }
 
 #[test]
@@ -877,6 +904,7 @@ fn allow_exec_alone_allows_every_native_program_still_contained() {
         exec_rows("exec /bin/true", Want::Absent, Want::Text("exited 0")),
         exec_rows("exec /bin/false", Want::Absent, Want::Text("exited 1")),
         exec_rows(CAT, Want::Absent, Want::Text("exited 1")),
+        exec_rows(LOADER, DENIED, Want::Text("exited 127")),
     ]);
     let out = exec_native("sandbox-exec-all", Some(&["--allow-exec"]), &table);
     assert!(!out.contains("secret-contents"), "{out}");
@@ -888,6 +916,7 @@ fn without_a_policy_native_programs_run_and_read_anything() {
         exec_rows("exec /bin/true", Want::Absent, Want::Text("exited 0")),
         exec_rows("exec /bin/false", Want::Absent, Want::Text("exited 1")),
         exec_rows(CAT, Want::Absent, Want::Text("exited 0")),
+        exec_rows(LOADER, Want::Absent, Want::Text("exited 1")),
     ]);
     let out = exec_native("sandbox-exec-open", None, &table);
     assert_eq!(out.matches("secret-contents\n").count(), 3, "{out}");
