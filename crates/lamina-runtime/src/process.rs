@@ -258,9 +258,11 @@ fn tracer(options: &StraceOptions) -> Result<(Tracer, Option<RawFd>)> {
     let (sink, fd): (Box<dyn Write + Send>, _) = match file {
         Some(file) => {
             // strace keeps its output file in the tracer; here the tracer
-            // shares the guest's descriptor table, so keep it out of the way.
+            // shares the guest's descriptor table, so keep it out of the way
+            // and out of the guest's reach.
             let file = std::fs::File::from(crate::fds::move_high(file.into())?);
             let fd = file.as_raw_fd();
+            lamina_wali::hide_runtime_fd(fd);
             (Box::new(file), Some(fd))
         }
         None => (Box::new(std::io::stderr()), None),

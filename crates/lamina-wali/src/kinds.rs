@@ -11,6 +11,7 @@
 
 use std::ffi::CString;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use lamina_memory::{GuestBuf, GuestMemory, GuestPtr};
 
@@ -228,7 +229,7 @@ macro_rules! kinds {
 
 kinds! {
     /// A directory descriptor for `*at` calls (`AT_FDCWD` allowed).
-    DirFd => Fd = |raw| Fd(raw as u32 as i32);
+    DirFd => Fd = |raw| guest_fd(raw);
     /// A signed 32-bit integer.
     Int => i32 = |raw| raw as u32 as i32;
     /// An unsigned 32-bit integer (`unsigned`, `size_t`, `socklen_t`, ids).
@@ -294,8 +295,33 @@ impl Arg for Fd {
     const KIND: Kind = Kind::Fd;
     type Value = Fd;
     fn decode(raw: u64) -> Fd {
-        Fd(raw as u32 as i32)
+        guest_fd(raw)
     }
+}
+
+/// The descriptor the runtime keeps for itself in the table the guest
+/// shares (the `--strace` output file), or -1.
+static RUNTIME_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// Hides `fd`, the runtime's own descriptor, from the guest: a descriptor
+/// parameter naming it reaches the kernel as -1 (`EBADF`, as for a
+/// descriptor that is not open) and `close_range` passes over it, so the
+/// guest can neither use, replace nor close it, and its number never comes
+/// back from `open` for the runtime to write into a guest's file. (It is
+/// still listed in `/proc/self/fd`.)
+pub fn hide_runtime_fd(fd: i32) {
+    RUNTIME_FD.store(fd, Ordering::Relaxed);
+}
+
+/// The hidden runtime descriptor, if any.
+pub(crate) fn runtime_fd() -> Option<i32> {
+    Some(RUNTIME_FD.load(Ordering::Relaxed)).filter(|&fd| fd >= 0)
+}
+
+/// A guest's descriptor argument, the hidden one made -1.
+fn guest_fd(raw: u64) -> Fd {
+    let fd = raw as u32 as i32;
+    if runtime_fd() == Some(fd) { Fd(-1) } else { Fd(fd) }
 }
 
 /// Declares parameter types that name another parameter by its index `N`

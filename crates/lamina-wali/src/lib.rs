@@ -35,7 +35,7 @@ pub use ctx::{Ctx, ExecRequest, Executor, Process, ProcessConfig, Spawner, Threa
 pub use entry::{Blocking, SyscallDef};
 pub use errno::{Errno, Exit, SysError, SysResult};
 pub use host::NOT_STARTED;
-pub use kinds::{Args, Capability, Kind, Param, ResultType, WasmType};
+pub use kinds::{Args, Capability, Kind, Param, ResultType, WasmType, hide_runtime_fd};
 pub use policy::{Allow, DirGrant, Policy};
 pub use refused::{REFUSED, Refusal, answer_unimplemented, refusal};
 pub use strace::{Ending, Tracer};

@@ -268,6 +268,21 @@ fn strace_goes_to_a_file_and_summarises() {
 }
 
 #[test]
+fn the_strace_output_descriptor_is_out_of_the_guests_reach() {
+    let module = support::wasm("strace_hidden_fd");
+    let dir = scratch("strace-hidden");
+    let (trace, data) = (dir.join("trace.txt"), dir.join("data.txt"));
+    let out = lamina().arg(format!("--strace={}", trace.display())).arg(&module).arg(&data).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    // The guest's file has the guest's data only, and the trace goes on
+    // after the guest closed every descriptor above 2.
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), "guest data\n");
+    let trace = std::fs::read_to_string(trace).unwrap();
+    assert!(trace.contains("write(3, \"guest data\\n\", 11)"), "{trace}");
+    assert!(trace.contains("+++ exited with 0 +++"), "{trace}");
+}
+
+#[test]
 fn help_and_version() {
     let out = lamina().arg("--help").output().unwrap();
     assert!(text(&out.stdout).contains("lamina run [OPTIONS] MODULE [ARGS...]"));

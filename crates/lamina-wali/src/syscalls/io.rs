@@ -10,7 +10,7 @@ use crate::entry::Blocking::Restartable;
 use crate::entry::SyscallDef;
 use crate::errno::{Errno, SysError, SysResult};
 use crate::host;
-use crate::kinds::{Fd, Hex, InBuf, Int, Long, OpenFlags, OutBuf, Ptr, Struct, UInt, ULong};
+use crate::kinds::{Fd, Hex, InBuf, Int, Long, OpenFlags, OutBuf, Ptr, Struct, UInt, ULong, runtime_fd};
 use crate::syscall;
 
 pub static SYSCALLS: &[SyscallDef] = &[
@@ -155,9 +155,24 @@ fn close(ctx: &Ctx<'_>, fd: Fd) -> SysResult {
 /// `close_range` (beyond WALI's table; closing everything above 2 before an
 /// exec): as `close` for each descriptor, or `CLOSE_RANGE_CLOEXEC`'s marking.
 /// `CLOSE_RANGE_UNSHARE` gives the calling thread a table of its own, as it
-/// does natively.
+/// does natively. The runtime's own descriptor is passed over
+/// ([`hide_runtime_fd`](crate::kinds::hide_runtime_fd)).
 fn close_range(ctx: &Ctx<'_>, first: u32, last: u32, flags: u32) -> SysResult {
-    ctx.syscall(libc::SYS_close_range, &[first.into(), last.into(), flags.into()])
+    let close = |from: u32, to: u32| ctx.syscall(libc::SYS_close_range, &[from.into(), to.into(), flags.into()]);
+    let Some(hidden) = runtime_fd().map(|fd| fd as u32).filter(|fd| (first..=last).contains(fd)) else {
+        return close(first, last);
+    };
+    let below = (first < hidden).then(|| (first, hidden - 1));
+    let above = (hidden < last).then(|| (hidden + 1, last));
+    if below.is_none() && above.is_none() {
+        // Nothing to close; a range past every descriptor still checks the
+        // flags and unshares the table if asked.
+        return close(u32::MAX, u32::MAX);
+    }
+    for (from, to) in below.into_iter().chain(above) {
+        close(from, to)?;
+    }
+    Ok(0)
 }
 
 fn dup(ctx: &Ctx<'_>, oldfd: Fd) -> SysResult {
