@@ -344,9 +344,10 @@ static void shared_memory(void) {
            (unsigned)ds.shm_perm.mode & 0777);
     CHECK_EQ(ds.shm_cpid, getpid());
     CHECK_EQ(ds.shm_lpid, getpid());
-    /* (Not shm_dtime: Lamina moves the kernel's attachment into linear
-     * memory with mremap, which the kernel counts as a detach.) */
     CHECK(ds.shm_atime != 0);
+    /* Never detached yet (a runtime moving the attachment into place would
+     * have the kernel count a detach). */
+    CHECK_EQ(ds.shm_dtime, 0);
 
     /* A forked child shares the attachment: it sees the parent's bytes and
      * the parent sees its own. */

@@ -11,7 +11,9 @@
 //! validates the request without touching guest memory) is moved into place
 //! with `mremap(MREMAP_FIXED)` ([`MapGuard::install`]). The same move carries
 //! mappings for `mremap` ([`MapGuard::relocate`]), so contents (and a file's
-//! backing) travel as page tables, never as copies.
+//! backing) travel as page tables, never as copies. A mapping the kernel must
+//! not see moved (a System V shared memory attachment, whose move counts as a
+//! detach) is made in place instead ([`MapGuard::map_in_place`]).
 //!
 //! Nothing inside the reservation is ever unmapped: a hole could be taken by
 //! another host allocation, which the guest could then read and write.
@@ -101,6 +103,25 @@ impl MapGuard<'_> {
                 let _ = unsafe { syscall(libc::SYS_munmap, [tmp, len as i64, 0, 0, 0, 0]) };
             }
         })
+    }
+
+    /// Has the host call `map_at` map `[start, end)` itself, given its host
+    /// address: for a call that checks its request before it replaces
+    /// anything and that must not be moved afterwards (the kernel counts a
+    /// moved `shmat` attachment as a detach). Records nothing: the caller,
+    /// having shielded the range, sets or [settles](Self::settle) it.
+    ///
+    /// # Safety
+    /// `map_at` must map exactly `[at, at + end - start)` (a fixed-address
+    /// call) or fail.
+    pub unsafe fn map_in_place<E: From<HostError>>(
+        &self,
+        start: u64,
+        end: u64,
+        map_at: impl FnOnce(i64) -> Result<i64, E>,
+    ) -> Result<(), E> {
+        let at = host_range(self.mem, start, end)?;
+        map_at(at).map(drop)
     }
 
     /// Moves (or, for a zero old length, duplicates) the host mapping at

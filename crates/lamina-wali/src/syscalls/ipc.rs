@@ -345,9 +345,11 @@ fn attach_errno(e: MapError) -> Errno {
 /// Attaches a segment inside linear memory and returns its guest address.
 /// Its size (in whole pages, as the kernel maps it) comes from `IPC_STAT`,
 /// whose errors for an id are `shmat`'s (attaching needs read permission
-/// too); the kernel then attaches it where it likes, which checks the
-/// request, and the attachment moves into the place chosen. `SHM_EXEC` is
-/// not given to the host: guest bytes never become host code.
+/// too); the kernel then attaches it over the place chosen (`SHM_REMAP`: the
+/// place is the guest's, already checked), after its own checks of the
+/// request. It is attached in place, not moved there, because the kernel
+/// counts a move as a detach (`shm_dtime`). `SHM_EXEC` is not given to the
+/// host: guest bytes never become host code.
 fn shmat(ctx: &Ctx<'_>, shmid: i32, shmaddr: u32, shmflg: u32) -> SysResult {
     if shmid < 0 {
         return Err(Errno::EINVAL.into());
@@ -362,7 +364,7 @@ fn shmat(ctx: &Ctx<'_>, shmid: i32, shmaddr: u32, shmflg: u32) -> SysResult {
     }
     let read_only = shmflg & libc::SHM_RDONLY as u32 != 0;
     let prot = if read_only { PROT_READ } else { PROT_RW };
-    let host_flags = if read_only { libc::SHM_RDONLY } else { 0 };
+    let host_flags = libc::SHM_REMAP | if read_only { libc::SHM_RDONLY } else { 0 };
 
     let mut map = ctx.mem.map();
     map.check_room().map_err(attach_errno)?;
@@ -370,11 +372,11 @@ fn shmat(ctx: &Ctx<'_>, shmid: i32, shmaddr: u32, shmflg: u32) -> SysResult {
     let end = start + len;
     let id = map.new_id();
     map.shield(start, end);
-    let made = ctx.syscall(libc::SYS_shmat, &[shmid.into(), 0, host_flags.into()]).and_then(|tmp| {
-        // SAFETY: the kernel's new attachment of the segment, `len` bytes,
-        // made for this call.
-        unsafe { map.install(tmp, len, start, len, None) }.map_err(SysError::from)
-    });
+    // SAFETY: `shmat` with `SHM_REMAP` maps the segment's `len` bytes at
+    // exactly the address given, or fails.
+    let made = unsafe {
+        map.map_in_place(start, end, |at| ctx.syscall(libc::SYS_shmat, &[shmid.into(), at, host_flags.into()]))
+    };
     match made {
         Ok(()) => {
             map.set(start, end, Kind::Object { id, offset: 0, shared: true, file: false }, prot);
