@@ -31,6 +31,7 @@ mod fds;
 pub mod link;
 pub mod options;
 pub mod outcome;
+mod perfmap;
 pub mod prepare;
 pub mod process;
 mod sandbox;

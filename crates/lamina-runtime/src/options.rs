@@ -67,6 +67,9 @@ pub struct RunOptions {
     pub cache: CacheMode,
     /// 0: quiet; 1: load/compile information; 2: also every import binding.
     pub verbose: u8,
+    /// `--profile=perfmap`: name the compiled functions for `perf`
+    /// (`/tmp/perf-PID.map`).
+    pub perf_map: bool,
     /// The sandbox, if any flag or policy file asked for one; without one
     /// the guest has the authority of the user who runs it.
     pub sandbox: Option<SandboxOptions>,
@@ -126,6 +129,7 @@ impl RunOptions {
             engine: EngineOptions::default(),
             cache: CacheMode::default_dir(),
             verbose: 0,
+            perf_map: false,
             sandbox: None,
             limits: Limits::default(),
         }
@@ -133,7 +137,7 @@ impl RunOptions {
 
     /// The flags that start a new Lamina with the options of this run that
     /// carry over an `execve` (stack size, safe points, cache, verbosity,
-    /// strace and the process it follows). A relative cache directory is
+    /// profiling, strace and the process it follows). A relative cache directory is
     /// made absolute: the new image may run elsewhere.
     pub fn carried_flags(&self) -> Vec<OsString> {
         let mut flags = vec![flag("--stack-size", self.engine.stack_size.to_string())];
@@ -154,6 +158,9 @@ impl RunOptions {
         flags.extend(self.limits.flags());
         if self.verbose > 0 {
             flags.push(flag("-v", self.verbose.to_string()));
+        }
+        if self.perf_map {
+            flags.push(flag("--profile", "perfmap"));
         }
         if let Some(strace) = &self.strace {
             if strace.lines {
@@ -192,6 +199,15 @@ impl RunOptions {
         } else if let Some(v) = value_of(arg, "--strace-pid", rest) {
             let pid = v?.to_str().and_then(|s| s.parse().ok()).ok_or("--strace-pid needs a process id")?;
             self.strace_options().root_pid = Some(pid);
+        } else if let Some(v) = value_of(arg, "--profile", rest) {
+            // (wasmtime's jitdump and vtune need code in the runtime that
+            // Lamina is not built with.)
+            let v = v?;
+            if v != "perfmap" {
+                let v = v.to_string_lossy();
+                return Err(format!("--profile={v}: not supported; Lamina writes perf maps (--profile=perfmap)"));
+            }
+            self.perf_map = true;
         } else if let Some(v) = value_of(arg, "--stack-size", rest) {
             self.engine.stack_size = stack_size(&v?)?;
         } else if let Some(v) = value_of(arg, "--dir", rest) {
@@ -543,17 +559,19 @@ mod tests {
         options.engine = EngineOptions { stack_size: 3 << 20, safe_points: SafePoints::Omitted };
         options.cache = CacheMode::Dir("/var/cache/x".into());
         options.verbose = 2;
+        options.perf_map = true;
         options.strace = Some(StraceOptions { lines: true, summary: true, root_pid: Some(42), ..Default::default() });
         let back = parsed(options.carried_flags());
         assert_eq!((back.engine.stack_size, back.engine.safe_points), (3 << 20, SafePoints::Omitted));
         assert!(matches!(back.cache, CacheMode::Dir(d) if d == std::path::Path::new("/var/cache/x")));
-        assert_eq!(back.verbose, 2);
+        assert_eq!((back.verbose, back.perf_map), (2, true));
         assert_eq!(back.strace, options.strace);
 
         let mut plain = RunOptions::new("m.wasm".into());
         plain.cache = CacheMode::Disabled;
         let back = parsed(plain.carried_flags());
         assert!(back.strace.is_none() && back.engine.safe_points == SafePoints::Instrumented && back.verbose == 0);
+        assert!(!back.perf_map);
         assert!(matches!(back.cache, CacheMode::Disabled));
         // A trace without a root follows this process.
         plain.strace = Some(StraceOptions { lines: true, ..Default::default() });

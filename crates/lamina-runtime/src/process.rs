@@ -23,6 +23,7 @@ use crate::fds::{read_inherited, read_whole};
 use crate::link::{Binding, ImportReport, link, link_wasi_program};
 use crate::options::{RunOptions, StraceOptions, StraceOutput};
 use crate::outcome::{self, Outcome, ending, outcome_of};
+use crate::perfmap;
 use crate::prepare::{self, Interface, MEMORY_IMPORT};
 use crate::sandbox;
 use crate::store::{Host, Program, guest_memory, program_memory};
@@ -75,6 +76,13 @@ fn run_on_this_thread(options: &RunOptions) -> Result<Outcome> {
         (loaded.module, None)
     };
     drop((blocked, loading_files));
+    if options.perf_map {
+        // Profiling is an aid, not part of what the program does: without
+        // a map it runs on, its functions unnamed in `perf report`.
+        if let Err(e) = perfmap::write(std::iter::once(&module).chain(&wasi)) {
+            eprintln!("lamina: warning: {e:#}");
+        }
+    }
     if options.verbose > 0 {
         let how = match loaded.source {
             CodeSource::Compiled => "compiled",

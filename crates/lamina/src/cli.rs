@@ -57,6 +57,8 @@ Run options:
       --strace-summary[=FILE]
                          Print a table of call counts, errors and times at exit
       --stack-size=BYTES Wasm stack limit (default 32M; K/M/G suffixes accepted)
+      --profile=perfmap  Name the compiled wasm functions for `perf record`
+                         (/tmp/perf-PID.map, written before the program starts)
       --no-cache         Compile without using the compile cache
                          (default cache: $LAMINA_CACHE_DIR, $XDG_CACHE_HOME/lamina
                          or ~/.cache/lamina)

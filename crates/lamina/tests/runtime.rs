@@ -3,8 +3,10 @@
 
 mod support;
 
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use support::{lamina, scratch, text};
 
@@ -280,6 +282,47 @@ fn the_strace_output_descriptor_is_out_of_the_guests_reach() {
     let trace = std::fs::read_to_string(trace).unwrap();
     assert!(trace.contains("write(3, \"guest data\\n\", 11)"), "{trace}");
     assert!(trace.contains("+++ exited with 0 +++"), "{trace}");
+}
+
+#[test]
+fn profile_perfmap_names_the_compiled_functions_for_perf_and_keeps_no_descriptor() {
+    let dir = scratch("perfmap");
+    // The program exits with the descriptor openat gives: 3 unless the
+    // runtime kept one of its own in the guest's table. One function has
+    // a C++ name (`lamina::first_free_descriptor()`).
+    let m = program(
+        &dir,
+        "perfmap",
+        r#"(import "wali" "SYS_openat" (func $openat (param i32 i32 i32 i32) (result i64)))
+           (data (i32.const 1024) "/dev/null\00")"#,
+        r#"(func $_ZN6lamina21first_free_descriptorEv (result i32)
+             (i32.wrap_i64 (call $openat (i32.const -100) (i32.const 1024) (i32.const 0) (i32.const 0))))
+           (func $start (export "_start") (call $exit (call $_ZN6lamina21first_free_descriptorEv)))"#,
+    );
+    // Compiled by this run (no cache), so perf has no other source of names.
+    let child = lamina().args(["--profile=perfmap", "--no-cache"]).arg(&m).stderr(Stdio::piped()).spawn().unwrap();
+    let map = PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let out = child.wait_with_output().unwrap();
+    let text_of_map = std::fs::read_to_string(&map);
+    let mode = std::fs::metadata(&map).map(|m| m.permissions().mode() & 0o777);
+    let _ = std::fs::remove_file(&map);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let text_of_map = text_of_map.unwrap();
+    assert_eq!(mode.unwrap(), 0o600);
+    let mut names = vec![];
+    for line in text_of_map.lines() {
+        let fields: Vec<&str> = line.splitn(3, ' ').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert!(u64::from_str_radix(fields[0], 16).unwrap() > 0, "{line}");
+        assert!(u64::from_str_radix(fields[1], 16).unwrap() > 0, "{line}");
+        names.push(fields[2]);
+    }
+    assert!(names.contains(&"start"), "{text_of_map}");
+    assert!(names.contains(&"lamina::first_free_descriptor()"), "{text_of_map}");
+
+    let out = lamina().arg("--profile=jitdump").arg(&m).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--profile=jitdump: not supported"), "{}", text(&out.stderr));
 }
 
 #[test]
