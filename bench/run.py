@@ -17,7 +17,8 @@ directory preopened as ".".
 The application and server benchmarks are bench/apps.py's (real programs
 built by apps/build.sh; --only apps / --only servers runs just them).
 
-Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only libc|wasi|apps|servers] [--out bench/results.md]
+Usage (after scripts/setup.sh):  python3 bench/run.py [--runs N] [--only core|libc|wasi|apps|servers] [--out bench/results.md]
+(--only core: the runtime's own costs, startup, system calls, latencies and safe points.)
 """
 import argparse
 import os
@@ -146,83 +147,82 @@ def inner_ns(cmd, runs, cwd=None):
     return statistics.median(samples)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--out", default=None)
-    ap.add_argument("--only", choices=["libc", "wasi", "apps", "servers"], help="run only these benchmarks and print their table")
-    args = ap.parse_args()
+def core_tables(tmp, runs):
+    """The runtime's own costs: whole programs, latencies of single
+    operations, and what signal safe points cost."""
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        env_cache = os.path.join(tmp, "cache")
-        os.environ["LAMINA_CACHE_DIR"] = env_cache
-        if args.only in ("apps", "servers"):
-            names = app_bench.APP_TABLES if args.only == "apps" else ["servers"]
-            print("\n".join([app_bench.conditions(args.runs), "", *app_bench.tables(names, tmp, args.runs)]))
-            return
-        wasi_lines = wasi_table(tmp, args.runs)
-        if args.only == "wasi":
-            print("\n".join(wasi_lines))
-            return
-        libc = []
-        glibc, musl, wasm = build_libc(tmp)
-        subprocess.run([LAMINA, wasm, "strtod"], check=True, stdout=subprocess.DEVNULL)
-        for name, mode, what in LIBC:
-            libc.append((name, what, inner_ns([glibc, mode], args.runs), inner_ns([musl, mode], args.runs),
-                         inner_ns([LAMINA, wasm, mode], args.runs)))
-        libc_lines = [
-            "| libc | what | glibc (ns) | musl (ns) | lamina (ns) | lamina / glibc | lamina / musl |",
-            "|---|---|---:|---:|---:|---:|---:|",
-        ]
-        for name, what, g, m, w in libc:
-            libc_lines.append(f"| {name} | {what} | {g:.0f} | {m:.0f} | {w:.0f} | {w / g:.2f} | {w / m:.2f} |")
-        if args.only == "libc":
-            print("\n".join(libc_lines))
-            return
-        app_lines = app_bench.tables([*app_bench.APP_TABLES, "servers"], tmp, args.runs)
-        for name, src, argv, what in BENCHMARKS:
-            wasm, native = build(src, tmp, name)
-            subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)  # fill the cache
-            t_native = timed([native, *argv], args.runs)
-            t_lamina = timed([LAMINA, wasm, *argv], args.runs)
-            rows.append((name, what, t_native, t_lamina))
-        name, src, argv = SAFE_POINTS
-        wasm, _ = build(src, tmp, name)
-        subprocess.run([LAMINA, "--no-safe-points", wasm, *argv], check=True, stdout=subprocess.DEVNULL)
-        safe_points = [(name, timed([LAMINA, wasm, *argv], args.runs),
-                        timed([LAMINA, "--no-safe-points", wasm, *argv], args.runs))]
-        name, module, argv = SAFE_POINTS_LUA
-        lua = [LAMINA, os.path.join(ROOT, module), *(os.path.join(ROOT, a) if a.endswith(".lua") else a for a in argv)]
-        subprocess.run(lua, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([LAMINA, "--no-safe-points", *lua[1:]], check=True, stdout=subprocess.DEVNULL)
-        safe_points.append((name, timed(lua, args.runs), timed([LAMINA, "--no-safe-points", *lua[1:]], args.runs)))
-        latencies = []
-        for name, src, argv, what in LATENCIES:
-            wasm, native = build(src, tmp, name.replace(" ", "_"))
-            subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)
-            latencies.append((name, what, inner_ns([native, *argv], args.runs),
-                              inner_ns([LAMINA, wasm, *argv], args.runs)))
-    lines = [
-        f"Median of {args.runs} runs, same session. Host: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Linux {platform.release()}.",
-        "",
+    for name, src, argv, what in BENCHMARKS:
+        wasm, native = build(src, tmp, name)
+        subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)  # fill the cache
+        rows.append((name, what, timed([native, *argv], runs), timed([LAMINA, wasm, *argv], runs)))
+    name, src, argv = SAFE_POINTS
+    wasm, _ = build(src, tmp, name)
+    subprocess.run([LAMINA, "--no-safe-points", wasm, *argv], check=True, stdout=subprocess.DEVNULL)
+    safe_points = [(name, timed([LAMINA, wasm, *argv], runs), timed([LAMINA, "--no-safe-points", wasm, *argv], runs))]
+    name, module, argv = SAFE_POINTS_LUA
+    lua = [LAMINA, os.path.join(ROOT, module), *(os.path.join(ROOT, a) if a.endswith(".lua") else a for a in argv)]
+    subprocess.run(lua, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([LAMINA, "--no-safe-points", *lua[1:]], check=True, stdout=subprocess.DEVNULL)
+    safe_points.append((name, timed(lua, runs), timed([LAMINA, "--no-safe-points", *lua[1:]], runs)))
+    latencies = []
+    for name, src, argv, what in LATENCIES:
+        wasm, native = build(src, tmp, name.replace(" ", "_"))
+        subprocess.run([LAMINA, wasm, *argv], check=True, stdout=subprocess.DEVNULL)
+        latencies.append((name, what, inner_ns([native, *argv], runs), inner_ns([LAMINA, wasm, *argv], runs)))
+    return [
         "| benchmark | what | native (s) | lamina (s) | lamina / native |",
         "|---|---|---:|---:|---:|",
-    ]
-    for name, what, n, w in rows:
-        lines.append(f"| {name} | {what} | {n:.4f} | {w:.4f} | {w / n:.2f} |")
-    lines += [
+        *(f"| {name} | {what} | {n:.4f} | {w:.4f} | {w / n:.2f} |" for name, what, n, w in rows),
         "",
         "| latency | what | native (µs) | lamina (µs) | lamina / native |",
         "|---|---|---:|---:|---:|",
-    ]
-    for name, what, n, w in latencies:
-        lines.append(f"| {name} | {what} | {n / 1000:.1f} | {w / 1000:.1f} | {w / n:.2f} |")
-    lines += [
+        *(f"| {name} | {what} | {n / 1000:.1f} | {w / 1000:.1f} | {w / n:.2f} |" for name, what, n, w in latencies),
         "",
         "| signal safe points | with (s) | without (s) | overhead |",
         "|---|---:|---:|---:|",
         *(f"| {name} | {on:.4f} | {off:.4f} | {100 * (on / off - 1):+.1f}% |" for name, on, off in safe_points),
+    ]
+
+
+def libc_tables(tmp, runs):
+    """The C library against glibc and native musl, timed inside the program."""
+    glibc, musl, wasm = build_libc(tmp)
+    subprocess.run([LAMINA, wasm, "strtod"], check=True, stdout=subprocess.DEVNULL)
+    lines = [
+        "| libc | what | glibc (ns) | musl (ns) | lamina (ns) | lamina / glibc | lamina / musl |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, mode, what in LIBC:
+        g, m, w = (inner_ns([glibc, mode], runs), inner_ns([musl, mode], runs), inner_ns([LAMINA, wasm, mode], runs))
+        lines.append(f"| {name} | {what} | {g:.0f} | {m:.0f} | {w:.0f} | {w / g:.2f} | {w / m:.2f} |")
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--only", choices=["core", "libc", "wasi", "apps", "servers"],
+                    help="run only these benchmarks and print their tables")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LAMINA_CACHE_DIR"] = os.path.join(tmp, "cache")
+        if args.only in ("apps", "servers"):
+            names = app_bench.APP_TABLES if args.only == "apps" else ["servers"]
+            print("\n".join([app_bench.conditions(args.runs), "", *app_bench.tables(names, tmp, args.runs)]))
+            return
+        only = {"core": core_tables, "libc": libc_tables, "wasi": wasi_table}.get(args.only)
+        if only:
+            print("\n".join(only(tmp, args.runs)))
+            return
+        tables = [wasi_table(tmp, args.runs), libc_tables(tmp, args.runs),
+                  app_bench.tables([*app_bench.APP_TABLES, "servers"], tmp, args.runs), core_tables(tmp, args.runs)]
+    wasi_lines, libc_lines, app_lines, core_lines = tables
+    lines = [
+        f"Median of {args.runs} runs, same session. Host: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Linux {platform.release()}.",
+        "",
+        *core_lines,
         "",
         *libc_lines,
         "",
