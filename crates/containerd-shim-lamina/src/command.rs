@@ -47,7 +47,7 @@ pub fn lamina_args(ctx: &impl RuntimeContext) -> Result<Vec<OsString>> {
     Ok(command_line(flags, argv0, &module, ctx.envs(), rest))
 }
 
-/// The arguments of `lamina run`: `flags`, then the guest's argv[0],
+/// The arguments of `lamina run`: `flags`, then the guest's `argv[0]`,
 /// environment, module and arguments. The compile cache is never the
 /// container's file system (the image's, no place for native code that later
 /// runs would trust), only the host's directory of `flags`.

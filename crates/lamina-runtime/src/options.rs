@@ -48,7 +48,7 @@ pub struct StraceOptions {
 /// Everything `lamina run` needs.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
-    /// The module (`.wasm` or `.cwasm`), also the guest's argv[0] as given.
+    /// The module (`.wasm` or `.cwasm`), also the guest's `argv[0]` as given.
     pub module: PathBuf,
     /// A descriptor to read the module from instead (`--module-fd`, handed
     /// down by the Lamina that executed it; `module` then only names it).
@@ -56,7 +56,7 @@ pub struct RunOptions {
     /// A descriptor to read the WASI layer from (`--wasi-layer-fd`, handed
     /// down by a containerd shim: the container's root has no layer).
     pub wasi_layer_fd: Option<RawFd>,
-    /// The guest's argv[0] instead of the module path (what the caller of
+    /// The guest's `argv[0]` instead of the module path (what the caller of
     /// `execve` passed).
     pub argv0: Option<OsString>,
     /// The guest's argv[1..].
@@ -176,7 +176,7 @@ impl RunOptions {
     }
 
     /// Applies `arg` if it is one of the flags `carried_flags` writes, or one
-    /// of the descriptor and argv[0] flags the relaunch adds (`--strace-fd`,
+    /// of the descriptor and `argv[0]` flags the relaunch adds (`--strace-fd`,
     /// `--env-fd`, `--module-fd`, `--argv0`), or a user's spelling of them (`--strace=FILE`,
     /// `-vv`, …): `Ok(true)`. A flag's value is after `=` or, for flags that
     /// need one, the next argument, taken from `rest`. `Ok(false)`: not one

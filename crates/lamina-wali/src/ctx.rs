@@ -16,7 +16,7 @@ use crate::{host, signal_state};
 /// How a process is set up, decided by the embedder before the guest starts.
 #[derive(Default)]
 pub struct ProcessConfig {
-    /// The guest's argv; argv[0] is the module path as given.
+    /// The guest's argv; `argv[0]` is the module path as given.
     pub argv: Vec<CString>,
     /// The environment file handed to the guest by `__get_init_envfile`: the
     /// path the guest opens and the descriptor that keeps it alive until then.
@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
     /// call's entry says it may sleep, it does not start while a delivery for
     /// a guest handler waits (it gives up with `NOT_STARTED`, and the runtime
     /// runs the handler and issues the call again). A handler's other host
-    /// calls (clean-up, queries) use [`host::syscall`].
+    /// calls (clean-up, queries) use `host::syscall`.
     pub fn syscall(&self, nr: libc::c_long, args: &[i64]) -> SysResult {
         if self.blocking {
             host::blocking_syscall(nr, args, signal_state::waiting_word())

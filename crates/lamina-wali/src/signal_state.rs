@@ -424,7 +424,7 @@ thread_local! {
 /// Marks the calling thread as one that runs guest code, where signals for
 /// the guest's handlers may be recorded. Other threads of the process (a
 /// library's workers: the container shim's, wasmtime's compiler's) pass on
-/// any such signal the kernel gives them ([`receive`]).
+/// any such signal the kernel gives them (`receive`).
 pub fn become_guest_thread() {
     GUEST_THREAD.with(|g| g.set(true));
 }

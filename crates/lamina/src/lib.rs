@@ -14,7 +14,7 @@
 //! ```
 //!
 //! Options end at the module path: everything after it belongs to the guest,
-//! whose argv[0] is the module path as given (so `lamina` can stand in for
+//! whose `argv[0]` is the module path as given (so `lamina` can stand in for
 //! `iwasm` in existing scripts, whose spellings it also accepts).
 
 mod binfmt;
@@ -34,7 +34,7 @@ const USAGE_ERROR: u8 = 2;
 /// The status of a command that failed (reported on stderr).
 const FAILED: u8 = 1;
 
-/// Lamina's `main`, for the command line `argv` (argv[0] included).
+/// Lamina's `main`, for the command line `argv` (`argv[0]` included).
 pub fn main(argv: Vec<OsString>) -> ExitCode {
     restore_sigpipe();
     if let Some(tool) = cc::Invocation::recognise(&argv) {
