@@ -20,7 +20,7 @@ use wasmtime::error::Context;
 use wasmtime::{Module, Result, bail};
 
 /// Where `perf` looks for this process's map.
-pub fn path() -> PathBuf {
+fn path() -> PathBuf {
     PathBuf::from(format!("/tmp/perf-{}.map", std::process::id()))
 }
 
@@ -34,17 +34,18 @@ pub fn write<'a>(modules: impl IntoIterator<Item = &'a Module>) -> Result<()> {
         lines(module, &mut text);
     }
     // In a directory every user writes to: never through a link another
-    // user planted, and only into a file of this user's own (perf ignores
-    // any other).
+    // user planted, never waiting on a FIFO, and only into a regular file
+    // of this user's own (perf ignores any other).
     let mut file = OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(&path)
         .with_context(|| format!("cannot write the perf map {}", path.display()))?;
-    if file.metadata()?.uid() != rustix::process::geteuid().as_raw() {
-        bail!("cannot write the perf map {}: it belongs to another user", path.display());
+    let metadata = file.metadata()?;
+    if !metadata.is_file() || metadata.uid() != rustix::process::geteuid().as_raw() {
+        bail!("cannot write the perf map {}: not a file of this user's", path.display());
     }
     file.write_all(text.as_bytes()).with_context(|| format!("cannot write the perf map {}", path.display()))
 }
