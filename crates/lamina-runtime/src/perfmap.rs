@@ -29,6 +29,7 @@ fn path() -> PathBuf {
 /// before it still name the samples taken before it.
 pub fn write<'a>(modules: impl IntoIterator<Item = &'a Module>) -> Result<()> {
     let path = path();
+    let cannot = || format!("cannot write the perf map {}", path.display());
     let mut text = String::new();
     for module in modules {
         lines(module, &mut text);
@@ -42,12 +43,12 @@ pub fn write<'a>(modules: impl IntoIterator<Item = &'a Module>) -> Result<()> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(&path)
-        .with_context(|| format!("cannot write the perf map {}", path.display()))?;
+        .with_context(cannot)?;
     let metadata = file.metadata()?;
     if !metadata.is_file() || metadata.uid() != rustix::process::geteuid().as_raw() {
-        bail!("cannot write the perf map {}: not a file of this user's", path.display());
+        bail!("{}: not a file of this user's", cannot());
     }
-    file.write_all(text.as_bytes()).with_context(|| format!("cannot write the perf map {}", path.display()))
+    file.write_all(text.as_bytes()).with_context(cannot)
 }
 
 /// One line per compiled function of `module`.
